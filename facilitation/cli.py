@@ -1,0 +1,138 @@
+"""The `facilitation` command: serve an event, export its results, print its table cards."""
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+
+def lan_address() -> str:
+    """The machine's address on the venue network, for the links phones will open."""
+    candidates = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            candidates.append(info[4][0])
+    except OSError:
+        pass
+    for address in candidates:
+        if not address.startswith("127."):
+            return address
+    return "127.0.0.1"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="facilitation", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve an event from its session plan")
+    serve.add_argument("plan", help="session plan file, e.g. sessions/psm-torino-2024.toml")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--data", default="data", help="folder for the event databases (default ./data)")
+    serve.add_argument("--public-url", help="base URL phones use (default http://<LAN address>:<port>)")
+    serve.add_argument("--async-mode", default="eventlet", choices=["eventlet", "threading"])
+
+    exp = sub.add_parser("export", help="export an event's ideas, themes, votes and rankings")
+    exp.add_argument("--event", required=True, help="event id (the plan's event.id)")
+    exp.add_argument("--data", default="data")
+    exp.add_argument("--format", choices=["csv", "json"], default="csv")
+    exp.add_argument("--lang", help="language of axis names (default: the plan's first)")
+    exp.add_argument("--out", help="csv: a folder (default exports/<event>); json: a file, or - for stdout")
+
+    cards = sub.add_parser("cards", help="write printable join cards (HTML for print, PNG QR codes)")
+    cards.add_argument("plan")
+    cards.add_argument("--data", default="data")
+    cards.add_argument("--out", default="cards")
+    cards.add_argument("--public-url", help="base URL printed on the cards (default http://<LAN address>:5000)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve" and args.async_mode == "eventlet":
+        import eventlet  # must patch before Flask, SQLAlchemy or sockets are imported
+        eventlet.monkey_patch()
+    return {"serve": serve, "export": export_event, "cards": print_cards}[args.command](args)
+
+
+def _app(args, **config):
+    from facilitation.app import create_app
+    from facilitation.plan import PlanError
+    try:
+        return create_app({"PLAN": args.plan, "DATA_DIR": args.data, **config})
+    except PlanError as exc:
+        print(f"The session plan has problems:\n{exc}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def serve(args) -> int:
+    public = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
+    app = _app(args, PUBLIC_URL=public, ASYNC_MODE=args.async_mode)
+    service = app.extensions["facilitation"]
+    settings = service.settings()
+    title = service.plan.event.title
+    print(f"\n  {title.get('it') or next(iter(title.values()))}\n")
+    print(f"  Phones join at (LAN):   {public}/join")
+    print(f"  Online participants:    {public}/j/{settings['online_code']}")
+    print(f"  Facilitator console:    {public}/console/{settings['facilitator_token']}   (secret)")
+    print(f"  Theme team console:     {public}/console/{settings['theme_token']}   (secret)")
+    print(f"  Projector:              {public}/projector/{settings['projector_token']}")
+    print(f"  Observer (cabina):      {public}/observer/{settings['observer_token']}")
+    print(f"  Table cards to print:   {public}/cards/{settings['facilitator_token']}")
+    print(f"  On this laptop:         http://127.0.0.1:{args.port}/console/{settings['facilitator_token']}\n",
+          flush=True)
+    from facilitation.extensions import socketio
+    socketio.run(app, host=args.host, port=args.port, log_output=False)
+    return 0
+
+
+def export_event(args) -> int:
+    from facilitation.reports import export
+    from facilitation.services.event import EventService
+    from facilitation.store.engine import make_engine
+
+    path = Path(args.data) / f"{args.event}.sqlite"
+    if not path.exists():
+        print(f"No event '{args.event}' in {args.data}/ (expected {path}).", file=sys.stderr)
+        return 2
+    service = EventService.from_database(make_engine(f"sqlite:///{path}"))
+    data = export.collect(service, args.lang)
+    if args.format == "json":
+        text = export.to_json(data)
+        if args.out in (None, "-"):
+            sys.stdout.write(text + "\n")
+        else:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"wrote {args.out}")
+        return 0
+    folder = Path(args.out or Path("exports") / args.event)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in export.to_csv_files(data).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(export.to_csv_files(data))} CSV files to {folder}/")
+    return 0
+
+
+def print_cards(args) -> int:
+    from flask import render_template
+
+    from facilitation.reports.cards import cards
+
+    public = (args.public_url or f"http://{lan_address()}:5000").rstrip("/")
+    app = _app(args, PUBLIC_URL=public, ASYNC_MODE="threading")
+    service = app.extensions["facilitation"]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    deck = cards(service, public)
+    with app.test_request_context("/"):
+        (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck), "utf-8")
+    for card in deck:
+        name = "online.png" if card.online else f"table-{card.number:02d}.png"
+        (out / name).write_bytes(card.qr_png())
+    print(f"wrote {out}/cards.html (print it, A6 cards) and {len(deck)} QR codes as PNG")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

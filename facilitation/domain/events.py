@@ -1,0 +1,131 @@
+"""What happened: each accepted command records one or more of these in the event log."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    pass
+
+
+@dataclass(frozen=True)
+class ParticipantJoined(DomainEvent):
+    participant: int
+    table: int
+
+
+@dataclass(frozen=True)
+class ParticipantMoved(DomainEvent):
+    participant: int
+    table: int
+
+
+@dataclass(frozen=True)
+class ProfileSet(DomainEvent):
+    participant: int
+    category: str | None
+    zone: str | None
+
+
+@dataclass(frozen=True)
+class IdeaAdded(DomainEvent):
+    idea: int
+    table: int | None
+    text: str
+    axis: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class IdeaEdited(DomainEvent):
+    idea: int
+    table: int | None
+    text: str
+    axis: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class IdeaHidden(DomainEvent):
+    idea: int
+    table: int | None
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class IdeaStarred(DomainEvent):
+    idea: int
+    table: int | None
+    starred: bool
+
+
+@dataclass(frozen=True)
+class IdeaMerged(DomainEvent):
+    idea: int
+    table: int | None
+    into: int
+
+
+@dataclass(frozen=True)
+class IdeaGrouped(DomainEvent):
+    idea: int
+    table: int | None
+    theme: int | None
+
+
+@dataclass(frozen=True)
+class ThemeSaved(DomainEvent):
+    theme: int
+    title: str
+    axis: str | None
+
+
+@dataclass(frozen=True)
+class ThemeDeleted(DomainEvent):
+    theme: int
+
+
+@dataclass(frozen=True)
+class BallotChanged(DomainEvent):
+    theme: int
+    on_ballot: bool
+
+
+@dataclass(frozen=True)
+class DotPlaced(DomainEvent):
+    participant: int
+    theme: int
+
+
+@dataclass(frozen=True)
+class DotRemoved(DomainEvent):
+    participant: int
+    theme: int
+
+
+@dataclass(frozen=True)
+class PhaseStarted(DomainEvent):
+    phase: int
+    phase_id: str
+
+
+@dataclass(frozen=True)
+class TimerChanged(DomainEvent):
+    ends_at: float | None
+    paused_left: float | None
+
+
+@dataclass(frozen=True)
+class VoteOpened(DomainEvent):
+    ballot: list[int]
+
+
+@dataclass(frozen=True)
+class VoteClosed(DomainEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class ResultsRevealed(DomainEvent):
+    revealed: bool

@@ -1,0 +1,61 @@
+"""Ideas: what a valid idea is, and the rules for editing and merging them."""
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from facilitation.domain.errors import Refused
+
+MIN_LENGTH = 3
+
+
+class IdeaKind(StrEnum):
+    NEED = "need"
+    PROPOSAL = "proposal"
+    PROJECT = "project"
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str, max_length: int) -> str:
+    """Trim and fold whitespace; refuse text too short to mean anything or longer than the plan allows."""
+    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text).strip())
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    if len(text) < MIN_LENGTH:
+        raise Refused("text_too_short", min=MIN_LENGTH)
+    if len(text) > max_length:
+        raise Refused("text_too_long", max=max_length, length=len(text))
+    return text
+
+
+def check_axis(axis: str, axes: set[str]) -> str:
+    if axis not in axes:
+        raise Refused("unknown_axis", axis=axis)
+    return axis
+
+
+def check_merge(source_id: int, source_merged_into: int | None,
+                target_id: int, target_merged_into: int | None) -> None:
+    """Merging keeps the source in the history but takes it off the wall; chains are not allowed."""
+    if source_id == target_id:
+        raise Refused("merge_into_itself")
+    if source_merged_into is not None:
+        raise Refused("already_merged")
+    if target_merged_into is not None:
+        raise Refused("merge_target_merged")
+
+
+_WORD = re.compile(r"\w{4,}", re.UNICODE)
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of the ideas' longer words: cheap, language-neutral, good enough to suggest merges."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

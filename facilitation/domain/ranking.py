@@ -1,0 +1,46 @@
+"""Ranking ballot items by dots, overall and broken down by any grouping of the voters."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Place:
+    rank: int      # competition ranking: equal dots share a rank (1, 2, 2, 4)
+    item: int
+    dots: int
+    voters: int
+
+
+def rank(items: Iterable[int], dots: Mapping[int, int], voters: Mapping[int, int] | None = None) -> list[Place]:
+    """Every item gets a place, zero dots included; ties keep the ballot's id order for a stable display."""
+    voters = voters or {}
+    ordered = sorted(items, key=lambda item: (-dots.get(item, 0), item))
+    places, previous, current_rank = [], None, 0
+    for position, item in enumerate(ordered, start=1):
+        count = dots.get(item, 0)
+        if count != previous:
+            current_rank, previous = position, count
+        places.append(Place(current_rank, item, count, voters.get(item, 0)))
+    return places
+
+
+def totals(allocations: Iterable[tuple[int, int]]) -> tuple[dict[int, int], dict[int, int]]:
+    """(item, count) rows -> dots per item and number of distinct allocations (voters) per item."""
+    dots: dict[int, int] = defaultdict(int)
+    voters: dict[int, int] = defaultdict(int)
+    for item, count in allocations:
+        if count > 0:
+            dots[item] += count
+            voters[item] += 1
+    return dict(dots), dict(voters)
+
+
+def breakdown(items: list[int], rows: Iterable[tuple[str | None, int, int]]) -> dict[str, list[Place]]:
+    """(group, item, count) rows -> a ranking per group; voters with no group fall under '' (unknown)."""
+    grouped: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for group, item, count in rows:
+        grouped[group or ""].append((item, count))
+    return {group: rank(items, *totals(allocs)) for group, allocs in sorted(grouped.items())}

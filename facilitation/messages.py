@@ -1,0 +1,55 @@
+"""Translated, human sentences for every refusal code the domain and the protocol use."""
+from flask_babel import gettext
+
+from facilitation.domain.errors import Refused
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogue; it is translated when used, in the reader's language."""
+    return message
+
+
+MESSAGES = {
+    "forbidden": N_("Your role cannot do this."),
+    "invalid_token": N_("This link is not valid for this event. Ask the facilitator for a new one."),
+    "not_your_table": N_("You can only change the ideas of your own table."),
+    "ideas_closed": N_("Idea collection is closed in this phase."),
+    "timer_not_running": N_("The timer is not running."),
+    "timer_not_paused": N_("The timer is not paused."),
+    "text_too_short": N_("Write at least %(min)s characters."),
+    "text_too_long": N_("The text is too long: %(length)s characters, at most %(max)s."),
+    "unknown_axis": N_("Choose one of the plan's axes."),
+    "merge_into_itself": N_("An idea cannot be merged into itself."),
+    "already_merged": N_("This idea has already been merged."),
+    "merge_target_merged": N_("That idea was itself merged: choose the idea it was merged into."),
+    "vote_not_open": N_("Voting is not open."),
+    "not_on_ballot": N_("This item is not on the ballot."),
+    "no_dots_left": N_("You have used all your %(budget)s dots. Remove one to move it."),
+    "item_cap_reached": N_("At most %(cap)s dots on the same item."),
+    "no_dot_here": N_("You have no dot on this item."),
+    "vote_already_open": N_("Voting is already open."),
+    "ballot_too_small": N_("Put at least %(min)s themes on the ballot before opening the vote."),
+    "ballot_frozen": N_("The ballot cannot change once voting has opened."),
+    "unknown_idea": N_("This idea does not exist."),
+    "unknown_theme": N_("This theme does not exist."),
+    "unknown_table": N_("This table does not exist."),
+    "unknown_phase": N_("This phase is not in the agenda."),
+    "theme_has_dots": N_("This theme has received dots and cannot be deleted."),
+    "unknown_category": N_("Unknown participant category."),
+    "unknown_zone": N_("Unknown zone."),
+    "unknown_command": N_("Unknown request."),
+    "invalid_payload": N_("The request is not valid (check: %(fields)s)."),
+    "id_reused": N_("This request id was already used for a different request."),
+    "server_error": N_("Something went wrong on the server; nothing was changed. Please try again."),
+}
+
+
+def describe(refused: Refused) -> str:
+    template = MESSAGES.get(refused.code)
+    if template is None:
+        return gettext("Request refused (%(code)s).", code=refused.code)
+    return gettext(template, **refused.params)
+
+
+def error(refused: Refused) -> dict:
+    return {"ok": False, "error": {"code": refused.code, "message": describe(refused)}}

@@ -1,0 +1,150 @@
+"""Session plan: the TOML file that declares an event, validated into typed objects."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from facilitation.domain.phases import PhaseKind
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Text = dict[str, str]  # language code -> text
+
+
+class PlanError(ValueError):
+    """A plan file that cannot be used; the message names the file, the field and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventInfo(_Strict):
+    id: Slug
+    title: Text
+    subtitle: Text = Field(default_factory=dict)
+    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(min_length=1)
+
+
+class Axis(_Strict):
+    id: Slug
+    name: Text
+    color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#555555"
+
+
+class Tables(_Strict):
+    count: int = Field(ge=1, le=200)
+    size: int = Field(ge=2, le=30)
+    online_groups: int = Field(default=0, ge=0, le=50)
+    names: list[Text] = Field(default_factory=list)
+
+
+class Choice(_Strict):
+    id: Slug
+    name: Text
+
+
+class Phase(_Strict):
+    id: Slug
+    kind: PhaseKind
+    title: Text
+    minutes: int = Field(ge=1, le=600)
+    prompt: Text = Field(default_factory=dict)
+
+
+class Voting(_Strict):
+    dots_per_person: int = Field(ge=1, le=100)
+    max_dots_per_item: int = Field(ge=1, le=100)
+    hide_results_until_reveal: bool = True
+
+    @model_validator(mode="after")
+    def _cap_within_budget(self) -> "Voting":
+        if self.max_dots_per_item > self.dots_per_person:
+            raise ValueError("max_dots_per_item cannot exceed dots_per_person")
+        return self
+
+
+class Ideas(_Strict):
+    max_length: int = Field(default=400, ge=20, le=2000)
+
+
+class Plan(_Strict):
+    event: EventInfo
+    axes: list[Axis] = Field(min_length=1, max_length=20)
+    tables: Tables
+    categories: list[Choice] = Field(default_factory=list)
+    zones: list[Choice] = Field(default_factory=list)
+    agenda: list[Phase] = Field(min_length=1)
+    voting: Voting
+    ideas: Ideas = Field(default_factory=Ideas)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Plan":
+        langs = self.event.languages
+        for where, text in self._texts():
+            missing = [lang for lang in langs if not text.get(lang, "").strip()]
+            if missing:
+                raise ValueError(f"{where}: missing text for language(s) {', '.join(missing)}")
+        for name, items in (("axes", self.axes), ("categories", self.categories),
+                            ("zones", self.zones), ("agenda", self.agenda)):
+            ids = [item.id for item in items]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{name}: duplicate id(s) {', '.join(dupes)}")
+        if self.tables.names and len(self.tables.names) != self.tables.count:
+            raise ValueError(f"tables.names: {len(self.tables.names)} names given for {self.tables.count} tables")
+        return self
+
+    def _texts(self):
+        yield "event.title", self.event.title
+        for i, axis in enumerate(self.axes):
+            yield f"axes[{i}].name", axis.name
+        for label, items in (("categories", self.categories), ("zones", self.zones)):
+            for i, item in enumerate(items):
+                yield f"{label}[{i}].name", item.name
+        for i, phase in enumerate(self.agenda):
+            yield f"agenda[{i}].title", phase.title
+        for i, name in enumerate(self.tables.names):
+            yield f"tables.names[{i}]", name
+
+    @property
+    def axis_ids(self) -> set[str]:
+        return {axis.id for axis in self.axes}
+
+
+def _field_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def parse_plan(text: str, source: str = "<plan>") -> Plan:
+    """Parse plan TOML text; any problem raises PlanError naming source, field and problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling)"
+            problems.append(f"{source}: {_field_path(err['loc'])}: {message}")
+        raise PlanError("\n".join(problems)) from None
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read the plan file: {exc.strerror}") from None
+    return parse_plan(text, str(path))

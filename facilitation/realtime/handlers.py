@@ -1,0 +1,87 @@
+"""Socket.IO handlers: authenticate the connection, then validate, check, call one service function, ack."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError, join_room
+
+from facilitation.domain.errors import Refused
+from facilitation.domain.roles import Action, require
+from facilitation.extensions import socketio
+from facilitation.messages import describe, error
+from facilitation.realtime.notify import rooms_for
+from facilitation.services import readmodels as rm
+from facilitation.services.commands import COMMANDS, Principal
+from facilitation.web.identity import DEVICE_COOKIE
+
+log = logging.getLogger(__name__)
+
+
+def _service():
+    return current_app.extensions["facilitation"]
+
+
+def _who() -> Principal:
+    who = session.get("who")
+    if who is None:
+        raise Refused("invalid_token")
+    return who
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    auth = auth if isinstance(auth, dict) else {}
+    if isinstance(auth.get("lang"), str):
+        session["lang"] = auth["lang"][:5]
+    token = auth.get("token") or request.cookies.get(DEVICE_COOKIE)
+    who = _service().resolve(token if isinstance(token, str) else None)
+    if who is None:
+        raise ConnectionRefusedError(describe(Refused("invalid_token")))
+    session["who"] = who
+    for room in rooms_for(who):
+        join_room(room)
+
+
+@socketio.on("sync")
+def sync(data=None):
+    """A (re)connected client asks for the state it missed: a fresh snapshot unless it is already current."""
+    try:
+        who = _who()
+        since = data.get("since") if isinstance(data, dict) else None
+        service = _service()
+        with service.reading() as s:
+            version = service.version(s)
+            if isinstance(since, int) and since == version:
+                return {"ok": True, "version": version, "current": True}
+            return {"ok": True, **rm.snapshot(s, service.plan, who, version)}
+    except Refused as refused:
+        return error(refused)
+
+
+@socketio.on("suggestions")
+def suggestions(data=None):
+    """Pairs of similar ideas from different tables, for the theme team to merge (computed on request)."""
+    try:
+        require(_who().role, Action.MANAGE_THEMES)
+        with _service().reading() as s:
+            return {"ok": True, "pairs": rm.merge_suggestions(s)}
+    except Refused as refused:
+        return error(refused)
+
+
+def _command_handler(name: str):
+    def handle(data=None):
+        try:
+            return {"ok": True, **_service().execute(_who(), name, data)}
+        except Refused as refused:
+            return error(refused)
+        except Exception:
+            log.exception("command %s failed", name)
+            return error(Refused("server_error"))
+    handle.__name__ = f"on_{name.replace('.', '_')}"
+    return handle
+
+
+for _name in COMMANDS:
+    socketio.on_event(_name, _command_handler(_name))

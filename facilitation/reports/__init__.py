@@ -1,0 +1,1 @@
+"""What leaves the event: exports of ideas, votes and rankings, and printable table cards."""

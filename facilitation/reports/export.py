@@ -1,0 +1,127 @@
+"""Exports of everything an event produced: JSON (one document) and CSV (one file per table, zipped)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import zipfile
+
+from sqlmodel import select
+
+from facilitation.services import readmodels as rm
+from facilitation.services.event import EventService
+from facilitation.store.models import Dot, EventTable, Idea, IdeaRevision, Participant, Theme
+
+
+def _name(text: dict | None, lang: str) -> str:
+    return "" if not text else text.get(lang) or next(iter(text.values()))
+
+
+def collect(service: EventService, lang: str | None = None) -> dict:
+    """The whole event as plain data; participants are anonymous numbers, never names."""
+    plan = service.plan
+    lang = lang or plan.event.languages[0]
+    axis_name = {a.id: _name(a.name, lang) for a in plan.axes}
+    with service.reading() as s:
+        tables = {t.id: t for t in s.exec(select(EventTable))}
+        people = {p.id: p for p in s.exec(select(Participant))}
+        themes = {t.id: t for t in s.exec(select(Theme).order_by(Theme.id))}
+
+        def table_label(table_id):
+            t = tables.get(table_id)
+            return "" if t is None else (f"online-{t.number}" if t.online else str(t.number))
+
+        def who(p: Participant | None) -> dict:
+            if p is None:
+                return {"participant": None, "table": "", "channel": "", "category": "", "zone": ""}
+            return {"participant": p.id, "table": table_label(p.table_id),
+                    "channel": "online" if tables[p.table_id].online else "room",
+                    "category": p.category or "", "zone": p.zone or ""}
+
+        ideas = []
+        for idea in s.exec(select(Idea).order_by(Idea.id)):
+            author = people.get(int(idea.author.split(":")[1])) if idea.author.startswith("participant:") else None
+            ideas.append({
+                "id": idea.id, "table": table_label(idea.table_id),
+                "channel": "" if idea.table_id is None else ("online" if tables[idea.table_id].online else "room"),
+                "axis": idea.axis, "axis_name": axis_name.get(idea.axis, ""), "kind": idea.kind, "text": idea.text,
+                "author_role": idea.author.split(":")[0], "category": author.category or "" if author else "",
+                "zone": author.zone or "" if author else "", "hidden": idea.hidden, "starred": idea.starred,
+                "merged_into": idea.merged_into or "", "theme": idea.theme_id or "",
+                "theme_title": themes[idea.theme_id].title if idea.theme_id in themes else "",
+                "created_at": _iso(idea.created_at),
+            })
+        history = [{"idea": r.idea_id, "action": r.action, "text": r.text, "axis": r.axis, "kind": r.kind,
+                    "by": r.by.split(":")[0], "at": _iso(r.at)}
+                   for r in s.exec(select(IdeaRevision).order_by(IdeaRevision.id))]
+        votes = [{**who(people.get(d.participant_id)), "theme": d.theme_id,
+                  "theme_title": themes[d.theme_id].title, "dots": d.count}
+                 for d in s.exec(select(Dot).where(Dot.count > 0).order_by(Dot.participant_id, Dot.theme_id))]
+        tally = rm.tally(s, plan, breakdowns=True)
+        return {
+            "event": {"id": plan.event.id, "title": _name(plan.event.title, lang), "exported_at": _iso(time.time()),
+                      "version": service.version(s), "voting": plan.voting.model_dump()},
+            "axes": [{"id": a.id, "name": axis_name[a.id]} for a in plan.axes],
+            "participants": [who(p) for p in people.values()],
+            "ideas": ideas,
+            "idea_history": history,
+            "themes": [{"id": t.id, "title": t.title, "axis": t.axis or "",
+                        "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot} for t in themes.values()],
+            "votes": votes,
+            "ranking": tally,
+        }
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def to_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _csv(rows: list[dict], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def ranking_rows(data: dict) -> list[dict]:
+    """The overall ranking and every breakdown, as (dimension, group) rows of one table."""
+    titles = {t["id"]: t for t in data["themes"]}
+    tally = data["ranking"]
+    sections = [("overall", "", tally["ranking"])]
+    sections += [("axis", axis, places) for axis, places in tally.get("by_axis", {}).items()]
+    for dimension in ("table", "channel", "category", "zone"):
+        sections += [(dimension, group, places) for group, places in tally.get(f"by_{dimension}", {}).items()]
+    return [{"dimension": dim, "group": group, "rank": p["rank"], "theme": p["theme"],
+             "theme_title": titles[p["theme"]]["title"], "axis": titles[p["theme"]]["axis"],
+             "dots": p["dots"], "voters": p["voters"]} for dim, group, places in sections for p in places]
+
+
+def to_csv_files(data: dict) -> dict[str, str]:
+    first = lambda rows: list(rows[0]) if rows else []  # noqa: E731
+    return {
+        "ideas.csv": _csv(data["ideas"], ["id", "table", "channel", "axis", "axis_name", "kind", "text",
+                                          "author_role", "category", "zone", "hidden", "starred", "merged_into",
+                                          "theme", "theme_title", "created_at"]),
+        "idea_history.csv": _csv(data["idea_history"], ["idea", "action", "text", "axis", "kind", "by", "at"]),
+        "themes.csv": _csv(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot"]),
+        "votes.csv": _csv(data["votes"], ["participant", "table", "channel", "category", "zone", "theme",
+                                          "theme_title", "dots"]),
+        "ranking.csv": _csv(ranking_rows(data), ["dimension", "group", "rank", "theme", "theme_title", "axis",
+                                                 "dots", "voters"]),
+        "participants.csv": _csv(data["participants"], first(data["participants"])
+                                 or ["participant", "table", "channel", "category", "zone"]),
+    }
+
+
+def to_zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()

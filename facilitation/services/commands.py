@@ -1,0 +1,375 @@
+"""Every command the event accepts: load what it needs, ask the domain, write, and record what happened.
+
+Each function runs inside one unit of work opened by `EventService.execute`; raising `Refused` rolls it back.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, func, select
+
+from facilitation.domain import ideas as idea_rules
+from facilitation.domain import voting
+from facilitation.domain.errors import Refused
+from facilitation.domain.events import (
+    BallotChanged, DomainEvent, DotPlaced, DotRemoved, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
+    IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ResultsRevealed, ThemeDeleted, ThemeSaved,
+    TimerChanged, VoteClosed, VoteOpened,
+)
+from facilitation.domain.phases import Timer, require_idea_capture
+from facilitation.domain.roles import Action, Role, require, require_idea_moderation
+from facilitation.plan import Plan
+from facilitation.services import payloads as p
+from facilitation.store.models import Control, Dot, EventTable, Idea, IdeaRevision, Participant, Theme
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a role, plus the table a scribe runs or the participant a phone is."""
+
+    role: Role
+    table_id: int | None = None
+    participant_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        if self.role is Role.PARTICIPANT:
+            return f"participant:{self.participant_id}"
+        if self.role is Role.SCRIBE:
+            return f"scribe:{self.table_id}"
+        return self.role.value
+
+
+@dataclass
+class Tx:
+    session: Session
+    plan: Plan
+    now: float
+    who: Principal
+    events: list[DomainEvent] = field(default_factory=list)
+
+    def record(self, event: DomainEvent) -> None:
+        self.events.append(event)
+
+    def control(self) -> Control:
+        return self.session.get(Control, 1)
+
+    def rules(self) -> voting.DotRules:
+        v = self.plan.voting
+        return voting.DotRules(v.dots_per_person, v.max_dots_per_item, v.hide_results_until_reveal)
+
+    def phase_kind(self):
+        index = self.control().phase_index
+        return None if index is None else self.plan.agenda[index].kind
+
+    def get(self, model, ident: int, missing: str):
+        row = self.session.get(model, ident)
+        if row is None:
+            raise Refused(missing, id=ident)
+        return row
+
+
+CommandFn = Callable[[Tx, object], dict | None]
+COMMANDS: dict[str, tuple[type[p.Command], CommandFn]] = {}
+
+
+def command(name: str, payload: type[p.Command]):
+    def register(fn: CommandFn) -> CommandFn:
+        COMMANDS[name] = (payload, fn)
+        return fn
+    return register
+
+
+# --- ideas -------------------------------------------------------------------------------------------
+
+def _revise(tx: Tx, idea: Idea, action: str) -> None:
+    tx.session.add(IdeaRevision(idea_id=idea.id, action=action, text=idea.text, axis=idea.axis,
+                                kind=idea.kind, by=tx.who.actor, at=tx.now))
+
+
+def _moderated_idea(tx: Tx, idea_id: int) -> Idea:
+    idea = tx.get(Idea, idea_id, "unknown_idea")
+    require_idea_moderation(tx.who.role, tx.who.table_id, idea.table_id)
+    return idea
+
+
+@command("idea.add", p.AddIdea)
+def add_idea(tx: Tx, cmd: p.AddIdea):
+    require(tx.who.role, Action.ADD_IDEA)
+    require_idea_capture(tx.who.role, tx.phase_kind())
+    text = idea_rules.clean_text(cmd.text, tx.plan.ideas.max_length)
+    axis = idea_rules.check_axis(cmd.axis, tx.plan.axis_ids)
+    table = tx.who.table_id
+    if tx.who.role in (Role.FACILITATOR, Role.THEME) and cmd.table is not None:
+        table = tx.get(EventTable, cmd.table, "unknown_table").id
+    idea = Idea(table_id=table, author=tx.who.actor, text=text, axis=axis, kind=cmd.kind.value,
+                created_at=tx.now, updated_at=tx.now)
+    tx.session.add(idea)
+    tx.session.flush()
+    _revise(tx, idea, "created")
+    tx.record(IdeaAdded(idea.id, table, text, axis, idea.kind))
+    return {"idea": idea.id}
+
+
+@command("idea.edit", p.EditIdea)
+def edit_idea(tx: Tx, cmd: p.EditIdea):
+    idea = _moderated_idea(tx, cmd.idea)
+    if cmd.text is not None:
+        idea.text = idea_rules.clean_text(cmd.text, tx.plan.ideas.max_length)
+    if cmd.axis is not None:
+        idea.axis = idea_rules.check_axis(cmd.axis, tx.plan.axis_ids)
+    if cmd.kind is not None:
+        idea.kind = cmd.kind.value
+    idea.updated_at = tx.now
+    _revise(tx, idea, "edited")
+    tx.record(IdeaEdited(idea.id, idea.table_id, idea.text, idea.axis, idea.kind))
+    return {"idea": idea.id}
+
+
+@command("idea.hide", p.HideIdea)
+def hide_idea(tx: Tx, cmd: p.HideIdea):
+    idea = _moderated_idea(tx, cmd.idea)
+    idea.hidden = cmd.hidden
+    idea.updated_at = tx.now
+    _revise(tx, idea, "hidden" if cmd.hidden else "shown")
+    tx.record(IdeaHidden(idea.id, idea.table_id, cmd.hidden))
+    return {"idea": idea.id}
+
+
+@command("idea.star", p.StarIdea)
+def star_idea(tx: Tx, cmd: p.StarIdea):
+    idea = _moderated_idea(tx, cmd.idea)
+    idea.starred = cmd.starred
+    tx.record(IdeaStarred(idea.id, idea.table_id, cmd.starred))
+    return {"idea": idea.id}
+
+
+@command("idea.merge", p.MergeIdea)
+def merge_idea(tx: Tx, cmd: p.MergeIdea):
+    source = _moderated_idea(tx, cmd.idea)
+    target = _moderated_idea(tx, cmd.into)
+    idea_rules.check_merge(source.id, source.merged_into, target.id, target.merged_into)
+    source.merged_into = target.id
+    source.updated_at = tx.now
+    if target.theme_id is None and source.theme_id is not None:
+        target.theme_id = source.theme_id
+        tx.record(IdeaGrouped(target.id, target.table_id, target.theme_id))
+    source.theme_id = None
+    # Ideas merged into the source follow it, so merges never form chains.
+    for child in tx.session.exec(select(Idea).where(Idea.merged_into == source.id)):
+        child.merged_into = target.id
+        tx.record(IdeaMerged(child.id, child.table_id, target.id))
+    _revise(tx, source, f"merged into {target.id}")
+    tx.record(IdeaMerged(source.id, source.table_id, target.id))
+    return {"idea": target.id}
+
+
+# --- themes and ballot -------------------------------------------------------------------------------
+
+def _theme_axis(tx: Tx, axis: str | None) -> str | None:
+    return None if not axis else idea_rules.check_axis(axis, tx.plan.axis_ids)
+
+
+def _title(text: str) -> str:
+    title = " ".join(text.split())
+    if len(title) < idea_rules.MIN_LENGTH:
+        raise Refused("text_too_short", min=idea_rules.MIN_LENGTH)
+    return title
+
+
+def _group(tx: Tx, idea: Idea, theme_id: int | None) -> None:
+    idea.theme_id = theme_id
+    tx.record(IdeaGrouped(idea.id, idea.table_id, theme_id))
+
+
+@command("theme.create", p.CreateTheme)
+def create_theme(tx: Tx, cmd: p.CreateTheme):
+    require(tx.who.role, Action.MANAGE_THEMES)
+    theme = Theme(title=_title(cmd.title), axis=_theme_axis(tx, cmd.axis), created_at=tx.now)
+    tx.session.add(theme)
+    tx.session.flush()
+    tx.record(ThemeSaved(theme.id, theme.title, theme.axis))
+    for idea_id in cmd.ideas:
+        _group(tx, tx.get(Idea, idea_id, "unknown_idea"), theme.id)
+    return {"theme": theme.id}
+
+
+def _editable_theme(tx: Tx, theme_id: int) -> Theme:
+    require(tx.who.role, Action.MANAGE_THEMES)
+    theme = tx.get(Theme, theme_id, "unknown_theme")
+    if theme.on_ballot:
+        voting.require_ballot_editable(voting.VoteState(tx.control().vote_state))
+    return theme
+
+
+@command("theme.update", p.UpdateTheme)
+def update_theme(tx: Tx, cmd: p.UpdateTheme):
+    theme = _editable_theme(tx, cmd.theme)
+    if cmd.title is not None:
+        theme.title = _title(cmd.title)
+    if cmd.axis is not None:
+        theme.axis = _theme_axis(tx, cmd.axis)
+    tx.record(ThemeSaved(theme.id, theme.title, theme.axis))
+    return {"theme": theme.id}
+
+
+@command("theme.delete", p.DeleteTheme)
+def delete_theme(tx: Tx, cmd: p.DeleteTheme):
+    theme = _editable_theme(tx, cmd.theme)
+    if tx.session.exec(select(func.count()).select_from(Dot).where(Dot.theme_id == theme.id)).one():
+        raise Refused("theme_has_dots")
+    for idea in tx.session.exec(select(Idea).where(Idea.theme_id == theme.id)):
+        _group(tx, idea, None)
+    tx.session.delete(theme)
+    tx.record(ThemeDeleted(cmd.theme))
+    return {"theme": cmd.theme}
+
+
+@command("theme.group", p.GroupIdea)
+def group_idea(tx: Tx, cmd: p.GroupIdea):
+    require(tx.who.role, Action.MANAGE_THEMES)
+    idea = tx.get(Idea, cmd.idea, "unknown_idea")
+    if cmd.theme is not None:
+        tx.get(Theme, cmd.theme, "unknown_theme")
+    _group(tx, idea, cmd.theme)
+    return {"idea": idea.id, "theme": cmd.theme}
+
+
+@command("theme.ballot", p.SetBallot)
+def set_ballot(tx: Tx, cmd: p.SetBallot):
+    require(tx.who.role, Action.MANAGE_THEMES)
+    voting.require_ballot_editable(voting.VoteState(tx.control().vote_state))
+    theme = tx.get(Theme, cmd.theme, "unknown_theme")
+    theme.on_ballot = cmd.on_ballot
+    tx.record(BallotChanged(theme.id, cmd.on_ballot))
+    return {"theme": theme.id}
+
+
+# --- running the event -------------------------------------------------------------------------------
+
+def _set_timer(tx: Tx, timer: Timer) -> None:
+    control = tx.control()
+    control.timer_ends_at, control.timer_paused_left = timer.ends_at, timer.paused_left
+    tx.record(TimerChanged(timer.ends_at, timer.paused_left))
+
+
+def _timer(control: Control) -> Timer:
+    return Timer(control.timer_ends_at, control.timer_paused_left)
+
+
+@command("phase.start", p.StartPhase)
+def start_phase(tx: Tx, cmd: p.StartPhase):
+    require(tx.who.role, Action.RUN_EVENT)
+    if cmd.phase >= len(tx.plan.agenda):
+        raise Refused("unknown_phase", id=cmd.phase)
+    phase = tx.plan.agenda[cmd.phase]
+    tx.control().phase_index = cmd.phase
+    tx.record(PhaseStarted(cmd.phase, phase.id))
+    _set_timer(tx, Timer.start(phase.minutes * 60, tx.now))
+    return {"phase": cmd.phase}
+
+
+@command("timer.pause", p.Plain)
+def pause_timer(tx: Tx, cmd: p.Plain):
+    require(tx.who.role, Action.RUN_EVENT)
+    _set_timer(tx, _timer(tx.control()).pause(tx.now))
+
+
+@command("timer.resume", p.Plain)
+def resume_timer(tx: Tx, cmd: p.Plain):
+    require(tx.who.role, Action.RUN_EVENT)
+    _set_timer(tx, _timer(tx.control()).resume(tx.now))
+
+
+@command("timer.adjust", p.AdjustTimer)
+def adjust_timer(tx: Tx, cmd: p.AdjustTimer):
+    require(tx.who.role, Action.RUN_EVENT)
+    _set_timer(tx, _timer(tx.control()).add(cmd.seconds, tx.now))
+
+
+def ballot_ids(session: Session) -> list[int]:
+    return list(session.exec(select(Theme.id).where(Theme.on_ballot == True).order_by(Theme.id)))  # noqa: E712
+
+
+@command("vote.open", p.Plain)
+def open_vote(tx: Tx, cmd: p.Plain):
+    require(tx.who.role, Action.RUN_EVENT)
+    control = tx.control()
+    ballot = ballot_ids(tx.session)
+    voting.check_open(voting.VoteState(control.vote_state), len(ballot))
+    control.vote_state = voting.VoteState.OPEN.value
+    tx.record(VoteOpened(ballot))
+
+
+@command("vote.close", p.Plain)
+def close_vote(tx: Tx, cmd: p.Plain):
+    require(tx.who.role, Action.RUN_EVENT)
+    control = tx.control()
+    voting.check_close(voting.VoteState(control.vote_state))
+    control.vote_state = voting.VoteState.CLOSED.value
+    tx.record(VoteClosed())
+
+
+@command("vote.reveal", p.Reveal)
+def reveal_results(tx: Tx, cmd: p.Reveal):
+    require(tx.who.role, Action.RUN_EVENT)
+    tx.control().revealed = cmd.revealed
+    tx.record(ResultsRevealed(cmd.revealed))
+
+
+# --- participants --------------------------------------------------------------------------------------
+
+def allocation(session: Session, participant_id: int) -> dict[int, int]:
+    rows = session.exec(select(Dot).where(Dot.participant_id == participant_id, Dot.count > 0))
+    return {dot.theme_id: dot.count for dot in rows}
+
+
+def _my_dots(tx: Tx, participant_id: int) -> dict:
+    mine = allocation(tx.session, participant_id)
+    return {"dots": {str(k): v for k, v in mine.items()},
+            "left": tx.plan.voting.dots_per_person - sum(mine.values())}
+
+
+def _dot_row(tx: Tx, theme_id: int) -> Dot:
+    dot = tx.session.get(Dot, (tx.who.participant_id, theme_id))
+    if dot is None:
+        dot = Dot(participant_id=tx.who.participant_id, theme_id=theme_id, count=0)
+        tx.session.add(dot)
+    return dot
+
+
+@command("dot.place", p.PlaceDot)
+def place_dot(tx: Tx, cmd: p.PlaceDot):
+    require(tx.who.role, Action.CAST_DOT)
+    mine = allocation(tx.session, tx.who.participant_id)
+    state = voting.VoteState(tx.control().vote_state)
+    voting.check_place(mine, cmd.theme, set(ballot_ids(tx.session)), tx.rules(), state)
+    _dot_row(tx, cmd.theme).count += 1
+    tx.record(DotPlaced(tx.who.participant_id, cmd.theme))
+    tx.session.flush()
+    return _my_dots(tx, tx.who.participant_id)
+
+
+@command("dot.remove", p.PlaceDot)
+def remove_dot(tx: Tx, cmd: p.PlaceDot):
+    require(tx.who.role, Action.CAST_DOT)
+    mine = allocation(tx.session, tx.who.participant_id)
+    voting.check_remove(mine, cmd.theme, voting.VoteState(tx.control().vote_state))
+    _dot_row(tx, cmd.theme).count -= 1
+    tx.record(DotRemoved(tx.who.participant_id, cmd.theme))
+    tx.session.flush()
+    return _my_dots(tx, tx.who.participant_id)
+
+
+@command("profile.set", p.SetProfile)
+def set_profile(tx: Tx, cmd: p.SetProfile):
+    require(tx.who.role, Action.SET_PROFILE)
+    if cmd.category and cmd.category not in {c.id for c in tx.plan.categories}:
+        raise Refused("unknown_category", id=cmd.category)
+    if cmd.zone and cmd.zone not in {z.id for z in tx.plan.zones}:
+        raise Refused("unknown_zone", id=cmd.zone)
+    participant = tx.session.get(Participant, tx.who.participant_id)
+    participant.category, participant.zone = cmd.category or None, cmd.zone or None
+    tx.record(ProfileSet(participant.id, participant.category, participant.zone))
+    return {"category": participant.category, "zone": participant.zone}

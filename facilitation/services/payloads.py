@@ -1,0 +1,100 @@
+"""The validated shape of every command's payload, shared by the socket handlers and the HTTP API."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from facilitation.domain.ideas import IdeaKind
+
+ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+Id = Annotated[int, Field(ge=1, le=2**31)]
+# A hard ceiling against abuse; the plan's (smaller) idea length is enforced by the domain with its own message.
+LongText = Annotated[str, StringConstraints(max_length=4000)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+Code = Annotated[str, StringConstraints(max_length=64)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cid: ClientId
+
+
+class AddIdea(Command):
+    text: LongText
+    axis: Code
+    kind: IdeaKind = IdeaKind.PROPOSAL
+    table: Id | None = None  # staff only: the table an idea is captured for
+
+
+class EditIdea(Command):
+    idea: Id
+    text: LongText | None = None
+    axis: Code | None = None
+    kind: IdeaKind | None = None
+
+
+class HideIdea(Command):
+    idea: Id
+    hidden: bool = True
+
+
+class StarIdea(Command):
+    idea: Id
+    starred: bool = True
+
+
+class MergeIdea(Command):
+    idea: Id
+    into: Id
+
+
+class CreateTheme(Command):
+    title: ShortText
+    axis: Code | None = None
+    ideas: list[Id] = Field(default_factory=list, max_length=500)
+
+
+class UpdateTheme(Command):
+    theme: Id
+    title: ShortText | None = None
+    axis: Code | None = None
+
+
+class DeleteTheme(Command):
+    theme: Id
+
+
+class GroupIdea(Command):
+    idea: Id
+    theme: Id | None = None
+
+
+class SetBallot(Command):
+    theme: Id
+    on_ballot: bool = True
+
+
+class StartPhase(Command):
+    phase: Annotated[int, Field(ge=0, le=1000)]
+
+
+class AdjustTimer(Command):
+    seconds: Annotated[int, Field(ge=-3600, le=3600)]
+
+
+class Plain(Command):
+    pass
+
+
+class Reveal(Command):
+    revealed: bool = True
+
+
+class PlaceDot(Command):
+    theme: Id
+
+
+class SetProfile(Command):
+    category: Code | None = None
+    zone: Code | None = None

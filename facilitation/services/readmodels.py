@@ -1,0 +1,179 @@
+"""Read models: what each screen is shown. They only read; the projector and observers only ever call these."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from sqlmodel import Session, func, select
+
+from facilitation.domain import ranking
+from facilitation.domain.ideas import similarity, words
+from facilitation.domain.roles import Action, Role, allowed
+from facilitation.domain.voting import DotRules, ballot_order, results_visible
+from facilitation.plan import Plan
+from facilitation.services.commands import Principal, allocation, ballot_ids
+from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, Theme
+
+
+def rules(plan: Plan) -> DotRules:
+    v = plan.voting
+    return DotRules(v.dots_per_person, v.max_dots_per_item, v.hide_results_until_reveal)
+
+
+def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
+    return {
+        "id": plan.event.id,
+        "title": plan.event.title,
+        "subtitle": plan.event.subtitle,
+        "languages": plan.event.languages,
+        "axes": [{"id": a.id, "name": a.name, "color": a.color} for a in plan.axes],
+        "tables": [{"id": t.id, "number": t.number, "online": t.online,
+                    "name": plan.tables.names[t.number - 1] if plan.tables.names and not t.online else None}
+                   for t in tables],
+        "table_size": plan.tables.size,
+        "categories": [{"id": c.id, "name": c.name} for c in plan.categories],
+        "zones": [{"id": z.id, "name": z.name} for z in plan.zones],
+        "agenda": [{"id": ph.id, "kind": ph.kind.value, "title": ph.title, "minutes": ph.minutes,
+                    "prompt": ph.prompt} for ph in plan.agenda],
+        "voting": plan.voting.model_dump(),
+        "idea_max_length": plan.ideas.max_length,
+    }
+
+
+def control_view(control: Control) -> dict:
+    return {
+        "phase": control.phase_index,
+        "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
+        "vote": {"state": control.vote_state, "revealed": control.revealed},
+        "server_time": time.time(),
+    }
+
+
+def idea_view(idea: Idea, full: bool) -> dict:
+    """Staff see everything; the others never receive the text of a hidden or merged idea."""
+    gone = idea.hidden or idea.merged_into is not None
+    if gone and not full:
+        return {"id": idea.id, "table": idea.table_id, "gone": True}
+    view = {"id": idea.id, "table": idea.table_id, "text": idea.text, "axis": idea.axis, "kind": idea.kind,
+            "starred": idea.starred, "theme": idea.theme_id, "at": idea.created_at, "gone": gone}
+    if full:
+        view |= {"hidden": idea.hidden, "merged_into": idea.merged_into, "author": idea.author}
+    return view
+
+
+def ideas(s: Session, full: bool, table_id: int | None = None, ids: Iterable[int] | None = None) -> list[dict]:
+    query = select(Idea).order_by(Idea.id)
+    if table_id is not None:
+        query = query.where(Idea.table_id == table_id)
+    if ids is not None:
+        query = query.where(Idea.id.in_(list(ids)))
+    rows = s.exec(query)
+    if full or ids is not None:
+        return [idea_view(i, full) for i in rows]
+    return [idea_view(i, full) for i in rows if not i.hidden and i.merged_into is None]
+
+
+def themes(s: Session) -> list[dict]:
+    counts = dict(s.exec(select(Idea.theme_id, func.count()).where(Idea.theme_id != None)  # noqa: E711
+                         .group_by(Idea.theme_id)).all())
+    return [{"id": t.id, "title": t.title, "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0)}
+            for t in s.exec(select(Theme).order_by(Theme.id))]
+
+
+def _places(places: list[ranking.Place]) -> list[dict]:
+    return [{"rank": p.rank, "theme": p.item, "dots": p.dots, "voters": p.voters} for p in places]
+
+
+def tally(s: Session, plan: Plan, breakdowns: bool) -> dict:
+    """The ranking of the ballot; with breakdowns by axis, table, channel, category and zone for staff."""
+    ballot = ballot_ids(s)
+    rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count).where(Dot.count > 0)).all()
+    dots, voters_per = ranking.totals((theme, count) for _, theme, count in rows)
+    voters = len({pid for pid, _, _ in rows})
+    view = {"ranking": _places(ranking.rank(ballot, dots, voters_per)), "voters": voters,
+            "dots": sum(dots.values())}
+    if not breakdowns:
+        return view
+    axis_of = dict(s.exec(select(Theme.id, Theme.axis).where(Theme.on_ballot == True)).all())  # noqa: E712
+    view["by_axis"] = {axis.id: _places(ranking.rank([t for t in ballot if axis_of.get(t) == axis.id], dots,
+                                                     voters_per)) for axis in plan.axes}
+    people = {p.id: p for p in s.exec(select(Participant).where(Participant.id.in_({pid for pid, _, _ in rows})))}
+    online = {t.id: t.online for t in s.exec(select(EventTable))}
+    groupings = {
+        "by_table": lambda p: str(p.table_id),
+        "by_channel": lambda p: "online" if online.get(p.table_id) else "room",
+        "by_category": lambda p: p.category,
+        "by_zone": lambda p: p.zone,
+    }
+    for name, group_of in groupings.items():
+        grouped = ranking.breakdown(ballot, ((group_of(people[pid]), theme, count) for pid, theme, count in rows))
+        view[name] = {group: _places(places) for group, places in grouped.items()}
+    return view
+
+
+def stats(s: Session) -> dict:
+    per_table = dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
+    online_ids = set(s.exec(select(EventTable.id).where(EventTable.online == True)))  # noqa: E712
+    ideas_count = s.exec(select(func.count()).select_from(Idea).where(Idea.hidden == False,  # noqa: E712
+                                                                     Idea.merged_into == None)).one()  # noqa: E711
+    return {
+        "participants": sum(per_table.values()),
+        "online": sum(n for t, n in per_table.items() if t in online_ids),
+        "per_table": {str(t): n for t, n in per_table.items()},
+        "ideas": ideas_count,
+        "voters": s.exec(select(func.count(func.distinct(Dot.participant_id))).where(Dot.count > 0)).one(),
+    }
+
+
+def me(s: Session, plan: Plan, participant_id: int) -> dict:
+    person = s.get(Participant, participant_id)
+    mine = allocation(s, participant_id)
+    return {
+        "participant": participant_id,
+        "table": person.table_id,
+        "category": person.category,
+        "zone": person.zone,
+        "dots": {str(k): v for k, v in mine.items()},
+        "left": plan.voting.dots_per_person - sum(mine.values()),
+        "ballot_order": ballot_order(person.token, ballot_ids(s)),
+    }
+
+
+def merge_suggestions(s: Session, limit: int = 20, threshold: float = 0.5) -> list[dict]:
+    """Pairs of live ideas from different tables that say much the same thing (theme team's merge hints)."""
+    live = [(i.id, i.table_id, i.axis, words(i.text)) for i in
+            s.exec(select(Idea).where(Idea.hidden == False, Idea.merged_into == None))]  # noqa: E711,E712
+    pairs = []
+    for n, (a, table_a, axis_a, words_a) in enumerate(live):
+        for b, table_b, axis_b, words_b in live[n + 1:]:
+            if table_a != table_b and axis_a == axis_b:
+                score = similarity(words_a, words_b)
+                if score >= threshold:
+                    pairs.append({"a": a, "b": b, "score": round(score, 2)})
+    return sorted(pairs, key=lambda pair: -pair["score"])[:limit]
+
+
+def sees_results(who: Principal, control: Control, plan: Plan) -> bool:
+    return results_visible(who.role, control.revealed, rules(plan))
+
+
+def snapshot(s: Session, plan: Plan, who: Principal, version: int) -> dict:
+    """Everything one screen needs to draw itself from scratch, at `version`."""
+    control = s.get(Control, 1)
+    staff = allowed(who.role, Action.SEE_EVERYTHING)
+    tables = list(s.exec(select(EventTable).order_by(EventTable.id)))
+    view = {"version": version, "role": who.role.value, "event": event_info(plan, tables),
+            "control": control_view(control), "themes": themes(s)}
+    if who.role in (Role.PARTICIPANT, Role.SCRIBE):
+        view["ideas"] = ideas(s, full=who.role is Role.SCRIBE, table_id=who.table_id)
+        view["table"] = who.table_id
+    else:
+        view["ideas"] = ideas(s, full=staff)
+    if who.role is Role.PARTICIPANT:
+        view["me"] = me(s, plan, who.participant_id)
+    else:
+        view["stats"] = stats(s)
+    view["tally"] = tally(s, plan, breakdowns=staff) if sees_results(who, control, plan) else None
+    if staff:
+        view["suggestions"] = merge_suggestions(s)
+    return view

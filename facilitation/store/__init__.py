@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, the engine (SQLite in WAL mode by default) and event bootstrapping."""

@@ -1,0 +1,32 @@
+"""One engine per event database; SQLite gets WAL, a busy timeout and short transactions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+from sqlmodel import SQLModel, create_engine
+
+
+def sqlite_url(data_dir: str | Path, event_id: str) -> str:
+    path = Path(data_dir) / f"{event_id}.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")   # durable across a process kill in WAL mode
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    import facilitation.store.models  # noqa: F401  (registers the tables on the metadata)
+    SQLModel.metadata.create_all(engine)
+    return engine

@@ -1,0 +1,108 @@
+"""The tables of one event's database."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+
+class Setting(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class EventTable(SQLModel, table=True):
+    """A round table in the hall, or an online group of table size."""
+
+    __tablename__ = "event_table"
+    id: int = Field(primary_key=True)
+    number: int
+    online: bool = False
+    join_code: str = Field(index=True, unique=True)
+    scribe_token: str = Field(index=True, unique=True)
+
+
+class Participant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(index=True, unique=True)
+    table_id: int = Field(foreign_key="event_table.id", index=True)
+    category: str | None = None
+    zone: str | None = None
+    joined_at: float
+
+
+class Idea(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    table_id: int | None = Field(default=None, foreign_key="event_table.id", index=True)
+    author: str  # "participant:17", "scribe:3", "facilitator", "theme"
+    text: str
+    axis: str
+    kind: str
+    hidden: bool = False
+    starred: bool = False
+    merged_into: int | None = Field(default=None, foreign_key="idea.id")
+    theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
+    created_at: float
+    updated_at: float
+
+
+class IdeaRevision(SQLModel, table=True):
+    """Every version of an idea: moderation never loses the original."""
+
+    __tablename__ = "idea_revision"
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key="idea.id", index=True)
+    action: str
+    text: str
+    axis: str
+    kind: str
+    by: str
+    at: float
+
+
+class Theme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    axis: str | None = None
+    on_ballot: bool = False
+    created_at: float
+
+
+class Dot(SQLModel, table=True):
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True)
+    count: int = 0
+
+
+class Control(SQLModel, table=True):
+    """The single row of live event state the facilitator drives."""
+
+    id: int = Field(default=1, primary_key=True)
+    phase_index: int | None = None
+    timer_ends_at: float | None = None
+    timer_paused_left: float | None = None
+    vote_state: str = "not_open"
+    revealed: bool = False
+
+
+class LogEntry(SQLModel, table=True):
+    """The append-only event log; `version` is the event's monotonically increasing change id."""
+
+    __tablename__ = "log"
+    version: int | None = Field(default=None, primary_key=True)
+    at: float
+    actor: str
+    kind: str
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class CommandRecord(SQLModel, table=True):
+    """A command already applied, by actor and client id: a retry gets the same answer, and counts once."""
+
+    __tablename__ = "command"
+    key: str = Field(primary_key=True)
+    name: str
+    digest: str
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    at: float

@@ -1,0 +1,1 @@
+"""HTTP: the server-rendered screens, the JSON API, exports and printable cards."""

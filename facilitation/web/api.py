@@ -1,0 +1,45 @@
+"""The JSON API: the same commands and snapshot as the socket protocol, for scripts and fallbacks."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from facilitation.domain.errors import Refused
+from facilitation.domain.roles import Action, require
+from facilitation.messages import error
+from facilitation.services import readmodels as rm
+from facilitation.web.identity import bearer, service
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _who():
+    who = bearer()
+    if who is None:
+        raise Refused("invalid_token")
+    return who
+
+
+@bp.errorhandler(Refused)
+def _refused(refused: Refused):
+    status = 401 if refused.code == "invalid_token" else 403 if refused.code in ("forbidden", "not_your_table") else 422
+    return jsonify(error(refused)), status
+
+
+@bp.post("/command/<name>")
+def command(name: str):
+    result = service().execute(_who(), name, request.get_json(silent=True))
+    return jsonify({"ok": True, **result})
+
+
+@bp.get("/snapshot")
+def snapshot():
+    who = _who()
+    with service().reading() as s:
+        return jsonify({"ok": True, **rm.snapshot(s, service().plan, who, service().version(s))})
+
+
+@bp.get("/log")
+def log():
+    require(_who().role, Action.SEE_EVERYTHING)
+    since = request.args.get("since", default=0, type=int)
+    return jsonify({"ok": True, "entries": service().log(since)})

@@ -1,0 +1,103 @@
+"""The server-rendered screens: join, phone, table, console, projector, observer, cards."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+
+from facilitation import qr
+from facilitation.domain.roles import Role
+from facilitation.reports.cards import cards, join_url
+from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, principal, public_url, service
+
+bp = Blueprint("pages", __name__)
+
+
+def _screen(template: str, token: str, who, **extra) -> str:
+    return render_template(template, token=token, role=who.role.value, plan=service().plan, **extra)
+
+
+@bp.get("/")
+def index():
+    return render_template("index.html", plan=service().plan)
+
+
+@bp.get("/join")
+def join_picker():
+    settings = service().settings()
+    return render_template("join.html", plan=service().plan, tables=service().tables(),
+                           online_code=settings["online_code"])
+
+
+@bp.get("/j/<code>")
+def join(code: str):
+    token = service().join(code[:16], request.cookies.get(DEVICE_COOKIE))
+    if token is None:
+        abort(404)
+    response = redirect(url_for("pages.phone"))
+    response.set_cookie(DEVICE_COOKIE, token, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/me")
+def phone():
+    who = device()
+    if who is None or who.role is not Role.PARTICIPANT:
+        return redirect(url_for("pages.join_picker"))
+    table = next(t for t in service().tables() if t.id == who.table_id)
+    # The device token is already in an HttpOnly cookie, which the socket handshake carries by itself.
+    return _screen("phone.html", "", who, table=table)
+
+
+@bp.get("/table/<token>")
+def table(token: str):
+    who = principal(token, Role.SCRIBE)
+    table = next(t for t in service().tables() if t.id == who.table_id)
+    return _screen("table.html", token, who, table=table, join=join_url(public_url(), table.join_code))
+
+
+@bp.get("/console/<token>")
+def console(token: str):
+    who = principal(token, Role.FACILITATOR, Role.THEME, Role.OBSERVER)
+    settings = service().settings() if who.role is Role.FACILITATOR else {}
+    return _screen("console.html", token, who, settings=settings, base=public_url(),
+                   tables=service().tables() if who.role is Role.FACILITATOR else [])
+
+
+@bp.get("/observer/<token>")
+def observer(token: str):
+    return console(token)
+
+
+@bp.get("/projector/<token>")
+def projector(token: str):
+    who = principal(token, Role.PROJECTOR, Role.FACILITATOR)
+    base = public_url()
+    return _screen("projector.html", token, who, join_url=f"{base}/join",
+                   join_qr=qr.svg(f"{base}/join"), base=base)
+
+
+@bp.get("/cards/<token>")
+def print_cards(token: str):
+    principal(token, Role.FACILITATOR)
+    return render_template("cards.html", plan=service().plan, cards=cards(service(), public_url()))
+
+
+@bp.get("/qr/<code>.svg")
+def join_qr(code: str):
+    if not code.isalnum() or len(code) > 16:
+        abort(404)
+    return Response(qr.svg(join_url(public_url(), code)), mimetype="image/svg+xml")
+
+
+@bp.get("/qr/<code>.png")
+def join_qr_png(code: str):
+    if not code.isalnum() or len(code) > 16:
+        abort(404)
+    response = make_response(qr.png(join_url(public_url(), code)))
+    response.mimetype = "image/png"
+    return response
+
+
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(404)
+def not_found(exc):
+    return render_template("error.html", status=exc.code), exc.code

@@ -1,0 +1,77 @@
+// The one client for the socket protocol (docs/protocol.md): connect with a capability token, keep a
+// snapshot + version, apply batched updates, resync after every reconnect, and send commands that are
+// retried with the same client id until acknowledged (the server counts each id once).
+import { io } from "/static/vendor/socket.io.esm.min.js";
+import { t } from "./ui.js";
+
+const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`).replace(/[^A-Za-z0-9_-]/g, "");
+
+export function connect({ token, lang, onState, onStatus = () => {} }) {
+  const state = { version: -1, ideas: new Map(), clockOffset: 0 };
+  const socket = io({ auth: { token: token || undefined, lang }, reconnectionDelayMax: 4000 });
+
+  const applyControl = (control) => {
+    state.control = control;
+    if (control?.server_time) state.clockOffset = control.server_time - Date.now() / 1000;
+  };
+
+  const resync = () =>
+    socket.emit("sync", { since: state.version >= 0 ? state.version : null }, (reply) => {
+      if (!reply?.ok) return onStatus("refused", reply?.error?.message);
+      if (reply.current) return onStatus("online");
+      const { ideas, control, ...rest } = reply;
+      Object.assign(state, rest);
+      applyControl(control);
+      state.ideas = new Map(ideas.map((idea) => [idea.id, idea]));
+      onStatus("online");
+      onState(state, { snapshot: true });
+    });
+
+  socket.on("connect", resync);
+  socket.on("disconnect", () => onStatus("offline"));
+  socket.on("connect_error", (err) => onStatus(socket.active ? "offline" : "refused", err?.message));
+  socket.on("update", (update) => {
+    if (update.version < state.version) return; // older than the snapshot we already hold
+    const { ideas, control, ...rest } = update;
+    Object.assign(state, rest);
+    if (control) applyControl(control);
+    for (const idea of ideas || []) {
+      if (idea.gone && !("hidden" in idea)) state.ideas.delete(idea.id);
+      else state.ideas.set(idea.id, idea);
+    }
+    onState(state, update);
+  });
+
+  // Resolves with the ack ({ok: true, ...} or {ok: false, error: {code, message}}); retries while offline.
+  function send(name, payload = {}, { attempts = 6 } = {}) {
+    const message = { cid: newId(), ...payload };
+    return new Promise((resolve) => {
+      let tries = 0;
+      const attempt = () => {
+        tries += 1;
+        socket.timeout(5000).emit(name, message, (err, ack) => {
+          if (!err) return resolve(ack);
+          if (tries >= attempts) return resolve({ ok: false, error: { code: "timeout", message: t("no_connection") } });
+          onStatus("retrying");
+          setTimeout(attempt, 1000 * tries);
+        });
+      };
+      attempt();
+    });
+  }
+
+  const request = (name, payload = {}) =>
+    new Promise((resolve) => socket.timeout(8000).emit(name, payload, (err, ack) => resolve(err ? { ok: false } : ack)));
+
+  return { state, send, request, resync, socket };
+}
+
+// Shows connection trouble in the status bar, so nobody thinks a lost connection lost their work.
+export function statusBar(el) {
+  return (status, message) => {
+    if (status === "online") { el.hidden = true; return; }
+    el.hidden = false;
+    el.dataset.kind = status;
+    el.textContent = status === "refused" ? `${t("refused")}: ${message || ""}` : status === "retrying" ? t("retrying") : t("offline");
+  };
+}

@@ -1,0 +1,134 @@
+// The console: the facilitator runs the event, the theme team clusters, the observer watches (read-only).
+import { connect, statusBar } from "./client.js";
+import { ideaItem } from "./ideas.js";
+import { $, $$, axisChip, currentPhase, fill, h, lang, loc, startClock, t, tableName, toast } from "./ui.js";
+
+const role = document.body.dataset.role;
+const canRun = role === "facilitator";
+const canCluster = role === "facilitator" || role === "theme";
+const { state, send, request } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+startClock($("#clock"), () => state);
+let filtersReady = false;
+
+async function run(name, payload = {}) {
+  const ack = await send(name, payload);
+  if (!ack.ok) toast(ack.error.message);
+  return ack;
+}
+
+function render(s) {
+  if (!s.event) return;
+  if (!filtersReady) setupFilters(s);
+  const phase = currentPhase(s);
+  $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
+  const vote = s.control.vote;
+  $("#vote-state").textContent = `${vote.state === "open" ? t("vote_open") : vote.state === "closed" ? t("vote_closed") : t("vote_not_open")}${vote.revealed ? " · " + t("results") + " ✓" : ""}`;
+  const st = s.stats || {};
+  fill($("#stats"), h("span", {}, h("b", {}, st.participants ?? 0), ` ${t("participants")}`),
+    h("span", {}, h("b", {}, st.online ?? 0), ` ${t("online")}`), h("span", {}, h("b", {}, st.ideas ?? 0), ` ${t("ideas")}`),
+    h("span", {}, h("b", {}, st.voters ?? 0), ` ${t("voters")}`));
+  renderAgenda(s);
+  renderIdeas(s);
+  renderThemes(s);
+  renderTally(s);
+}
+
+function renderAgenda(s) {
+  fill($("#agenda"), s.event.agenda.map((phase, index) =>
+    h("li", { class: index === s.control.phase ? "current" : "" },
+      h("span", {}, `${loc(phase.title)} · ${phase.minutes} ${t("min")}`),
+      canRun ? h("button", { onclick: () => confirm(t("confirm_phase")) && run("phase.start", { phase: index }) },
+        index === s.control.phase ? t("current") : t("start")) : null)));
+}
+
+function setupFilters(s) {
+  filtersReady = true;
+  fill($("#filter-axis"), h("option", { value: "" }, t("all_axes")), s.event.axes.map((a, i) => h("option", { value: a.id }, `${i + 1} · ${loc(a.name)}`)));
+  fill($("#filter-table"), h("option", { value: "" }, t("all_tables")), s.event.tables.map((x) => h("option", { value: x.id }, tableName(s.event, x.id))));
+  for (const id of ["#filter-axis", "#filter-table", "#filter-gone"]) $(id).addEventListener("change", () => renderIdeas(state));
+  const dims = ["overall", "by_axis", "by_table", "by_channel", "by_category", "by_zone"];
+  fill($("#breakdown"), dims.map((d) => h("option", { value: d }, t(d))));
+  $("#breakdown").addEventListener("change", () => renderTally(state));
+}
+
+function renderIdeas(s) {
+  const axis = $("#filter-axis").value;
+  const table = Number($("#filter-table").value) || null;
+  const showGone = $("#filter-gone").checked;
+  const ideas = [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone))
+    .sort((a, b) => b.id - a.id);
+  $("#idea-count").textContent = `(${ideas.length})`;
+  const themes = canCluster ? s.themes : [];
+  fill($("#ideas"), ideas.length ? ideas.slice(0, 400).map((idea) => ideaItem(idea, { event: s.event, send, readOnly: !canCluster, themes }))
+    : h("li", { class: "muted" }, t("no_ideas")));
+}
+
+function renderThemes(s) {
+  const ideasOf = (theme) => [...s.ideas.values()].filter((i) => i.theme === theme.id && !i.gone);
+  const frozen = s.control.vote.state !== "not_open";
+  fill($("#themes"), s.themes.length ? s.themes.map((theme) => h("li", { class: `theme${theme.on_ballot ? " on-ballot" : ""}` },
+    h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${theme.id}`), axisChip(s.event, theme.axis),
+      theme.on_ballot ? h("span", { class: "badge ok" }, t("on_ballot")) : null),
+    h("strong", {}, theme.title),
+    h("ul", { class: "theme-ideas" }, ideasOf(theme).map((i) => h("li", {}, `#${i.id} ${i.text}`))),
+    canCluster ? h("div", { class: "actions" },
+      h("button", { disabled: frozen, onclick: () => run("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
+        theme.on_ballot ? t("remove_from_ballot") : t("add_to_ballot")),
+      h("button", { onclick: () => { const title = prompt(t("theme_title_prompt"), theme.title); if (title) run("theme.update", { theme: theme.id, title }); } }, t("edit")),
+      h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: () => run("theme.delete", { theme: theme.id }) }, t("delete"))) : null))
+    : h("li", { class: "muted" }, t("no_themes")));
+}
+
+function places(s, list) {
+  const themes = new Map(s.themes.map((x) => [x.id, x]));
+  const max = Math.max(1, ...list.map((p) => p.dots));
+  return h("ol", { class: "ranking" }, list.map((p) => h("li", {},
+    h("span", { class: "rank" }, p.rank), h("span", { class: "title" }, themes.get(p.theme)?.title ?? `#${p.theme}`),
+    h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: { width: `${(100 * p.dots) / max}%` } })),
+    h("span", { class: "score" }, p.dots))));
+}
+
+function groupLabel(s, dim, key) {
+  if (dim === "by_axis") return loc(s.event.axes.find((a) => a.id === key)?.name);
+  if (dim === "by_table") return tableName(s.event, Number(key));
+  if (dim === "by_channel") return key === "online" ? t("online") : t("room");
+  const list = dim === "by_category" ? s.event.categories : s.event.zones;
+  return loc(list.find((x) => x.id === key)?.name) || t("unknown");
+}
+
+function renderTally(s) {
+  const tally = s.tally;
+  if (!tally) return fill($("#tally"), h("p", { class: "muted" }, t("results_hidden")));
+  $("#voters").textContent = `${tally.voters} ${t("voters")} · ${tally.dots} ${t("dots")}`;
+  const dim = $("#breakdown").value || "overall";
+  if (dim === "overall") return fill($("#tally"), places(s, tally.ranking));
+  const groups = Object.entries(tally[dim] || {});
+  fill($("#tally"), groups.map(([key, list]) => h("div", { class: "group" },
+    h("h3", {}, groupLabel(s, dim, key)), places(s, list.filter((p) => p.dots > 0 || dim === "by_axis")))));
+}
+
+for (const button of $$("[data-cmd]")) {
+  button.addEventListener("click", () => {
+    const { cmd, seconds, revealed, confirm: ask } = button.dataset;
+    if (ask && !confirm(t(ask))) return;
+    const payload = seconds ? { seconds: Number(seconds) } : revealed ? { revealed: revealed === "true" } : {};
+    run(cmd, payload);
+  });
+}
+
+$("#theme-form")?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const ack = await run("theme.create", { title: form.title.value, axis: form.axis.value || null });
+  if (ack.ok) form.title.value = "";
+});
+
+$("#suggest")?.addEventListener("click", async () => {
+  const reply = await request("suggestions");
+  if (!reply?.ok) return toast(reply?.error?.message || t("no_connection"));
+  const text = (id) => state.ideas.get(id)?.text ?? "";
+  fill($("#suggestions"), reply.pairs.length ? reply.pairs.map((pair) => h("li", {},
+    h("p", {}, `#${pair.a} ${text(pair.a)}`), h("p", {}, `#${pair.b} ${text(pair.b)}`),
+    h("button", { onclick: () => run("idea.merge", { idea: pair.b, into: pair.a }) }, `${t("merge")} #${pair.b} → #${pair.a}`)))
+    : h("li", { class: "muted" }, t("no_similar")));
+});

@@ -1,0 +1,102 @@
+// The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
+import { connect, statusBar } from "./client.js";
+import { $, axisChip, currentPhase, fill, h, lang, loc, startClock, t, tableName, toast } from "./ui.js";
+
+const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const { state, send } = client;
+let lastVoteState = null;
+
+startClock($("#clock"), () => state);
+
+function render(s, change = {}) {
+  if (!s.event) return;
+  const phase = currentPhase(s);
+  $("#table-name").textContent = tableName(s.event, s.me?.table ?? s.table);
+  $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
+  $("#phase-prompt").textContent = phase ? loc(phase.prompt) : "";
+  const voteState = s.control.vote.state;
+  // The ballot order is personal: fetch it again when the vote opens.
+  if (!change.snapshot && lastVoteState !== null && voteState !== lastVoteState) client.resync();
+  lastVoteState = voteState;
+
+  const profileDone = s.me?.category || s.me?.zone || localStorage.getItem(`profile:${s.event.id}`);
+  $("#profile").hidden = Boolean(profileDone);
+  $("#capture").hidden = phase?.kind !== "capture";
+  $("#vote").hidden = voteState !== "open";
+  $("#results").hidden = !s.tally;
+  const waiting = phase?.kind === "voting" && voteState !== "open" ? (voteState === "closed" ? t("vote_closed") : t("vote_not_open"))
+    : voteState === "closed" && !s.tally ? t("results_hidden") : "";
+  $("#waiting").hidden = !waiting;
+  $("#waiting-text").textContent = waiting;
+  if (voteState === "open") renderBallot(s);
+  if (s.tally) renderResults(s);
+  renderIdeas(s);
+}
+
+function renderIdeas(s) {
+  const ideas = [...s.ideas.values()].filter((i) => !i.gone).reverse();
+  fill($("#ideas"), ideas.length ? ideas.map((idea) =>
+    h("li", { class: `idea${idea.starred ? " starred" : ""}` }, axisChip(s.event, idea.axis),
+      h("span", { class: "kind" }, t(idea.kind)), h("p", {}, idea.text))) : h("li", { class: "muted" }, t("no_ideas")));
+}
+
+function renderBallot(s) {
+  const me = s.me;
+  const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
+  const { dots_per_person: budget, max_dots_per_item: cap } = s.event.voting;
+  $("#dots-left").textContent = `${me.left} / ${budget}`;
+  $("#vote-rules").textContent = loc(currentPhase(s)?.prompt) || "";
+  fill($("#ballot"), me.ballot_order.filter((id) => themes.has(id)).map((id) => {
+    const theme = themes.get(id);
+    const mine = me.dots[id] || 0;
+    return h("li", { class: "ballot-item" },
+      h("div", { class: "ballot-text" }, axisChip(s.event, theme.axis), h("strong", {}, theme.title)),
+      h("div", { class: "ballot-controls" },
+        h("button", { class: "round", "aria-label": `− ${theme.title}`, disabled: mine === 0, onclick: () => vote("dot.remove", id) }, "−"),
+        h("span", { class: "my-dots", "aria-label": `${mine} ${t("mine")}` }, "●".repeat(mine) + "○".repeat(Math.max(0, cap - mine))),
+        h("button", { class: "round primary", "aria-label": `+ ${theme.title}`, disabled: mine >= cap || me.left === 0, onclick: () => vote("dot.place", id) }, "+")));
+  }));
+}
+
+async function vote(name, theme) {
+  const ack = await send(name, { theme });
+  if (!ack.ok) return toast(ack.error.message);
+  state.me.dots = ack.dots;
+  state.me.left = ack.left;
+  renderBallot(state);
+}
+
+function renderResults(s) {
+  const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
+  fill($("#ranking"), s.tally.ranking.map((place) =>
+    h("li", {}, h("span", { class: "rank" }, place.rank), h("span", { class: "title" }, themes.get(place.theme)?.title ?? ""),
+      h("span", { class: "score" }, `${place.dots} ${t("dots")}`))));
+}
+
+$("#idea-text").addEventListener("input", (e) => ($("#idea-count").textContent = e.target.value.length));
+$("#idea-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  const ack = await send("idea.add", { text: form.text.value, axis: form.axis.value, kind: form.kind.value });
+  button.disabled = false;
+  if (!ack.ok) return toast(ack.error.message);
+  form.text.value = "";
+  $("#idea-count").textContent = "0";
+  toast(t("sent"), "ok");
+});
+
+$("#profile-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const ack = await send("profile.set", { category: event.target.category.value || null, zone: event.target.zone.value || null });
+  if (!ack.ok) return toast(ack.error.message);
+  localStorage.setItem(`profile:${state.event.id}`, "1");
+  Object.assign(state.me, { category: ack.category, zone: ack.zone });
+  toast(t("saved"), "ok");
+  render(state);
+});
+$("#profile-skip").addEventListener("click", () => {
+  localStorage.setItem(`profile:${state.event.id}`, "skipped");
+  render(state);
+});

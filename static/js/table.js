@@ -1,0 +1,28 @@
+// The table facilitator's screen: capture the table's ideas, star the top ones, tidy duplicates.
+import { connect, statusBar } from "./client.js";
+import { ideaItem } from "./ideas.js";
+import { $, currentPhase, fill, h, lang, loc, startClock, t, toast } from "./ui.js";
+
+const { state, send } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+startClock($("#clock"), () => state);
+
+function render(s) {
+  if (!s.event) return;
+  const phase = currentPhase(s);
+  $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
+  $("#phase-prompt").textContent = phase ? loc(phase.prompt) : "";
+  $("#capture").classList.toggle("muted", phase?.kind !== "capture");
+  const ideas = [...s.ideas.values()].sort((a, b) => (b.starred - a.starred) || (b.id - a.id));
+  $("#count").textContent = `(${ideas.filter((i) => !i.gone).length})`;
+  fill($("#ideas"), ideas.length ? ideas.map((idea) => ideaItem(idea, { event: s.event, send, showTable: false }))
+    : h("li", { class: "muted" }, t("no_ideas")));
+}
+
+$("#idea-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const ack = await send("idea.add", { text: form.text.value, axis: form.axis.value, kind: form.kind.value });
+  if (!ack.ok) return toast(ack.error.message);
+  form.text.value = "";
+  toast(t("sent"), "ok");
+});

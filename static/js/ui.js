@@ -1,0 +1,86 @@
+// Small DOM helpers shared by every screen: safe element building, translations, timers, toasts.
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+const strings = JSON.parse(document.getElementById("i18n").textContent);
+export const lang = document.body.dataset.lang || "it";
+export const t = (key) => strings[key] ?? key;
+
+// Plan texts come as {"it": "...", "en": "..."}.
+export const loc = (text) => (text ? text[lang] ?? Object.values(text)[0] ?? "" : "");
+
+// h("li", {class: "idea", onclick: fn}, "text", child) — text is always inserted as text, never as HTML.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "class") el.className = value;
+    else if (key === "style" && typeof value === "object") Object.assign(el.style, value);
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
+let toastTimer;
+export function toast(message, kind = "error") {
+  const el = $("#toast");
+  el.textContent = message;
+  el.dataset.kind = kind;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (el.hidden = true), kind === "error" ? 6000 : 2000);
+}
+
+export function tableName(event, tableId) {
+  const table = event.tables.find((x) => x.id === tableId);
+  if (!table) return "";
+  if (table.name) return loc(table.name);
+  return table.online ? `${t("online_group")} ${table.number}` : `${t("table")} ${table.number}`;
+}
+
+export const axisOf = (event, id) => event.axes.find((a) => a.id === id);
+
+export function axisChip(event, id) {
+  const axis = axisOf(event, id);
+  if (!axis) return null;
+  const number = event.axes.indexOf(axis) + 1;
+  return h("span", { class: "chip", style: { "--axis": axis.color }, title: loc(axis.name) }, `${number} · ${loc(axis.name)}`);
+}
+
+// Countdown: the server sends absolute times; the client corrects for its own clock's offset.
+export function timerText(control, offset) {
+  const timer = control?.timer;
+  if (!timer || (timer.ends_at == null && timer.paused_left == null)) return "";
+  const left = timer.ends_at != null ? Math.max(0, timer.ends_at - (Date.now() / 1000 + offset)) : timer.paused_left;
+  const s = Math.round(left);
+  const text = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  return timer.ends_at == null ? `${text} (${t("paused")})` : text;
+}
+
+export function startClock(el, getState) {
+  const tick = () => {
+    const state = getState();
+    if (state?.control) {
+      el.textContent = timerText(state.control, state.clockOffset || 0);
+      const timer = state.control.timer;
+      el.classList.toggle("ending", timer?.ends_at != null && timer.ends_at - (Date.now() / 1000 + (state.clockOffset || 0)) < 60);
+    }
+  };
+  tick();
+  return setInterval(tick, 500);
+}
+
+export function currentPhase(state) {
+  const index = state.control?.phase;
+  return index == null ? null : state.event.agenda[index];
+}
