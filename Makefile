@@ -37,7 +37,7 @@ system-test-deps:
 # Refresh the translation template and catalogues after changing user-facing strings.
 extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o facilitation/translations/messages.pot .
-	$(BIN)/pybabel update -q -i facilitation/translations/messages.pot -d facilitation/translations
+	$(BIN)/pybabel update -i facilitation/translations/messages.pot -d facilitation/translations
 
 clean:
 	rm -rf $(VENV) build *.egg-info

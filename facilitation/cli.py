@@ -117,7 +117,7 @@ def export_event(args) -> int:
 def print_cards(args) -> int:
     from flask import render_template
 
-    from facilitation.reports.cards import cards
+    from facilitation.reports.cards import card_texts, cards
 
     public = (args.public_url or f"http://{lan_address()}:5000").rstrip("/")
     app = _app(args, PUBLIC_URL=public, ASYNC_MODE="threading")
@@ -126,7 +126,8 @@ def print_cards(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     deck = cards(service, public)
     with app.test_request_context("/"):
-        (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck), "utf-8")
+        (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck,
+                                                              texts=card_texts(service.plan.event.languages)), "utf-8")
     for card in deck:
         name = "online.png" if card.online else f"table-{card.number:02d}.png"
         (out / name).write_bytes(card.qr_png())

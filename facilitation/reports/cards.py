@@ -38,3 +38,15 @@ def cards(service: EventService, base_url: str) -> list[Card]:
         code = service.settings()["online_code"]
         result.append(Card(None, None, True, None, join_url(base_url, code), code, None))
     return result
+
+
+def card_texts(languages: list[str]) -> list[dict]:
+    """The card's words in every language of the plan: a card on the table speaks to everyone at once."""
+    from flask_babel import force_locale, gettext
+
+    texts = []
+    for lang in languages:
+        with force_locale(lang):
+            texts.append({"lang": lang, "table": gettext("Table"), "online": gettext("Join online"),
+                          "how": gettext("Scan the QR code with your phone: no account, no name needed.")})
+    return texts

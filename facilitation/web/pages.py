@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, make_response, redirect, render_te
 
 from facilitation import qr
 from facilitation.domain.roles import Role
-from facilitation.reports.cards import cards, join_url
+from facilitation.reports.cards import card_texts, cards, join_url
 from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, principal, public_url, service
 
 bp = Blueprint("pages", __name__)
@@ -78,7 +78,8 @@ def projector(token: str):
 @bp.get("/cards/<token>")
 def print_cards(token: str):
     principal(token, Role.FACILITATOR)
-    return render_template("cards.html", plan=service().plan, cards=cards(service(), public_url()))
+    return render_template("cards.html", plan=service().plan, cards=cards(service(), public_url()),
+                           texts=card_texts(service().plan.event.languages))
 
 
 @bp.get("/qr/<code>.svg")

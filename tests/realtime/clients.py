@@ -1,0 +1,64 @@
+"""Test clients that speak the socket protocol over a real connection, as the phones and screens do."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import requests
+import socketio
+
+
+def cid() -> str:
+    return uuid.uuid4().hex
+
+
+class Client:
+    """A python-socketio client holding the same state a screen would: snapshot + batched updates."""
+
+    def __init__(self, url: str, token: str | None = None, cookie: str | None = None, lang: str = "en"):
+        self.sio = socketio.Client(reconnection=False)
+        self.state: dict = {}
+        self.updates: list[dict] = []
+        self._changed = threading.Condition()
+        self.sio.on("update", self._on_update)
+        headers = {"Cookie": f"facilitation_device={cookie}"} if cookie else {}
+        self.sio.connect(url, auth={"token": token, "lang": lang} if token else {"lang": lang},
+                         headers=headers, transports=["websocket"], wait_timeout=10)
+        self.sync()
+
+    def _on_update(self, update: dict) -> None:
+        with self._changed:
+            self.updates.append(update)
+            self._changed.notify_all()
+
+    def sync(self, since: int | None = None) -> dict:
+        reply = self.sio.call("sync", {"since": since}, timeout=10)
+        if reply.get("ok") and not reply.get("current"):
+            self.state = reply
+        return reply
+
+    def send(self, name: str, payload: dict | None = None, client_id: str | None = None) -> dict:
+        return self.sio.call(name, {"cid": client_id or cid(), **(payload or {})}, timeout=10)
+
+    def wait_for(self, predicate, timeout: float = 5.0) -> dict:
+        """Wait until an update satisfies predicate; returns that update."""
+        with self._changed:
+            seen = 0
+            while True:
+                for update in self.updates[seen:]:
+                    if predicate(update):
+                        return update
+                seen = len(self.updates)
+                if not self._changed.wait(timeout):
+                    raise TimeoutError("no matching update")
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+def join(url: str, code: str) -> str:
+    """Open a table's join link as a phone does; returns the device token from the cookie."""
+    session = requests.Session()
+    response = session.get(f"{url}/j/{code}", allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    return session.cookies["facilitation_device"]

@@ -1,0 +1,123 @@
+"""A whole event over real sockets: a facilitator, 3 scribes, a projector and 30 phones at 3 tables."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import requests
+
+from tests.conftest import ROOT
+from tests.realtime.clients import Client, join
+
+CAPTURE, VOTING = 2, 4
+AXES = ["digitale", "verde", "mobilita", "istruzione", "inclusione", "salute"]
+
+
+def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(server, tmp_path):
+    tables = server.tables()[:3]
+    facilitator = Client(server.url, server.facilitator)
+    projector = Client(server.url, server.setting("projector_token"))
+    scribes = [Client(server.url, t[4]) for t in tables]
+    phones = [Client(server.url, cookie=join(server.url, t[3])) for t in tables for _ in range(10)]
+    try:
+        assert facilitator.sync()["stats"]["participants"] == 30
+
+        # Idea capture: every phone and every scribe adds an idea; screens hear about them in batches.
+        assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
+        for n, phone in enumerate(phones):
+            ack = phone.send("idea.add", {"text": f"Idea {n} from a phone", "axis": AXES[n % 6], "kind": "need"})
+            assert ack["ok"], ack
+        for n, scribe in enumerate(scribes):
+            assert scribe.send("idea.add", {"text": f"Table {n + 1} agreement", "axis": "salute"})["ok"]
+        projector.wait_for(lambda u: u.get("stats", {}).get("ideas") == 33)
+
+        # Each table's view holds its own ideas only.
+        table_one = scribes[0].sync()["ideas"]
+        assert len(table_one) == 11 and {i["table"] for i in table_one} == {tables[0][0]}
+        assert {i["table"] for i in phones[15].sync()["ideas"]} == {tables[1][0]}
+
+        ideas = facilitator.sync()["ideas"]
+        assert len(ideas) == 33
+        by_text = {i["text"]: i["id"] for i in ideas}
+
+        # Moderation: hide, edit, merge; originals stay in the history.
+        assert facilitator.send("idea.hide", {"idea": by_text["Idea 29 from a phone"]})["ok"]
+        assert facilitator.send("idea.edit", {"idea": by_text["Idea 0 from a phone"], "text": "Idea zero, edited"})["ok"]
+        assert facilitator.send("idea.merge", {"idea": by_text["Idea 6 from a phone"],
+                                               "into": by_text["Idea 0 from a phone"]})["ok"]
+        public = {i["id"] for i in projector.sync()["ideas"]}
+        assert by_text["Idea 29 from a phone"] not in public and by_text["Idea 6 from a phone"] not in public
+
+        # Clustering: four themes on the ballot.
+        themes = []
+        for axis in AXES[:4]:
+            members = [i["id"] for i in ideas if i["axis"] == axis][:3]
+            ack = facilitator.send("theme.create", {"title": f"Priority {axis}", "axis": axis, "ideas": members})
+            assert ack["ok"], ack
+            themes.append(ack["theme"])
+            assert facilitator.send("theme.ballot", {"theme": ack["theme"], "on_ballot": True})["ok"]
+
+        # Dot voting: 5 dots each, at most 3 on one item.
+        assert facilitator.send("phase.start", {"phase": VOTING})["ok"]
+        assert facilitator.send("vote.open")["ok"]
+        cast: Counter = Counter()
+        for n, phone in enumerate(phones):
+            phone.sync()
+            assert sorted(phone.state["me"]["ballot_order"]) == sorted(themes)
+            plan = [themes[n % 4], themes[n % 4], themes[(n + 1) % 4], themes[(n + 2) % 4], themes[n % 4]]
+            for theme in plan:
+                ack = phone.send("dot.place", {"theme": theme})
+                assert ack["ok"], ack
+                cast[theme] += 1
+            assert ack["left"] == 0
+            refused = phone.send("dot.place", {"theme": themes[(n + 3) % 4]})
+            assert refused["error"]["code"] == "no_dots_left"
+        # Moving a dot: phone 0 takes one off its first theme and puts it elsewhere.
+        assert phones[0].send("dot.remove", {"theme": themes[0]})["ok"]
+        assert phones[0].send("dot.place", {"theme": themes[3]})["ok"]
+        cast[themes[0]] -= 1
+        cast[themes[3]] += 1
+
+        # Results stay hidden from the projector and phones until revealed; staff see them live.
+        live = facilitator.wait_for(lambda u: u.get("tally") and u["tally"]["dots"] == 150)
+        assert {p["theme"]: p["dots"] for p in live["tally"]["ranking"]} == cast
+        assert projector.sync()["tally"] is None
+        assert all(u.get("tally") is None for u in projector.updates if "tally" in u)
+        assert facilitator.send("vote.close")["ok"]
+        assert phones[1].send("dot.place", {"theme": themes[0]})["error"]["code"] == "vote_not_open"
+        assert facilitator.send("vote.reveal", {"revealed": True})["ok"]
+        shown = projector.wait_for(lambda u: u.get("tally"))
+        assert {p["theme"]: p["dots"] for p in shown["tally"]["ranking"]} == cast
+
+        # Export (console download) equals what was cast, with table/category/zone columns.
+        exported = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=10).json()
+        votes = Counter()
+        for row in exported["votes"]:
+            votes[row["theme"]] += row["dots"]
+            assert row["table"] in {"1", "2", "3"} and row["channel"] == "room"
+        assert votes == cast
+        assert {p["theme"]: p["dots"] for p in exported["ranking"]["ranking"]} == cast
+        assert sum(p["dots"] for places in exported["ranking"]["by_table"].values() for p in places) == 150
+        history = [h for h in exported["idea_history"] if h["idea"] == by_text["Idea 0 from a phone"]]
+        assert [h["text"] for h in history][:2] == ["Idea 0 from a phone", "Idea zero, edited"]
+    finally:
+        for client in [facilitator, projector, *scribes, *phones]:
+            client.close()
+
+    # The CLI export reads the same database and writes the same ranking as CSV.
+    out = tmp_path / "csv"
+    subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
+                    "--data", str(server.data_dir), "--format", "csv", "--out", str(out)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=60)
+    with open(out / "ranking.csv", newline="") as f:
+        overall = {int(r["theme"]): int(r["dots"]) for r in csv.DictReader(f) if r["dimension"] == "overall"}
+    assert overall == cast
+    with open(out / "ideas.csv", newline="") as f:
+        assert len(list(csv.DictReader(f))) == 33
+    json_out = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
+                               "--data", str(server.data_dir), "--format", "json", "--out", "-"],
+                              cwd=ROOT, check=True, capture_output=True, timeout=60, text=True).stdout
+    assert len(json.loads(json_out)["votes"]) == len(exported["votes"])
