@@ -1,0 +1,43 @@
+"""The command line and the translation catalogues."""
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "facilitation", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_serve_refuses_a_broken_plan_and_names_the_problem(tmp_path):
+    plan = tmp_path / "bad.toml"
+    plan.write_text((ROOT / "sessions/psm-torino-2024.toml").read_text().replace("count = 30", "count = 0"))
+    result = run("serve", str(plan), "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{plan}: tables.count: Input should be greater than or equal to 1" in result.stderr
+
+
+def test_cards_writes_a_printable_page_and_a_png_per_table(tmp_path):
+    out = tmp_path / "cards"
+    result = run("cards", str(ROOT / "sessions/psm-torino-2024.toml"), "--data", str(tmp_path / "data"),
+                 "--out", str(out), "--public-url", "http://192.168.1.20:5000")
+    assert result.returncode == 0, result.stderr
+    assert len(list(out.glob("table-*.png"))) == 30 and (out / "online.png").exists()
+    assert (out / "cards.html").read_text().count("http://192.168.1.20:5000/j/") == 31
+
+
+def test_export_of_an_unknown_event_says_so(tmp_path):
+    result = run("export", "--event", "nothing-here", "--data", str(tmp_path))
+    assert result.returncode == 2 and "No event 'nothing-here'" in result.stderr
+
+
+def test_the_italian_catalogue_translates_every_string():
+    template = read_po(open(ROOT / "facilitation/translations/messages.pot", "rb"))
+    italian = read_po(open(ROOT / "facilitation/translations/it/LC_MESSAGES/messages.po", "rb"))
+    missing = [m.id for m in template if m.id and (m.id not in italian or not italian[m.id].string
+                                                   or italian[m.id].fuzzy)]
+    assert missing == []

@@ -1,0 +1,107 @@
+"""The HTTP pages: joining by QR, capability links, printable cards, exports, languages."""
+import csv
+import io
+import zipfile
+
+from facilitation.web.identity import DEVICE_COOKIE
+
+
+def device(client) -> str | None:
+    cookie = client.get_cookie(DEVICE_COOKIE)
+    return cookie.value if cookie else None
+
+
+def test_a_table_qr_places_the_phone_at_that_table(client, app, tables):
+    response = client.get(f"/j/{tables[6].join_code}")
+    assert response.status_code == 302 and response.headers["Location"] == "/me"
+    who = app.extensions["facilitation"].resolve(device(client))
+    assert who.table_id == tables[6].id
+    assert "Tavolo 7" in client.get("/me").get_data(as_text=True)
+
+
+def test_scanning_another_table_moves_the_same_phone(client, app, tables):
+    client.get(f"/j/{tables[0].join_code}")
+    token = device(client)
+    client.get(f"/j/{tables[1].join_code}")
+    assert device(client) == token
+    assert app.extensions["facilitation"].resolve(token).table_id == tables[1].id
+
+
+def test_online_participants_fill_the_emptiest_online_group(app, settings):
+    groups = []
+    for _ in range(4):
+        phone = app.test_client()
+        phone.get(f"/j/{settings['online_code']}")
+        groups.append(app.extensions["facilitation"].resolve(device(phone)).table_id)
+    assert groups == [31, 32, 33, 31]
+
+
+def test_a_phone_without_identity_is_sent_to_the_join_page(client):
+    response = client.get("/me")
+    assert response.status_code == 302 and response.headers["Location"] == "/join"
+    assert client.get("/j/NOPE1").status_code == 404
+
+
+def test_the_join_page_lists_every_room_table_and_the_online_option(client):
+    page = client.get("/join").get_data(as_text=True)
+    assert page.count('class="table-button"') == 30
+    assert "Partecipo online" in page
+
+
+def test_pages_are_italian_first_and_english_on_request(client):
+    assert "Partecipa all'evento" in client.get("/").get_data(as_text=True)
+    assert "Join the event" in client.get("/?lang=en").get_data(as_text=True)
+    assert "Join the event" in client.get("/").get_data(as_text=True)  # the choice is remembered
+    assert "Join the event" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_a_wrong_token_gets_a_translated_not_found(client):
+    response = client.get("/console/wrong-token")
+    assert response.status_code == 404
+    assert "Questo link non è valido" in response.get_data(as_text=True)
+
+
+def test_a_token_opens_only_the_pages_of_its_role(client, settings, tables):
+    assert client.get(f"/console/{settings['projector_token']}").status_code == 403
+    assert client.get(f"/cards/{settings['observer_token']}").status_code == 403
+    assert client.get(f"/table/{settings['facilitator_token']}").status_code == 403
+    assert client.get(f"/projector/{tables[0].scribe_token}").status_code == 403
+    assert client.get(f"/export/{settings['projector_token']}/event.json").status_code == 403
+
+
+def test_read_only_screens_never_carry_a_secret(client, settings, tables):
+    secrets = [settings["facilitator_token"], settings["theme_token"], tables[0].scribe_token]
+    for page in (f"/projector/{settings['projector_token']}", f"/observer/{settings['observer_token']}",
+                 f"/console/{settings['theme_token']}"):
+        html = client.get(page).get_data(as_text=True)
+        assert not [s for s in secrets if s in html and s not in page]
+
+
+def test_the_facilitator_console_lists_every_link_to_hand_out(client, settings, tables):
+    html = client.get(f"/console/{settings['facilitator_token']}").get_data(as_text=True)
+    assert f"http://10.0.0.5:5000/projector/{settings['projector_token']}" in html
+    assert all(f"/table/{t.scribe_token}" in html for t in tables)
+
+
+def test_the_projector_shows_a_join_qr_for_the_venue_address(client, settings):
+    html = client.get(f"/projector/{settings['projector_token']}").get_data(as_text=True)
+    assert "<svg" in html and "http://10.0.0.5:5000/join" in html
+
+
+def test_printable_cards_carry_one_qr_per_table_and_one_for_online(client, settings, tables):
+    html = client.get(f"/cards/{settings['facilitator_token']}").get_data(as_text=True)
+    assert html.count('<article class="card">') == 31
+    assert f"http://10.0.0.5:5000/j/{tables[29].join_code}" in html
+    assert "Tavolo · Table" in html and "Inquadra il codice QR" in html and "Scan the QR code" in html
+    png = client.get(f"/qr/{tables[0].join_code}.png")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+
+
+def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, settings):
+    response = client.get(f"/export/{settings['observer_token']}/event.zip")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == ["idea_history.csv", "ideas.csv", "participants.csv", "ranking.csv",
+                                          "themes.csv", "votes.csv"]
+    header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
+    assert header == ["participant", "table", "channel", "category", "zone", "theme", "theme_title", "dots"]
