@@ -8,16 +8,25 @@ from pathlib import Path
 
 
 def lan_address() -> str:
-    """The machine's address on the venue network, for the links phones will open."""
-    candidates = []
+    """The machine's address on the venue network, for the links phones will open.
+
+    A UDP socket "connected" to an outside address makes the kernel pick the outgoing interface;
+    no packet is sent. Without a route (an offline laptop), fall back to the host name, then loopback.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: documentation range, never routed anywhere
+            address = probe.getsockname()[0]
+            if not address.startswith("127.") and address != "0.0.0.0":
+                return address
+        except OSError:
+            pass
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            candidates.append(info[4][0])
+            if not info[4][0].startswith("127."):
+                return info[4][0]
     except OSError:
         pass
-    for address in candidates:
-        if not address.startswith("127."):
-            return address
     return "127.0.0.1"
 
 
@@ -51,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve" and args.async_mode == "eventlet":
+        import warnings
+        warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")  # the stack is the user's choice
         import eventlet  # must patch before Flask, SQLAlchemy or sockets are imported
         eventlet.monkey_patch()
     return {"serve": serve, "export": export_event, "cards": print_cards}[args.command](args)
@@ -108,9 +119,10 @@ def export_event(args) -> int:
         return 0
     folder = Path(args.out or Path("exports") / args.event)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in export.to_csv_files(data).items():
+    files = export.to_csv_files(data)
+    for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(export.to_csv_files(data))} CSV files to {folder}/")
+    print(f"wrote {len(files)} CSV files to {folder}/")
     return 0
 
 

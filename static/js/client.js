@@ -15,8 +15,9 @@ export function connect({ token, lang, onState, onStatus = () => {} }) {
     if (control?.server_time) state.clockOffset = control.server_time - Date.now() / 1000;
   };
 
-  const resync = () =>
-    socket.emit("sync", { since: state.version >= 0 ? state.version : null }, (reply) => {
+  // After a reconnect only what was missed matters; `full` asks again for the personal parts too.
+  const resync = ({ full = false } = {}) =>
+    socket.emit("sync", { since: !full && state.version >= 0 ? state.version : null }, (reply) => {
       if (!reply?.ok) return onStatus("refused", reply?.error?.message);
       if (reply.current) return onStatus("online");
       const { ideas, control, ...rest } = reply;
@@ -27,7 +28,7 @@ export function connect({ token, lang, onState, onStatus = () => {} }) {
       onState(state, { snapshot: true });
     });
 
-  socket.on("connect", resync);
+  socket.on("connect", () => resync());
   socket.on("disconnect", () => onStatus("offline"));
   socket.on("connect_error", (err) => onStatus(socket.active ? "offline" : "refused", err?.message));
   socket.on("update", (update) => {

@@ -16,7 +16,7 @@ function render(s, change = {}) {
   $("#phase-prompt").textContent = phase ? loc(phase.prompt) : "";
   const voteState = s.control.vote.state;
   // The ballot order is personal: fetch it again when the vote opens.
-  if (!change.snapshot && lastVoteState !== null && voteState !== lastVoteState) client.resync();
+  if (!change.snapshot && lastVoteState !== null && voteState !== lastVoteState) client.resync({ full: true });
   lastVoteState = voteState;
 
   const profileDone = s.me?.category || s.me?.zone || localStorage.getItem(`profile:${s.event.id}`);
@@ -45,7 +45,6 @@ function renderBallot(s) {
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
   const { dots_per_person: budget, max_dots_per_item: cap } = s.event.voting;
   $("#dots-left").textContent = `${me.left} / ${budget}`;
-  $("#vote-rules").textContent = loc(currentPhase(s)?.prompt) || "";
   fill($("#ballot"), me.ballot_order.filter((id) => themes.has(id)).map((id) => {
     const theme = themes.get(id);
     const mine = me.dots[id] || 0;

@@ -1,0 +1,96 @@
+"""The screens in a real browser (Debian's chromium through Playwright): phone, console, projector."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.realtime.clients import Client
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(os.environ.get("FACILITATION_SCREENSHOTS", "")) if os.environ.get("FACILITATION_SCREENSHOTS") else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def test_a_phone_idea_reaches_the_console_and_projector_and_its_dots_are_counted(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    table = server.tables()[4]
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                locale="it-IT").new_page()
+    console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    projector = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="it-IT").new_page()
+    for page in (phone, console, projector):
+        page.set_default_timeout(10_000)
+    try:
+        console.goto(f"{server.url}/console/{server.facilitator}")
+        projector.goto(f"{server.url}/projector/{server.setting('projector_token')}")
+        phone.goto(f"{server.url}/j/{table[3]}")
+        phone.get_by_text("Tavolo 5").first.wait_for()
+        phone.select_option("#category", "cittadini")
+        phone.select_option("#zone", "z06")
+        phone.get_by_role("button", name="Salva").click()
+        phone.locator("#profile").wait_for(state="hidden")
+
+        assert facilitator.send("phase.start", {"phase": 2})["ok"]
+        phone.locator("#capture").wait_for(state="visible")
+        phone.fill("#idea-text", "Treni più frequenti in Val di Susa")
+        phone.select_option("#idea-axis", "mobilita")
+        phone.get_by_label("Esigenza", exact=True).check()
+        phone.get_by_role("button", name="Invia l'idea").click()
+        phone.locator("#ideas").get_by_text("Treni più frequenti in Val di Susa").wait_for()
+        shot(phone, "phone-capture")
+        console.locator("#ideas").get_by_text("Treni più frequenti in Val di Susa").wait_for()
+        projector.locator(".wall").get_by_text("Treni più frequenti in Val di Susa").wait_for()
+        shot(console, "console-capture")
+        shot(projector, "projector-wall")
+
+        idea = facilitator.sync()["ideas"][0]["id"]
+        themes = [facilitator.send("theme.create", {"title": title, "axis": "mobilita", "ideas": ids})["theme"]
+                  for title, ids in (("Ferrovie metropolitane", [idea]), ("Piste ciclabili intercomunali", []))]
+        for theme in themes:
+            facilitator.send("theme.ballot", {"theme": theme})
+        facilitator.send("phase.start", {"phase": 4})
+        assert facilitator.send("vote.open")["ok"]
+        phone.locator("#vote").wait_for(state="visible")
+        shot(phone, "phone-vote-open")
+        plus = phone.get_by_role("button", name="+ Ferrovie metropolitane")
+        plus.click()
+        phone.locator("#dots-left").filter(has_text="4 / 5").wait_for()
+        plus.click()
+        plus.click()
+        phone.locator("#dots-left").filter(has_text="2 / 5").wait_for()
+        assert plus.is_disabled()  # three on one item is the cap
+        shot(phone, "phone-vote")
+        console.locator("#tally").get_by_text("Ferrovie metropolitane").wait_for()
+
+        facilitator.send("vote.close")
+        facilitator.send("vote.reveal", {"revealed": True})
+        projector.locator(".ranking").get_by_text("Ferrovie metropolitane").wait_for()
+        phone.locator("#results").wait_for(state="visible")
+        shot(projector, "projector-results")
+        shot(console, "console-results")
+        tally = facilitator.sync()["tally"]
+        assert tally["ranking"][0]["dots"] == 3 and tally["by_zone"]["z06"][0]["dots"] == 3
+    finally:
+        facilitator.close()
