@@ -26,7 +26,7 @@ install-test: $(BIN)/python
 
 # Catalogues are compiled, not committed: the .po files are the source of truth.
 translations: install
-	$(BIN)/pybabel compile -q -d facilitation/translations
+	$(BIN)/pybabel compile -d facilitation/translations > /dev/null
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
 system-test-deps:
