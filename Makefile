@@ -6,7 +6,7 @@ PLAN   ?= sessions/psm-torino-2024.toml
 HOST   ?= 0.0.0.0
 PORT   ?= 5000
 
-.PHONY: run test install install-test translations system-test-deps benchmark clean
+.PHONY: run test install install-test translations system-test-deps extract benchmark clean
 
 run: install translations
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
@@ -18,11 +18,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-install: $(BIN)/python
+# Stamps: reinstall only when pyproject.toml changes, so `make run` starts fast the second time.
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	@touch $@
 
-install-test: $(BIN)/python
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed
 
 # Catalogues are compiled, not committed: the .po files are the source of truth.
 translations: install
@@ -38,6 +43,11 @@ system-test-deps:
 extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o facilitation/translations/messages.pot .
 	$(BIN)/pybabel update -i facilitation/translations/messages.pot -d facilitation/translations
+
+# Prints numbers (ratios against a baseline from the same run); not part of `make test`.
+benchmark: install-test
+	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/python benchmarks/vote_burst.py --phones 300
 
 clean:
 	rm -rf $(VENV) build *.egg-info

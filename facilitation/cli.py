@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve" and args.async_mode == "eventlet":
         import warnings
-        warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")  # the stack is the user's choice
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # the stack is the user's choice
         import eventlet  # must patch before Flask, SQLAlchemy or sockets are imported
         eventlet.monkey_patch()
     return {"serve": serve, "export": export_event, "cards": print_cards}[args.command](args)

@@ -10,7 +10,7 @@ let axisFilter = new URLSearchParams(location.search).get("axis") || "";
 function render(s) {
   if (!s.event) return;
   const phase = currentPhase(s);
-  $("#phase-title").textContent = phase ? loc(phase.title) : t("join_title");
+  $("#phase-title").textContent = phase ? loc(phase.title) : loc(s.event.subtitle);
   const st = s.stats || {};
   fill($("#stats"), h("div", {}, h("b", {}, st.participants ?? 0), ` ${t("participants")}`),
     h("div", {}, h("b", {}, st.ideas ?? 0), ` ${t("ideas")}`),
