@@ -339,27 +339,30 @@ def _dot_row(tx: Tx, theme_id: int) -> Dot:
     return dot
 
 
-@command("dot.place", p.PlaceDot)
-def place_dot(tx: Tx, cmd: p.PlaceDot):
+def _move_dot(tx: Tx, theme: int, delta: int) -> dict:
+    """Place (+1) or take back (-1) one of the participant's dots, within the voting rules."""
     require(tx.who.role, Action.CAST_DOT)
     mine = allocation(tx.session, tx.who.participant_id)
     state = voting.VoteState(tx.control().vote_state)
-    voting.check_place(mine, cmd.theme, set(ballot_ids(tx.session)), tx.rules(), state)
-    _dot_row(tx, cmd.theme).count += 1
-    tx.record(DotPlaced(tx.who.participant_id, cmd.theme))
+    if delta > 0:
+        voting.check_place(mine, theme, set(ballot_ids(tx.session)), tx.rules(), state)
+        tx.record(DotPlaced(tx.who.participant_id, theme))
+    else:
+        voting.check_remove(mine, theme, state)
+        tx.record(DotRemoved(tx.who.participant_id, theme))
+    _dot_row(tx, theme).count += delta
     tx.session.flush()
     return _my_dots(tx, tx.who.participant_id)
+
+
+@command("dot.place", p.PlaceDot)
+def place_dot(tx: Tx, cmd: p.PlaceDot):
+    return _move_dot(tx, cmd.theme, +1)
 
 
 @command("dot.remove", p.PlaceDot)
 def remove_dot(tx: Tx, cmd: p.PlaceDot):
-    require(tx.who.role, Action.CAST_DOT)
-    mine = allocation(tx.session, tx.who.participant_id)
-    voting.check_remove(mine, cmd.theme, voting.VoteState(tx.control().vote_state))
-    _dot_row(tx, cmd.theme).count -= 1
-    tx.record(DotRemoved(tx.who.participant_id, cmd.theme))
-    tx.session.flush()
-    return _my_dots(tx, tx.who.participant_id)
+    return _move_dot(tx, cmd.theme, -1)
 
 
 @command("profile.set", p.SetProfile)
