@@ -153,7 +153,7 @@ def test_the_http_api_applies_the_same_rules(event):
     assert huge.status_code == 413
 
 
-def test_a_vote_survives_a_server_restart(tmp_path):
+def test_an_acknowledged_dot_survives_the_server_being_killed(tmp_path):
     server = start_server(tmp_path)
     facilitator = Client(server.url, server.facilitator)
     token = join(server.url, server.tables()[0][3])
@@ -168,7 +168,8 @@ def test_a_vote_survives_a_server_restart(tmp_path):
     assert p.send("dot.place", {"theme": themes[1]})["ok"]
     p.sio.disconnect(), facilitator.close()
     port = int(server.url.rsplit(":", 1)[1])
-    stop_server(server)
+    server.process.kill()  # no goodbye: an acknowledged dot must already be on disk
+    server.process.wait()
 
     again = start_server(tmp_path, port=port, data_dir=server.data_dir)
     try:
