@@ -101,8 +101,9 @@ class Broadcaster:
             if "control" in topics:
                 out[ALL]["control"] = rm.control_view(control)
             if idea_ids:
-                full = rm.ideas(s, full=True, ids=idea_ids)
-                public = rm.ideas(s, full=False, ids=idea_ids)
+                rows = rm.idea_rows(s, idea_ids)
+                full = [rm.idea_view(idea, full=True) for idea in rows]
+                public = [rm.idea_view(idea, full=False) for idea in rows]
                 out[STAFF]["ideas"] = full
                 out[PROJECTOR]["ideas"] = public
                 for view in full:
@@ -116,10 +117,9 @@ class Broadcaster:
                 for room in (STAFF, PROJECTOR, PHONES):
                     out[room]["themes"] = themes
             if "tally" in topics:
-                out[STAFF]["tally"] = rm.tally(s, plan, breakdowns=True)
-                public = rm.tally(s, plan, breakdowns=False) \
-                    if rm.sees_results(Principal(Role.PROJECTOR), control, plan) else None
-                out[PROJECTOR]["tally"] = out[PHONES]["tally"] = public
+                full = out[STAFF]["tally"] = rm.tally(s, plan, breakdowns=True)
+                shown = rm.sees_results(Principal(Role.PROJECTOR), control, plan)
+                out[PROJECTOR]["tally"] = out[PHONES]["tally"] = rm.public_tally(full) if shown else None
             if "stats" in topics:
                 out[STAFF]["stats"] = out[PROJECTOR]["stats"] = rm.stats(s)
             version = service.version(s)

@@ -61,16 +61,24 @@ def idea_view(idea: Idea, full: bool) -> dict:
     return view
 
 
-def ideas(s: Session, full: bool, table_id: int | None = None, ids: Iterable[int] | None = None) -> list[dict]:
+def ideas(s: Session, full: bool, table_id: int | None = None) -> list[dict]:
+    """A screen's whole idea list: staff and scribes get every idea, others the live ones only."""
     query = select(Idea).order_by(Idea.id)
     if table_id is not None:
         query = query.where(Idea.table_id == table_id)
-    if ids is not None:
-        query = query.where(Idea.id.in_(list(ids)))
-    rows = s.exec(query)
-    if full or ids is not None:
-        return [idea_view(i, full) for i in rows]
-    return [idea_view(i, full) for i in rows if not i.hidden and i.merged_into is None]
+    return [idea_view(i, full) for i in s.exec(query) if full or (not i.hidden and i.merged_into is None)]
+
+
+def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
+    return list(s.exec(select(Idea).where(Idea.id.in_(list(ids))).order_by(Idea.id)))
+
+
+PUBLIC_TALLY = ("ranking", "voters", "dots")
+
+
+def public_tally(full: dict) -> dict:
+    """The part of a staff tally that may be shown once results are revealed."""
+    return {key: full[key] for key in PUBLIC_TALLY}
 
 
 def themes(s: Session) -> list[dict]:
@@ -140,16 +148,18 @@ def me(s: Session, plan: Plan, participant_id: int) -> dict:
 
 
 def merge_suggestions(s: Session, limit: int = 20, threshold: float = 0.5) -> list[dict]:
-    """Pairs of live ideas from different tables that say much the same thing (theme team's merge hints)."""
-    live = [(i.id, i.table_id, i.axis, words(i.text)) for i in
-            s.exec(select(Idea).where(Idea.hidden == False, Idea.merged_into == None))]  # noqa: E711,E712
+    """Pairs of live ideas on the same axis from different tables that say much the same thing (merge hints)."""
+    by_axis: dict[str, list[tuple[int, int | None, frozenset[str]]]] = {}
+    for i in s.exec(select(Idea).where(Idea.hidden == False, Idea.merged_into == None)):  # noqa: E711,E712
+        by_axis.setdefault(i.axis, []).append((i.id, i.table_id, words(i.text)))
     pairs = []
-    for n, (a, table_a, axis_a, words_a) in enumerate(live):
-        for b, table_b, axis_b, words_b in live[n + 1:]:
-            if table_a != table_b and axis_a == axis_b:
-                score = similarity(words_a, words_b)
-                if score >= threshold:
-                    pairs.append({"a": a, "b": b, "score": round(score, 2)})
+    for live in by_axis.values():
+        for n, (a, table_a, words_a) in enumerate(live):
+            for b, table_b, words_b in live[n + 1:]:
+                if table_a != table_b:
+                    score = similarity(words_a, words_b)
+                    if score >= threshold:
+                        pairs.append({"a": a, "b": b, "score": round(score, 2)})
     return sorted(pairs, key=lambda pair: -pair["score"])[:limit]
 
 
@@ -174,6 +184,4 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int) -> dict:
     else:
         view["stats"] = stats(s)
     view["tally"] = tally(s, plan, breakdowns=staff) if sees_results(who, control, plan) else None
-    if staff:
-        view["suggestions"] = merge_suggestions(s)
     return view

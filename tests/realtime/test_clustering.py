@@ -1,0 +1,54 @@
+"""The theme team's work: suggestions to merge, grouping, and a ballot that freezes when voting opens."""
+from tests.realtime.clients import Client, join
+
+CAPTURE = 2
+
+
+def test_similar_ideas_from_different_tables_are_suggested_for_merging(shared_server):
+    server = shared_server
+    theme_team = Client(server.url, server.setting("theme_token"))
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": CAPTURE})
+    a = Client(server.url, cookie=join(server.url, server.tables()[0][3]))
+    b = Client(server.url, cookie=join(server.url, server.tables()[1][3]))
+    try:
+        first = a.send("idea.add", {"text": "Treni regionali più frequenti verso la Val di Susa", "axis": "mobilita"})
+        second = b.send("idea.add", {"text": "Più treni regionali frequenti per la Val di Susa", "axis": "mobilita"})
+        b.send("idea.add", {"text": "Orti condivisi nelle scuole", "axis": "verde"})
+        reply = theme_team.sio.call("suggestions", {}, timeout=10)
+        assert [(p["a"], p["b"]) for p in reply["pairs"]] == [(first["idea"], second["idea"])]
+        assert a.sio.call("suggestions", {}, timeout=10)["error"]["code"] == "forbidden"
+
+        assert theme_team.send("idea.merge", {"idea": second["idea"], "into": first["idea"]})["ok"]
+        assert theme_team.sio.call("suggestions", {}, timeout=10)["pairs"] == []
+        again = theme_team.send("idea.merge", {"idea": second["idea"], "into": first["idea"]})
+        assert again["error"]["code"] == "already_merged"
+    finally:
+        for client in (theme_team, facilitator, a, b):
+            client.close()
+
+
+def test_the_ballot_freezes_once_the_vote_opens_and_voted_themes_stay(shared_server):
+    server = shared_server
+    theme_team = Client(server.url, server.setting("theme_token"))
+    facilitator = Client(server.url, server.facilitator)
+    voter = Client(server.url, cookie=join(server.url, server.tables()[2][3]))
+    try:
+        themes = [theme_team.send("theme.create", {"title": title, "axis": "salute"})["theme"]
+                  for title in ("Case di comunità", "Telemedicina", "Medici di base in montagna")]
+        for theme in themes[:2]:
+            assert theme_team.send("theme.ballot", {"theme": theme})["ok"]
+        assert theme_team.send("vote.open")["error"]["code"] == "forbidden"  # the facilitator runs the vote
+        assert facilitator.send("vote.open")["ok"]
+        assert theme_team.send("theme.ballot", {"theme": themes[2]})["error"]["code"] == "ballot_frozen"
+        assert theme_team.send("theme.update", {"theme": themes[0], "title": "Renamed"})["error"]["code"] == "ballot_frozen"
+        assert voter.send("dot.place", {"theme": themes[2]})["error"]["code"] == "not_on_ballot"
+        assert voter.send("dot.place", {"theme": themes[0]})["ok"]
+        assert facilitator.send("vote.close")["ok"]
+        assert theme_team.send("theme.delete", {"theme": themes[0]})["error"]["code"] == "ballot_frozen"
+        assert theme_team.send("theme.delete", {"theme": themes[2]})["ok"]  # never on the ballot
+        ballot = [t["id"] for t in facilitator.sync()["themes"] if t["on_ballot"]]
+        assert ballot == themes[:2]
+    finally:
+        for client in (theme_team, facilitator, voter):
+            client.close()
