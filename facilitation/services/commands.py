@@ -325,10 +325,9 @@ def allocation(session: Session, participant_id: int) -> dict[int, int]:
     return {dot.theme_id: dot.count for dot in rows}
 
 
-def _my_dots(tx: Tx, participant_id: int) -> dict:
-    mine = allocation(tx.session, participant_id)
-    return {"dots": {str(k): v for k, v in mine.items()},
-            "left": tx.plan.voting.dots_per_person - sum(mine.values())}
+def dots_view(plan: Plan, mine: dict[int, int]) -> dict:
+    """A participant's dots as phones see them: per theme (string keys, as JSON has them) and how many are left."""
+    return {"dots": {str(k): v for k, v in mine.items()}, "left": plan.voting.dots_per_person - sum(mine.values())}
 
 
 def _dot_row(tx: Tx, theme_id: int) -> Dot:
@@ -351,8 +350,8 @@ def _move_dot(tx: Tx, theme: int, delta: int) -> dict:
         voting.check_remove(mine, theme, state)
         tx.record(DotRemoved(tx.who.participant_id, theme))
     _dot_row(tx, theme).count += delta
-    tx.session.flush()
-    return _my_dots(tx, tx.who.participant_id)
+    mine[theme] = mine.get(theme, 0) + delta  # the new allocation, without reading it back
+    return dots_view(tx.plan, {t: n for t, n in mine.items() if n > 0})
 
 
 @command("dot.place", p.PlaceDot)

@@ -11,7 +11,7 @@ from facilitation.domain.ideas import similarity, words
 from facilitation.domain.roles import Action, Role, allowed
 from facilitation.domain.voting import DotRules, ballot_order, results_visible
 from facilitation.plan import Plan
-from facilitation.services.commands import Principal, allocation, ballot_ids
+from facilitation.services.commands import Principal, allocation, ballot_ids, dots_view
 from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, Theme
 
 
@@ -135,14 +135,12 @@ def stats(s: Session) -> dict:
 
 def me(s: Session, plan: Plan, participant_id: int) -> dict:
     person = s.get(Participant, participant_id)
-    mine = allocation(s, participant_id)
     return {
         "participant": participant_id,
         "table": person.table_id,
         "category": person.category,
         "zone": person.zone,
-        "dots": {str(k): v for k, v in mine.items()},
-        "left": plan.voting.dots_per_person - sum(mine.values()),
+        **dots_view(plan, allocation(s, participant_id)),
         "ballot_order": ballot_order(person.token, ballot_ids(s)),
     }
 
