@@ -52,7 +52,7 @@ def sync(data=None):
         service = _service()
         with service.reading() as s:
             version = service.version(s)
-            if isinstance(since, int) and since == version:
+            if type(since) is int and since == version:
                 return {"ok": True, "version": version, "current": True}
             return {"ok": True, **rm.snapshot(s, service.plan, who, version)}
     except Refused as refused:

@@ -50,8 +50,11 @@ class EventService:
             if "online_code" not in settings:
                 s.add(Setting(key="online_code", value=_code()))
             s.merge(Setting(key="plan", value=plan_text))
-            if s.get(Control, 1) is None:
+            control = s.get(Control, 1)
+            if control is None:
                 s.add(Control(id=1))
+            elif control.phase_index is not None and control.phase_index >= len(plan.agenda):
+                control.phase_index = None  # the plan's agenda was shortened since the last start
             existing = {t.id for t in s.exec(select(EventTable))}
             total = plan.tables.count + plan.tables.online_groups
             for table_id in range(1, total + 1):

@@ -69,7 +69,8 @@ def observer(token: str):
 
 @bp.get("/projector/<token>")
 def projector(token: str):
-    who = principal(token, Role.PROJECTOR, Role.FACILITATOR)
+    # Only the projector's own token: a staff token would stream hidden results onto the room's screen.
+    who = principal(token, Role.PROJECTOR)
     base = public_url()
     return _screen("projector.html", token, who, join_url=f"{base}/join",
                    join_qr=qr.svg(f"{base}/join"), base=base)

@@ -66,6 +66,7 @@ def test_a_token_opens_only_the_pages_of_its_role(client, settings, tables):
     assert client.get(f"/cards/{settings['observer_token']}").status_code == 403
     assert client.get(f"/table/{settings['facilitator_token']}").status_code == 403
     assert client.get(f"/projector/{tables[0].scribe_token}").status_code == 403
+    assert client.get(f"/projector/{settings['facilitator_token']}").status_code == 403
     assert client.get(f"/export/{settings['projector_token']}/event.json").status_code == 403
 
 
