@@ -74,7 +74,7 @@ def _app(args, **config):
         return create_app({"PLAN": args.plan, "DATA_DIR": args.data, **config})
     except PlanError as exc:
         print(f"The session plan has problems:\n{exc}", file=sys.stderr)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
 
 
 def serve(args) -> int:

@@ -37,7 +37,8 @@ class Server:
     def tables(self) -> list[tuple[int, int, bool, str, str]]:
         """(id, number, online, join_code, scribe_token) for every table."""
         with sqlite3.connect(self.db) as con:
-            return con.execute("select id, number, online, join_code, scribe_token from event_table order by id").fetchall()
+            return con.execute("select id, number, online, join_code, scribe_token from event_table"
+                               " order by id").fetchall()
 
     @property
     def facilitator(self) -> str:

@@ -41,7 +41,8 @@ def test_the_ballot_freezes_once_the_vote_opens_and_voted_themes_stay(shared_ser
         assert theme_team.send("vote.open")["error"]["code"] == "forbidden"  # the facilitator runs the vote
         assert facilitator.send("vote.open")["ok"]
         assert theme_team.send("theme.ballot", {"theme": themes[2]})["error"]["code"] == "ballot_frozen"
-        assert theme_team.send("theme.update", {"theme": themes[0], "title": "Renamed"})["error"]["code"] == "ballot_frozen"
+        renamed = theme_team.send("theme.update", {"theme": themes[0], "title": "Renamed"})
+        assert renamed["error"]["code"] == "ballot_frozen"
         assert voter.send("dot.place", {"theme": themes[2]})["error"]["code"] == "not_on_ballot"
         assert voter.send("dot.place", {"theme": themes[0]})["ok"]
         assert facilitator.send("vote.close")["ok"]

@@ -33,7 +33,8 @@ def test_a_wrong_token_cannot_connect_and_is_told_why(event):
     reasons = []
     client.on("connect_error", reasons.append)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, auth={"token": "not-a-token", "lang": "en"}, transports=["websocket"], wait_timeout=5)
+        client.connect(server.url, auth={"token": "not-a-token", "lang": "en"}, transports=["websocket"],
+                       wait_timeout=5)
     assert reasons == [{"message": "This link is not valid for this event. Ask the facilitator for a new one."}]
 
 

@@ -45,7 +45,8 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
 
         # Moderation: hide, edit, merge; originals stay in the history.
         assert facilitator.send("idea.hide", {"idea": by_text["Idea 29 from a phone"]})["ok"]
-        assert facilitator.send("idea.edit", {"idea": by_text["Idea 0 from a phone"], "text": "Idea zero, edited"})["ok"]
+        edit = {"idea": by_text["Idea 0 from a phone"], "text": "Idea zero, edited"}
+        assert facilitator.send("idea.edit", edit)["ok"]
         assert facilitator.send("idea.merge", {"idea": by_text["Idea 6 from a phone"],
                                                "into": by_text["Idea 0 from a phone"]})["ok"]
         public = {i["id"] for i in projector.sync()["ideas"]}
