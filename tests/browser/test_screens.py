@@ -1,43 +1,18 @@
 """The screens in a real browser (Debian's chromium through Playwright): phone, console, projector."""
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
+from tests.browser.conftest import phone_page, shot
 from tests.realtime.clients import Client
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SHOTS = Path(os.environ.get("FACILITATION_SCREENSHOTS", "")) if os.environ.get("FACILITATION_SCREENSHOTS") else None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    if SHOTS:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def test_a_phone_idea_reaches_the_console_and_projector_and_its_dots_are_counted(browser, server):
     facilitator = Client(server.url, server.facilitator)
     table = server.tables()[4]
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                locale="it-IT").new_page()
+    phone = phone_page(browser)
     console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
     projector = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="it-IT").new_page()
     for page in (phone, console, projector):

@@ -106,3 +106,19 @@ def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, se
                                           "themes.csv", "votes.csv"]
     header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
     assert header == ["participant", "table", "channel", "category", "zone", "theme", "theme_title", "dots"]
+
+
+def test_no_page_loads_anything_from_outside_the_venue(client, settings, tables):
+    """The venue may have no internet: scripts, styles, fonts and images all come from this server."""
+    import re
+
+    pages = ["/", "/join", f"/console/{settings['facilitator_token']}", f"/projector/{settings['projector_token']}",
+             f"/table/{tables[0].scribe_token}", f"/cards/{settings['facilitator_token']}"]
+    client.get(f"/j/{tables[0].join_code}")
+    pages.append("/me")
+    for page in pages:
+        html = client.get(page).get_data(as_text=True)
+        for url in re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url\(([^)]+)\)", html):
+            assert url.startswith(("/", "?", "#", "http://10.0.0.5:5000")), (page, url)
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    assert "http" not in css and "@import" not in css
