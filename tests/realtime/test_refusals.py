@@ -180,3 +180,19 @@ def test_an_acknowledged_dot_survives_the_server_being_killed(tmp_path):
         p.close()
     finally:
         stop_server(again)
+
+
+def test_the_event_log_lists_every_change_in_version_order_for_observers_only(event):
+    server, facilitator = event
+    p = phone(server, table_index=4)
+    idea = p.send("idea.add", {"text": "Sportello unico per le imprese", "axis": "digitale"})
+    observer = {"Authorization": f"Bearer {server.setting('observer_token')}"}
+    entries = requests.get(f"{server.url}/api/log", headers=observer, timeout=10).json()["entries"]
+    versions = [e["version"] for e in entries]
+    assert versions == sorted(set(versions)) and versions[-1] == idea["version"]
+    assert entries[-1]["kind"] == "IdeaAdded" and entries[-1]["data"]["text"] == "Sportello unico per le imprese"
+    later = requests.get(f"{server.url}/api/log?since={versions[-2]}", headers=observer, timeout=10).json()
+    assert [e["version"] for e in later["entries"]] == [versions[-1]]
+    projector = {"Authorization": f"Bearer {server.setting('projector_token')}"}
+    assert requests.get(f"{server.url}/api/log", headers=projector, timeout=10).status_code == 403
+    p.close()
