@@ -1,7 +1,7 @@
 // The console: the facilitator runs the event, the theme team clusters, the observer watches (read-only).
 import { connect, statusBar } from "./client.js";
 import { ideaItem } from "./ideas.js";
-import { $, $$, axisChip, currentPhase, fill, h, lang, loc, startClock, t, tableName, toast } from "./ui.js";
+import { $, $$, axisChip, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -34,11 +34,14 @@ function render(s) {
 }
 
 function renderAgenda(s) {
-  fill($("#agenda"), s.event.agenda.map((phase, index) =>
-    h("li", { class: index === s.control.phase ? "current" : "" },
+  const phases = s.event.agenda.map((phase, index) => ({ phase, index, current: index === s.control.phase }));
+  syncList($("#agenda"), phases, {
+    key: (x) => x.index,
+    render: ({ phase, index, current }) => h("li", { class: current ? "current" : "" },
       h("span", {}, `${loc(phase.title)} · ${phase.minutes} ${t("min")}`),
       canRun ? h("button", { onclick: () => confirm(t("confirm_phase")) && run("phase.start", { phase: index }) },
-        index === s.control.phase ? t("current") : t("start")) : null)));
+        current ? t("current") : t("start")) : null),
+  });
 }
 
 function setupFilters(s) {
@@ -59,14 +62,23 @@ function renderIdeas(s) {
     .sort((a, b) => b.id - a.id);
   $("#idea-count").textContent = `(${ideas.length})`;
   const themes = canCluster ? s.themes : [];
-  fill($("#ideas"), ideas.length ? ideas.slice(0, 400).map((idea) => ideaItem(idea, { event: s.event, send, readOnly: !canCluster, themes }))
-    : h("li", { class: "muted" }, t("no_ideas")));
+  const themeNames = JSON.stringify(themes.map((x) => [x.id, x.title]));
+  syncList($("#ideas"), ideas.slice(0, 400), {
+    key: (idea) => idea.id,
+    signature: (idea) => JSON.stringify(idea) + themeNames,
+    render: (idea) => ideaItem(idea, { event: s.event, send, readOnly: !canCluster, themes }),
+    empty: () => h("li", { class: "muted" }, t("no_ideas")),
+  });
 }
 
 function renderThemes(s) {
   const ideasOf = (theme) => [...s.ideas.values()].filter((i) => i.theme === theme.id && !i.gone);
   const frozen = s.control.vote.state !== "not_open";
-  fill($("#themes"), s.themes.length ? s.themes.map((theme) => h("li", { class: `theme${theme.on_ballot ? " on-ballot" : ""}` },
+  syncList($("#themes"), s.themes, {
+    key: (theme) => theme.id,
+    signature: (theme) => JSON.stringify([theme, frozen, ideasOf(theme).map((i) => [i.id, i.text])]),
+    empty: () => h("li", { class: "muted" }, t("no_themes")),
+    render: (theme) => h("li", { class: `theme${theme.on_ballot ? " on-ballot" : ""}` },
     h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${theme.id}`), axisChip(s.event, theme.axis),
       theme.on_ballot ? h("span", { class: "badge ok" }, t("on_ballot")) : null),
     h("strong", {}, theme.title),
@@ -75,8 +87,8 @@ function renderThemes(s) {
       h("button", { disabled: frozen, onclick: () => run("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
         theme.on_ballot ? t("remove_from_ballot") : t("add_to_ballot")),
       h("button", { onclick: () => { const title = prompt(t("theme_title_prompt"), theme.title); if (title) run("theme.update", { theme: theme.id, title }); } }, t("edit")),
-      h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: () => run("theme.delete", { theme: theme.id }) }, t("delete"))) : null))
-    : h("li", { class: "muted" }, t("no_themes")));
+      h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: () => run("theme.delete", { theme: theme.id }) }, t("delete"))) : null),
+  });
 }
 
 function places(s, list) {

@@ -1,6 +1,6 @@
 // The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
 import { connect, statusBar } from "./client.js";
-import { $, axisChip, currentPhase, fill, h, lang, loc, startClock, t, tableName, toast } from "./ui.js";
+import { $, axisChip, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, send } = client;
@@ -35,9 +35,12 @@ function render(s, change = {}) {
 
 function renderIdeas(s) {
   const ideas = [...s.ideas.values()].filter((i) => !i.gone).reverse();
-  fill($("#ideas"), ideas.length ? ideas.map((idea) =>
-    h("li", { class: `idea${idea.starred ? " starred" : ""}` }, axisChip(s.event, idea.axis),
-      h("span", { class: "kind" }, t(idea.kind)), h("p", {}, idea.text))) : h("li", { class: "muted" }, t("no_ideas")));
+  syncList($("#ideas"), ideas, {
+    key: (idea) => idea.id,
+    render: (idea) => h("li", { class: `idea${idea.starred ? " starred" : ""}` }, axisChip(s.event, idea.axis),
+      h("span", { class: "kind" }, t(idea.kind)), h("p", {}, idea.text)),
+    empty: () => h("li", { class: "muted" }, t("no_ideas")),
+  });
 }
 
 function renderBallot(s) {
@@ -45,16 +48,16 @@ function renderBallot(s) {
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
   const { dots_per_person: budget, max_dots_per_item: cap } = s.event.voting;
   $("#dots-left").textContent = `${me.left} / ${budget}`;
-  fill($("#ballot"), me.ballot_order.filter((id) => themes.has(id)).map((id) => {
-    const theme = themes.get(id);
-    const mine = me.dots[id] || 0;
+  const items = me.ballot_order.filter((id) => themes.has(id)).map((id) => ({ theme: themes.get(id), mine: me.dots[id] || 0, left: me.left }));
+  syncList($("#ballot"), items, { key: (item) => item.theme.id, render: ({ theme, mine }) => {
+    const id = theme.id;
     return h("li", { class: "ballot-item" },
       h("div", { class: "ballot-text" }, axisChip(s.event, theme.axis), h("strong", {}, theme.title)),
       h("div", { class: "ballot-controls" },
         h("button", { class: "round", "aria-label": `− ${theme.title}`, disabled: mine === 0, onclick: () => vote("dot.remove", id) }, "−"),
         h("span", { class: "my-dots", "aria-label": `${mine} ${t("mine")}` }, "●".repeat(mine) + "○".repeat(Math.max(0, cap - mine))),
         h("button", { class: "round primary", "aria-label": `+ ${theme.title}`, disabled: mine >= cap || me.left === 0, onclick: () => vote("dot.place", id) }, "+")));
-  }));
+  } });
 }
 
 async function vote(name, theme) {

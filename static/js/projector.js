@@ -1,7 +1,7 @@
 // The room projector (read-only): join QR, live idea wall filtered by axis, vote progress, revealed results.
 // Keys: 0 = all axes, 1-9 = one axis. The screen heals itself after any reconnect (full resync).
 import { connect, statusBar } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, startClock, t, tableName } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName } from "./ui.js";
 
 const { state } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 startClock($("#clock"), () => state);
@@ -25,11 +25,15 @@ function render(s) {
 
 function renderWall(s) {
   const ideas = [...s.ideas.values()].filter((i) => !i.gone && (!axisFilter || i.axis === axisFilter)).sort((a, b) => b.id - a.id).slice(0, 60);
-  fill($("#stage"), ideas.length ? h("ul", { class: "wall" }, ideas.map((idea) => {
-    const axis = axisOf(s.event, idea.axis);
-    return h("li", { class: `note${idea.starred ? " starred" : ""}`, style: { "--axis": axis?.color } },
-      h("p", {}, idea.text), h("div", { class: "note-meta" }, axisChip(s.event, idea.axis), h("span", {}, tableName(s.event, idea.table))));
-  })) : h("p", { class: "big-message" }, t("join_title")));
+  if (!ideas.length) return fill($("#stage"), h("p", { class: "big-message" }, t("join_title")));
+  // The wall stays in place between updates: only new or changed notes are drawn.
+  let wall = $("#stage > .wall");
+  if (!wall) fill($("#stage"), (wall = h("ul", { class: "wall" })));
+  syncList(wall, ideas, {
+    key: (idea) => idea.id,
+    render: (idea) => h("li", { class: `note${idea.starred ? " starred" : ""}`, style: { "--axis": axisOf(s.event, idea.axis)?.color } },
+      h("p", {}, idea.text), h("div", { class: "note-meta" }, axisChip(s.event, idea.axis), h("span", {}, tableName(s.event, idea.table)))),
+  });
 }
 
 function renderVoting(s) {

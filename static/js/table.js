@@ -1,7 +1,7 @@
 // The table facilitator's screen: capture the table's ideas, star the top ones, tidy duplicates.
 import { connect, statusBar } from "./client.js";
 import { ideaItem } from "./ideas.js";
-import { $, currentPhase, fill, h, lang, loc, startClock, t, toast } from "./ui.js";
+import { $, currentPhase, h, lang, loc, startClock, syncList, t, toast } from "./ui.js";
 
 const { state, send } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 startClock($("#clock"), () => state);
@@ -14,8 +14,11 @@ function render(s) {
   $("#capture").classList.toggle("muted", phase?.kind !== "capture");
   const ideas = [...s.ideas.values()].sort((a, b) => (b.starred - a.starred) || (b.id - a.id));
   $("#count").textContent = `(${ideas.filter((i) => !i.gone).length})`;
-  fill($("#ideas"), ideas.length ? ideas.map((idea) => ideaItem(idea, { event: s.event, send, showTable: false }))
-    : h("li", { class: "muted" }, t("no_ideas")));
+  syncList($("#ideas"), ideas, {
+    key: (idea) => idea.id,
+    render: (idea) => ideaItem(idea, { event: s.event, send, showTable: false }),
+    empty: () => h("li", { class: "muted" }, t("no_ideas")),
+  });
 }
 
 $("#idea-form").addEventListener("submit", async (event) => {

@@ -86,3 +86,26 @@ export function currentPhase(state) {
   const index = state.control?.phase;
   return index == null ? null : state.event.agenda[index];
 }
+
+// Keeps a list's DOM in step with the data while touching only the items whose content changed, so that a
+// click in progress, a focused field or an open dropdown survives updates arriving several times a second.
+export function syncList(container, items, { key, render, signature = (item) => JSON.stringify(item), empty }) {
+  const existing = new Map([...container.children].filter((el) => el.dataset.key).map((el) => [el.dataset.key, el]));
+  const wanted = items.map((item) => {
+    const k = String(key(item));
+    const sig = signature(item);
+    const current = existing.get(k);
+    if (current && current.dataset.sig === sig) return current;
+    const fresh = render(item);
+    fresh.dataset.key = k;
+    fresh.dataset.sig = sig;
+    current?.replaceWith(fresh);
+    return fresh;
+  });
+  if (!items.length && empty) wanted.push(empty());
+  const keep = new Set(wanted);
+  for (const el of [...container.children]) if (!keep.has(el)) el.remove();
+  wanted.forEach((el, i) => {
+    if (container.children[i] !== el) container.insertBefore(el, container.children[i] ?? null);
+  });
+}

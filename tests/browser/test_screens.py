@@ -69,3 +69,27 @@ def test_a_phone_idea_reaches_the_console_and_projector_and_its_dots_are_counted
         assert tally["ranking"][0]["dots"] == 3 and tally["by_zone"]["z06"][0]["dots"] == 3
     finally:
         facilitator.close()
+
+
+def test_live_updates_leave_what_the_theme_team_is_working_on_in_place(browser, server):
+    """Updates arrive several times a second: an open dropdown or a half-done click must survive them."""
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    first = facilitator.send("idea.add", {"text": "Asili nido nei piccoli comuni", "axis": "inclusione",
+                                          "table": 1})["idea"]
+    facilitator.send("theme.create", {"title": "Servizi per l'infanzia", "axis": "inclusione"})
+    console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    console.set_default_timeout(10_000)
+    try:
+        console.goto(f"{server.url}/console/{server.setting('theme_token')}")
+        item = console.locator(f'#ideas li[data-idea="{first}"]')
+        item.wait_for()
+        item.evaluate("el => el.dataset.probe = 'still me'")
+        item.locator("select").focus()
+        for n in range(5):
+            facilitator.send("idea.add", {"text": f"Altra idea numero {n}", "axis": "salute", "table": 2})
+        console.locator("#ideas").get_by_text("Altra idea numero 4").wait_for()
+        assert item.evaluate("el => el.dataset.probe") == "still me"
+        assert console.evaluate("document.activeElement.closest('li')?.dataset.idea") == str(first)
+    finally:
+        facilitator.close()
