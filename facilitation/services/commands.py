@@ -103,7 +103,7 @@ def add_idea(tx: Tx, cmd: p.AddIdea):
     table = tx.who.table_id
     if tx.who.role in (Role.FACILITATOR, Role.THEME) and cmd.table is not None:
         table = tx.get(EventTable, cmd.table, "unknown_table").id
-    idea = Idea(table_id=table, author=tx.who.actor, text=text, axis=axis, kind=cmd.kind.value,
+    idea = Idea(table_id=table, author=tx.who.actor, text=text, original=text, axis=axis, kind=cmd.kind.value,
                 created_at=tx.now, updated_at=tx.now)
     tx.session.add(idea)
     tx.session.flush()

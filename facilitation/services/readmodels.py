@@ -57,7 +57,8 @@ def idea_view(idea: Idea, full: bool) -> dict:
     view = {"id": idea.id, "table": idea.table_id, "text": idea.text, "axis": idea.axis, "kind": idea.kind,
             "starred": idea.starred, "theme": idea.theme_id, "at": idea.created_at, "gone": gone}
     if full:
-        view |= {"hidden": idea.hidden, "merged_into": idea.merged_into, "author": idea.author}
+        view |= {"hidden": idea.hidden, "merged_into": idea.merged_into, "author": idea.author,
+                 "original": idea.original if idea.original != idea.text else None}
     return view
 
 

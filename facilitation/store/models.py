@@ -37,6 +37,7 @@ class Idea(SQLModel, table=True):
     table_id: int | None = Field(default=None, foreign_key="event_table.id", index=True)
     author: str  # "participant:17", "scribe:3", "facilitator", "theme"
     text: str
+    original: str  # the text as first submitted; every later version is in idea_revision
     axis: str
     kind: str
     hidden: bool = False

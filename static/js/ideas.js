@@ -32,6 +32,7 @@ export function ideaItem(idea, { event, send, readOnly = false, themes = [], sho
   return h("li", { class: `idea${idea.starred ? " starred" : ""}${status ? " gone" : ""}`, "data-idea": idea.id },
     h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${idea.id}`), axisChip(event, idea.axis),
       h("span", { class: "kind" }, t(idea.kind)), showTable && idea.table ? h("span", { class: "where" }, tableName(event, idea.table)) : null,
-      status ? h("span", { class: "badge" }, status) : null),
+      status ? h("span", { class: "badge" }, status) : null,
+      idea.original ? h("span", { class: "badge edited", title: `${t("original")}: ${idea.original}` }, t("edited")) : null),
     h("p", {}, idea.text), actions);
 }

@@ -49,6 +49,8 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
         assert facilitator.send("idea.edit", edit)["ok"]
         assert facilitator.send("idea.merge", {"idea": by_text["Idea 6 from a phone"],
                                                "into": by_text["Idea 0 from a phone"]})["ok"]
+        edited = next(i for i in facilitator.sync()["ideas"] if i["id"] == by_text["Idea 0 from a phone"])
+        assert (edited["text"], edited["original"]) == ("Idea zero, edited", "Idea 0 from a phone")
         public = {i["id"] for i in projector.sync()["ideas"]}
         assert by_text["Idea 29 from a phone"] not in public and by_text["Idea 6 from a phone"] not in public
 
