@@ -73,41 +73,56 @@ def _app(args, **config):
     try:
         return create_app({"PLAN": args.plan, "DATA_DIR": args.data, **config})
     except PlanError as exc:
-        print(f"The session plan has problems:\n{exc}", file=sys.stderr)
+        from facilitation.i18n import translator
+        _ = translator(["it", "en"])
+        print(_("The session plan has problems:"), exc, sep="\n", file=sys.stderr)
         raise SystemExit(2) from None
 
 
 def serve(args) -> int:
+    from facilitation.i18n import terminal_language, translator
+
     public = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
     app = _app(args, PUBLIC_URL=public, ASYNC_MODE=args.async_mode)
     service = app.extensions["facilitation"]
     settings = service.settings()
-    title = service.plan.event.title
-    print(f"\n  {title.get('it') or next(iter(title.values()))}\n")
-    print(f"  Phones join at (LAN):   {public}/join")
-    print(f"  Online participants:    {public}/j/{settings['online_code']}")
-    print(f"  Facilitator console:    {public}/console/{settings['facilitator_token']}   (secret)")
-    print(f"  Theme team console:     {public}/console/{settings['theme_token']}   (secret)")
-    print(f"  Projector:              {public}/projector/{settings['projector_token']}")
-    print(f"  Observer (cabina):      {public}/observer/{settings['observer_token']}")
-    print(f"  Table cards to print:   {public}/cards/{settings['facilitator_token']}")
-    print(f"  On this laptop:         http://127.0.0.1:{args.port}/console/{settings['facilitator_token']}\n",
-          flush=True)
+    languages = service.plan.event.languages
+    _ = translator(languages)
+    secret = _("(secret: for you only)")
+    lines = [
+        (_("Phones join at (LAN)"), f"{public}/join"),
+        (_("Online participants"), f"{public}/j/{settings['online_code']}"),
+        (_("Facilitator console"), f"{public}/console/{settings['facilitator_token']}   {secret}"),
+        (_("Theme team console"), f"{public}/console/{settings['theme_token']}   {secret}"),
+        (_("Projector"), f"{public}/projector/{settings['projector_token']}"),
+        (_("Observer (steering committee)"), f"{public}/observer/{settings['observer_token']}"),
+        (_("Table cards to print"), f"{public}/cards/{settings['facilitator_token']}"),
+        (_("On this laptop"), f"http://127.0.0.1:{args.port}/console/{settings['facilitator_token']}"),
+    ]
+    width = max(len(label) for label, _url in lines) + 2
+    print(f"\n  {service.plan.event.title[terminal_language(languages)]}\n")
+    for label, url in lines:
+        print(f"  {(label + ':').ljust(width)}{url}")
+    print(flush=True)
     from facilitation.extensions import socketio
     socketio.run(app, host=args.host, port=args.port, log_output=False)
     return 0
 
 
 def export_event(args) -> int:
+    from facilitation.i18n import translator
     from facilitation.reports import export
     from facilitation.services.event import EventService
     from facilitation.store.engine import make_engine
 
     path = Path(args.data) / f"{args.event}.sqlite"
     if not path.exists():
-        print(f"No event '{args.event}' in {args.data}/ (expected {path}).", file=sys.stderr)
+        _ = translator(["it", "en"])
+        print(_("No event '%(event)s' in %(folder)s (expected %(path)s).", event=args.event, folder=args.data,
+                path=path), file=sys.stderr)
         return 2
     service = EventService.from_database(make_engine(f"sqlite:///{path}"))
+    _ = translator(service.plan.event.languages)
     data = export.collect(service, args.lang)
     if args.format == "json":
         text = export.to_json(data)
@@ -115,20 +130,21 @@ def export_event(args) -> int:
             sys.stdout.write(text + "\n")
         else:
             Path(args.out).write_text(text, encoding="utf-8")
-            print(f"wrote {args.out}")
+            print(_("Wrote %(path)s", path=args.out))
         return 0
     folder = Path(args.out or Path("exports") / args.event)
     folder.mkdir(parents=True, exist_ok=True)
     files = export.to_csv_files(data)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(files)} CSV files to {folder}/")
+    print(_("Wrote %(count)s CSV files to %(folder)s", count=len(files), folder=folder))
     return 0
 
 
 def print_cards(args) -> int:
     from flask import render_template
 
+    from facilitation.i18n import translator
     from facilitation.reports.cards import card_texts, cards
 
     public = (args.public_url or f"http://{lan_address()}:5000").rstrip("/")
@@ -143,7 +159,9 @@ def print_cards(args) -> int:
     for card in deck:
         name = "online.png" if card.online else f"table-{card.number:02d}.png"
         (out / name).write_bytes(card.qr_png())
-    print(f"wrote {out}/cards.html (print it, A6 cards) and {len(deck)} QR codes as PNG")
+    _ = translator(service.plan.event.languages)
+    print(_("Wrote %(page)s (print it: A6 cards) and %(count)s QR codes as PNG", page=out / "cards.html",
+            count=len(deck)))
     return 0
 
 

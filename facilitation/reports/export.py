@@ -56,7 +56,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                     "by": r.by.split(":")[0], "at": _iso(r.at)}
                    for r in s.exec(select(IdeaRevision).order_by(IdeaRevision.id))]
         votes = [{**who(people.get(d.participant_id)), "theme": d.theme_id,
-                  "theme_title": themes[d.theme_id].title, "dots": d.count}
+                  "theme_title": themes[d.theme_id].title, "axis": themes[d.theme_id].axis or "", "dots": d.count}
                  for d in s.exec(select(Dot).where(Dot.count > 0).order_by(Dot.participant_id, Dot.theme_id))]
         tally = rm.tally(s, plan, breakdowns=True)
         return {
@@ -111,7 +111,7 @@ def to_csv_files(data: dict) -> dict[str, str]:
         "idea_history.csv": _csv(data["idea_history"], ["idea", "action", "text", "axis", "kind", "by", "at"]),
         "themes.csv": _csv(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot"]),
         "votes.csv": _csv(data["votes"], ["participant", "table", "channel", "category", "zone", "theme",
-                                          "theme_title", "dots"]),
+                                          "theme_title", "axis", "dots"]),
         "ranking.csv": _csv(ranking_rows(data), ["dimension", "group", "rank", "theme", "theme_title", "axis",
                                                  "dots", "voters"]),
         "participants.csv": _csv(data["participants"], first(data["participants"])

@@ -1,4 +1,5 @@
 """The command line and the translation catalogues."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,9 +9,10 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "facilitation", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60)
+def run(*args, lang="C.UTF-8"):
+    env = {**os.environ, "LANG": lang, "LC_ALL": ""}
+    return subprocess.run([sys.executable, "-m", "facilitation", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env=env)
 
 
 def test_serve_refuses_a_broken_plan_and_names_the_problem(tmp_path):
@@ -18,6 +20,7 @@ def test_serve_refuses_a_broken_plan_and_names_the_problem(tmp_path):
     plan.write_text((ROOT / "sessions/psm-torino-2024.toml").read_text().replace("count = 30", "count = 0"))
     result = run("serve", str(plan), "--data", str(tmp_path))
     assert result.returncode == 2
+    assert "Il piano della sessione ha dei problemi:" in result.stderr
     assert f"{plan}: tables.count: Input should be greater than or equal to 1" in result.stderr
 
 
@@ -30,9 +33,11 @@ def test_cards_writes_a_printable_page_and_a_png_per_table(tmp_path):
     assert (out / "cards.html").read_text().count("http://192.168.1.20:5000/j/") == 31
 
 
-def test_export_of_an_unknown_event_says_so(tmp_path):
-    result = run("export", "--event", "nothing-here", "--data", str(tmp_path))
-    assert result.returncode == 2 and "No event 'nothing-here'" in result.stderr
+def test_the_command_line_speaks_italian_first_and_the_terminals_language_when_offered(tmp_path):
+    italian = run("export", "--event", "nothing-here", "--data", str(tmp_path))
+    assert italian.returncode == 2 and "Nessun evento 'nothing-here'" in italian.stderr
+    english = run("export", "--event", "nothing-here", "--data", str(tmp_path), lang="en_GB.UTF-8")
+    assert "No event 'nothing-here'" in english.stderr
 
 
 def test_the_italian_catalogue_translates_every_string():
