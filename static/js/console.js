@@ -9,6 +9,7 @@ const canCluster = role === "facilitator" || role === "theme";
 const { state, send, request } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 startClock($("#clock"), () => state);
 let filtersReady = false;
+const MAX_SHOWN = 400; // newest first; filters by axis or table reach the rest
 
 async function run(name, payload = {}) {
   const ack = await send(name, payload);
@@ -60,10 +61,11 @@ function renderIdeas(s) {
   const showGone = $("#filter-gone").checked;
   const ideas = [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone))
     .sort((a, b) => b.id - a.id);
-  $("#idea-count").textContent = `(${ideas.length})`;
+  const shown = Math.min(ideas.length, MAX_SHOWN);
+  $("#idea-count").textContent = shown < ideas.length ? `(${shown} / ${ideas.length} · ${t("filter_to_see_more")})` : `(${ideas.length})`;
   const themes = canCluster ? s.themes : [];
   const themeNames = JSON.stringify(themes.map((x) => [x.id, x.title]));
-  syncList($("#ideas"), ideas.slice(0, 400), {
+  syncList($("#ideas"), ideas.slice(0, MAX_SHOWN), {
     key: (idea) => idea.id,
     signature: (idea) => JSON.stringify(idea) + themeNames,
     render: (idea) => ideaItem(idea, { event: s.event, send, readOnly: !canCluster, themes }),
