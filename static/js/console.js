@@ -1,7 +1,7 @@
 // The console: the facilitator runs the event, the theme team clusters, the observer watches (read-only).
 import { connect, statusBar } from "./client.js";
 import { ideaItem } from "./ideas.js";
-import { $, $$, axisChip, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -25,9 +25,9 @@ function render(s) {
   const vote = s.control.vote;
   $("#vote-state").textContent = `${vote.state === "open" ? t("vote_open") : vote.state === "closed" ? t("vote_closed") : t("vote_not_open")}${vote.revealed ? " · " + t("results") + " ✓" : ""}`;
   const st = s.stats || {};
-  fill($("#stats"), h("span", {}, h("b", {}, st.participants ?? 0), ` ${t("participants")}`),
-    h("span", {}, h("b", {}, st.online ?? 0), ` ${t("online")}`), h("span", {}, h("b", {}, st.ideas ?? 0), ` ${t("ideas")}`),
-    h("span", {}, h("b", {}, st.voters ?? 0), ` ${t("voters")}`));
+  const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
+  fill($("#stats"), stat(st.participants, "participant", "participants"), stat(st.online, "online", "online"),
+    stat(st.ideas, "idea", "ideas"), stat(st.voters, "voter", "voters"));
   renderAgenda(s);
   renderIdeas(s);
   renderThemes(s);
@@ -113,7 +113,7 @@ function groupLabel(s, dim, key) {
 function renderTally(s) {
   const tally = s.tally;
   if (!tally) return fill($("#tally"), h("p", { class: "muted" }, t("results_hidden")));
-  $("#voters").textContent = `${tally.voters} ${t("voters")} · ${tally.dots} ${t("dots")}`;
+  $("#voters").textContent = `${count(tally.voters, "voter", "voters")} · ${count(tally.dots, "dot", "dots")}`;
   const dim = $("#breakdown").value || "overall";
   if (dim === "overall") return fill($("#tally"), places(s, tally.ranking));
   const groups = Object.entries(tally[dim] || {});

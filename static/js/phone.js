@@ -1,6 +1,6 @@
 // The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
 import { connect, statusBar } from "./client.js";
-import { $, axisChip, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, axisChip, count, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, send } = client;
@@ -24,8 +24,9 @@ function render(s, change = {}) {
   $("#capture").hidden = phase?.kind !== "capture";
   $("#vote").hidden = voteState !== "open";
   $("#results").hidden = !s.tally;
-  const waiting = phase?.kind === "voting" && voteState !== "open" ? (voteState === "closed" ? t("vote_closed") : t("vote_not_open"))
-    : voteState === "closed" && !s.tally ? t("results_hidden") : "";
+  // Between the vote's moments the phone says what happens next.
+  const waiting = voteState === "closed" ? (s.tally ? t("vote_closed") : `${t("vote_closed")} ${t("results_hidden")}`)
+    : phase?.kind === "voting" && voteState === "not_open" ? t("vote_not_open") : "";
   $("#waiting").hidden = !waiting;
   $("#waiting-text").textContent = waiting;
   if (voteState === "open") renderBallot(s);
@@ -72,7 +73,7 @@ function renderResults(s) {
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
   fill($("#ranking"), s.tally.ranking.map((place) =>
     h("li", {}, h("span", { class: "rank" }, place.rank), h("span", { class: "title" }, themes.get(place.theme)?.title ?? ""),
-      h("span", { class: "score" }, `${place.dots} ${t("dots")}`))));
+      h("span", { class: "score" }, count(place.dots, "dot", "dots")))));
 }
 
 $("#idea-text").addEventListener("input", (e) => ($("#idea-count").textContent = e.target.value.length));

@@ -1,7 +1,7 @@
 // The room projector (read-only): join QR, live idea wall filtered by axis, vote progress, revealed results.
 // Keys: 0 = all axes, 1-9 = one axis. The screen heals itself after any reconnect (full resync).
 import { connect, statusBar } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, startClock, syncList, t, tableName } from "./ui.js";
 
 const { state } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 startClock($("#clock"), () => state);
@@ -12,9 +12,9 @@ function render(s) {
   const phase = currentPhase(s);
   $("#phase-title").textContent = phase ? loc(phase.title) : loc(s.event.subtitle);
   const st = s.stats || {};
-  fill($("#stats"), h("div", {}, h("b", {}, st.participants ?? 0), ` ${t("participants")}`),
-    h("div", {}, h("b", {}, st.ideas ?? 0), ` ${t("ideas")}`),
-    s.control.vote.state !== "not_open" ? h("div", {}, h("b", {}, st.voters ?? 0), ` ${t("voters")}`) : null);
+  const stat = (n, one, many) => h("div", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
+  fill($("#stats"), stat(st.participants, "participant", "participants"), stat(st.ideas, "idea", "ideas"),
+    s.control.vote.state !== "not_open" ? stat(st.voters, "voter", "voters") : null);
   fill($("#axis-filter"), axisFilter ? axisChip(s.event, axisFilter) : null);
   if (s.tally) return renderResults(s);
   if (s.control.vote.state === "open") return renderVoting(s);

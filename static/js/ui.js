@@ -7,6 +7,10 @@ const strings = JSON.parse(document.getElementById("i18n").textContent);
 export const lang = document.body.dataset.lang || "it";
 export const t = (key) => strings[key] ?? key;
 
+// "1 punto", "3 punti": counts with the singular and plural of the catalogue (it and en both have two forms).
+export const plural = (n, one, many) => (n === 1 ? t(one) : t(many));
+export const count = (n, one, many) => `${n} ${plural(n, one, many)}`;
+
 // Plan texts come as {"it": "...", "en": "..."}.
 export const loc = (text) => (text ? text[lang] ?? Object.values(text)[0] ?? "" : "");
 
