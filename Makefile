@@ -42,7 +42,7 @@ system-test-deps:
 # Refresh the translation template and catalogues after changing user-facing strings.
 extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o facilitation/translations/messages.pot .
-	$(BIN)/pybabel update -i facilitation/translations/messages.pot -d facilitation/translations
+	$(BIN)/pybabel update --ignore-obsolete -i facilitation/translations/messages.pot -d facilitation/translations
 
 # Prints numbers (ratios against a baseline from the same run); not part of `make test`.
 benchmark: install-test
