@@ -44,8 +44,9 @@ export function connect({ token, lang, onState, onStatus = () => {} }) {
   });
 
   // Resolves with the ack ({ok: true, ...} or {ok: false, error: {code, message}}); retries while offline.
-  function send(name, payload = {}, { attempts = 6 } = {}) {
-    const message = { cid: newId(), ...payload };
+  // `cid` lets a caller resend the same submission under the same id (see draftSender).
+  function send(name, payload = {}, { attempts = 4, cid = newId() } = {}) {
+    const message = { cid, ...payload };
     return new Promise((resolve) => {
       let tries = 0;
       const attempt = () => {
@@ -64,7 +65,20 @@ export function connect({ token, lang, onState, onStatus = () => {} }) {
   const request = (name, payload = {}) =>
     new Promise((resolve) => socket.timeout(8000).emit(name, payload, (err, ack) => resolve(err ? { ok: false } : ack)));
 
-  return { state, send, request, resync, socket };
+  // A form keeps its client id until the server acknowledges the submission: if the phone gave up while
+  // offline, its packets may still be delivered on reconnect, and pressing Send again must not add a copy.
+  function draftSender(name) {
+    let draft = null;
+    return async (payload) => {
+      const body = JSON.stringify(payload);
+      if (draft?.body !== body) draft = { body, cid: newId() };
+      const ack = await send(name, payload, { cid: draft.cid });
+      if (ack.ok || ack.error?.code !== "timeout") draft = null;
+      return ack;
+    };
+  }
+
+  return { state, send, request, resync, socket, draftSender };
 }
 
 // Shows connection trouble in the status bar, so nobody thinks a lost connection lost their work.

@@ -4,6 +4,7 @@ import { $, axisChip, count, currentPhase, fill, h, lang, loc, startClock, syncL
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, send } = client;
+const sendIdea = client.draftSender("idea.add");
 let lastVoteState = null;
 
 startClock($("#clock"), () => state);
@@ -82,7 +83,7 @@ $("#idea-form").addEventListener("submit", async (event) => {
   const form = event.target;
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
-  const ack = await send("idea.add", { text: form.text.value, axis: form.axis.value, kind: form.kind.value });
+  const ack = await sendIdea({ text: form.text.value, axis: form.axis.value, kind: form.kind.value });
   button.disabled = false;
   if (!ack.ok) return toast(ack.error.message);
   form.text.value = "";

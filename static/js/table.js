@@ -3,7 +3,8 @@ import { connect, statusBar } from "./client.js";
 import { ideaItem } from "./ideas.js";
 import { $, currentPhase, h, lang, loc, startClock, syncList, t, toast } from "./ui.js";
 
-const { state, send } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const { state, send, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const sendIdea = draftSender("idea.add");
 startClock($("#clock"), () => state);
 
 function render(s) {
@@ -24,7 +25,7 @@ function render(s) {
 $("#idea-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const ack = await send("idea.add", { text: form.text.value, axis: form.axis.value, kind: form.kind.value });
+  const ack = await sendIdea({ text: form.text.value, axis: form.axis.value, kind: form.kind.value });
   if (!ack.ok) return toast(ack.error.message);
   form.text.value = "";
   toast(t("sent"), "ok");

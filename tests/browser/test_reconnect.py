@@ -55,3 +55,32 @@ def test_an_idea_sent_while_offline_arrives_once_when_the_phone_is_back(browser,
     texts = [i["text"] for i in facilitator.sync()["ideas"]]
     facilitator.close()
     assert texts.count("Piste ciclabili tra i comuni") == 1
+
+
+def test_sending_again_after_a_lost_acknowledgement_does_not_duplicate_the_idea(browser, server):
+    """The server stored the idea but its answer never reached the phone (Wi-Fi dropped on the way back)."""
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": CAPTURE})
+    phone = phone_page(browser)
+    lose_acks = {"on": False}
+
+    def relay(ws):  # sits between the page and the server on the websocket transport
+        upstream = ws.connect_to_server()
+        ws.on_message(upstream.send)
+        upstream.on_message(lambda m: None if lose_acks["on"] and str(m).startswith("43") else ws.send(m))
+
+    phone.route_web_socket("**/socket.io/**", relay)
+    phone.goto(f"{server.url}/j/{server.tables()[2][3]}")
+    phone.locator("#capture").wait_for(state="visible")
+    phone.wait_for_function("() => document.querySelector('#status').hidden")
+
+    lose_acks["on"] = True
+    add_idea(phone, "Mercati contadini nei quartieri")
+    phone.locator("#toast").filter(has_text="Nessuna connessione").wait_for(timeout=45_000)
+    assert phone.input_value("#idea-text") == "Mercati contadini nei quartieri"  # the draft is kept
+    lose_acks["on"] = False
+    phone.get_by_role("button", name="Invia l'idea").click()  # the same draft, sent again
+    phone.locator("#toast").filter(has_text="Inviato").wait_for(timeout=20_000)
+    texts = [i["text"] for i in facilitator.sync()["ideas"]]
+    facilitator.close()
+    assert texts.count("Mercati contadini nei quartieri") == 1
