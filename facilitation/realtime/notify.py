@@ -106,12 +106,10 @@ class Broadcaster:
                 public = [rm.idea_view(idea, full=False) for idea in rows]
                 out[STAFF]["ideas"] = full
                 out[PROJECTOR]["ideas"] = public
-                for view in full:
-                    if view["table"] is not None:
-                        out[scribe_room(view["table"])].setdefault("ideas", []).append(view)
-                for view in public:
-                    if view["table"] is not None:
-                        out[table_room(view["table"])].setdefault("ideas", []).append(view)
+                for views, room_of in ((full, scribe_room), (public, table_room)):
+                    for view in views:
+                        if view["table"] is not None:
+                            out[room_of(view["table"])].setdefault("ideas", []).append(view)
             if "themes" in topics:
                 themes = rm.themes(s)
                 for room in (STAFF, PROJECTOR, PHONES):

@@ -41,6 +41,11 @@ class Principal:
         return self.role.value
 
 
+def dot_rules(plan: Plan) -> voting.DotRules:
+    v = plan.voting
+    return voting.DotRules(v.dots_per_person, v.max_dots_per_item, v.hide_results_until_reveal)
+
+
 @dataclass
 class Tx:
     session: Session
@@ -56,8 +61,7 @@ class Tx:
         return self.session.get(Control, 1)
 
     def rules(self) -> voting.DotRules:
-        v = self.plan.voting
-        return voting.DotRules(v.dots_per_person, v.max_dots_per_item, v.hide_results_until_reveal)
+        return dot_rules(self.plan)
 
     def phase_kind(self):
         index = self.control().phase_index

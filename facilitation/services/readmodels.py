@@ -9,15 +9,14 @@ from sqlmodel import Session, func, select
 from facilitation.domain import ranking
 from facilitation.domain.ideas import similarity, words
 from facilitation.domain.roles import Action, Role, allowed
-from facilitation.domain.voting import DotRules, ballot_order, results_visible
+from facilitation.domain.voting import ballot_order, results_visible
 from facilitation.plan import Plan
-from facilitation.services.commands import Principal, allocation, ballot_ids, dots_view
+from facilitation.services.commands import Principal, allocation, ballot_ids, dot_rules, dots_view
 from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, Theme
 
 
-def rules(plan: Plan) -> DotRules:
-    v = plan.voting
-    return DotRules(v.dots_per_person, v.max_dots_per_item, v.hide_results_until_reveal)
+# An idea still on the wall: neither hidden by a moderator nor merged into another.
+LIVE_IDEA = (Idea.hidden == False) & (Idea.merged_into == None)  # noqa: E711,E712
 
 
 def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
@@ -67,7 +66,9 @@ def ideas(s: Session, full: bool, table_id: int | None = None) -> list[dict]:
     query = select(Idea).order_by(Idea.id)
     if table_id is not None:
         query = query.where(Idea.table_id == table_id)
-    return [idea_view(i, full) for i in s.exec(query) if full or (not i.hidden and i.merged_into is None)]
+    if not full:
+        query = query.where(LIVE_IDEA)
+    return [idea_view(i, full) for i in s.exec(query)]
 
 
 def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
@@ -123,8 +124,7 @@ def tally(s: Session, plan: Plan, breakdowns: bool) -> dict:
 def stats(s: Session) -> dict:
     per_table = dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
     online_ids = set(s.exec(select(EventTable.id).where(EventTable.online == True)))  # noqa: E712
-    ideas_count = s.exec(select(func.count()).select_from(Idea).where(Idea.hidden == False,  # noqa: E712
-                                                                     Idea.merged_into == None)).one()  # noqa: E711
+    ideas_count = s.exec(select(func.count()).select_from(Idea).where(LIVE_IDEA)).one()
     return {
         "participants": sum(per_table.values()),
         "online": sum(n for t, n in per_table.items() if t in online_ids),
@@ -149,7 +149,7 @@ def me(s: Session, plan: Plan, participant_id: int) -> dict:
 def merge_suggestions(s: Session, limit: int = 20, threshold: float = 0.5) -> list[dict]:
     """Pairs of live ideas on the same axis from different tables that say much the same thing (merge hints)."""
     by_axis: dict[str, list[tuple[int, int | None, frozenset[str]]]] = {}
-    for i in s.exec(select(Idea).where(Idea.hidden == False, Idea.merged_into == None)):  # noqa: E711,E712
+    for i in s.exec(select(Idea).where(LIVE_IDEA)):
         by_axis.setdefault(i.axis, []).append((i.id, i.table_id, words(i.text)))
     pairs = []
     for live in by_axis.values():
@@ -163,7 +163,7 @@ def merge_suggestions(s: Session, limit: int = 20, threshold: float = 0.5) -> li
 
 
 def sees_results(who: Principal, control: Control, plan: Plan) -> bool:
-    return results_visible(who.role, control.revealed, rules(plan))
+    return results_visible(who.role, control.revealed, dot_rules(plan))
 
 
 def snapshot(s: Session, plan: Plan, who: Principal, version: int) -> dict:

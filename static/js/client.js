@@ -2,7 +2,7 @@
 // snapshot + version, apply batched updates, resync after every reconnect, and send commands that are
 // retried with the same client id until acknowledged (the server counts each id once).
 import { io } from "/static/vendor/socket.io.esm.min.js";
-import { t } from "./ui.js";
+import { t, toast } from "./ui.js";
 
 const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`).replace(/[^A-Za-z0-9_-]/g, "");
 
@@ -78,7 +78,14 @@ export function connect({ token, lang, onState, onStatus = () => {} }) {
     };
   }
 
-  return { state, send, request, resync, socket, draftSender };
+  // For buttons: send, and tell the person in a toast if the server refused.
+  async function act(name, payload = {}) {
+    const ack = await send(name, payload);
+    if (!ack.ok) toast(ack.error.message);
+    return ack;
+  }
+
+  return { state, send, act, request, resync, socket, draftSender };
 }
 
 // Shows connection trouble in the status bar, so nobody thinks a lost connection lost their work.

@@ -6,16 +6,10 @@ import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, start
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
 const canCluster = role === "facilitator" || role === "theme";
-const { state, send, request } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const { state, act, request } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 startClock($("#clock"), () => state);
 let filtersReady = false;
 const MAX_SHOWN = 400; // newest first; filters by axis or table reach the rest
-
-async function run(name, payload = {}) {
-  const ack = await send(name, payload);
-  if (!ack.ok) toast(ack.error.message);
-  return ack;
-}
 
 function render(s) {
   if (!s.event) return;
@@ -40,7 +34,7 @@ function renderAgenda(s) {
     key: (x) => x.index,
     render: ({ phase, index, current }) => h("li", { class: current ? "current" : "" },
       h("span", {}, `${loc(phase.title)} · ${phase.minutes} ${t("min")}`),
-      canRun ? h("button", { onclick: () => confirm(t("confirm_phase")) && run("phase.start", { phase: index }) },
+      canRun ? h("button", { onclick: () => confirm(t("confirm_phase")) && act("phase.start", { phase: index }) },
         current ? t("current") : t("start")) : null),
   });
 }
@@ -68,7 +62,7 @@ function renderIdeas(s) {
   syncList($("#ideas"), ideas.slice(0, MAX_SHOWN), {
     key: (idea) => idea.id,
     signature: (idea) => JSON.stringify(idea) + themeNames,
-    render: (idea) => ideaItem(idea, { event: s.event, send, readOnly: !canCluster, themes }),
+    render: (idea) => ideaItem(idea, { event: s.event, act, readOnly: !canCluster, themes }),
     empty: () => h("li", { class: "muted" }, t("no_ideas")),
   });
 }
@@ -86,10 +80,10 @@ function renderThemes(s) {
     h("strong", {}, theme.title),
     h("ul", { class: "theme-ideas" }, ideasOf(theme).map((i) => h("li", {}, `#${i.id} ${i.text}`))),
     canCluster ? h("div", { class: "actions" },
-      h("button", { disabled: frozen, onclick: () => run("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
+      h("button", { disabled: frozen, onclick: () => act("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
         theme.on_ballot ? t("remove_from_ballot") : t("add_to_ballot")),
-      h("button", { onclick: () => { const title = prompt(t("theme_title_prompt"), theme.title); if (title) run("theme.update", { theme: theme.id, title }); } }, t("edit")),
-      h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: () => run("theme.delete", { theme: theme.id }) }, t("delete"))) : null),
+      h("button", { onclick: () => { const title = prompt(t("theme_title_prompt"), theme.title); if (title) act("theme.update", { theme: theme.id, title }); } }, t("edit")),
+      h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: () => act("theme.delete", { theme: theme.id }) }, t("delete"))) : null),
   });
 }
 
@@ -126,14 +120,14 @@ for (const button of $$("[data-cmd]")) {
     const { cmd, seconds, revealed, confirm: ask } = button.dataset;
     if (ask && !confirm(t(ask))) return;
     const payload = seconds ? { seconds: Number(seconds) } : revealed ? { revealed: revealed === "true" } : {};
-    run(cmd, payload);
+    act(cmd, payload);
   });
 }
 
 $("#theme-form")?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const ack = await run("theme.create", { title: form.title.value, axis: form.axis.value || null });
+  const ack = await act("theme.create", { title: form.title.value, axis: form.axis.value || null });
   if (ack.ok) form.title.value = "";
 });
 
@@ -143,6 +137,6 @@ $("#suggest")?.addEventListener("click", async () => {
   const text = (id) => state.ideas.get(id)?.text ?? "";
   fill($("#suggestions"), reply.pairs.length ? reply.pairs.map((pair) => h("li", {},
     h("p", {}, `#${pair.a} ${text(pair.a)}`), h("p", {}, `#${pair.b} ${text(pair.b)}`),
-    h("button", { onclick: () => run("idea.merge", { idea: pair.b, into: pair.a }) }, `${t("merge")} #${pair.b} → #${pair.a}`)))
+    h("button", { onclick: () => act("idea.merge", { idea: pair.b, into: pair.a }) }, `${t("merge")} #${pair.b} → #${pair.a}`)))
     : h("li", { class: "muted" }, t("no_similar")));
 });

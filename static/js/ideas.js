@@ -1,32 +1,27 @@
 // The moderated idea list shared by the table (scribe) screen and the console.
-import { axisChip, h, t, tableName, toast } from "./ui.js";
+import { axisChip, h, t, tableName } from "./ui.js";
 
-async function run(send, name, payload) {
-  const ack = await send(name, payload);
-  if (!ack.ok) toast(ack.error.message);
-  return ack;
-}
-
-export function ideaItem(idea, { event, send, readOnly = false, themes = [], showTable = true }) {
+// `act` is the client's send-and-report (client.js).
+export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true }) {
   const status = idea.merged_into ? `${t("merged")} #${idea.merged_into}` : idea.hidden ? t("hidden") : "";
   const actions = readOnly ? null : h("div", { class: "actions" },
-    h("button", { onclick: () => run(send, "idea.star", { idea: idea.id, starred: !idea.starred }) }, idea.starred ? t("unstar") : `★ ${t("star")}`),
+    h("button", { onclick: () => act("idea.star", { idea: idea.id, starred: !idea.starred }) }, idea.starred ? t("unstar") : `★ ${t("star")}`),
     h("button", {
       onclick: () => {
         const text = prompt(t("edit_prompt"), idea.text);
-        if (text !== null && text !== idea.text) run(send, "idea.edit", { idea: idea.id, text });
+        if (text !== null && text !== idea.text) act("idea.edit", { idea: idea.id, text });
       },
     }, t("edit")),
-    h("button", { onclick: () => run(send, "idea.hide", { idea: idea.id, hidden: !idea.hidden }) }, idea.hidden ? t("show") : t("hide")),
+    h("button", { onclick: () => act("idea.hide", { idea: idea.id, hidden: !idea.hidden }) }, idea.hidden ? t("show") : t("hide")),
     idea.merged_into ? null : h("button", {
       onclick: () => {
         const into = parseInt(prompt(t("merge_prompt")) || "", 10);
-        if (into) run(send, "idea.merge", { idea: idea.id, into });
+        if (into) act("idea.merge", { idea: idea.id, into });
       },
     }, t("merge")),
     themes.length && !idea.merged_into ? h("select", {
       "aria-label": t("group_into"),
-      onchange: (e) => run(send, "theme.group", { idea: idea.id, theme: e.target.value ? Number(e.target.value) : null }),
+      onchange: (e) => act("theme.group", { idea: idea.id, theme: e.target.value ? Number(e.target.value) : null }),
     }, h("option", { value: "" }, `${t("group_into")} (${t("ungrouped")})`),
       themes.map((theme) => h("option", { value: theme.id, selected: theme.id === idea.theme }, `#${theme.id} ${theme.title}`))) : null);
   return h("li", { class: `idea${idea.starred ? " starred" : ""}${status ? " gone" : ""}`, "data-idea": idea.id },

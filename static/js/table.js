@@ -3,7 +3,7 @@ import { connect, statusBar } from "./client.js";
 import { ideaItem } from "./ideas.js";
 import { $, currentPhase, h, lang, loc, startClock, syncList, t, toast } from "./ui.js";
 
-const { state, send, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const { state, act, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const sendIdea = draftSender("idea.add");
 startClock($("#clock"), () => state);
 
@@ -17,7 +17,7 @@ function render(s) {
   $("#count").textContent = `(${ideas.filter((i) => !i.gone).length})`;
   syncList($("#ideas"), ideas, {
     key: (idea) => idea.id,
-    render: (idea) => ideaItem(idea, { event: s.event, send, showTable: false }),
+    render: (idea) => ideaItem(idea, { event: s.event, act, showTable: false }),
     empty: () => h("li", { class: "muted" }, t("no_ideas")),
   });
 }
