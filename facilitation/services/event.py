@@ -78,6 +78,10 @@ class EventService:
         with Session(self.engine) as s:
             return {row.key: row.value for row in s.exec(select(Setting)) if row.key != "plan"}
 
+    def table(self, table_id: int) -> EventTable | None:
+        with Session(self.engine) as s:
+            return s.get(EventTable, table_id)
+
     def tables(self) -> list[EventTable]:
         with Session(self.engine) as s:
             return list(s.exec(select(EventTable).order_by(EventTable.id)))

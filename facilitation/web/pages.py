@@ -1,7 +1,7 @@
 """The server-rendered screens: join, phone, table, console, projector, observer, cards."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from facilitation import qr
 from facilitation.domain.roles import Role
@@ -42,7 +42,7 @@ def phone():
     who = device()
     if who is None or who.role is not Role.PARTICIPANT:
         return redirect(url_for("pages.join_picker"))
-    table = next(t for t in service().tables() if t.id == who.table_id)
+    table = service().table(who.table_id)
     # The device token is already in an HttpOnly cookie, which the socket handshake carries by itself.
     return _screen("phone.html", "", who, table=table)
 
@@ -50,7 +50,7 @@ def phone():
 @bp.get("/table/<token>")
 def table(token: str):
     who = principal(token, Role.SCRIBE)
-    table = next(t for t in service().tables() if t.id == who.table_id)
+    table = service().table(who.table_id)
     return _screen("table.html", token, who, table=table, join=join_url(public_url(), table.join_code))
 
 
@@ -83,20 +83,21 @@ def print_cards(token: str):
                            texts=card_texts(service().plan.event.languages))
 
 
-@bp.get("/qr/<code>.svg")
-def join_qr(code: str):
+def _join_link(code: str) -> str:
+    """The join URL a QR image encodes; join codes are short and alphanumeric, anything else is not one."""
     if not code.isalnum() or len(code) > 16:
         abort(404)
-    return Response(qr.svg(join_url(public_url(), code)), mimetype="image/svg+xml")
+    return join_url(public_url(), code)
+
+
+@bp.get("/qr/<code>.svg")
+def join_qr(code: str):
+    return Response(qr.svg(_join_link(code)), mimetype="image/svg+xml")
 
 
 @bp.get("/qr/<code>.png")
 def join_qr_png(code: str):
-    if not code.isalnum() or len(code) > 16:
-        abort(404)
-    response = make_response(qr.png(join_url(public_url(), code)))
-    response.mimetype = "image/png"
-    return response
+    return Response(qr.png(_join_link(code)), mimetype="image/png")
 
 
 @bp.app_errorhandler(403)
