@@ -65,24 +65,24 @@ export function connect({ token, lang, onState, onStatus = () => {} }) {
   const request = (name, payload = {}) =>
     new Promise((resolve) => socket.timeout(8000).emit(name, payload, (err, ack) => resolve(err ? { ok: false } : ack)));
 
-  // A form keeps its client id until the server acknowledges the submission: if the phone gave up while
-  // offline, its packets may still be delivered on reconnect, and pressing Send again must not add a copy.
+  // For buttons and forms: send, and tell the person in a toast if the server refused.
+  async function act(name, payload = {}, options = {}) {
+    const ack = await send(name, payload, options);
+    if (!ack.ok) toast(ack.error.message);
+    return ack;
+  }
+
+  // A form keeps its client id until the server answers: if the server stored a submission but its ack was
+  // lost on the way back, pressing Send again is the same submission, not a copy.
   function draftSender(name) {
     let draft = null;
     return async (payload) => {
       const body = JSON.stringify(payload);
       if (draft?.body !== body) draft = { body, cid: newId() };
-      const ack = await send(name, payload, { cid: draft.cid });
+      const ack = await act(name, payload, { cid: draft.cid });
       if (ack.ok || ack.error?.code !== "timeout") draft = null;
       return ack;
     };
-  }
-
-  // For buttons: send, and tell the person in a toast if the server refused.
-  async function act(name, payload = {}) {
-    const ack = await send(name, payload);
-    if (!ack.ok) toast(ack.error.message);
-    return ack;
   }
 
   return { state, send, act, request, resync, socket, draftSender };

@@ -1,5 +1,20 @@
 // The moderated idea list shared by the table (scribe) screen and the console.
-import { axisChip, h, t, tableName } from "./ui.js";
+import { axisChip, h, t, tableName, toast } from "./ui.js";
+
+// The idea form of the phone and of the table screen: one submission at a time, cleared once stored.
+export function bindIdeaForm(form, sendIdea, onSent = () => {}) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    const ack = await sendIdea({ text: form.text.value, axis: form.axis.value, kind: form.kind.value });
+    button.disabled = false;
+    if (!ack.ok) return;
+    form.text.value = "";
+    toast(t("sent"), "ok");
+    onSent();
+  });
+}
 
 // `act` is the client's send-and-report (client.js).
 export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true }) {

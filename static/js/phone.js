@@ -1,9 +1,10 @@
 // The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
 import { connect, statusBar } from "./client.js";
+import { bindIdeaForm } from "./ideas.js";
 import { $, axisChip, count, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
-const { state, send } = client;
+const { state, act } = client;
 const sendIdea = client.draftSender("idea.add");
 let lastVoteState = null;
 
@@ -63,8 +64,8 @@ function renderBallot(s) {
 }
 
 async function vote(name, theme) {
-  const ack = await send(name, { theme });
-  if (!ack.ok) return toast(ack.error.message);
+  const ack = await act(name, { theme });
+  if (!ack.ok) return;
   state.me.dots = ack.dots;
   state.me.left = ack.left;
   renderBallot(state);
@@ -78,23 +79,12 @@ function renderResults(s) {
 }
 
 $("#idea-text").addEventListener("input", (e) => ($("#idea-count").textContent = e.target.value.length));
-$("#idea-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = event.target;
-  const button = form.querySelector("button[type=submit]");
-  button.disabled = true;
-  const ack = await sendIdea({ text: form.text.value, axis: form.axis.value, kind: form.kind.value });
-  button.disabled = false;
-  if (!ack.ok) return toast(ack.error.message);
-  form.text.value = "";
-  $("#idea-count").textContent = "0";
-  toast(t("sent"), "ok");
-});
+bindIdeaForm($("#idea-form"), sendIdea, () => ($("#idea-count").textContent = "0"));
 
 $("#profile-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const ack = await send("profile.set", { category: event.target.category.value || null, zone: event.target.zone.value || null });
-  if (!ack.ok) return toast(ack.error.message);
+  const ack = await act("profile.set", { category: event.target.category.value || null, zone: event.target.zone.value || null });
+  if (!ack.ok) return;
   localStorage.setItem(`profile:${state.event.id}`, "1");
   Object.assign(state.me, { category: ack.category, zone: ack.zone });
   toast(t("saved"), "ok");

@@ -1,7 +1,7 @@
 // The table facilitator's screen: capture the table's ideas, star the top ones, tidy duplicates.
 import { connect, statusBar } from "./client.js";
-import { ideaItem } from "./ideas.js";
-import { $, currentPhase, h, lang, loc, startClock, syncList, t, toast } from "./ui.js";
+import { bindIdeaForm, ideaItem } from "./ideas.js";
+import { $, currentPhase, h, lang, loc, startClock, syncList, t } from "./ui.js";
 
 const { state, act, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const sendIdea = draftSender("idea.add");
@@ -22,11 +22,4 @@ function render(s) {
   });
 }
 
-$("#idea-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = event.target;
-  const ack = await sendIdea({ text: form.text.value, axis: form.axis.value, kind: form.kind.value });
-  if (!ack.ok) return toast(ack.error.message);
-  form.text.value = "";
-  toast(t("sent"), "ok");
-});
+bindIdeaForm($("#idea-form"), sendIdea);
