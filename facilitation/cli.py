@@ -74,15 +74,20 @@ def _app(args, **config):
         return create_app({"PLAN": args.plan, "DATA_DIR": args.data, **config})
     except PlanError as exc:
         from facilitation.i18n import translator
-        _ = translator(["it", "en"])
+        _ = translator()
         print(_("The session plan has problems:"), exc, sep="\n", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def _public_url(args, port: int) -> str:
+    """The base URL printed on links and QR codes: --public-url, else this laptop on the venue network."""
+    return (args.public_url or f"http://{lan_address()}:{port}").rstrip("/")
 
 
 def serve(args) -> int:
     from facilitation.i18n import terminal_language, translator
 
-    public = (args.public_url or f"http://{lan_address()}:{args.port}").rstrip("/")
+    public = _public_url(args, args.port)
     app = _app(args, PUBLIC_URL=public, ASYNC_MODE=args.async_mode)
     service = app.extensions["facilitation"]
     settings = service.settings()
@@ -117,7 +122,7 @@ def export_event(args) -> int:
 
     path = Path(args.data) / f"{args.event}.sqlite"
     if not path.exists():
-        _ = translator(["it", "en"])
+        _ = translator()
         print(_("No event '%(event)s' in %(folder)s (expected %(path)s).", event=args.event, folder=args.data,
                 path=path), file=sys.stderr)
         return 2
@@ -147,7 +152,7 @@ def print_cards(args) -> int:
     from facilitation.i18n import translator
     from facilitation.reports.cards import card_texts, cards
 
-    public = (args.public_url or f"http://{lan_address()}:5000").rstrip("/")
+    public = _public_url(args, 5000)
     app = _app(args, PUBLIC_URL=public, ASYNC_MODE="threading")
     service = app.extensions["facilitation"]
     out = Path(args.out)
