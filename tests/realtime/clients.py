@@ -62,3 +62,8 @@ def join(url: str, code: str) -> str:
     response = session.get(f"{url}/j/{code}", allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text
     return session.cookies["facilitation_device"]
+
+
+def new_phone(server, table_index: int = 0, lang: str = "en") -> Client:
+    """A phone that scanned the join card of the server's table at `table_index` (0 is table 1)."""
+    return Client(server.url, cookie=join(server.url, server.tables()[table_index][3]), lang=lang)

@@ -1,5 +1,5 @@
 """Screens get coalesced, versioned updates; the sender gets its ack at once."""
-from tests.realtime.clients import Client, join
+from tests.realtime.clients import Client, new_phone
 
 CAPTURE = 2
 
@@ -8,7 +8,7 @@ def test_many_ideas_reach_the_projector_in_few_batched_updates(shared_server):
     server = shared_server
     facilitator = Client(server.url, server.facilitator)
     projector = Client(server.url, server.setting("projector_token"))
-    phones = [Client(server.url, cookie=join(server.url, server.tables()[n % 3][3])) for n in range(30)]
+    phones = [new_phone(server, n % 3) for n in range(30)]
     try:
         assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
         sent = {phone.send("idea.add", {"text": f"Batched idea {n}", "axis": "verde"})["idea"]
@@ -27,8 +27,7 @@ def test_a_phone_hears_its_own_tables_ideas_and_not_the_others(shared_server):
     server = shared_server
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": CAPTURE})
-    here = Client(server.url, cookie=join(server.url, server.tables()[7][3]))
-    there = Client(server.url, cookie=join(server.url, server.tables()[8][3]))
+    here, there = new_phone(server, 7), new_phone(server, 8)
     try:
         idea = there.send("idea.add", {"text": "Only for table nine", "axis": "salute"})["idea"]
         mine = here.send("idea.add", {"text": "Only for table eight", "axis": "salute"})["idea"]

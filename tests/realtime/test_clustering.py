@@ -1,5 +1,5 @@
 """The theme team's work: suggestions to merge, grouping, and a ballot that freezes when voting opens."""
-from tests.realtime.clients import Client, join
+from tests.realtime.clients import Client, new_phone
 
 CAPTURE = 2
 
@@ -9,8 +9,7 @@ def test_similar_ideas_from_different_tables_are_suggested_for_merging(shared_se
     theme_team = Client(server.url, server.setting("theme_token"))
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": CAPTURE})
-    a = Client(server.url, cookie=join(server.url, server.tables()[0][3]))
-    b = Client(server.url, cookie=join(server.url, server.tables()[1][3]))
+    a, b = new_phone(server, 0), new_phone(server, 1)
     try:
         first = a.send("idea.add", {"text": "Treni regionali più frequenti verso la Val di Susa", "axis": "mobilita"})
         second = b.send("idea.add", {"text": "Più treni regionali frequenti per la Val di Susa", "axis": "mobilita"})
@@ -32,7 +31,7 @@ def test_the_ballot_freezes_once_the_vote_opens_and_voted_themes_stay(shared_ser
     server = shared_server
     theme_team = Client(server.url, server.setting("theme_token"))
     facilitator = Client(server.url, server.facilitator)
-    voter = Client(server.url, cookie=join(server.url, server.tables()[2][3]))
+    voter = new_phone(server, 2)
     try:
         themes = [theme_team.send("theme.create", {"title": title, "axis": "salute"})["theme"]
                   for title in ("Case di comunità", "Telemedicina", "Medici di base in montagna")]

@@ -6,7 +6,7 @@ import requests
 import socketio
 
 from tests.conftest import start_server, stop_server
-from tests.realtime.clients import Client, cid, join
+from tests.realtime.clients import Client, cid, join, new_phone
 
 CAPTURE = 2
 
@@ -23,10 +23,6 @@ def version(client: Client) -> int:
     return client.sync()["version"]
 
 
-def phone(server, table_index: int = 0, lang: str = "en") -> Client:
-    return Client(server.url, cookie=join(server.url, server.tables()[table_index][3]), lang=lang)
-
-
 def test_a_wrong_token_cannot_connect_and_is_told_why(event):
     server, _ = event
     client = socketio.Client(reconnection=False)
@@ -40,7 +36,7 @@ def test_a_wrong_token_cannot_connect_and_is_told_why(event):
 
 def test_a_participant_cannot_run_the_event(event):
     server, facilitator = event
-    p = phone(server)
+    p = new_phone(server)
     before = version(facilitator)
     ack = p.send("vote.open")
     assert ack == {"ok": False, "error": {"code": "forbidden", "message": "Your role cannot do this."}}
@@ -50,7 +46,7 @@ def test_a_participant_cannot_run_the_event(event):
 
 def test_a_scribe_cannot_moderate_another_tables_idea(event):
     server, facilitator = event
-    other = phone(server, table_index=1)
+    other = new_phone(server, table_index=1)
     idea = other.send("idea.add", {"text": "Bus lanes to the valleys", "axis": "mobilita"})["idea"]
     scribe = Client(server.url, server.tables()[0][4])
     before = version(facilitator)
@@ -61,7 +57,7 @@ def test_a_scribe_cannot_moderate_another_tables_idea(event):
 
 def test_errors_come_in_the_readers_language(event):
     server, _ = event
-    italian = phone(server, lang="it")
+    italian = new_phone(server, lang="it")
     ack = italian.send("idea.add", {"text": "x" * 401, "axis": "salute"})
     assert ack["error"]["code"] == "text_too_long"
     assert ack["error"]["message"] == "Il testo è troppo lungo: 401 caratteri, al massimo 400."
@@ -77,7 +73,7 @@ def test_errors_come_in_the_readers_language(event):
 ])
 def test_a_malformed_payload_is_refused_naming_the_field(event, payload, fields):
     server, facilitator = event
-    p = phone(server)
+    p = new_phone(server)
     before = version(facilitator)
     ack = p.sio.call("idea.add", {"cid": cid(), **payload}, timeout=10)
     assert ack["error"]["code"] == "invalid_payload"
@@ -88,21 +84,21 @@ def test_a_malformed_payload_is_refused_naming_the_field(event, payload, fields)
 
 def test_a_payload_that_is_not_an_object_is_refused(event):
     server, _ = event
-    p = phone(server)
+    p = new_phone(server)
     assert p.sio.call("idea.add", "just a string", timeout=10)["error"]["code"] == "invalid_payload"
     p.close()
 
 
 def test_an_unknown_axis_is_refused(event):
     server, _ = event
-    p = phone(server)
+    p = new_phone(server)
     assert p.send("idea.add", {"text": "Good idea", "axis": "space"})["error"]["code"] == "unknown_axis"
     p.close()
 
 
 def test_a_retried_idea_is_counted_once(event):
     server, facilitator = event
-    p = phone(server, table_index=2)
+    p = new_phone(server, table_index=2)
     client_id = cid()
     first = p.send("idea.add", {"text": "Night buses on weekends", "axis": "mobilita"}, client_id)
     again = p.send("idea.add", {"text": "Night buses on weekends", "axis": "mobilita"}, client_id)
@@ -114,7 +110,7 @@ def test_a_retried_idea_is_counted_once(event):
 
 def test_a_client_id_reused_for_a_different_request_is_refused(event):
     server, facilitator = event
-    p = phone(server)
+    p = new_phone(server)
     client_id = cid()
     assert p.send("idea.add", {"text": "Shared school gardens", "axis": "verde"}, client_id)["ok"]
     before = version(facilitator)
@@ -126,7 +122,7 @@ def test_a_client_id_reused_for_a_different_request_is_refused(event):
 
 def test_a_dot_before_the_vote_opens_is_refused(event):
     server, _ = event
-    p = phone(server)
+    p = new_phone(server)
     assert p.send("dot.place", {"theme": 1})["error"]["code"] == "vote_not_open"
     p.close()
 
@@ -184,7 +180,7 @@ def test_an_acknowledged_dot_survives_the_server_being_killed(tmp_path):
 
 def test_the_event_log_lists_every_change_in_version_order_for_observers_only(event):
     server, facilitator = event
-    p = phone(server, table_index=4)
+    p = new_phone(server, table_index=4)
     idea = p.send("idea.add", {"text": "Sportello unico per le imprese", "axis": "digitale"})
     observer = {"Authorization": f"Bearer {server.setting('observer_token')}"}
     entries = requests.get(f"{server.url}/api/log", headers=observer, timeout=10).json()["entries"]

@@ -10,7 +10,7 @@ from collections import Counter
 import requests
 
 from tests.conftest import ROOT
-from tests.realtime.clients import Client, join
+from tests.realtime.clients import Client, new_phone
 
 CAPTURE, VOTING = 2, 4
 AXES = ["digitale", "verde", "mobilita", "istruzione", "inclusione", "salute"]
@@ -21,7 +21,7 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
     facilitator = Client(server.url, server.facilitator)
     projector = Client(server.url, server.setting("projector_token"))
     scribes = [Client(server.url, t[4]) for t in tables]
-    phones = [Client(server.url, cookie=join(server.url, t[3])) for t in tables for _ in range(10)]
+    phones = [new_phone(server, n) for n in range(3) for _ in range(10)]
     try:
         assert facilitator.sync()["stats"]["participants"] == 30
 
