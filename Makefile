@@ -5,33 +5,34 @@ BIN     = $(VENV)/bin
 PLAN   ?= sessions/psm-torino-2024.toml
 HOST   ?= 0.0.0.0
 PORT   ?= 5000
+# The versions CI tested: a laptop installs the same set.
+PIP_INSTALL = $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: run test install install-test translations system-test-deps extract benchmark clean
+.PHONY: run test lint install install-test system-test-deps extract benchmark wheel constraints clean
 
-run: install translations
+run: install
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
 
-test: install-test translations system-test-deps
+test: install-test system-test-deps lint
 	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# Stamps: reinstall only when pyproject.toml changes, so `make run` starts fast the second time.
+# Stamps: reinstall only when the dependencies change, so `make run` starts fast the second time.
 install: $(VENV)/.installed
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	@touch $@
 
 install-test: $(VENV)/.installed-test
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]'
 	@touch $@ $(VENV)/.installed
-
-# Catalogues are compiled, not committed: the .po files are the source of truth.
-translations: install
-	$(BIN)/pybabel compile -d facilitation/translations > /dev/null
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
 system-test-deps:
@@ -39,10 +40,19 @@ system-test-deps:
 	  echo "installing chromium (Debian package) for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
+# A wheel and an sdist in dist/, carrying templates, static files, demo plans and compiled catalogues.
+wheel: install-test
+	$(BIN)/python -m build --outdir dist .
+
 # Refresh the translation template and catalogues after changing user-facing strings.
 extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o facilitation/translations/messages.pot .
 	$(BIN)/pybabel update --ignore-obsolete -i facilitation/translations/messages.pot -d facilitation/translations
+
+# After changing dependencies: record the versions of the test environment as the ones to install.
+constraints: install-test
+	{ echo "# Versions CI tested (pip freeze of the test environment); 'make run' and 'make test' install with these."; \
+	  echo "# Refresh: make constraints"; $(BIN)/pip freeze --exclude-editable | grep -v '^#'; } > constraints.txt
 
 # Prints numbers (ratios against a baseline from the same run); not part of `make test`.
 benchmark: install-test
@@ -50,4 +60,4 @@ benchmark: install-test
 	$(BIN)/python benchmarks/vote_burst.py --phones 300
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,14 +1,31 @@
-"""Translations outside a web request, for what the command line tells the facilitator."""
+"""The translation catalogues, and translations outside a web request for what the command line prints."""
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from babel.support import Translations
 
-CATALOGUES = Path(__file__).parent / "translations"
+from facilitation import resources
+from facilitation.catalogues import compile_catalogues
+
 DEFAULT_LANGUAGES = ("it", "en")  # before a plan is read: Italian first
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def catalogues() -> Path:
+    """The folder of compiled catalogues. In a checkout the .po files are the source: stale ones are compiled
+    here, so nothing depends on a build step having run; an installed wheel carries them compiled."""
+    folder = resources.translations()
+    try:
+        compile_catalogues(folder)
+    except OSError as exc:
+        log.warning("could not compile the translation catalogues in %s: %s", folder, exc)
+    return folder
 
 
 def terminal_language(languages: list[str] | tuple[str, ...]) -> str:
@@ -19,7 +36,7 @@ def terminal_language(languages: list[str] | tuple[str, ...]) -> str:
 
 def translator(languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES) -> Callable[..., str]:
     """A gettext for the terminal: `_("Wrote %(n)s files", n=3)`."""
-    catalogue = Translations.load(str(CATALOGUES), [terminal_language(languages)])
+    catalogue = Translations.load(str(catalogues()), [terminal_language(languages)])
 
     def gettext(message: str, **params) -> str:
         text = catalogue.gettext(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 import qrcode
+import qrcode.image.pure
 import qrcode.image.svg
 
 
@@ -17,5 +18,5 @@ def png(data: str, box_size: int = 12) -> bytes:
     code = qrcode.QRCode(border=2, box_size=box_size, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(data)
     buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
+    code.make_image(image_factory=qrcode.image.pure.PyPNGImage).save(buffer)
     return buffer.getvalue()

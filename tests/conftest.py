@@ -29,6 +29,7 @@ class Server:
     db: Path
     process: subprocess.Popen
     data_dir: Path
+    log_path: Path
 
     def setting(self, key: str) -> str:
         with sqlite3.connect(self.db) as con:
@@ -45,30 +46,46 @@ class Server:
         return self.setting("facilitator_token")
 
 
-def start_server(tmp_path: Path, plan: Path = DEMO_PLAN, port: int | None = None, data_dir: Path | None = None,
-                 flush: str = "0.1") -> Server:
-    port = port or free_port()
-    data_dir = data_dir or tmp_path / "data"
-    env = {**os.environ, "FACILITATION_FLUSH_INTERVAL": flush, "PYTHONWARNINGS": "ignore"}
-    log = open(tmp_path / f"server-{port}.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "facilitation", "serve", str(plan), "--host", "127.0.0.1", "--port", str(port),
-         "--data", str(data_dir), "--public-url", f"http://127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
+def run_cli(*args: str, lang: str = "C.UTF-8", env: dict | None = None, cwd: Path = ROOT,
+            command: tuple[str, ...] = (sys.executable, "-m", "facilitation"), timeout: float = 60):
+    """Run the `facilitation` command to completion, as a person at a terminal would."""
+    env = {**os.environ, "LANG": lang, "LC_ALL": "", **(env or {})}
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
     while time.time() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {(tmp_path / f'server-{port}.log').read_text()}")
+            raise RuntimeError(f"server exited: {log.read_text()}")
         try:
-            if requests.get(url + "/", timeout=1).status_code == 200:
-                break
+            if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                return
         except requests.RequestException:
             time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("server did not start in 30 s")
-    return Server(url, data_dir / "psm-torino-2024.sqlite", process, data_dir)
+    process.kill()
+    raise RuntimeError(f"server did not start in {seconds} s: {log.read_text()}")
+
+
+def launch(args: list[str], log_path: Path, env: dict | None = None, cwd: Path = ROOT,
+           command: tuple[str, ...] = (sys.executable, "-m", "facilitation")) -> subprocess.Popen:
+    """Start the `facilitation` command in the background, its output going to `log_path`."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "LANG": "C.UTF-8", "LC_ALL": "", **(env or {})}
+    return subprocess.Popen([*command, *args], cwd=cwd, env=env, stdout=open(log_path, "w"),
+                            stderr=subprocess.STDOUT)
+
+
+def start_server(tmp_path: Path, plan: Path = DEMO_PLAN, port: int | None = None, data_dir: Path | None = None,
+                 flush: str = "0.1", extra: tuple[str, ...] = (), env: dict | None = None) -> Server:
+    port = port or free_port()
+    data_dir = data_dir or tmp_path / "data"
+    log_path = tmp_path / f"server-{port}.log"
+    process = launch(["serve", str(plan), "--host", "127.0.0.1", "--port", str(port), "--data", str(data_dir),
+                      "--public-url", f"http://127.0.0.1:{port}", *extra],
+                     log_path, env={"FACILITATION_FLUSH_INTERVAL": flush, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    wait_until_healthy(url, process, log_path)
+    return Server(url, data_dir / "psm-torino-2024.sqlite", process, data_dir, log_path)
 
 
 def stop_server(server: Server) -> None:

@@ -4,16 +4,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
+
+from facilitation.store import schema
+
+
+def sqlite_path(data_dir: str | Path, event_id: str) -> Path:
+    return Path(data_dir) / f"{event_id}.sqlite"
 
 
 def sqlite_url(data_dir: str | Path, event_id: str) -> str:
-    path = Path(data_dir) / f"{event_id}.sqlite"
+    path = sqlite_path(data_dir, event_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 
 
 def make_engine(url: str) -> Engine:
+    """An engine on a database at the newest schema: an older one is upgraded, one it cannot use is refused
+    (`schema.SchemaError`)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
 
@@ -27,6 +35,5 @@ def make_engine(url: str) -> Engine:
             cursor.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    import facilitation.store.models  # noqa: F401  (registers the tables on the metadata)
-    SQLModel.metadata.create_all(engine)
+    schema.upgrade(engine)
     return engine

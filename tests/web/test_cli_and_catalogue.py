@@ -1,18 +1,8 @@
 """The command line and the translation catalogues."""
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args, lang="C.UTF-8"):
-    env = {**os.environ, "LANG": lang, "LC_ALL": ""}
-    return subprocess.run([sys.executable, "-m", "facilitation", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, env=env)
+from tests.conftest import ROOT
+from tests.conftest import run_cli as run
 
 
 def test_serve_refuses_a_broken_plan_and_names_the_problem(tmp_path):

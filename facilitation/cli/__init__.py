@@ -1,0 +1,90 @@
+"""The `facilitation` command: serve an event, and look after its data (export, backup, restore, audit, cards)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from facilitation import __version__
+from facilitation.config import LOG_LEVELS, ConfigError, resolve
+
+# Each command's flags, by the setting they set (see facilitation.config); None means "not given".
+SERVE_FLAGS = {"plan": "PLAN", "data": "DATA_DIR", "host": "HOST", "port": "PORT", "public_url": "PUBLIC_URL",
+               "async_mode": "ASYNC_MODE", "log_level": "LOG_LEVEL"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="facilitation", description=__doc__,
+                                     epilog="Every flag can also be set as FACILITATION_<NAME> in the environment; "
+                                            "a flag wins over the environment.")
+    parser.add_argument("--version", action="version", version=f"facilitation {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_flag(p):
+        p.add_argument("--data", help="folder of the event databases (env FACILITATION_DATA_DIR, default ./data)")
+
+    serve = sub.add_parser("serve", help="serve an event from its session plan")
+    serve.add_argument("plan", nargs="?", help="session plan file (default: the bundled demo plan)")
+    serve.add_argument("--host", help="address to listen on (default 0.0.0.0: every network of this computer)")
+    serve.add_argument("--port", help="port to listen on (default 5000)")
+    data_flag(serve)
+    serve.add_argument("--public-url", help="base URL phones use (default: http://<LAN address>:<port>)")
+    serve.add_argument("--async-mode", help="eventlet (default) or threading")
+    serve.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="default INFO")
+
+    exp = sub.add_parser("export", help="export an event's ideas, themes, votes and rankings")
+    exp.add_argument("--event", required=True, help="event id (the plan's event.id)")
+    data_flag(exp)
+    exp.add_argument("--format", choices=["csv", "json"], default="csv")
+    exp.add_argument("--lang", help="language of axis names (default: the plan's first)")
+    exp.add_argument("--out", help="csv: a folder (default exports/<event>); json: a file, or - for stdout")
+
+    backup = sub.add_parser("backup", help="copy an event's database, consistently, even while it is served")
+    backup.add_argument("--event", required=True, help="event id (the plan's event.id)")
+    data_flag(backup)
+    backup.add_argument("--out", help="backup file (default backups/<event>-<date-time>.sqlite)")
+
+    restore = sub.add_parser("restore", help="put a backup back as the event's database (server stopped)")
+    restore.add_argument("backup", help="a file written by `facilitation backup`")
+    data_flag(restore)
+
+    audit = sub.add_parser("audit", help="print an event's log of changes, oldest first")
+    audit.add_argument("--event", required=True, help="event id (the plan's event.id)")
+    data_flag(audit)
+    audit.add_argument("--since", type=int, default=0, help="only changes after this version")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    cards = sub.add_parser("cards", help="write printable join cards (HTML for print, PNG QR codes)")
+    cards.add_argument("plan", nargs="?", help="session plan file (default: the bundled demo plan)")
+    data_flag(cards)
+    cards.add_argument("--out", default="cards")
+    cards.add_argument("--public-url", help="base URL printed on the cards (default http://<LAN address>:5000)")
+    return parser
+
+
+def _config(args) -> dict:
+    given = {key: getattr(args, flag) for flag, key in SERVE_FLAGS.items() if hasattr(args, flag)}
+    return resolve(given)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        print(f"facilitation: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve" and config["ASYNC_MODE"] == "eventlet":
+        import eventlet  # must patch before Flask, SQLAlchemy or sockets are imported
+        eventlet.monkey_patch()
+    import logging  # after patching: logging creates locks that must be green
+    logging.basicConfig(level=config["LOG_LEVEL"] if args.command == "serve" else "WARNING",
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # facilitation.store.schema says what it upgrades
+    from facilitation.cli import cards, data, serve
+    commands = {"serve": serve.serve, "export": data.export_event, "backup": data.backup, "restore": data.restore,
+                "audit": data.audit, "cards": cards.print_cards}
+    return commands[args.command](args, config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

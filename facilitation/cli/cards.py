@@ -1,0 +1,39 @@
+"""`facilitation cards`: the printable join cards of an event, as a page to print and a PNG per table."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from facilitation.i18n import translator
+
+
+def print_cards(args, config) -> int:
+    from flask import render_template
+
+    from facilitation.app import create_app
+    from facilitation.cli.common import load_plan_or_exit, say_schema_error
+    from facilitation.cli.serve import public_base
+    from facilitation.reports.cards import card_texts, cards
+    from facilitation.store.schema import SchemaError
+
+    plan = load_plan_or_exit(config["PLAN"])
+    _ = translator(plan.event.languages)
+    public, notes = public_base("0.0.0.0", config["PORT"], config["PUBLIC_URL"], _)
+    try:
+        app = create_app({**config, "PUBLIC_URL": public, "ASYNC_MODE": "threading"})
+    except SchemaError as exc:
+        return say_schema_error(_, exc)
+    service = app.extensions["facilitation"]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    deck = cards(service, public)
+    with app.test_request_context("/"):
+        (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck,
+                                                              texts=card_texts(service.plan.event.languages)), "utf-8")
+    for card in deck:
+        name = "online.png" if card.online else f"table-{card.number:02d}.png"
+        (out / name).write_bytes(card.qr_png())
+    for note in notes:
+        print(note)
+    print(_("Wrote %(page)s (print it: A6 cards) and %(count)s QR codes as PNG", page=out / "cards.html",
+            count=len(deck)))
+    return 0

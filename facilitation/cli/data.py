@@ -1,0 +1,103 @@
+"""The event's data from the command line: export results, back up and restore the database, read the log."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from facilitation.cli.common import event_database, say_data_dir_error, say_schema_error
+from facilitation.i18n import translator
+from facilitation.store import backup as backups
+from facilitation.store import datadir
+from facilitation.store.engine import sqlite_path
+from facilitation.store.schema import SchemaError
+
+
+def _service(path: Path):
+    from facilitation.services.event import EventService
+    from facilitation.store.engine import make_engine
+    try:
+        return EventService.from_database(make_engine(f"sqlite:///{path}"))
+    except SchemaError as exc:
+        raise SystemExit(say_schema_error(translator(), exc)) from None
+
+
+def export_event(args, config) -> int:
+    from facilitation.reports import export
+
+    service = _service(event_database(config, args.event))
+    _ = translator(service.plan.event.languages)
+    data = export.collect(service, args.lang)
+    if args.format == "json":
+        text = export.to_json(data)
+        if args.out in (None, "-"):
+            sys.stdout.write(text + "\n")
+        else:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(_("Wrote %(path)s", path=args.out))
+        return 0
+    folder = Path(args.out or Path("exports") / args.event)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = export.to_csv_files(data)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    print(_("Wrote %(count)s CSV files to %(folder)s", count=len(files), folder=folder))
+    return 0
+
+
+def backup(args, config) -> int:
+    source = event_database(config, args.event)
+    _ = translator()
+    out = Path(args.out or Path("backups") / f"{args.event}-{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
+    if out.exists():
+        print(_("%(path)s already exists: choose another --out.", path=out), file=sys.stderr)
+        return 2
+    backups.copy(source, out)
+    print(_("Backed up event '%(event)s' to %(path)s", event=args.event, path=out))
+    return 0
+
+
+def restore(args, config) -> int:
+    _ = translator()
+    source = Path(args.backup)
+    try:
+        event = backups.event_id(source)
+    except backups.BackupError as exc:
+        print(_("%(path)s is not a backup of a facilitation event: %(reason)s", path=source,
+                reason=exc.params.get("reason", exc.code)), file=sys.stderr)
+        return 2
+    try:
+        folder = datadir.check(config["DATA_DIR"], 0)
+        lock = datadir.lock(folder, event)  # refuses while a server runs the event
+    except datadir.DataDirError as exc:
+        return say_data_dir_error(_, exc)
+    try:
+        target = sqlite_path(folder, event)
+        if target.exists():
+            kept = target.with_name(f"{event}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
+            backups.copy(target, kept)  # nothing is ever lost: what was there stays beside it
+            print(_("Kept the previous database as %(path)s", path=kept))
+        backups.copy(source, target)
+        _service(target)  # a backup from an older version is brought to this version's schema now
+    finally:
+        lock.release()
+    print(_("Restored event '%(event)s' from %(path)s into %(folder)s", event=event, path=source, folder=folder))
+    return 0
+
+
+def audit(args, config) -> int:
+    service = _service(event_database(config, args.event))
+    since = args.since
+    while True:
+        entries = service.log(since)
+        for entry in entries:
+            if args.json:
+                print(json.dumps(entry, ensure_ascii=False))
+            else:
+                at = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry["at"]))
+                data = json.dumps(entry["data"], ensure_ascii=False, separators=(",", ":"))
+                print(f"{entry['version']:>7}  {at}  {entry['actor']:<16} {entry['kind']:<18} {data}")
+        if not entries:
+            return 0
+        since = entries[-1]["version"]

@@ -1,0 +1,149 @@
+"""`facilitation serve`: check the data folder, lock the event, bind the port, print the links, serve."""
+from __future__ import annotations
+
+import errno
+import ipaddress
+import logging
+import socket
+import sys
+from urllib.parse import urlsplit
+
+from facilitation.cli.common import load_plan_or_exit, say_data_dir_error, say_schema_error
+from facilitation.i18n import terminal_language, translator
+from facilitation.store import datadir
+from facilitation.store.schema import SchemaError
+
+log = logging.getLogger(__name__)
+
+
+def lan_address() -> str:
+    """The machine's address on the venue network, for the links phones will open.
+
+    A UDP socket "connected" to an outside address makes the kernel pick the outgoing interface;
+    no packet is sent. Without a route (an offline laptop), fall back to the host name, then loopback.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: documentation range, never routed anywhere
+            address = probe.getsockname()[0]
+            if not address.startswith("127.") and address != "0.0.0.0":
+                return address
+        except OSError:
+            pass
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            if not info[4][0].startswith("127."):
+                return info[4][0]
+    except OSError:
+        pass
+    return "127.0.0.1"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def public_base(host: str, port: int, public_url: str | None, _) -> tuple[str, list[str]]:
+    """The base URL for links and QR codes, and warnings when phones could not open it.
+
+    An explicit public URL wins (a router, tunnel or proxy may forward to this server); otherwise the links
+    point where the server really listens: the LAN address for every interface, or the one address given."""
+    notes = []
+    if public_url:
+        if _is_loopback(host) and not _is_loopback(urlsplit(public_url).hostname or ""):
+            notes.append(_("The server listens only on this computer (%(host)s): %(url)s works only through a "
+                           "proxy or tunnel running here.", host=host, url=public_url))
+        return public_url.rstrip("/"), notes
+    if host in ("0.0.0.0", "::", ""):
+        address = lan_address()
+        if address == "127.0.0.1":
+            notes.append(_("No network found: the links work only on this computer. Connect to the venue Wi-Fi "
+                           "and restart, or give --public-url."))
+        return f"http://{address}:{port}", notes
+    if _is_loopback(host):
+        notes.append(_("The server listens only on this computer (%(host)s): phones cannot open these links. "
+                       "Use --host 0.0.0.0 for the venue network.", host=host))
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}", notes
+
+
+def _listen(host: str, port: int, eventlet_mode: bool):
+    """Bind the port for this server alone: no SO_REUSEPORT, so a second server on it fails instead of
+    silently sharing the connections of the event."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    if eventlet_mode:
+        import eventlet
+        return eventlet.listen((host, port), family=family, backlog=1024, reuse_addr=True, reuse_port=False)
+    with socket.socket(family, socket.SOCK_STREAM) as probe:  # werkzeug binds later; fail here, clearly
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    return None
+
+
+def serve(args, config) -> int:
+    plan = load_plan_or_exit(config["PLAN"])
+    _ = translator(plan.event.languages)
+    if not config["DATABASE_URL"]:
+        # One server per event: the folder must take writes, and its lock is held until this process ends.
+        try:
+            folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
+            config["EVENT_LOCK"] = datadir.lock(folder, plan.event.id)
+        except datadir.DataDirError as exc:
+            return say_data_dir_error(_, exc)
+    host, port = config["HOST"], config["PORT"]
+    try:
+        listener = _listen(host, port, config["ASYNC_MODE"] == "eventlet")
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(_("Port %(port)s is already in use on %(host)s: another server (perhaps facilitation, still "
+                    "running) holds it. Stop it, or choose another port with --port.", port=port, host=host),
+                  file=sys.stderr)
+        else:
+            print(_("Cannot listen on %(host)s:%(port)s: %(reason)s", host=host, port=port, reason=exc.strerror),
+                  file=sys.stderr)
+        return 4
+    public, notes = public_base(host, port, config["PUBLIC_URL"], _)
+    from facilitation.app import create_app
+    try:
+        app = create_app({**config, "PUBLIC_URL": public})
+    except SchemaError as exc:
+        return say_schema_error(_, exc)
+    _print_links(app, public, host, port, _)
+    for note in notes:
+        log.warning(note)
+    log.info("facilitation serving %s on %s:%s (%s)", plan.event.id, host, port, config["ASYNC_MODE"])
+    from facilitation.extensions import socketio
+    if listener is None:
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+        return 0
+    import eventlet.wsgi
+    eventlet.wsgi.server(listener, app, log_output=False)  # the request log is facilitation.requests
+    return 0
+
+
+def _print_links(app, public: str, host: str, port: int, _) -> None:
+    service = app.extensions["facilitation"]
+    settings = service.settings()
+    languages = service.plan.event.languages
+    secret = _("(secret: for you only)")
+    lines = [
+        (_("Phones join at (LAN)"), f"{public}/join"),
+        (_("Online participants"), f"{public}/j/{settings['online_code']}"),
+        (_("Facilitator console"), f"{public}/console/{settings['facilitator_token']}   {secret}"),
+        (_("Theme team console"), f"{public}/console/{settings['theme_token']}   {secret}"),
+        (_("Projector"), f"{public}/projector/{settings['projector_token']}"),
+        (_("Observer (steering committee)"), f"{public}/observer/{settings['observer_token']}"),
+        (_("Table cards to print"), f"{public}/cards/{settings['facilitator_token']}"),
+    ]
+    if host in ("0.0.0.0", "::", "") or _is_loopback(host):
+        lines.append((_("On this laptop"), f"http://127.0.0.1:{port}/console/{settings['facilitator_token']}"))
+    width = max(len(label) for label, _url in lines) + 2
+    print(f"\n  {service.plan.event.title[terminal_language(languages)]}\n")
+    for label, url in lines:
+        print(f"  {(label + ':').ljust(width)}{url}")
+    print(flush=True)

@@ -1,0 +1,73 @@
+"""Every setting in one place, each taken from a command-line flag, else the environment, else its default."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(ValueError):
+    """A setting whose value cannot be used; the message names the variable and the value."""
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: object
+    kind: type = str
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+    @property
+    def env(self) -> str:
+        return f"FACILITATION_{self.key}"
+
+    def parse(self, raw: object, source: str) -> object:
+        if raw is None or self.kind is str and not isinstance(raw, str):
+            return raw
+        try:
+            value = self.kind(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{source}: {raw!r} is not a {self.kind.__name__}") from None
+        if self.key == "LOG_LEVEL":
+            value = value.upper()
+        if self.choices and value not in self.choices:
+            raise ConfigError(f"{source}: {raw!r} is not one of {', '.join(self.choices)}")
+        return value
+
+
+OPTIONS = (
+    Option("PLAN", None, help="session plan file (default: the bundled demo plan)"),
+    Option("DATA_DIR", "data", help="folder of the event databases, one SQLite file per event"),
+    Option("DATABASE_URL", None, help="a database URL instead of SQLite per event"),
+    Option("HOST", "0.0.0.0", help="address to listen on"),
+    Option("PORT", 5000, int, help="port to listen on"),
+    Option("PUBLIC_URL", None, help="base URL on links and QR codes (default: derived from host and port)"),
+    Option("ASYNC_MODE", "eventlet", choices=("eventlet", "threading"), help="server concurrency"),
+    Option("LOG_LEVEL", "INFO", choices=LOG_LEVELS, help="least important log lines shown"),
+    Option("FLUSH_INTERVAL", 0.25, float, help="seconds between coalesced screen updates"),
+    Option("MAX_MESSAGE_BYTES", 64 * 1024, int, help="largest request or socket message accepted"),
+    Option("MIN_FREE_MB", 50, int, help="free disk space the data folder needs to start"),
+)
+BY_KEY = {option.key: option for option in OPTIONS}
+
+
+def resolve(given: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None) -> dict:
+    """The settings: `given` (flags, or a test's dict) wins over `FACILITATION_<KEY>` in the environment, which
+    wins over the default. Keys that are not settings (SECRET_KEY, TESTING, ...) pass through unchanged."""
+    given = dict(given or {})
+    environ = os.environ if environ is None else environ
+    config = {key: value for key, value in given.items() if key not in BY_KEY}
+    for option in OPTIONS:
+        if given.get(option.key) is not None:
+            config[option.key] = option.parse(given[option.key], option.key.lower())
+        elif environ.get(option.env) not in (None, ""):
+            config[option.key] = option.parse(environ[option.env], option.env)
+        else:
+            config[option.key] = option.default
+    if config["PLAN"] is None:
+        from facilitation.resources import demo_plan
+        config["PLAN"] = str(demo_plan())
+    return config

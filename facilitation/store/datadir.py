@@ -1,0 +1,78 @@
+"""The event's data folder, checked before a server uses it (writable, room left) and locked while it runs,
+so that two servers can never share one event."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class DataDirError(RuntimeError):
+    """A data folder a server must not run on; `code` names why, for a translated message."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(f"{code}: {params}")
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class EventLock:
+    """Held for as long as the process lives; the kernel releases it when the process ends, even on a crash."""
+
+    path: Path
+    fd: int = field(repr=False)
+
+    def release(self) -> None:
+        os.close(self.fd)
+
+
+def _probe(folder: Path) -> None:
+    """Write, flush and remove a small file: the only sure test that the disk takes writes (root ignores
+    permission bits, but not a read-only mount or a full disk)."""
+    probe = folder / f".write-test-{os.getpid()}"
+    try:
+        with open(probe, "wb") as f:
+            f.write(b"\0" * 4096)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        code = "data_dir_full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "data_dir_read_only"
+        raise DataDirError(code, folder=str(folder), reason=exc.strerror) from None
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def check(folder: str | Path, min_free_mb: int) -> Path:
+    """The folder, created if needed; refused when it cannot take the event's writes."""
+    folder = Path(folder).resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError("data_dir_read_only", folder=str(folder), reason=exc.strerror) from None
+    _probe(folder)
+    for existing in folder.glob("*.sqlite*"):
+        if not os.access(existing, os.W_OK):
+            raise DataDirError("data_dir_read_only", folder=str(existing), reason=os.strerror(errno.EACCES))
+    free_mb = shutil.disk_usage(folder).free // 2**20
+    if free_mb < min_free_mb:
+        raise DataDirError("data_dir_full", folder=str(folder), free=free_mb, needed=min_free_mb)
+    return folder
+
+
+def lock(folder: str | Path, event_id: str) -> EventLock:
+    """Lock the event in this folder for this process, or refuse because another process runs it."""
+    path = Path(folder) / f"{event_id}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise DataDirError("event_running", event=event_id, pid=holder, path=str(path)) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return EventLock(path, fd)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the event database: one file per schema change, applied on start."""

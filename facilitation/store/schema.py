@@ -1,0 +1,64 @@
+"""The event database's schema version: upgraded on open with Alembic, or refused with a reason — never used
+half-migrated."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Tables every database of this app has had since the first development build, versioned or not.
+EVENT_TABLES = {"setting", "control", "event_table", "participant", "idea", "log", "command"}
+log = logging.getLogger(__name__)
+
+
+class SchemaError(RuntimeError):
+    """A database this version cannot use; `code` names why (for a translated message), `found` what it has."""
+
+    def __init__(self, code: str, found: str | None = None):
+        super().__init__(f"{code}: {found}" if found else code)
+        self.code = code
+        self.found = found
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the database to the newest schema this version knows; returns the revision it is at."""
+    config = _config()
+    script = ScriptDirectory.from_config(config)
+    with engine.begin() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+        tables = set(inspect(connection).get_table_names())
+        if revision is None and tables and not EVENT_TABLES <= tables:
+            raise SchemaError("not_an_event_database", ", ".join(sorted(tables))[:200])
+        if revision is not None:
+            try:
+                script.get_revision(revision)
+            except Exception:
+                raise SchemaError("newer_schema", revision) from None
+        if revision != script.get_current_head():
+            if tables:
+                log.info("upgrading the event database from schema %s to %s", revision or "(unversioned)",
+                         script.get_current_head())
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    return script.get_current_head()

@@ -1,0 +1,21 @@
+"""`/healthz`: is the server up and its database answering, at which event version (for monitors and scripts)."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from sqlalchemy.exc import SQLAlchemyError
+
+from facilitation import __version__
+from facilitation.web.identity import service
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    event = service().plan.event.id
+    try:
+        with service().reading() as s:
+            version = service().version(s)
+    except SQLAlchemyError as exc:
+        return jsonify({"ok": False, "event": event, "app": __version__, "error": type(exc).__name__}), 503
+    return jsonify({"ok": True, "event": event, "version": version, "app": __version__})
