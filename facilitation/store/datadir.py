@@ -2,6 +2,7 @@
 so that two servers can never share one event."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -43,7 +44,8 @@ def _probe(folder: Path) -> None:
         code = "data_dir_full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "data_dir_read_only"
         raise DataDirError(code, folder=str(folder), reason=exc.strerror) from None
     finally:
-        probe.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder refuses even the clean-up
+            probe.unlink(missing_ok=True)
 
 
 def check(folder: str | Path, min_free_mb: int) -> Path:

@@ -36,3 +36,18 @@ def test_the_italian_catalogue_translates_every_string():
     missing = [m.id for m in template if m.id and (m.id not in italian or not italian[m.id].string
                                                    or italian[m.id].fuzzy)]
     assert missing == []
+
+
+def test_a_checkout_without_compiled_catalogues_compiles_them_from_the_po_files(tmp_path):
+    import shutil
+
+    from babel.support import Translations
+
+    from facilitation.catalogues import compile_catalogues
+
+    shutil.copytree(ROOT / "facilitation/translations", tmp_path, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.mo"))
+    written = compile_catalogues(tmp_path)
+    assert sorted(p.parent.parent.name for p in written) == ["en", "it"]
+    assert Translations.load(str(tmp_path), ["it"]).gettext("Join the event") == "Partecipa all'evento"
+    assert compile_catalogues(tmp_path) == []  # up to date: nothing is rewritten

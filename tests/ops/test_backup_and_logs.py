@@ -1,0 +1,123 @@
+"""Backups of a running event, restore, the audit log, /healthz and the request log."""
+import json
+import sqlite3
+
+import pytest
+import requests
+
+from tests.conftest import start_server, stop_server
+from tests.realtime.clients import Client
+from tests.conftest import run_cli
+
+
+def run_english(*args, **kwargs):
+    return run_cli(*args, lang="en_GB.UTF-8", **kwargs)
+
+EVENT = "psm-torino-2024"
+CAPTURE = 2  # the demo agenda's idea-capture phase
+
+
+def add_ideas(server, texts):
+    """The facilitator opens idea capture and types ideas for table 1."""
+    facilitator = Client(server.url, token=server.facilitator)
+    try:
+        assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
+        for text in texts:
+            assert facilitator.send("idea.add", {"text": text, "axis": "salute", "table": 1})["ok"]
+    finally:
+        facilitator.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = start_server(tmp_path)
+    yield srv
+    stop_server(srv)
+
+
+def test_a_backup_taken_while_serving_restores_every_idea_into_a_new_folder(server, tmp_path):
+    add_ideas(server, ["Case della salute nelle valli", "Medicina di prossimità"])
+    backup = tmp_path / "event.sqlite"
+    result = run_english("backup", "--event", EVENT, "--data", str(server.data_dir), "--out", str(backup))
+    assert result.returncode == 0, result.stderr
+    add_ideas(server, ["After the backup"])
+
+    elsewhere = tmp_path / "restored"
+    result = run_english("restore", str(backup), "--data", str(elsewhere))
+    assert result.returncode == 0, result.stderr
+    restored = start_server(tmp_path, data_dir=elsewhere)
+    try:
+        ideas = requests.get(f"{restored.url}/export/{restored.facilitator}/event.json", timeout=10).json()["ideas"]
+    finally:
+        stop_server(restored)
+    assert [idea["text"] for idea in ideas] == ["Case della salute nelle valli", "Medicina di prossimità"]
+    assert restored.facilitator == server.facilitator  # the links printed on the cards keep working
+
+
+def test_restore_is_refused_while_a_server_runs_the_event_and_changes_nothing(server, tmp_path):
+    backup = tmp_path / "event.sqlite"
+    assert run_english("backup", "--event", EVENT, "--data", str(server.data_dir), "--out", str(backup)).returncode == 0
+    add_ideas(server, ["Kept"])
+    result = run_english("restore", str(backup), "--data", str(server.data_dir))
+    assert result.returncode == 3 and "is already being served" in result.stderr
+    ideas = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=10).json()["ideas"]
+    assert [idea["text"] for idea in ideas] == ["Kept"]
+
+
+def test_restore_keeps_the_database_it_replaces(tmp_path):
+    first = start_server(tmp_path, data_dir=tmp_path / "data")
+    add_ideas(first, ["Before"])
+    backup = tmp_path / "before.sqlite"
+    assert run_english("backup", "--event", EVENT, "--data", str(first.data_dir), "--out", str(backup)).returncode == 0
+    add_ideas(first, ["After"])
+    stop_server(first)
+    result = run_english("restore", str(backup), "--data", str(first.data_dir))
+    assert result.returncode == 0, result.stderr
+    kept = next(first.data_dir.glob(f"{EVENT}.before-restore-*.sqlite"))
+    with sqlite3.connect(kept) as db:
+        assert [row[0] for row in db.execute("select text from idea order by id")] == ["Before", "After"]
+    with sqlite3.connect(first.data_dir / f"{EVENT}.sqlite") as db:
+        assert [row[0] for row in db.execute("select text from idea order by id")] == ["Before"]
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    junk = tmp_path / "notes.sqlite"
+    junk.write_text("shopping list")
+    result = run_english("restore", str(junk), "--data", str(tmp_path / "data"))
+    assert result.returncode == 2 and "is not a backup of a facilitation event" in result.stderr
+
+
+def test_audit_prints_every_change_in_order(server):
+    add_ideas(server, ["Una rete di ciclabili"])
+    lines = run_english("audit", "--event", EVENT, "--data", str(server.data_dir), "--json").stdout.splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert [e["version"] for e in entries] == list(range(1, len(entries) + 1))
+    assert entries[-1]["kind"] == "IdeaAdded" and entries[-1]["actor"] == "facilitator"
+    assert entries[-1]["data"]["text"] == "Una rete di ciclabili"
+    since = str(len(entries) - 1)
+    text = run_english("audit", "--event", EVENT, "--data", str(server.data_dir), "--since", since).stdout
+    assert len(text.splitlines()) == 1 and "IdeaAdded" in text and "Una rete di ciclabili" in text
+
+
+def test_healthz_reports_the_event_and_its_version(server):
+    before = requests.get(f"{server.url}/healthz", timeout=5).json()
+    add_ideas(server, ["One more"])
+    after = requests.get(f"{server.url}/healthz", timeout=5).json()
+    assert before["ok"] and before["event"] == EVENT
+    assert after["version"] > before["version"]
+
+
+def test_the_request_log_has_each_request_without_the_secret_token(server):
+    requests.get(f"{server.url}/console/{server.facilitator}", timeout=5)
+    stop_server(server)
+    log = server.log_path.read_text()
+    assert f"GET /console/{server.facilitator[:4]}… 200" in log
+    printed_once = log.count(server.facilitator)
+    assert printed_once == 3  # only in the links printed at start (console, cards, this laptop)
+
+
+def test_log_level_warning_leaves_out_the_request_log(tmp_path):
+    server = start_server(tmp_path, extra=("--log-level", "warning"))
+    requests.get(f"{server.url}/join", timeout=5)
+    stop_server(server)
+    assert "GET /join" not in server.log_path.read_text()

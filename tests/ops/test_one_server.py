@@ -1,0 +1,91 @@
+"""One server per event: a busy port, a running event, a read-only or full data folder are refused at start."""
+import shutil
+import subprocess
+from contextlib import contextmanager
+
+import pytest
+
+from tests.conftest import start_server, stop_server
+from tests.conftest import run_cli
+
+
+def run_english(*args, **kwargs):
+    return run_cli(*args, lang="en_GB.UTF-8", **kwargs)
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("running"))
+    yield server
+    stop_server(server)
+
+
+def test_a_second_server_on_the_same_port_exits_with_a_clear_error(running, tmp_path):
+    port = running.url.rsplit(":", 1)[1]
+    result = run_english("serve", "--host", "127.0.0.1", "--port", port, "--data", str(tmp_path / "other"))
+    assert result.returncode == 4
+    assert f"Port {port} is already in use on 127.0.0.1" in result.stderr
+    assert running.process.poll() is None
+
+
+def test_a_second_server_on_a_running_events_data_folder_is_refused(running, tmp_path):
+    result = run_english("serve", "--host", "127.0.0.1", "--port", "0", "--data", str(running.data_dir))
+    assert result.returncode == 3
+    assert f"(process {running.process.pid})" in result.stderr
+    assert "Event 'psm-torino-2024' is already being served from this data folder" in result.stderr
+
+
+def test_the_lock_is_released_when_the_server_is_killed(tmp_path):
+    server = start_server(tmp_path)
+    server.process.kill()
+    server.process.wait()
+    again = start_server(tmp_path, data_dir=server.data_dir)  # a crash leaves no stale lock behind
+    stop_server(again)
+
+
+@contextmanager
+def tmpfs(path, options):
+    path.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine cannot mount a tmpfs: {mounted.stderr.decode().strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=True)
+
+
+def test_a_read_only_data_folder_is_refused_at_start(tmp_path):
+    with tmpfs(tmp_path / "ro", "ro,size=1m") as folder:
+        result = run_english("serve", "--host", "127.0.0.1", "--port", "0", "--data", str(folder))
+    assert result.returncode == 3
+    assert f"The data folder {folder} cannot be written (Read-only file system)" in result.stderr
+
+
+def test_a_full_data_folder_is_refused_at_start(tmp_path):
+    with tmpfs(tmp_path / "full", "size=256k") as folder:
+        (folder / "filler").write_bytes(b"x" * 200 * 1024)
+        result = run_english("serve", "--host", "127.0.0.1", "--port", "0", "--data", str(folder))
+    assert result.returncode == 3
+    assert f"The disk of the data folder {folder} is full" in result.stderr
+
+
+def test_the_free_space_a_server_needs_is_a_setting(tmp_path):
+    free_mb = shutil.disk_usage(tmp_path).free // 2**20
+    result = run_english("serve", "--port", "0", "--data", str(tmp_path),
+                         env={"FACILITATION_MIN_FREE_MB": str(free_mb + 1)})
+    assert result.returncode == 3 and "is full" in result.stderr
+
+
+def test_links_point_to_this_computer_when_it_listens_only_here(tmp_path):
+    server = start_server(tmp_path, extra=("--public-url", ""), env={"LANG": "en_GB.UTF-8"})  # empty: not given
+    stop_server(server)
+    log = server.log_path.read_text()
+    assert f"{server.url}/join" in log
+    assert "The server listens only on this computer (127.0.0.1): phones cannot open these links" in log
+
+
+def test_italian_is_the_default_language_of_the_refusals(tmp_path):
+    result = run_cli("serve", "--port", "0", "--data", str(tmp_path), lang="it_IT.UTF-8",
+                     env={"FACILITATION_MIN_FREE_MB": str(10**9)})
+    assert "è pieno" in result.stderr

@@ -1,0 +1,85 @@
+"""The event database's schema: created and upgraded by migrations that match the models; what cannot be used
+is refused at start with a reason, never half-working."""
+import sqlite3
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+from facilitation.store import models  # noqa: F401  (the tables the code writes)
+from facilitation.store.engine import make_engine
+from facilitation.store.schema import head
+from tests.conftest import start_server, stop_server
+from tests.conftest import run_cli
+
+
+def run_english(*args, **kwargs):
+    return run_cli(*args, lang="en_GB.UTF-8", **kwargs)
+
+
+def unversioned_database(path):
+    """A database as the first development builds wrote it: `create_all` of the models, no schema version, and
+    ideas without their original text or a star."""
+    create = create_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(create)
+    create.dispose()
+    with sqlite3.connect(path) as db:
+        db.execute("alter table idea drop column starred")
+        db.execute("alter table idea drop column original")
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+def test_a_database_from_before_versioned_schemas_is_upgraded_on_start_and_keeps_its_ideas(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    unversioned_database(data / "psm-torino-2024.sqlite")
+    with sqlite3.connect(data / "psm-torino-2024.sqlite") as db:
+        db.execute("insert into event_table values (1, 1, 0, 'ABCDE', 'scribe-token-1')")
+        db.execute("insert into idea (id, table_id, author, text, axis, kind, hidden, created_at, updated_at) "
+                   "values (1, 1, 'scribe:1', 'Piste ciclabili tra i comuni', 'mobilita', 'proposal', 0, 1, 1)")
+    server = start_server(tmp_path, data_dir=data)
+    try:
+        result = run_english("export", "--event", "psm-torino-2024", "--data", str(data), "--format", "json")
+    finally:
+        stop_server(server)
+    assert result.returncode == 0, result.stderr
+    assert '"text": "Piste ciclabili tra i comuni"' in result.stdout and '"starred": false' in result.stdout
+    with sqlite3.connect(data / "psm-torino-2024.sqlite") as db:
+        assert db.execute("select version_num from alembic_version").fetchone()[0] == head()
+        assert db.execute("select starred, original from idea").fetchone() == (0, "Piste ciclabili tra i comuni")
+    compare = create_engine(f"sqlite:///{data / 'psm-torino-2024.sqlite'}")
+    with compare.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
+def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    make_engine(f"sqlite:///{data / 'psm-torino-2024.sqlite'}")
+    with sqlite3.connect(data / "psm-torino-2024.sqlite") as db:
+        db.execute("update alembic_version set version_num = '9999'")
+        tables_before = db.execute("select name, sql from sqlite_master order by name").fetchall()
+    result = run_english("serve", "--port", "0", "--data", str(data))
+    assert result.returncode == 2
+    assert "written by a newer version of facilitation (schema 9999)" in result.stderr
+    with sqlite3.connect(data / "psm-torino-2024.sqlite") as db:
+        assert db.execute("select name, sql from sqlite_master order by name").fetchall() == tables_before
+        assert db.execute("select version_num from alembic_version").fetchall() == [("9999",)]
+        assert db.execute("select count(*) from setting").fetchone() == (0,)  # no event rows were written
+
+
+def test_a_database_of_something_else_is_refused(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(data / "psm-torino-2024.sqlite") as db:
+        db.execute("create table invoices (id integer primary key)")
+    result = run_english("serve", "--port", "0", "--data", str(data))
+    assert result.returncode == 2
+    assert "is not a facilitation event database (it has the tables: invoices)" in result.stderr

@@ -1,0 +1,97 @@
+"""The built wheel, installed non-editable in a fresh venv, serves every screen from a folder far from the
+checkout — as `pipx install` would run it."""
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import zipfile
+
+import pytest
+import requests
+
+from tests.conftest import ROOT, free_port, launch, run_cli, wait_until_healthy
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True,
+                   capture_output=True, timeout=300)
+    return out
+
+
+@pytest.fixture(scope="module")
+def installed(dist, tmp_path_factory):
+    """The `facilitation` command of a fresh venv holding only the wheel and its dependencies."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    wheel = next(dist.glob("facilitation-*.whl"))
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-c", str(ROOT / "constraints.txt"), str(wheel)],
+                   check=True, capture_output=True, timeout=400)
+    return venv / "bin" / "facilitation"
+
+
+def test_the_wheel_carries_templates_static_files_plans_catalogues_and_the_license(dist):
+    names = zipfile.ZipFile(next(dist.glob("*.whl"))).namelist()
+    for needed in ("facilitation/templates/phone.html", "facilitation/static/js/client.js",
+                   "facilitation/static/vendor/socket.io.esm.min.js", "facilitation/sessions/psm-torino-2024.toml",
+                   "facilitation/translations/it/LC_MESSAGES/messages.mo",
+                   "facilitation/translations/en/LC_MESSAGES/messages.mo",
+                   "facilitation/store/migrations/env.py", "facilitation/store/migrations/versions/0001_foundation.py"):
+        assert needed in names
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+
+
+def test_the_sdist_carries_the_sources_a_wheel_is_built_from(dist):
+    names = tarfile.open(next(dist.glob("*.tar.gz"))).getnames()
+    for needed in ("templates/console.html", "static/css/app.css", "sessions/psm-torino-2024.toml",
+                   "facilitation/translations/it/LC_MESSAGES/messages.po", "setup.py", "LICENSE",
+                   "constraints.txt"):
+        assert any(name.endswith("/" + needed) for name in names), needed
+
+
+def test_the_installed_app_serves_every_screen_from_another_folder(installed, tmp_path):
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = {"LANG": "it_IT.UTF-8", "PATH": f"{installed.parent}:{os.environ['PATH']}"}
+    process = launch(["serve", "--host", "127.0.0.1", "--port", str(port)], log, env=env, cwd=tmp_path,
+                     command=(str(installed),))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process, log)
+        with sqlite3.connect(tmp_path / "data" / "psm-torino-2024.sqlite") as db:
+            token = dict(db.execute("select key, value from setting"))
+            code, scribe = db.execute("select join_code, scribe_token from event_table where id = 1").fetchone()
+        pages = ["/", "/join", f"/table/{scribe}", f"/console/{token['facilitator_token']}",
+                 f"/console/{token['theme_token']}", f"/observer/{token['observer_token']}",
+                 f"/projector/{token['projector_token']}", f"/cards/{token['facilitator_token']}",
+                 f"/qr/{code}.svg", f"/qr/{code}.png", "/healthz",
+                 f"/export/{token['facilitator_token']}/event.json", f"/export/{token['facilitator_token']}/event.zip",
+                 *(f"/static/{p.relative_to(ROOT / 'static')}" for p in (ROOT / "static").rglob("*") if p.is_file())]
+        for page in pages:
+            response = requests.get(url + page, timeout=10, headers={"Accept-Language": "it"})
+            assert response.status_code == 200, (page, response.status_code)
+        phone = requests.Session()
+        me = phone.get(f"{url}/j/{code}", timeout=10, headers={"Accept-Language": "it"})
+        assert me.status_code == 200 and me.url == f"{url}/me"
+        assert "Partecipa all'evento" in requests.get(url + "/", timeout=10, headers={"Accept-Language": "it"}).text
+        missing = requests.get(url + "/nothing-here", timeout=10, headers={"Accept-Language": "it"})
+        assert missing.status_code == 404 and "<html" in missing.text
+    finally:
+        process.terminate()
+        process.wait(10)
+    printed = log.read_text()
+    assert "Console del facilitatore:" in printed  # the Italian catalogue is installed too
+
+
+def test_the_installed_command_prints_cards_and_its_version(installed, tmp_path):
+    result = run_cli("cards", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "cards"),
+                     "--public-url", "http://192.168.1.20:5000", cwd=tmp_path, command=(str(installed),))
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "cards").glob("table-*.png"))) == 30
+    from facilitation import __version__
+    version = run_cli("--version", cwd=tmp_path, command=(str(installed),))
+    assert version.stdout.strip() == f"facilitation {__version__}"
