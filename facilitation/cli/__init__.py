@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--since", type=int, default=0, help="only changes after this version")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    demo = sub.add_parser("demo-plan", help="print the bundled demo plan, to start your own from it")
+    demo.add_argument("--out", help="write it to this file instead of the terminal")
+
     cards = sub.add_parser("cards", help="write printable join cards (HTML for print, PNG QR codes)")
     cards.add_argument("plan", nargs="?", help="session plan file (default: the bundled demo plan)")
     data_flag(cards)
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # facilitation.store.schema says what it upgrades
     from facilitation.cli import cards, data, serve
     commands = {"serve": serve.serve, "export": data.export_event, "backup": data.backup, "restore": data.restore,
-                "audit": data.audit, "cards": cards.print_cards}
+                "audit": data.audit, "cards": cards.print_cards, "demo-plan": cards.demo_plan}
     return commands[args.command](args, config)
 
 

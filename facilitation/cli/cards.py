@@ -1,6 +1,7 @@
-"""`facilitation cards`: the printable join cards of an event, as a page to print and a PNG per table."""
+"""`facilitation cards` (printable join cards: a page to print, a PNG per table) and `demo-plan`, what to plan from."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from facilitation.i18n import translator
@@ -36,4 +37,21 @@ def print_cards(args, config) -> int:
         print(note)
     print(_("Wrote %(page)s (print it: A6 cards) and %(count)s QR codes as PNG", page=out / "cards.html",
             count=len(deck)))
+    return 0
+
+
+def demo_plan(args, config) -> int:
+    from facilitation.resources import demo_plan as bundled
+
+    text = bundled().read_text(encoding="utf-8")
+    if not args.out:
+        print(text, end="")
+        return 0
+    out = Path(args.out)
+    _ = translator()
+    if out.exists():
+        print(_("%(path)s already exists: choose another --out.", path=out), file=sys.stderr)
+        return 2
+    out.write_text(text, encoding="utf-8")
+    print(_("Wrote %(path)s", path=out))
     return 0

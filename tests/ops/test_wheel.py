@@ -95,3 +95,11 @@ def test_the_installed_command_prints_cards_and_its_version(installed, tmp_path)
     from facilitation import __version__
     version = run_cli("--version", cwd=tmp_path, command=(str(installed),))
     assert version.stdout.strip() == f"facilitation {__version__}"
+
+
+def test_the_installed_command_hands_out_the_demo_plan_to_start_from(installed, tmp_path):
+    result = run_cli("demo-plan", "--out", "mine.toml", cwd=tmp_path, command=(str(installed),))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mine.toml").read_text() == (ROOT / "sessions/psm-torino-2024.toml").read_text()
+    again = run_cli("demo-plan", "--out", "mine.toml", cwd=tmp_path, command=(str(installed),))
+    assert again.returncode == 2  # an existing plan is never overwritten
