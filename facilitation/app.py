@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from facilitation.realtime import handlers  # noqa: F401  (registers the socket events)
     from facilitation.realtime.notify import Broadcaster
-    from facilitation.web import api, exports, health, identity, pages, requestlog
+    from facilitation.web import api, exports, headers, health, identity, pages, requestlog
 
     babel.init_app(app, locale_selector=identity.select_locale)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     identity.init_app(app)
     requestlog.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

@@ -38,6 +38,8 @@ MESSAGES = {
     "unknown_category": N_("Unknown participant category."),
     "unknown_zone": N_("Unknown zone."),
     "unknown_command": N_("Unknown request."),
+    "too_large": N_("The request is too large."),
+    "invalid_request": N_("The request is not valid."),
     "invalid_payload": N_("The request is not valid (check: %(fields)s)."),
     "id_reused": N_("This request id was already used for a different request."),
     "server_error": N_("Something went wrong on the server; nothing was changed. Please try again."),

@@ -29,8 +29,18 @@ def _who() -> Principal:
     return who
 
 
+def _one_payload(args: tuple) -> object:
+    """Every event carries at most one payload; any other shape is refused, never a TypeError without an ack."""
+    if len(args) > 1:
+        raise Refused("invalid_payload", fields="payload")
+    return args[0] if args else None
+
+
 @socketio.on("connect")
-def connect(auth=None):
+def connect(auth=None, *_extra):
+    if session.get("who") is not None:
+        # Only a client can call this a second time, by sending an event named "connect": answer, change nothing.
+        return error(Refused("unknown_command", name="connect"))
     auth = auth if isinstance(auth, dict) else {}
     if isinstance(auth.get("lang"), str):
         session["lang"] = auth["lang"][:5]
@@ -44,9 +54,10 @@ def connect(auth=None):
 
 
 @socketio.on("sync")
-def sync(data=None):
+def sync(*args):
     """A (re)connected client asks for the state it missed: a fresh snapshot unless it is already current."""
     try:
+        data = _one_payload(args)
         who = _who()
         since = data.get("since") if isinstance(data, dict) else None
         service = _service()
@@ -60,9 +71,10 @@ def sync(data=None):
 
 
 @socketio.on("suggestions")
-def suggestions(data=None):
+def suggestions(*args):
     """Pairs of similar ideas from different tables, for the theme team to merge (computed on request)."""
     try:
+        _one_payload(args)
         require(_who().role, Action.MANAGE_THEMES)
         with _service().reading() as s:
             return {"ok": True, "pairs": rm.merge_suggestions(s)}
@@ -70,10 +82,17 @@ def suggestions(data=None):
         return error(refused)
 
 
+@socketio.on("*")
+def unknown(event, *_args):
+    """Any event the protocol does not name gets an answer too, so a client never waits for a silent server."""
+    name = event if isinstance(event, str) else ""
+    return error(Refused("unknown_command", name=name[:40]))
+
+
 def _command_handler(name: str):
-    def handle(data=None):
+    def handle(*args):
         try:
-            return {"ok": True, **_service().execute(_who(), name, data)}
+            return {"ok": True, **_service().execute(_who(), name, _one_payload(args))}
         except Refused as refused:
             return error(refused)
         except Exception:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 import zipfile
 
@@ -81,11 +82,24 @@ def to_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet will show as text, never run as a formula (OWASP's CSV injection rule): control
+    characters are dropped and a cell starting like a formula gets a leading apostrophe. JSON keeps the exact text."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _csv(rows: list[dict], columns: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -105,7 +105,9 @@ def add_idea(tx: Tx, cmd: p.AddIdea):
     text = idea_rules.clean_text(cmd.text, tx.plan.ideas.max_length)
     axis = idea_rules.check_axis(cmd.axis, tx.plan.axis_ids)
     table = tx.who.table_id
-    if tx.who.role in (Role.FACILITATOR, Role.THEME) and cmd.table is not None:
+    if cmd.table is not None:
+        if tx.who.role not in (Role.FACILITATOR, Role.THEME):
+            raise Refused("invalid_payload", fields="table")  # a phone or scribe adds to its own table only
         table = tx.get(EventTable, cmd.table, "unknown_table").id
     idea = Idea(table_id=table, author=tx.who.actor, text=text, original=text, axis=axis, kind=cmd.kind.value,
                 created_at=tx.now, updated_at=tx.now)

@@ -150,8 +150,10 @@ class EventService:
         if name not in COMMANDS:
             raise Refused("unknown_command", name=name[:40])
         model, fn = COMMANDS[name]
+        if not isinstance(raw, dict):
+            raise Refused("invalid_payload", fields="payload")
         try:
-            cmd = model.model_validate(raw if isinstance(raw, dict) else {})
+            cmd = model.model_validate(raw)
         except ValidationError as exc:
             fields = sorted({".".join(str(x) for x in err["loc"]) or "payload" for err in exc.errors()})
             raise Refused("invalid_payload", fields=", ".join(fields)) from None

@@ -7,12 +7,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from facilitation.domain.ideas import IdeaKind
 
-ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-Id = Annotated[int, Field(ge=1, le=2**31)]
+# Strict types: an id is an integer, a flag a boolean, a text a string. `"yes"` or `true` for an id is refused,
+# never coerced into something the sender did not mean.
+ClientId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+Id = Annotated[int, Field(strict=True, ge=1, le=2**31)]
+Flag = Annotated[bool, Field(strict=True)]
 # A hard ceiling against abuse; the plan's (smaller) idea length is enforced by the domain with its own message.
-LongText = Annotated[str, StringConstraints(max_length=4000)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-Code = Annotated[str, StringConstraints(max_length=64)]
+LongText = Annotated[str, StringConstraints(strict=True, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strict=True, max_length=200)]
+Code = Annotated[str, StringConstraints(strict=True, max_length=64)]
 
 
 class Command(BaseModel):
@@ -36,12 +39,12 @@ class EditIdea(Command):
 
 class HideIdea(Command):
     idea: Id
-    hidden: bool = True
+    hidden: Flag = True
 
 
 class StarIdea(Command):
     idea: Id
-    starred: bool = True
+    starred: Flag = True
 
 
 class MergeIdea(Command):
@@ -72,15 +75,15 @@ class GroupIdea(Command):
 
 class SetBallot(Command):
     theme: Id
-    on_ballot: bool = True
+    on_ballot: Flag = True
 
 
 class StartPhase(Command):
-    phase: Annotated[int, Field(ge=0, le=1000)]
+    phase: Annotated[int, Field(strict=True, ge=0, le=1000)]
 
 
 class AdjustTimer(Command):
-    seconds: Annotated[int, Field(ge=-3600, le=3600)]
+    seconds: Annotated[int, Field(strict=True, ge=-3600, le=3600)]
 
 
 class Plain(Command):
@@ -88,7 +91,7 @@ class Plain(Command):
 
 
 class Reveal(Command):
-    revealed: bool = True
+    revealed: Flag = True
 
 
 class PlaceDot(Command):

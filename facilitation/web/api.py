@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Action, require
@@ -25,9 +26,23 @@ def _refused(refused: Refused):
     return jsonify(error(refused)), status
 
 
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    """API callers get JSON for every refusal, an oversize body included, never an HTML page."""
+    code = "too_large" if exc.code == 413 else "invalid_request"
+    return jsonify(error(Refused(code))), exc.code
+
+
+def _body() -> object:
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # JSON nested deeper than Python parses: not a payload of ours
+        return None
+
+
 @bp.post("/command/<name>")
 def command(name: str):
-    result = service().execute(_who(), name, request.get_json(silent=True))
+    result = service().execute(_who(), name, _body())
     return jsonify({"ok": True, **result})
 
 
