@@ -53,6 +53,11 @@ def run_cli(*args: str, lang: str = "C.UTF-8", env: dict | None = None, cwd: Pat
     return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def run_english(*args: str, **kwargs):
+    """`run_cli` in an English terminal, for tests that read the English sentences."""
+    return run_cli(*args, lang="en_GB.UTF-8", **kwargs)
+
+
 def wait_until_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from facilitation import __version__
-from facilitation.config import LOG_LEVELS, ConfigError, resolve
+from facilitation.config import BY_KEY, LOG_LEVELS, ConfigError, resolve
 
 # Each command's flags, by the setting they set (see facilitation.config); None means "not given".
 SERVE_FLAGS = {"plan": "PLAN", "data": "DATA_DIR", "host": "HOST", "port": "PORT", "public_url": "PUBLIC_URL",
@@ -19,17 +19,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"facilitation {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def described(key: str) -> str:
+        option = BY_KEY[key]
+        return f"{option.help} (env {option.env}, default {option.default})"
+
     def data_flag(p):
-        p.add_argument("--data", help="folder of the event databases (env FACILITATION_DATA_DIR, default ./data)")
+        p.add_argument("--data", help=described("DATA_DIR"))
 
     serve = sub.add_parser("serve", help="serve an event from its session plan")
     serve.add_argument("plan", nargs="?", help="session plan file (default: the bundled demo plan)")
-    serve.add_argument("--host", help="address to listen on (default 0.0.0.0: every network of this computer)")
-    serve.add_argument("--port", help="port to listen on (default 5000)")
+    serve.add_argument("--host", help=described("HOST"))
+    serve.add_argument("--port", help=described("PORT"))
     data_flag(serve)
-    serve.add_argument("--public-url", help="base URL phones use (default: http://<LAN address>:<port>)")
-    serve.add_argument("--async-mode", help="eventlet (default) or threading")
-    serve.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="default INFO")
+    serve.add_argument("--public-url", help=described("PUBLIC_URL"))
+    serve.add_argument("--async-mode", choices=BY_KEY["ASYNC_MODE"].choices, help=described("ASYNC_MODE"))
+    serve.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help=described("LOG_LEVEL"))
 
     exp = sub.add_parser("export", help="export an event's ideas, themes, votes and rankings")
     exp.add_argument("--event", required=True, help="event id (the plan's event.id)")

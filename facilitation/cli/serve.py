@@ -88,11 +88,11 @@ def _listen(host: str, port: int, eventlet_mode: bool):
 def serve(args, config) -> int:
     plan = load_plan_or_exit(config["PLAN"])
     _ = translator(plan.event.languages)
+    lock = None  # held until this process ends: one server per event
     if not config["DATABASE_URL"]:
-        # One server per event: the folder must take writes, and its lock is held until this process ends.
         try:
             folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
-            config["EVENT_LOCK"] = datadir.lock(folder, plan.event.id)
+            lock = datadir.lock(folder, plan.event.id)
         except datadir.DataDirError as exc:
             return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]
@@ -120,9 +120,11 @@ def serve(args, config) -> int:
     from facilitation.extensions import socketio
     if listener is None:
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
-        return 0
-    import eventlet.wsgi
-    eventlet.wsgi.server(listener, app, log_output=False)  # the request log is facilitation.requests
+    else:
+        import eventlet.wsgi
+        eventlet.wsgi.server(listener, app, log_output=False)  # the request log is facilitation.requests
+    if lock:
+        lock.release()
     return 0
 
 

@@ -9,6 +9,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy import Engine, inspect
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -53,7 +55,7 @@ def upgrade(engine: Engine) -> str:
         if revision is not None:
             try:
                 script.get_revision(revision)
-            except Exception:
+            except (CommandError, RevisionError):  # alembic wraps an unknown revision in a CommandError
                 raise SchemaError("newer_schema", revision) from None
         if revision != script.get_current_head():
             if tables:

@@ -5,13 +5,8 @@ import sqlite3
 import pytest
 import requests
 
-from tests.conftest import start_server, stop_server
+from tests.conftest import run_english, start_server, stop_server
 from tests.realtime.clients import Client
-from tests.conftest import run_cli
-
-
-def run_english(*args, **kwargs):
-    return run_cli(*args, lang="en_GB.UTF-8", **kwargs)
 
 EVENT = "psm-torino-2024"
 CAPTURE = 2  # the demo agenda's idea-capture phase

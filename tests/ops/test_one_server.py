@@ -5,12 +5,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import start_server, stop_server
-from tests.conftest import run_cli
-
-
-def run_english(*args, **kwargs):
-    return run_cli(*args, lang="en_GB.UTF-8", **kwargs)
+from tests.conftest import run_cli, run_english, start_server, stop_server
 
 
 @pytest.fixture(scope="module")

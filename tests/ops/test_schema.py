@@ -10,12 +10,7 @@ from sqlmodel import SQLModel
 from facilitation.store import models  # noqa: F401  (the tables the code writes)
 from facilitation.store.engine import make_engine
 from facilitation.store.schema import head
-from tests.conftest import start_server, stop_server
-from tests.conftest import run_cli
-
-
-def run_english(*args, **kwargs):
-    return run_cli(*args, lang="en_GB.UTF-8", **kwargs)
+from tests.conftest import run_english, start_server, stop_server
 
 
 def unversioned_database(path):

@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.realtime.clients import Client, cid, new_phone
+from tests.realtime.clients import cid, new_phone
 
-CAPTURE = 2
-
-
-@pytest.fixture(scope="module")
-def event(shared_server):
-    facilitator = Client(shared_server.url, shared_server.facilitator)
-    assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
-    yield shared_server, facilitator
-    facilitator.close()
 
 
 def refused(reply: dict, code: str) -> bool:

@@ -11,14 +11,6 @@ from tests.realtime.clients import Client, cid, join, new_phone
 CAPTURE = 2
 
 
-@pytest.fixture(scope="module")
-def event(shared_server):
-    facilitator = Client(shared_server.url, shared_server.facilitator)
-    assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
-    yield shared_server, facilitator
-    facilitator.close()
-
-
 def version(client: Client) -> int:
     return client.sync()["version"]
 
