@@ -50,6 +50,11 @@ OPTIONS = (
     Option("FLUSH_INTERVAL", 0.25, float, help="seconds between coalesced screen updates"),
     Option("MAX_MESSAGE_BYTES", 64 * 1024, int, help="largest request or socket message accepted"),
     Option("MIN_FREE_MB", 50, int, help="free disk space the data folder needs to start"),
+    Option("MAX_CONNECTIONS", 4000, int, help="connections the server holds at once; past it: 'event full'"),
+    Option("MAX_PER_ADDRESS", 1000, int,
+           help="connections one network address may hold (a venue router or tunnel is one address)"),
+    Option("JOIN_BURST", 100, int, help="new phones one network address may join at once (then 2 a second)"),
+    Option("IDLE_TIMEOUT", 15.0, float, help="seconds a connection may stay silent before a request"),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
 

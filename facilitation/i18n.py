@@ -34,9 +34,10 @@ def terminal_language(languages: list[str] | tuple[str, ...]) -> str:
     return lang if lang in languages else languages[0]
 
 
-def translator(languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES) -> Callable[..., str]:
-    """A gettext for the terminal: `_("Wrote %(n)s files", n=3)`."""
-    catalogue = Translations.load(str(catalogues()), [terminal_language(languages)])
+def translator(languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES, lang: str | None = None
+               ) -> Callable[..., str]:
+    """A gettext outside a request, in `lang` or else the terminal's language: `_("Wrote %(n)s files", n=3)`."""
+    catalogue = Translations.load(str(catalogues()), [lang or terminal_language(languages)])
 
     def gettext(message: str, **params) -> str:
         text = catalogue.gettext(message)

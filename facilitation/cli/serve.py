@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from facilitation.cli.common import load_plan_or_exit, say_data_dir_error, say_schema_error
 from facilitation.i18n import terminal_language, translator
+from facilitation.messages import N_
 from facilitation.store import datadir
 from facilitation.store.schema import SchemaError
 
@@ -121,11 +122,32 @@ def serve(args, config) -> int:
     if listener is None:
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
     else:
-        import eventlet.wsgi
-        eventlet.wsgi.server(listener, app, log_output=False)  # the request log is facilitation.requests
+        _serve_eventlet(listener, app, config, _)
     if lock:
         lock.release()
     return 0
+
+
+EVENT_FULL = N_("The event is full right now: try again in a minute, or ask the staff.")
+SOCKET_TIMEOUT = 45  # seconds one read or write may wait: above the websocket ping interval (10 s)
+
+
+def _serve_eventlet(listener, app, config, _) -> None:
+    """Serve with a door that never stops accepting (see facilitation.web.door) and timeouts that close
+    connections which stay silent: IDLE_TIMEOUT before each request, SOCKET_TIMEOUT for any read or write."""
+    import eventlet.wsgi
+
+    from facilitation.web.door import Door, full_response, open_files_limit
+    size = open_files_limit(config["MAX_CONNECTIONS"])
+    if size < config["MAX_CONNECTIONS"]:
+        log.warning("this system lets the server open at most %s connections, not %s: raise the open files "
+                    "limit (ulimit -n) for larger events", size, config["MAX_CONNECTIONS"])
+    languages = app.extensions["facilitation"].plan.event.languages
+    texts = [translator(languages, lang)(EVENT_FULL) for lang in languages]
+    door = Door(size, min(size, config["MAX_PER_ADDRESS"]), full_response(texts))
+    app.extensions["facilitation.door"] = door
+    eventlet.wsgi.server(listener, app, custom_pool=door, log_output=False,  # the request log: facilitation.requests
+                         keepalive=config["IDLE_TIMEOUT"], socket_timeout=SOCKET_TIMEOUT)
 
 
 def _print_links(app, public: str, host: str, port: int, _) -> None:

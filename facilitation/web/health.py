@@ -1,7 +1,7 @@
 """`/healthz`: is the server up and its database answering, at which event version (for monitors and scripts)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from facilitation import __version__
@@ -18,4 +18,8 @@ def healthz():
             version = service().version(s)
     except SQLAlchemyError as exc:
         return jsonify({"ok": False, "event": event, "app": __version__, "error": type(exc).__name__}), 503
-    return jsonify({"ok": True, "event": event, "version": version, "app": __version__})
+    answer = {"ok": True, "event": event, "version": version, "app": __version__}
+    door = current_app.extensions.get("facilitation.door")
+    if door is not None:
+        answer["connections"] = door.state()
+    return jsonify(answer)

@@ -1,0 +1,163 @@
+"""The server holds its door: connections that never speak cannot lock the room out, one address cannot take
+every connection, and past the caps a client hears "event full" instead of waiting in silence.
+
+The attacker connects from 127.0.0.2 (every 127.x address reaches a loopback server on Linux), the new phone
+from 127.0.0.1, as a laptop and a phone on the venue Wi-Fi would.
+"""
+import resource
+import socket
+import time
+
+import pytest
+import requests
+
+from tests.conftest import start_server, stop_server
+from tests.realtime.clients import Client, join
+
+ATTACKER = "127.0.0.2"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def enough_files():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 3000:
+        pytest.skip(f"this machine allows {hard} open files: too few to hold the attack's connections")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 8192, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.fixture(scope="module")
+def door(tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("door"), env={"FACILITATION_IDLE_TIMEOUT": "4"})
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(autouse=True)
+def settled(door):
+    """Each attack starts once the server has closed the connections of the one before."""
+    deadline = time.time() + 20
+    while held_by_busiest(door) > 5 and time.time() < deadline:
+        time.sleep(0.2)
+
+
+def silent_connections(url: str, count: int) -> list[socket.socket]:
+    host, port = url.removeprefix("http://").split(":")
+    held = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.bind((ATTACKER, 0))
+        sock.connect((host, int(port)))
+        held.append(sock)
+    return held
+
+
+def idle_websockets(url: str, count: int) -> list[socket.socket]:
+    """Engine.IO websockets that complete the upgrade, then never answer a ping nor connect a namespace."""
+    host, port = url.removeprefix("http://").split(":")
+    request = (f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+               "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+               "Sec-WebSocket-Version: 13\r\n\r\n").encode()
+    held = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.bind((ATTACKER, 0))
+        sock.connect((host, int(port)))
+        sock.sendall(request)
+        held.append(sock)
+    for sock in held:
+        sock.settimeout(10)
+        assert sock.recv(4096).startswith(b"HTTP/1.1 101"), "the websocket upgrade was not accepted"
+    return held
+
+
+def phone_joins(server) -> float:
+    """A phone on another address opens the join page, joins table 1 and connects; returns how long it took."""
+    started = time.perf_counter()
+    assert requests.get(f"{server.url}/join", timeout=5).status_code == 200
+    phone = Client(server.url, cookie=join(server.url, server.tables()[0][3]))
+    assert phone.state["me"]["table"] == 1
+    phone.close()
+    return time.perf_counter() - started
+
+
+def still_open(sock: socket.socket) -> bool:
+    """Whether the server still holds this connection (what it sent meanwhile is read and dropped)."""
+    sock.setblocking(False)
+    try:
+        while sock.recv(65536):
+            pass
+        return False  # an empty read: the server closed it
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.setblocking(True)
+
+
+def held_by_busiest(server) -> int:
+    return requests.get(f"{server.url}/healthz", timeout=5).json()["connections"]["busiest_address"]
+
+
+def close_all(held):
+    for sock in held:
+        sock.close()
+
+
+def test_1030_silent_connections_leave_a_new_phone_able_to_join(door):
+    held = silent_connections(door.url, 1030)
+    try:
+        time.sleep(0.5)
+        took = phone_joins(door)
+        open_now = sum(still_open(sock) for sock in held)
+        print(f"new phone joined in {took:.2f} s while {open_now} silent connections were held")
+        assert took < 5, f"a new phone waited {took:.1f} s to join"
+        assert open_now >= 1000  # they were really held while the phone joined
+    finally:
+        close_all(held)
+
+
+def test_past_the_cap_one_address_hears_event_full(door):
+    held = silent_connections(door.url, 1000)  # the cap per address (FACILITATION_MAX_PER_ADDRESS default)
+    try:
+        deadline = time.time() + 10
+        while held_by_busiest(door) < 1000 and time.time() < deadline:
+            time.sleep(0.1)
+        extra = socket.create_connection(door.url.removeprefix("http://").split(":"), source_address=(ATTACKER, 0))
+        extra.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        extra.settimeout(5)
+        answer = extra.recv(4096).decode()
+        assert answer.startswith("HTTP/1.1 503")
+        assert "Retry-After: 30" in answer
+        assert "The event is full right now" in answer and "L'evento è al completo in questo momento" in answer
+        health = requests.get(f"{door.url}/healthz", timeout=5).json()["connections"]
+        assert health["refused"] >= 1 and health["busiest_address"] == 1000
+        extra.close()
+    finally:
+        close_all(held)
+
+
+def test_silent_connections_are_closed_after_the_idle_timeout(door):
+    held = silent_connections(door.url, 50)
+    try:
+        deadline = time.time() + 15
+        while time.time() < deadline and any(still_open(sock) for sock in held):
+            time.sleep(0.5)
+        assert not any(still_open(sock) for sock in held), "silent connections stayed open past the idle timeout"
+    finally:
+        close_all(held)
+
+
+def test_1000_idle_websockets_and_40_silent_sockets_leave_a_new_phone_able_to_join(door):
+    websockets = idle_websockets(door.url, 1000)
+    held = websockets + silent_connections(door.url, 40)  # past the per-address cap: answered "event full"
+    try:
+        took = phone_joins(door)
+        open_now = sum(still_open(sock) for sock in websockets)
+        print(f"new phone joined in {took:.2f} s while {open_now} idle websockets were held")
+        assert took < 5
+        assert open_now == 1000
+    finally:
+        close_all(held)
