@@ -28,7 +28,7 @@ def cid() -> str:
 
 
 def join(url: str, code: str) -> str:
-    response = requests.get(f"{url}/j/{code}", allow_redirects=False, timeout=10)
+    response = requests.post(f"{url}/j/{code}", allow_redirects=False, timeout=10)
     return response.cookies["facilitation_device"]
 
 
@@ -93,7 +93,8 @@ def main() -> None:
     parser.add_argument("--dots", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(Path(tmp), flush="0.25")
+        # Every simulated phone comes from this one address, as a room behind one router would.
+        server = start_server(Path(tmp), flush="0.25", env={"FACILITATION_JOIN_BURST": str(args.phones + 10)})
         try:
             facilitator = socketio.Client()
             facilitator.connect(server.url, auth={"token": server.facilitator}, transports=["websocket"])

@@ -28,7 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     plan_path = Path(app.config["PLAN"])
     plan = load_plan(plan_path)
     url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
-    service = EventService.open(make_engine(url), plan, plan_path.read_text(encoding="utf-8"))
+    service = EventService.open(make_engine(url), plan, plan_path.read_text(encoding="utf-8"),
+                                join_burst=app.config["JOIN_BURST"])
     app.extensions["facilitation"] = service
 
     from facilitation.realtime import handlers  # noqa: F401  (registers the socket events)
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
                       ping_interval=10, ping_timeout=20)
+    handlers.guard_event_names(socketio.server)
     broadcaster = Broadcaster(socketio, service, float(app.config["FLUSH_INTERVAL"]))
     service.publish = broadcaster.publish
     app.extensions["facilitation.broadcaster"] = broadcaster

@@ -42,6 +42,13 @@ MESSAGES = {
     "invalid_request": N_("The request is not valid."),
     "invalid_payload": N_("The request is not valid (check: %(fields)s)."),
     "id_reused": N_("This request id was already used for a different request."),
+    "unknown_join_code": N_("This join code is not valid for this event: check the card on your table."),
+    "table_full": N_("Table %(table)s is full. Ask a facilitator for a seat, or choose another table."),
+    "online_full": N_("The online groups are full. Ask the facilitators to open more seats."),
+    "too_many_joins": N_("Too many phones are joining from here at once: wait a few seconds and try again."),
+    "too_fast": N_("Too many requests at once: wait a few seconds and try again."),
+    "disk_full": N_("The server could not save this: its disk is full. Nothing was changed. Tell the staff."),
+    "busy": N_("The server is busy: nothing was changed. Try again in a moment."),
     "server_error": N_("Something went wrong on the server; nothing was changed. Please try again."),
 }
 

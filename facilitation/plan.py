@@ -35,9 +35,14 @@ class Axis(_Strict):
 
 class Tables(_Strict):
     count: int = Field(ge=1, le=200)
-    size: int = Field(ge=2, le=30)
+    size: int = Field(ge=2, le=30)  # seats at a table: with `headroom`, how many phones may join it
     online_groups: int = Field(default=0, ge=0, le=50)
+    online_size: int | None = Field(default=None, ge=2, le=100)  # phones per online group (default: size)
+    headroom: int = Field(default=2, ge=0, le=50)  # extra phones per table or group; the facilitator can change it
     names: list[Text] = Field(default_factory=list)
+
+    def seats(self, online: bool) -> int:
+        return (self.online_size or self.size) if online else self.size
 
 
 class Choice(_Strict):

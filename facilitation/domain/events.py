@@ -22,6 +22,24 @@ class ParticipantMoved(DomainEvent):
 
 
 @dataclass(frozen=True)
+class HeadroomSet(DomainEvent):
+    seats: int
+
+
+@dataclass(frozen=True)
+class JoinRefused(DomainEvent):
+    """Not logged (nothing changed): tells the console a phone could not join a table (None: online)."""
+    table: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class StorageTrouble(DomainEvent):
+    """Not logged (it could not be): a change was refused because the disk is full or the database locked."""
+    problem: str
+
+
+@dataclass(frozen=True)
 class ProfileSet(DomainEvent):
     participant: int
     category: str | None

@@ -17,11 +17,21 @@ class IdeaKind(StrEnum):
 
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Characters nobody types on purpose in a contribution: control codes (NUL, ESC, BEL...) and the bidirectional
+# overrides, embeddings, isolates and marks that make text display in another order than it was written
+# (so "gpj.exe" shows as "exe.jpg"). Right-to-left scripts display correctly without them.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """The text without control codes and bidirectional controls (tabs and line breaks are kept)."""
+    return _INVISIBLE.sub("", text)
 
 
 def clean_text(text: str, max_length: int) -> str:
-    """Trim and fold whitespace; refuse text too short to mean anything or longer than the plan allows."""
-    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text).strip())
+    """Trim and fold whitespace, drop invisible controls; refuse text too short to mean anything or longer
+    than the plan allows."""
+    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", visible(text)).strip())
     text = "\n".join(line.strip() for line in text.split("\n"))
     if len(text) < MIN_LENGTH:
         raise Refused("text_too_short", min=MIN_LENGTH)

@@ -53,19 +53,27 @@ def connect(auth=None, *_extra):
         join_room(room)
 
 
+@socketio.on("disconnect")
+def disconnect(*_args):
+    """Runs when a socket closes (nothing to clean up: rooms go with it), and when a client sends an event
+    named "disconnect", which the catch-all never sees (a reserved name): that one gets its answer here."""
+    return error(Refused("unknown_command", name="disconnect"))
+
+
 @socketio.on("sync")
 def sync(*args):
     """A (re)connected client asks for the state it missed: a fresh snapshot unless it is already current."""
     try:
         data = _one_payload(args)
         who = _who()
-        since = data.get("since") if isinstance(data, dict) else None
         service = _service()
+        service.throttle(who)  # a snapshot is the costliest answer: a phone asking in a loop is slowed down
+        since = data.get("since") if isinstance(data, dict) else None
         with service.reading() as s:
             version = service.version(s)
             if type(since) is int and since == version:
                 return {"ok": True, "version": version, "current": True}
-            return {"ok": True, **rm.snapshot(s, service.plan, who, version)}
+            return {"ok": True, **rm.snapshot(s, service.plan, who, version, service.refused_joins())}
     except Refused as refused:
         return error(refused)
 
@@ -104,3 +112,14 @@ def _command_handler(name: str):
 
 for _name in COMMANDS:
     socketio.on_event(_name, _command_handler(_name))
+
+
+def guard_event_names(server) -> None:
+    """An event literally named "*" would reach the catch-all above without its name (python-socketio passes
+    the name only for events the catch-all stands in for), and Flask-SocketIO then fails before any answer.
+    Route it to the catch-all under a name that says what happened, so it is answered like any unknown event."""
+    find = server._get_event_handler
+
+    def _get_event_handler(event, namespace, args):
+        return find("(*)" if event == "*" else event, namespace, args)
+    server._get_event_handler = _get_event_handler

@@ -33,6 +33,10 @@ def scribe_room(table_id: int) -> str:
     return f"scribe:{table_id}"
 
 
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
 def rooms_for(who: Principal) -> list[str]:
     rooms = [ALL]
     if who.role in (Role.FACILITATOR, Role.THEME, Role.OBSERVER):
@@ -42,7 +46,7 @@ def rooms_for(who: Principal) -> list[str]:
     elif who.role is Role.SCRIBE:
         rooms.append(scribe_room(who.table_id))
     elif who.role is Role.PARTICIPANT:
-        rooms += [PHONES, table_room(who.table_id)]
+        rooms += [PHONES, table_room(who.table_id), participant_room(who.participant_id)]
     return rooms
 
 
@@ -54,7 +58,8 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.DotPlaced: ("tally", "stats"), ev.DotRemoved: ("tally", "stats"),
     ev.PhaseStarted: ("control",), ev.TimerChanged: ("control",),
     ev.VoteOpened: ("control", "tally"), ev.VoteClosed: ("control", "tally"), ev.ResultsRevealed: ("control", "tally"),
-    ev.ParticipantJoined: ("stats",), ev.ParticipantMoved: ("stats",), ev.ProfileSet: ("stats",),
+    ev.ParticipantJoined: ("stats", "seats"), ev.ParticipantMoved: ("stats", "seats"), ev.ProfileSet: ("stats",),
+    ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
 }
 
 
@@ -69,12 +74,28 @@ class Broadcaster:
         self._task = None
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
+        for event in events:
+            if isinstance(event, ev.ParticipantMoved):
+                self.rescope(event.participant)
+            elif isinstance(event, ev.StorageTrouble):
+                self.alert_staff(event.problem)
         with self._lock:
             for event in events:
                 if isinstance(event, _IDEA_EVENTS):
                     self._ideas.add(event.idea)
                 self._topics.update(_TOPICS.get(type(event), ()))
         self.start()
+
+    def alert_staff(self, problem: str) -> None:
+        """Straight to the consoles, not batched: each console shows it in its own language."""
+        self.socketio.emit("alert", {"code": problem}, to=STAFF)
+
+    def rescope(self, participant_id: int) -> None:
+        """A phone moved table: its open sockets still carry the old table (rooms and identity are set when a
+        socket connects), so they are closed; the phone reconnects at once and is scoped to its new table."""
+        server = self.socketio.server
+        for sid, _eio_sid in list(server.manager.get_participants("/", participant_room(participant_id))):
+            server.disconnect(sid, namespace="/")
 
     def start(self) -> None:
         if self._task is None:
@@ -120,6 +141,8 @@ class Broadcaster:
                 out[PROJECTOR]["tally"] = out[PHONES]["tally"] = rm.public_tally(full) if shown else None
             if "stats" in topics:
                 out[STAFF]["stats"] = out[PROJECTOR]["stats"] = rm.stats(s)
+            if "seats" in topics:
+                out[STAFF]["seats"] = rm.seats(s, plan, service.refused_joins())
             version = service.version(s)
         for room, payload in out.items():
             self.socketio.emit("update", {"version": version, **payload}, to=room)

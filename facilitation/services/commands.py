@@ -13,7 +13,7 @@ from facilitation.domain import ideas as idea_rules
 from facilitation.domain import voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, DotPlaced, DotRemoved, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
+    BallotChanged, DomainEvent, DotPlaced, DotRemoved, HeadroomSet, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
     IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ResultsRevealed, ThemeDeleted, ThemeSaved,
     TimerChanged, VoteClosed, VoteOpened,
 )
@@ -21,7 +21,7 @@ from facilitation.domain.phases import Timer, require_idea_capture
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
 from facilitation.plan import Plan
 from facilitation.services import payloads as p
-from facilitation.store.models import Control, Dot, EventTable, Idea, IdeaRevision, Participant, Theme
+from facilitation.store.models import Control, Dot, EventTable, Idea, IdeaRevision, Participant, Setting, Theme
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def _theme_axis(tx: Tx, axis: str | None) -> str | None:
 
 
 def _title(text: str) -> str:
-    title = " ".join(text.split())
+    title = " ".join(idea_rules.visible(text).split())
     if len(title) < idea_rules.MIN_LENGTH:
         raise Refused("text_too_short", min=idea_rules.MIN_LENGTH)
     return title
@@ -292,6 +292,19 @@ def resume_timer(tx: Tx, cmd: p.Plain):
 def adjust_timer(tx: Tx, cmd: p.AdjustTimer):
     require(tx.who.role, Action.RUN_EVENT)
     _set_timer(tx, _timer(tx.control()).add(cmd.seconds, tx.now))
+
+
+def headroom(session: Session, plan: Plan) -> int:
+    """Phones each table and online group takes beyond its seats: the plan's, or the facilitator's since."""
+    row = session.get(Setting, "headroom")
+    return int(row.value) if row else plan.tables.headroom
+
+
+@command("seats.headroom", p.SetHeadroom)
+def set_headroom(tx: Tx, cmd: p.SetHeadroom):
+    require(tx.who.role, Action.RUN_EVENT)
+    tx.session.merge(Setting(key="headroom", value=str(cmd.seats)))
+    tx.record(HeadroomSet(cmd.seats))
 
 
 def ballot_ids(session: Session) -> list[int]:

@@ -2,26 +2,38 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import threading
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
 from facilitation.domain.errors import Refused
-from facilitation.domain.events import DomainEvent, ParticipantJoined, ParticipantMoved
+from facilitation.domain.events import DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, StorageTrouble
 from facilitation.domain.roles import Role
 from facilitation.plan import Plan, parse_plan
-from facilitation.services.commands import COMMANDS, Principal, Tx
+from facilitation.services.commands import COMMANDS, Principal, Tx, headroom
+from facilitation.services.limits import RateLimit
 from facilitation.store.models import CommandRecord, Control, EventTable, LogEntry, Participant, Setting
 
+log = logging.getLogger(__name__)
 STAFF_TOKENS = {"facilitator_token": Role.FACILITATOR, "theme_token": Role.THEME,
                 "projector_token": Role.PROJECTOR, "observer_token": Role.OBSERVER}
+# New phones joining from one network address: a venue router may put a whole room behind one address, so the
+# burst (setting JOIN_BURST) lets a room's first minute in; a script minting voters is slowed to this rate, and
+# the tables' capacities stop it.
+JOINS_PER_SECOND_PER_ADDRESS = 2.0
+# Commands per phone and per table screen: (burst, per second). Nobody taps 30 times in a few seconds.
+COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
+REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed from a card
 
 
@@ -29,18 +41,34 @@ def _code(length: int = 5) -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
 
 
+def storage_problem(exc: OperationalError) -> str | None:
+    """The refusal code for a database error a person can do something about, else None."""
+    text = str(exc.orig if getattr(exc, "orig", None) is not None else exc).lower()
+    if "disk is full" in text or "disk i/o error" in text or "no space" in text:
+        return "disk_full"
+    if "database is locked" in text or "database table is locked" in text:
+        return "busy"
+    return None
+
+
 class EventService:
-    def __init__(self, engine: Engine, plan: Plan, publish: Callable[[list[DomainEvent]], None] | None = None):
+    def __init__(self, engine: Engine, plan: Plan, publish: Callable[[list[DomainEvent]], None] | None = None,
+                 join_burst: int = 100):
         self.engine = engine
         self.plan = plan
         self.publish = publish or (lambda events: None)
         # One writer at a time: SQLite serialises writes anyway, and this keeps waits out of sqlite's busy loop.
         self._write_lock = threading.Lock()
+        self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
+        # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
+        self._joins_by_code = RateLimit(10, 1)
+        self._commands = RateLimit(1, 1)  # sized per role, see COMMAND_LIMITS
+        self._refused_joins: dict[int | None, deque[float]] = defaultdict(deque)
 
     # --- setup ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, engine: Engine, plan: Plan, plan_text: str) -> "EventService":
+    def open(cls, engine: Engine, plan: Plan, plan_text: str, join_burst: int = 100) -> "EventService":
         """Create the event's rows on first start; later starts keep every token and every idea."""
         with Session(engine) as s:
             settings = {row.key: row for row in s.exec(select(Setting))}
@@ -64,7 +92,7 @@ class EventService:
                     s.add(EventTable(id=table_id, number=number, online=online, join_code=_code(),
                                      scribe_token=secrets.token_urlsafe(12)))
             s.commit()
-        return cls(engine, plan)
+        return cls(engine, plan, join_burst=join_burst)
 
     @classmethod
     def from_database(cls, engine: Engine) -> "EventService":
@@ -92,10 +120,11 @@ class EventService:
         """A capability token (staff, scribe or a phone's device token) -> who it is, or None."""
         if not token or len(token) > 100:
             return None
+        given = token.encode("utf-8", "replace")  # compare_digest refuses non-ASCII str: compare bytes
         with Session(self.engine) as s:
             for key, role in STAFF_TOKENS.items():
                 row = s.get(Setting, key)
-                if row and secrets.compare_digest(row.value, token):
+                if row and secrets.compare_digest(row.value.encode(), given):
                     return Principal(role)
             table = s.exec(select(EventTable).where(EventTable.scribe_token == token)).first()
             if table:
@@ -105,21 +134,60 @@ class EventService:
                 return Principal(Role.PARTICIPANT, table_id=participant.table_id, participant_id=participant.id)
         return None
 
-    def join(self, join_code: str, device_token: str | None) -> str | None:
-        """A phone scanned a table's (or the online) join code: place it there; returns its device token."""
-        with self._write_lock, Session(self.engine) as s:
+    def place(self, join_code: str) -> tuple[bool, EventTable | None]:
+        """What a join code opens: (True, table), (True, None) for the online code, (False, None) for nothing."""
+        code = join_code.upper()[:16]
+        with Session(self.engine) as s:
             online = s.get(Setting, "online_code")
-            if online and join_code.upper() == online.value:
-                table = self._emptiest_online_group(s)
-            else:
-                table = s.exec(select(EventTable).where(EventTable.join_code == join_code.upper())).first()
-            if table is None:
-                return None
+            if online and code == online.value:
+                return True, None
+            table = s.exec(select(EventTable).where(EventTable.join_code == code)).first()
+            return table is not None, table
+
+    @contextmanager
+    def _storing(self) -> Iterator[None]:
+        """A full disk or a locked database refuses the change with a message that says what to do, and warns
+        the staff on the console; the transaction is rolled back, so nothing is half-saved."""
+        try:
+            yield
+        except OperationalError as exc:
+            code = storage_problem(exc)
+            if code is None:
+                raise
+            log.error("a change could not be saved: %s", exc.orig if getattr(exc, "orig", None) else exc)
+            self.publish([StorageTrouble(code)])
+            raise Refused(code) from None
+
+    def join(self, join_code: str, device_token: str | None, address: str | None = None) -> str:
+        """A phone asks to join a table's (or the online) join code: place it there; returns its device token.
+
+        A phone already there changes nothing. A new phone is refused past the table's capacity (seats plus the
+        facilitator's headroom), or when its address or the join code is joining faster than people do."""
+        code = join_code.upper()[:16]
+        with self._storing(), self._write_lock, Session(self.engine) as s:
+            online = s.get(Setting, "online_code")
+            is_online = bool(online) and code == online.value
+            table = None if is_online else s.exec(select(EventTable).where(EventTable.join_code == code)).first()
+            if table is None and not is_online:
+                raise Refused("unknown_join_code")
             participant = device_token and s.exec(select(Participant).where(Participant.token == device_token)).first()
+            if participant and (self._is_online(s, participant) if is_online else participant.table_id == table.id):
+                return participant.token
+            if participant is None and address and not self._joins_by_address.allow(address):
+                raise self._join_refused(table, "too_many_joins")
+            counts = self._joined(s)
+            spare = headroom(s, self.plan)
+            if is_online:
+                table = self._emptiest_online_group(s, counts, spare)
+                if table is None:
+                    raise self._join_refused(None, "online_full")
+            elif counts.get(table.id, 0) >= self.capacity(table, spare):
+                raise self._join_refused(table, "table_full", table=table.number)
+            capacity = self.capacity(table, spare)
+            if not self._joins_by_code.allow(code, burst=2 * capacity, per_second=capacity / 60):
+                raise self._join_refused(table, "too_many_joins")
             now = time.time()
             if participant:
-                if participant.table_id == table.id or (table.online and self._is_online(s, participant)):
-                    return participant.token
                 participant.table_id = table.id
                 events = [ParticipantMoved(participant.id, table.id)]
             else:
@@ -133,20 +201,48 @@ class EventService:
         self.publish(events)
         return token
 
+    def capacity(self, table: EventTable, spare: int) -> int:
+        return self.plan.tables.seats(table.online) + spare
+
+    def _join_refused(self, where: EventTable | None, code: str, **params) -> Refused:
+        """Remember a refused join for the console (refusals change nothing, so they are not in the log)."""
+        table_id = where.id if where else None
+        now = time.time()
+        recent = self._refused_joins[table_id]
+        recent.append(now)
+        while recent and recent[0] < now - REFUSALS_SHOWN_FOR:
+            recent.popleft()
+        self.publish([JoinRefused(table_id, code)])
+        return Refused(code, **params)
+
+    def refused_joins(self) -> dict[int | None, int]:
+        """Joins refused per table (None: online) in the last REFUSALS_SHOWN_FOR seconds."""
+        since = time.time() - REFUSALS_SHOWN_FOR
+        return {table: n for table, times in self._refused_joins.items() if (n := sum(t >= since for t in times))}
+
+    def throttle(self, who: Principal) -> None:
+        """Refuse a phone or table screen sending faster than a person can (staff are not limited)."""
+        limit = COMMAND_LIMITS.get(who.role)
+        if limit and not self._commands.allow(who.actor, *limit):
+            raise Refused("too_fast")
+
+    @staticmethod
+    def _joined(s: Session) -> dict[int, int]:
+        return dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
+
     def _is_online(self, s: Session, participant: Participant) -> bool:
         return s.get(EventTable, participant.table_id).online
 
-    def _emptiest_online_group(self, s: Session) -> EventTable | None:
-        counts = dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
-        groups = list(s.exec(select(EventTable).where(EventTable.online == True)))  # noqa: E712
-        if not groups:
-            return None
-        return min(groups, key=lambda t: (counts.get(t.id, 0), t.id))
+    def _emptiest_online_group(self, s: Session, counts: dict[int, int], spare: int) -> EventTable | None:
+        groups = [t for t in s.exec(select(EventTable).where(EventTable.online == True))  # noqa: E712
+                  if counts.get(t.id, 0) < self.capacity(t, spare)]
+        return min(groups, key=lambda t: (counts.get(t.id, 0), t.id), default=None)
 
     # --- commands ---------------------------------------------------------------------------------
 
     def execute(self, who: Principal, name: str, raw: object) -> dict:
         """Validate, apply once, log, commit, then publish. A retried client id gets its first answer back."""
+        self.throttle(who)
         if name not in COMMANDS:
             raise Refused("unknown_command", name=name[:40])
         model, fn = COMMANDS[name]
@@ -159,7 +255,7 @@ class EventService:
             raise Refused("invalid_payload", fields=", ".join(fields)) from None
         key = f"{who.actor}|{cmd.cid}"
         digest = hashlib.sha256(f"{name}|{cmd.model_dump_json(exclude={'cid'})}".encode()).hexdigest()
-        with self._write_lock, Session(self.engine, expire_on_commit=False) as s:
+        with self._storing(), self._write_lock, Session(self.engine, expire_on_commit=False) as s:
             prior = s.get(CommandRecord, key)
             if prior is not None:
                 if prior.digest != digest:

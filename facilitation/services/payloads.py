@@ -101,3 +101,7 @@ class PlaceDot(Command):
 class SetProfile(Command):
     category: Code | None = None
     zone: Code | None = None
+
+
+class SetHeadroom(Command):
+    seats: Annotated[int, Field(strict=True, ge=0, le=50)]

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from sqlmodel import Session, func, select
 
 from facilitation.domain import ranking
-from facilitation.domain.ideas import similarity, words
+from facilitation.domain.ideas import similarity, visible, words
 from facilitation.domain.roles import Action, Role, allowed
 from facilitation.domain.voting import ballot_order, results_visible
 from facilitation.plan import Plan
-from facilitation.services.commands import Principal, allocation, ballot_ids, dot_rules, dots_view
+from facilitation.services.commands import Principal, allocation, ballot_ids, dot_rules, dots_view, headroom
 from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, Theme
 
 
@@ -53,7 +53,8 @@ def idea_view(idea: Idea, full: bool) -> dict:
     gone = idea.hidden or idea.merged_into is not None
     if gone and not full:
         return {"id": idea.id, "table": idea.table_id, "gone": True}
-    view = {"id": idea.id, "table": idea.table_id, "text": idea.text, "axis": idea.axis, "kind": idea.kind,
+    # `visible`: ideas stored before controls were dropped on input must not reorder a screen either
+    view = {"id": idea.id, "table": idea.table_id, "text": visible(idea.text), "axis": idea.axis, "kind": idea.kind,
             "starred": idea.starred, "theme": idea.theme_id, "at": idea.created_at, "gone": gone}
     if full:
         view |= {"hidden": idea.hidden, "merged_into": idea.merged_into, "author": idea.author,
@@ -86,8 +87,8 @@ def public_tally(full: dict) -> dict:
 def themes(s: Session) -> list[dict]:
     counts = dict(s.exec(select(Idea.theme_id, func.count()).where(Idea.theme_id != None)  # noqa: E711
                          .group_by(Idea.theme_id)).all())
-    return [{"id": t.id, "title": t.title, "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0)}
-            for t in s.exec(select(Theme).order_by(Theme.id))]
+    return [{"id": t.id, "title": visible(t.title), "axis": t.axis, "on_ballot": t.on_ballot,
+             "ideas": counts.get(t.id, 0)} for t in s.exec(select(Theme).order_by(Theme.id))]
 
 
 def _places(places: list[ranking.Place]) -> list[dict]:
@@ -134,6 +135,26 @@ def stats(s: Session) -> dict:
     }
 
 
+BURST_WINDOW = 60  # seconds: more joins than a table has seats within this window is flagged on the console
+
+
+def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
+    """For staff: phones joined per table against its capacity, joins in the last minute, joins refused."""
+    spare = headroom(s, plan)
+    since = time.time() - BURST_WINDOW
+    joined = dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
+    recent = dict(s.exec(select(Participant.table_id, func.count()).where(Participant.joined_at >= since)
+                         .group_by(Participant.table_id)).all())
+    rows = []
+    for t in s.exec(select(EventTable).order_by(EventTable.id)):
+        size = plan.tables.seats(t.online)
+        row = {"id": t.id, "number": t.number, "online": t.online, "joined": joined.get(t.id, 0),
+               "capacity": size + spare, "last_minute": recent.get(t.id, 0), "refused": refused.get(t.id, 0)}
+        row["burst"] = row["last_minute"] > size or row["refused"] > 0
+        rows.append(row)
+    return {"headroom": spare, "tables": rows, "online_refused": refused.get(None, 0)}
+
+
 def me(s: Session, plan: Plan, participant_id: int) -> dict:
     person = s.get(Participant, participant_id)
     return {
@@ -166,7 +187,8 @@ def sees_results(who: Principal, control: Control, plan: Plan) -> bool:
     return results_visible(who.role, control.revealed, dot_rules(plan))
 
 
-def snapshot(s: Session, plan: Plan, who: Principal, version: int) -> dict:
+def snapshot(s: Session, plan: Plan, who: Principal, version: int,
+             refused: dict[int | None, int] | None = None) -> dict:
     """Everything one screen needs to draw itself from scratch, at `version`."""
     control = s.get(Control, 1)
     staff = allowed(who.role, Action.SEE_EVERYTHING)
@@ -182,5 +204,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int) -> dict:
         view["me"] = me(s, plan, who.participant_id)
     else:
         view["stats"] = stats(s)
+    if staff:
+        view["seats"] = seats(s, plan, refused or {})
     view["tally"] = tally(s, plan, breakdowns=staff) if sees_results(who, control, plan) else None
     return view

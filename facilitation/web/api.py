@@ -20,10 +20,13 @@ def _who():
     return who
 
 
+REFUSAL_STATUS = {"invalid_token": 401, "forbidden": 403, "not_your_table": 403, "too_fast": 429,
+                  "disk_full": 503, "busy": 503}
+
+
 @bp.errorhandler(Refused)
 def _refused(refused: Refused):
-    status = 401 if refused.code == "invalid_token" else 403 if refused.code in ("forbidden", "not_your_table") else 422
-    return jsonify(error(refused)), status
+    return jsonify(error(refused)), REFUSAL_STATUS.get(refused.code, 422)
 
 
 @bp.errorhandler(HTTPException)
@@ -50,7 +53,8 @@ def command(name: str):
 def snapshot():
     who = _who()
     with service().reading() as s:
-        return jsonify({"ok": True, **rm.snapshot(s, service().plan, who, service().version(s))})
+        return jsonify({"ok": True, **rm.snapshot(s, service().plan, who, service().version(s),
+                                                     service().refused_joins())})
 
 
 @bp.get("/log")

@@ -1,12 +1,15 @@
 """The server-rendered screens: join, phone, table, console, projector, observer, cards."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from facilitation import qr
+from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Role
+from facilitation.messages import describe
 from facilitation.reports.cards import card_texts, cards, join_url
-from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, principal, public_url, service
+from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, localized, principal, public_url, service
 
 bp = Blueprint("pages", __name__)
 
@@ -27,14 +30,61 @@ def join_picker():
                            online_code=settings["online_code"])
 
 
+JOIN_REFUSAL_STATUS = {"unknown_join_code": 404, "table_full": 409, "online_full": 409, "too_many_joins": 429,
+                       "disk_full": 503, "busy": 503}
+
+
+def table_label(table) -> str:
+    plan = service().plan
+    if plan.tables.names:
+        return localized(plan.tables.names[table.number - 1])
+    return gettext("Table %(number)s", number=table.number)
+
+
 @bp.get("/j/<code>")
 def join(code: str):
-    token = service().join(code[:16], request.cookies.get(DEVICE_COOKIE))
-    if token is None:
+    """The page a join link or QR code opens. It creates nobody: link previews and scanner apps fetch it too.
+    A phone already at this table goes straight to its screen; any other submits the form below (by script)."""
+    found, table = service().place(code)
+    if not found:
         abort(404)
-    response = redirect(url_for("pages.phone"))
+    who = device()
+    if who is not None and who.role is Role.PARTICIPANT:
+        here = service().table(who.table_id)
+        if (table is None and here.online) or (table is not None and here.id == table.id):
+            return redirect(url_for("pages.phone"))
+    return render_template("enter.html", plan=service().plan, code=code, online=table is None,
+                           table_label=table_label(table) if table else "")
+
+
+@bp.post("/j/<code>")
+def join_now(code: str):
+    if not _same_origin():
+        abort(403)
+    try:
+        token = service().join(code, request.cookies.get(DEVICE_COOKIE), request.remote_addr)
+    except Refused as refused:
+        status = JOIN_REFUSAL_STATUS.get(refused.code, 400)
+        retry = url_for("pages.join", code=code) if status in (409, 429, 503) else None
+        response = make_response(render_template("error.html", plan=service().plan, status=status,
+                                                 message=describe(refused), retry=retry), status)
+        if status in (429, 503):
+            response.headers["Retry-After"] = "30"
+        return response
+    response = redirect(url_for("pages.phone"), code=303)
     response.set_cookie(DEVICE_COOKIE, token, max_age=ONE_YEAR, samesite="Lax", httponly=True)
     return response
+
+
+def _same_origin() -> bool:
+    """A join posted by another site's page is refused. Browsers say where a form came from in Sec-Fetch-Site;
+    Origin is "null" on our own pages (Referrer-Policy: no-referrer), so only a real other origin counts."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return False
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return True
+    return origin.rstrip("/") in {request.host_url.rstrip("/"), public_url()}
 
 
 @bp.get("/me")

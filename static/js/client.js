@@ -6,7 +6,7 @@ import { t, toast } from "./ui.js";
 
 const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`).replace(/[^A-Za-z0-9_-]/g, "");
 
-export function connect({ token, lang, onState, onStatus = () => {} }) {
+export function connect({ token, lang, onState, onStatus = () => {}, onAlert = () => {} }) {
   const state = { version: -1, ideas: new Map(), clockOffset: 0 };
   const socket = io({ auth: { token: token || undefined, lang }, reconnectionDelayMax: 4000 });
 
@@ -28,9 +28,15 @@ export function connect({ token, lang, onState, onStatus = () => {} }) {
       onState(state, { snapshot: true });
     });
 
-  socket.on("connect", () => resync());
-  socket.on("disconnect", () => onStatus("offline"));
+  // The server closes a phone's socket when the phone moves table: reconnect at once, scoped to the new one.
+  let rescoped = false;
+  socket.on("connect", () => { resync({ full: rescoped }); rescoped = false; });
+  socket.on("disconnect", (reason) => {
+    onStatus("offline");
+    if (reason === "io server disconnect") { rescoped = true; socket.connect(); }
+  });
   socket.on("connect_error", (err) => onStatus(socket.active ? "offline" : "refused", err?.message));
+  socket.on("alert", (alert) => onAlert(alert)); // staff only: the server cannot save (disk full, locked)
   socket.on("update", (update) => {
     if (update.version < state.version) return; // older than the snapshot we already hold
     const { ideas, control, ...rest } = update;

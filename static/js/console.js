@@ -6,7 +6,12 @@ import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, start
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
 const canCluster = role === "facilitator" || role === "theme";
-const { state, act, request } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const showAlert = (alert) => {
+  const box = $("#alert");
+  box.textContent = t(`alert_${alert.code}`);
+  box.hidden = false;
+};
+const { state, act, request } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")), onAlert: showAlert });
 startClock($("#clock"), () => state);
 let filtersReady = false;
 const MAX_SHOWN = 400; // newest first; filters by axis or table reach the rest
@@ -22,10 +27,34 @@ function render(s) {
   const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
   fill($("#stats"), stat(st.participants, "participant", "participants"), stat(st.online, "online", "online"),
     stat(st.ideas, "idea", "ideas"), stat(st.voters, "voter", "voters"));
+  renderSeats(s);
   renderAgenda(s);
   renderIdeas(s);
   renderThemes(s);
   renderTally(s);
+}
+
+// Phones joined per table against its capacity; a table with a burst of joins or refused joins is flagged,
+// because one person minting voters shows up there first.
+function renderSeats(s) {
+  const seats = s.seats;
+  if (!seats) return;
+  const joined = seats.tables.reduce((n, x) => n + x.joined, 0);
+  const places = seats.tables.reduce((n, x) => n + x.capacity, 0);
+  const flagged = seats.tables.filter((x) => x.burst).length;
+  $("#seats-summary").textContent = `${t("seats")}: ${joined} / ${places}` + (flagged ? ` · ⚠ ${flagged} ${t("seats_check")}` : "")
+    + (seats.online_refused ? ` · ${seats.online_refused} ${t("seats_refused_online")}` : "");
+  const box = $("#seats-box");
+  if (flagged && !box.dataset.opened) { box.open = true; box.dataset.opened = "1"; }
+  const headroom = $("#headroom");
+  if (headroom && document.activeElement !== headroom) headroom.value = seats.headroom;
+  syncList($("#seats"), seats.tables, {
+    key: (x) => x.id,
+    signature: (x) => JSON.stringify(x),
+    render: (x) => h("li", { class: `seat${x.burst ? " burst" : ""}${x.joined >= x.capacity ? " full" : ""}`,
+      title: `${x.joined} / ${x.capacity} ${t("seats_places")} · ${x.last_minute} ${t("seats_last_minute")} · ${x.refused} ${t("seats_refused")}${x.burst ? " · " + t("seats_burst") : ""}` },
+      h("b", {}, tableName(s.event, x.id)), ` ${x.joined}/${x.capacity}`, x.burst ? " ⚠" : ""),
+  });
 }
 
 function renderAgenda(s) {
@@ -38,6 +67,11 @@ function renderAgenda(s) {
         current ? t("current") : t("start")) : null),
   });
 }
+
+$("#headroom-form")?.addEventListener("submit", (e) => {
+  e.preventDefault();
+  act("seats.headroom", { seats: Number($("#headroom").value) });
+});
 
 function setupFilters(s) {
   filtersReady = true;

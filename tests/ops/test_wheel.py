@@ -75,7 +75,7 @@ def test_the_installed_app_serves_every_screen_from_another_folder(installed, tm
             response = requests.get(url + page, timeout=10, headers={"Accept-Language": "it"})
             assert response.status_code == 200, (page, response.status_code)
         phone = requests.Session()
-        me = phone.get(f"{url}/j/{code}", timeout=10, headers={"Accept-Language": "it"})
+        me = phone.post(f"{url}/j/{code}", timeout=10, headers={"Accept-Language": "it"})
         assert me.status_code == 200 and me.url == f"{url}/me"
         assert "Partecipa all'evento" in requests.get(url + "/", timeout=10, headers={"Accept-Language": "it"}).text
         missing = requests.get(url + "/nothing-here", timeout=10, headers={"Accept-Language": "it"})

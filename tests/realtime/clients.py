@@ -57,10 +57,10 @@ class Client:
 
 
 def join(url: str, code: str) -> str:
-    """Open a table's join link as a phone does; returns the device token from the cookie."""
+    """Join with a table's code as a phone does (the join page posts its form); returns the device token."""
     session = requests.Session()
-    response = session.get(f"{url}/j/{code}", allow_redirects=False, timeout=10)
-    assert response.status_code == 302, response.text
+    response = session.post(f"{url}/j/{code}", allow_redirects=False, timeout=10)
+    assert response.status_code == 303, response.text
     return session.cookies["facilitation_device"]
 
 

@@ -12,17 +12,17 @@ def device(client) -> str | None:
 
 
 def test_a_table_qr_places_the_phone_at_that_table(client, app, tables):
-    response = client.get(f"/j/{tables[6].join_code}")
-    assert response.status_code == 302 and response.headers["Location"] == "/me"
+    response = client.post(f"/j/{tables[6].join_code}")
+    assert response.status_code == 303 and response.headers["Location"] == "/me"
     who = app.extensions["facilitation"].resolve(device(client))
     assert who.table_id == tables[6].id
     assert "Tavolo 7" in client.get("/me").get_data(as_text=True)
 
 
 def test_scanning_another_table_moves_the_same_phone(client, app, tables):
-    client.get(f"/j/{tables[0].join_code}")
+    client.post(f"/j/{tables[0].join_code}")
     token = device(client)
-    client.get(f"/j/{tables[1].join_code}")
+    client.post(f"/j/{tables[1].join_code}")
     assert device(client) == token
     assert app.extensions["facilitation"].resolve(token).table_id == tables[1].id
 
@@ -31,7 +31,7 @@ def test_online_participants_fill_the_emptiest_online_group(app, settings):
     groups = []
     for _ in range(4):
         phone = app.test_client()
-        phone.get(f"/j/{settings['online_code']}")
+        phone.post(f"/j/{settings['online_code']}")
         groups.append(app.extensions["facilitation"].resolve(device(phone)).table_id)
     assert groups == [31, 32, 33, 31]
 
@@ -114,7 +114,7 @@ def test_no_page_loads_anything_from_outside_the_venue(client, settings, tables)
 
     pages = ["/", "/join", f"/console/{settings['facilitator_token']}", f"/projector/{settings['projector_token']}",
              f"/table/{tables[0].scribe_token}", f"/cards/{settings['facilitator_token']}"]
-    client.get(f"/j/{tables[0].join_code}")
+    client.post(f"/j/{tables[0].join_code}")
     pages.append("/me")
     for page in pages:
         html = client.get(page).get_data(as_text=True)

@@ -11,7 +11,7 @@ FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+SUM(1;2)", "-2+3",
 
 @pytest.fixture
 def pages(client, settings, tables):
-    client.get(f"/j/{tables[0].join_code}")
+    client.post(f"/j/{tables[0].join_code}")
     return ["/", "/join", "/me", f"/console/{settings['facilitator_token']}", f"/observer/{settings['observer_token']}",
             f"/projector/{settings['projector_token']}", f"/table/{tables[0].scribe_token}",
             f"/cards/{settings['facilitator_token']}", "/nothing-here"]

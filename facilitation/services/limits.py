@@ -1,0 +1,41 @@
+"""Rate limits: token buckets by key (a device, an address, a join code), kept in this server's memory.
+
+A bucket holds up to `burst` tokens and gains `per_second` tokens a second; each try spends one. A person
+tapping never empties it; a script does, and is refused with a message until tokens come back.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+
+class RateLimit:
+    MAX_KEYS = 50_000  # past this, buckets that have refilled completely are forgotten (they hold no debt)
+
+    def __init__(self, burst: float, per_second: float):
+        self.burst = burst
+        self.per_second = per_second
+        self._buckets: dict[object, tuple[float, float]] = {}  # key -> (tokens, at)
+        self._lock = threading.Lock()
+
+    def allow(self, key: object, burst: float | None = None, per_second: float | None = None,
+              now: float | None = None) -> bool:
+        """Spend one token of `key`'s bucket if there is one. `burst`/`per_second` override the defaults for
+        keys whose size depends on them (a table's join code fills at the table's capacity)."""
+        burst = self.burst if burst is None else burst
+        rate = self.per_second if per_second is None else per_second
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, at = self._buckets.get(key, (burst, now))
+            tokens = min(burst, tokens + (now - at) * rate)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                return False
+            self._buckets[key] = (tokens - 1, now)
+            if len(self._buckets) > self.MAX_KEYS:
+                self._forget_full(now)
+            return True
+
+    def _forget_full(self, now: float) -> None:
+        rate = self.per_second
+        self._buckets = {k: (t, at) for k, (t, at) in self._buckets.items() if t + (now - at) * rate < self.burst}

@@ -1,0 +1,91 @@
+"""One person, one voice, as far as an anonymous event allows: a participant exists only once a phone really
+joins, tables and online groups hold what the plan seats (plus the facilitator's headroom), and one address
+or one join code cannot mint voters faster than a room of people joins."""
+from facilitation.domain.roles import Role
+from facilitation.services.commands import Principal
+from facilitation.web.identity import DEVICE_COOKIE
+
+FACILITATOR = Principal(Role.FACILITATOR)
+
+
+def participants(app) -> int:
+    with app.extensions["facilitation"].reading() as s:
+        from facilitation.services.readmodels import stats
+        return stats(s)["participants"]
+
+
+def test_opening_a_join_link_creates_nobody_until_the_phone_posts(client, app, tables):
+    link = f"/j/{tables[0].join_code}"
+    for _ in range(20):  # link previews, QR scanner apps and crawlers fetch the page: GET and HEAD
+        page = client.get(link)
+        client.head(link)
+    assert page.status_code == 200 and 'method="post"' in page.get_data(as_text=True)
+    assert participants(app) == 0 and client.get_cookie(DEVICE_COOKIE) is None
+    assert client.post(link).status_code == 303
+    assert participants(app) == 1
+    assert client.get(link).headers["Location"] == "/me"  # a phone already at this table goes to its screen
+
+
+def test_a_table_takes_its_seats_plus_the_headroom_then_refuses(app, tables):
+    link = f"/j/{tables[0].join_code}"  # the demo plan: 10 seats, headroom 2
+    answers = [app.test_client().post(link, headers={"Accept-Language": "en"}) for _ in range(15)]
+    assert [a.status_code for a in answers].count(303) == 12
+    refused = answers[-1]
+    assert refused.status_code == 409
+    assert "Table 1 is full. Ask a facilitator for a seat" in refused.get_data(as_text=True)
+    assert participants(app) == 12
+
+
+def test_the_facilitator_adds_headroom_and_the_console_sees_joins_and_refusals(app, tables):
+    service = app.extensions["facilitation"]
+    link = f"/j/{tables[1].join_code}"
+    codes = [app.test_client().post(link).status_code for _ in range(13)]
+    assert codes.count(303) == 12 and codes[-1] == 409
+    service.execute(FACILITATOR, "seats.headroom", {"cid": "headroom-1", "seats": 4})
+    assert app.test_client().post(link).status_code == 303
+    with service.reading() as s:
+        from facilitation.services.readmodels import snapshot
+        seats = snapshot(s, service.plan, FACILITATOR, 0, service.refused_joins())["seats"]
+    table = seats["tables"][1]
+    assert seats["headroom"] == 4
+    assert table["joined"] == 13 and table["capacity"] == 14 and table["refused"] == 1 and table["burst"]
+    assert not seats["tables"][0]["burst"]
+
+
+def test_online_groups_fill_up_then_refuse(tmp_path):
+    from facilitation.app import create_app
+    plan = tmp_path / "small.toml"
+    from tests.conftest import DEMO_PLAN
+    plan.write_text(DEMO_PLAN.read_text().replace("online_groups = 3", "online_groups = 2\nonline_size = 3\n"
+                                                  "headroom = 0"))
+    app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": str(plan)})
+    online = app.extensions["facilitation"].settings()["online_code"]
+    codes = [app.test_client().post(f"/j/{online}", headers={"Accept-Language": "en"}) for _ in range(7)]
+    assert [c.status_code for c in codes] == [303] * 6 + [409]
+    assert "The online groups are full" in codes[-1].get_data(as_text=True)
+
+
+def test_one_address_cannot_mint_voters_past_the_join_rate(app, tables):
+    """A script at one address joining every table as fast as it can: the first burst gets in, then it waits."""
+    phone = app.test_client()
+    assert phone.post(f"/j/{tables[0].join_code}").status_code == 303
+    accepted = refused = 0
+    for n in range(300):
+        answer = app.test_client().post(f"/j/{tables[n % 30].join_code}", headers={"Accept-Language": "en"})
+        if answer.status_code == 303:
+            accepted += 1
+        else:
+            assert answer.status_code == 429 and answer.headers["Retry-After"] == "30"
+            assert "Too many phones are joining from here at once" in answer.get_data(as_text=True)
+            refused += 1
+    assert accepted <= 110 and refused >= 190
+    assert participants(app) == accepted + 1
+    # a phone that is already in is not slowed down by the script at its address
+    assert phone.post(f"/j/{tables[0].join_code}").status_code == 303
+
+
+def test_a_join_posted_from_another_site_is_refused(client, app, tables):
+    answer = client.post(f"/j/{tables[0].join_code}", headers={"Origin": "http://evil.example"})
+    assert answer.status_code == 403 and participants(app) == 0
+    assert client.post(f"/j/{tables[0].join_code}", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert client.post(f"/j/{tables[0].join_code}", headers={"Origin": "http://localhost"}).status_code == 303
