@@ -18,6 +18,11 @@ def test_an_unknown_event_is_answered_unknown_command(event):
     before = facilitator.sync()["version"]
     assert refused(facilitator.sio.call("idea.destroy_everything", {"cid": cid()}, timeout=5), "unknown_command")
     assert refused(facilitator.sio.call("", None, timeout=5), "unknown_command")
+    # names the Socket.IO libraries treat specially (found by tests/realtime/test_fuzz.py)
+    assert refused(facilitator.sio.call("*", timeout=5), "unknown_command")
+    assert refused(facilitator.sio.call("*", ("a", "b"), timeout=5), "unknown_command")
+    assert refused(facilitator.sio.call("disconnect", ([], []), timeout=5), "unknown_command")
+    assert facilitator.sio.connected
     assert facilitator.sync()["version"] == before
 
 
