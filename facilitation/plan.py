@@ -39,6 +39,8 @@ class Tables(_Strict):
     online_groups: int = Field(default=0, ge=0, le=50)
     online_size: int | None = Field(default=None, ge=2, le=100)  # phones per online group (default: size)
     headroom: int = Field(default=2, ge=0, le=50)  # extra phones per table or group; the facilitator can change it
+    # Printed one-person codes instead of one code per table: a sheet per table, cut apart, one slip per person.
+    seat_codes: bool = False
     names: list[Text] = Field(default_factory=list)
 
     def seats(self, online: bool) -> int:

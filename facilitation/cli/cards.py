@@ -13,7 +13,7 @@ def print_cards(args, config) -> int:
     from facilitation.app import create_app
     from facilitation.cli.common import load_plan_or_exit, say_schema_error
     from facilitation.cli.serve import public_base
-    from facilitation.reports.cards import card_texts, cards
+    from facilitation.reports.cards import card_texts, cards, seat_sheets
     from facilitation.store.schema import SchemaError
 
     plan = load_plan_or_exit(config["PLAN"])
@@ -27,9 +27,10 @@ def print_cards(args, config) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     deck = cards(service, public)
+    sheets = seat_sheets(service, public) if service.plan.tables.seat_codes else []
     with app.test_request_context("/"):
-        (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck,
-                                                              texts=card_texts(service.plan.event.languages)), "utf-8")
+        (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck, sheets=sheets,
+                                                        texts=card_texts(service.plan.event.languages)), "utf-8")
     for card in deck:
         name = "online.png" if card.online else f"table-{card.number:02d}.png"
         (out / name).write_bytes(card.qr_png())

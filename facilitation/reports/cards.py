@@ -29,15 +29,51 @@ def join_url(base_url: str, code: str) -> str:
 
 
 def cards(service: EventService, base_url: str) -> list[Card]:
-    """Room tables get a card each; online groups share the online link, which places people by itself."""
+    """Room tables get a card each (not with seat codes: the slips admit people there); online groups share
+    the online link, which places people by itself."""
     names = service.plan.tables.names
     result = [Card(t.id, t.number, False, names[t.number - 1] if names else None,
                    join_url(base_url, t.join_code), t.join_code, f"{base_url.rstrip('/')}/table/{t.scribe_token}")
-              for t in service.tables() if not t.online]
+              for t in service.tables() if not t.online and not service.plan.tables.seat_codes]
     if service.plan.tables.online_groups:
         code = service.settings()["online_code"]
         result.append(Card(None, None, True, None, join_url(base_url, code), code, None))
     return result
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One seat code, to cut out and hand to one person."""
+
+    code: str
+    url: str
+    used: bool
+
+    @property
+    def shown(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"
+
+    def qr_svg(self) -> str:
+        return qr.svg(self.url)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    number: int
+    name: dict | None
+    slips: list[Slip]
+
+
+def seat_sheets(service: EventService, base_url: str, unused_only: bool = False) -> list[Sheet]:
+    """A sheet of seat-code slips per room table (plan `tables.seat_codes`)."""
+    names = service.plan.tables.names
+    by_table: dict[int, list[Slip]] = {}
+    for seat in service.seat_codes():
+        if not (unused_only and seat.participant_id is not None):
+            by_table.setdefault(seat.table_id, []).append(
+                Slip(seat.code, join_url(base_url, seat.code), seat.participant_id is not None))
+    return [Sheet(t.number, names[t.number - 1] if names else None, by_table[t.id])
+            for t in service.tables() if t.id in by_table]
 
 
 def card_texts(languages: list[str]) -> list[dict]:
@@ -48,5 +84,7 @@ def card_texts(languages: list[str]) -> list[dict]:
     for lang in languages:
         with force_locale(lang):
             texts.append({"lang": lang, "table": gettext("Table"), "online": gettext("Join online"),
-                          "how": gettext("Scan the QR code with your phone: no account, no name needed.")})
+                          "how": gettext("Scan the QR code with your phone: no account, no name needed."),
+                          "seat": gettext("Your personal code: one phone, one person. Keep this slip."),
+                          "used": gettext("used")})
     return texts

@@ -21,6 +21,7 @@ from facilitation.domain.phases import Timer, require_idea_capture
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
 from facilitation.plan import Plan
 from facilitation.services import payloads as p
+from facilitation.services.codes import add_seat_codes
 from facilitation.store.models import Control, Dot, EventTable, Idea, IdeaRevision, Participant, Setting, Theme
 
 
@@ -304,6 +305,8 @@ def headroom(session: Session, plan: Plan) -> int:
 def set_headroom(tx: Tx, cmd: p.SetHeadroom):
     require(tx.who.role, Action.RUN_EVENT)
     tx.session.merge(Setting(key="headroom", value=str(cmd.seats)))
+    if tx.plan.tables.seat_codes:
+        add_seat_codes(tx.session, tx.plan, cmd.seats)  # print the new ones from the cards page
     tx.record(HeadroomSet(cmd.seats))
 
 

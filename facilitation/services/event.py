@@ -9,7 +9,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -20,9 +20,12 @@ from facilitation.domain.errors import Refused
 from facilitation.domain.events import DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, StorageTrouble
 from facilitation.domain.roles import Role
 from facilitation.plan import Plan, parse_plan
+from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx, headroom
 from facilitation.services.limits import RateLimit
-from facilitation.store.models import CommandRecord, Control, EventTable, LogEntry, Participant, Setting
+from facilitation.store.models import (
+    CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting,
+)
 
 log = logging.getLogger(__name__)
 STAFF_TOKENS = {"facilitator_token": Role.FACILITATOR, "theme_token": Role.THEME,
@@ -34,11 +37,15 @@ JOINS_PER_SECOND_PER_ADDRESS = 2.0
 # Commands per phone and per table screen: (burst, per second). Nobody taps 30 times in a few seconds.
 COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
 REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed from a card
 
 
-def _code(length: int = 5) -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+@dataclass(frozen=True)
+class Place:
+    """Where a join code leads: kind "table" (a table's own code), "seat" (a seat code at a table), "online"."""
+
+    kind: str
+    table: EventTable | None
+    seat: SeatCode | None = None
 
 
 def storage_problem(exc: OperationalError) -> str | None:
@@ -76,7 +83,7 @@ class EventService:
                 if key not in settings:
                     s.add(Setting(key=key, value=secrets.token_urlsafe(18)))
             if "online_code" not in settings:
-                s.add(Setting(key="online_code", value=_code()))
+                s.add(Setting(key="online_code", value=code()))
             s.merge(Setting(key="plan", value=plan_text))
             control = s.get(Control, 1)
             if control is None:
@@ -89,8 +96,11 @@ class EventService:
                 if table_id not in existing:
                     online = table_id > plan.tables.count
                     number = table_id - plan.tables.count if online else table_id
-                    s.add(EventTable(id=table_id, number=number, online=online, join_code=_code(),
+                    s.add(EventTable(id=table_id, number=number, online=online, join_code=code(),
                                      scribe_token=secrets.token_urlsafe(12)))
+            s.flush()
+            if plan.tables.seat_codes:
+                add_seat_codes(s, plan, plan.tables.headroom)
             s.commit()
         return cls(engine, plan, join_burst=join_burst)
 
@@ -109,6 +119,10 @@ class EventService:
     def table(self, table_id: int) -> EventTable | None:
         with Session(self.engine) as s:
             return s.get(EventTable, table_id)
+
+    def seat_codes(self) -> list[SeatCode]:
+        with Session(self.engine) as s:
+            return list(s.exec(select(SeatCode).order_by(SeatCode.table_id, SeatCode.code)))
 
     def tables(self) -> list[EventTable]:
         with Session(self.engine) as s:
@@ -134,15 +148,21 @@ class EventService:
                 return Principal(Role.PARTICIPANT, table_id=participant.table_id, participant_id=participant.id)
         return None
 
-    def place(self, join_code: str) -> tuple[bool, EventTable | None]:
-        """What a join code opens: (True, table), (True, None) for the online code, (False, None) for nothing."""
-        code = join_code.upper()[:16]
+    def place(self, join_code: str) -> Place | None:
+        """What a join code opens: a table (by its code, or a seat code at it), the online groups, or nothing."""
         with Session(self.engine) as s:
-            online = s.get(Setting, "online_code")
-            if online and code == online.value:
-                return True, None
-            table = s.exec(select(EventTable).where(EventTable.join_code == code)).first()
-            return table is not None, table
+            return self._place(s, join_code)
+
+    def _place(self, s: Session, join_code: str) -> Place | None:
+        wanted = normal_code(join_code)
+        online = s.get(Setting, "online_code")
+        if online and wanted == online.value:
+            return Place("online", None)
+        seat = s.get(SeatCode, wanted) if self.plan.tables.seat_codes else None
+        if seat is not None:
+            return Place("seat", s.get(EventTable, seat.table_id), seat)
+        table = s.exec(select(EventTable).where(EventTable.join_code == wanted)).first()
+        return Place("table", table) if table else None
 
     @contextmanager
     def _storing(self) -> Iterator[None]:
@@ -151,55 +171,83 @@ class EventService:
         try:
             yield
         except OperationalError as exc:
-            code = storage_problem(exc)
-            if code is None:
+            problem = storage_problem(exc)
+            if problem is None:
                 raise
             log.error("a change could not be saved: %s", exc.orig if getattr(exc, "orig", None) else exc)
-            self.publish([StorageTrouble(code)])
-            raise Refused(code) from None
+            self.publish([StorageTrouble(problem)])
+            raise Refused(problem) from None
 
     def join(self, join_code: str, device_token: str | None, address: str | None = None) -> str:
-        """A phone asks to join a table's (or the online) join code: place it there; returns its device token.
+        """A phone asks to join with a code (a table's, a seat's, the online one); returns its device token.
 
         A phone already there changes nothing. A new phone is refused past the table's capacity (seats plus the
         facilitator's headroom), or when its address or the join code is joining faster than people do."""
-        code = join_code.upper()[:16]
         with self._storing(), self._write_lock, Session(self.engine) as s:
-            online = s.get(Setting, "online_code")
-            is_online = bool(online) and code == online.value
-            table = None if is_online else s.exec(select(EventTable).where(EventTable.join_code == code)).first()
-            if table is None and not is_online:
-                raise Refused("unknown_join_code")
-            participant = device_token and s.exec(select(Participant).where(Participant.token == device_token)).first()
-            if participant and (self._is_online(s, participant) if is_online else participant.table_id == table.id):
-                return participant.token
-            if participant is None and address and not self._joins_by_address.allow(address):
-                raise self._join_refused(table, "too_many_joins")
-            counts = self._joined(s)
-            spare = headroom(s, self.plan)
-            if is_online:
-                table = self._emptiest_online_group(s, counts, spare)
-                if table is None:
-                    raise self._join_refused(None, "online_full")
-            elif counts.get(table.id, 0) >= self.capacity(table, spare):
-                raise self._join_refused(table, "table_full", table=table.number)
-            capacity = self.capacity(table, spare)
-            if not self._joins_by_code.allow(code, burst=2 * capacity, per_second=capacity / 60):
-                raise self._join_refused(table, "too_many_joins")
-            now = time.time()
-            if participant:
-                participant.table_id = table.id
-                events = [ParticipantMoved(participant.id, table.id)]
-            else:
-                participant = Participant(token=secrets.token_urlsafe(18), table_id=table.id, joined_at=now)
-                s.add(participant)
-                s.flush()
-                events = [ParticipantJoined(participant.id, table.id)]
-            self._append(s, f"participant:{participant.id}", events, now)
+            token, events = self._admit(s, join_code, device_token, address)
             s.commit()
-            token = participant.token
         self.publish(events)
         return token
+
+    def _admit(self, s: Session, join_code: str, device_token: str | None,
+               address: str | None) -> tuple[str, list[DomainEvent]]:
+        place = self._place(s, join_code)
+        if place is None:
+            if address and not self._joins_by_address.allow(address):  # guessing codes costs like joining
+                raise Refused("too_many_joins")
+            raise Refused("unknown_join_code")
+        table, is_online = place.table, place.kind == "online"
+        participant = device_token and s.exec(select(Participant).where(Participant.token == device_token)).first()
+        if place.kind == "seat":
+            return self._take_seat(s, place.seat, participant, address)
+        if participant and (self._is_online(s, participant) if is_online else participant.table_id == table.id):
+            return participant.token, []
+        if self.plan.tables.seat_codes and not is_online:
+            raise self._join_refused(table, "seat_code_needed")  # a table's own code admits nobody new
+        if participant is None and address and not self._joins_by_address.allow(address):
+            raise self._join_refused(table, "too_many_joins")
+        counts = self._joined(s)
+        spare = headroom(s, self.plan)
+        if is_online:
+            table = self._emptiest_online_group(s, counts, spare)
+            if table is None:
+                raise self._join_refused(None, "online_full")
+        elif counts.get(table.id, 0) >= self.capacity(table, spare):
+            raise self._join_refused(table, "table_full", table=table.number)
+        capacity = self.capacity(table, spare)
+        if not self._joins_by_code.allow(normal_code(join_code), burst=2 * capacity, per_second=capacity / 60):
+            raise self._join_refused(table, "too_many_joins")
+        return self._place_at(s, participant, table)
+
+    def _take_seat(self, s: Session, seat: SeatCode, participant: Participant | None,
+                   address: str | None) -> tuple[str, list[DomainEvent]]:
+        """A seat code is one person: the first phone takes the seat; the same code later, on any phone, is
+        that same participant again (a new phone, a cleared browser); a phone already seated keeps its seat."""
+        if seat.participant_id is not None:
+            return s.get(Participant, seat.participant_id).token, []
+        if participant is not None:
+            raise Refused("already_seated")
+        table = s.get(EventTable, seat.table_id)
+        if address and not self._joins_by_address.allow(address):
+            raise self._join_refused(table, "too_many_joins")
+        return self._place_at(s, None, table, seat)
+
+    def _place_at(self, s: Session, participant: Participant | None, table: EventTable,
+                  seat: SeatCode | None = None) -> tuple[str, list[DomainEvent]]:
+        """A new participant at `table` (or one moved there), logged; the caller commits and publishes."""
+        now = time.time()
+        if participant:
+            participant.table_id = table.id
+            events = [ParticipantMoved(participant.id, table.id)]
+        else:
+            participant = Participant(token=secrets.token_urlsafe(18), table_id=table.id, joined_at=now)
+            s.add(participant)
+            s.flush()
+            events = [ParticipantJoined(participant.id, table.id)]
+        if seat is not None:
+            seat.participant_id, seat.used_at = participant.id, now
+        self._append(s, f"participant:{participant.id}", events, now)
+        return participant.token, events
 
     def capacity(self, table: EventTable, spare: int) -> int:
         return self.plan.tables.seats(table.online) + spare

@@ -12,7 +12,7 @@ from facilitation.domain.roles import Action, Role, allowed
 from facilitation.domain.voting import ballot_order, results_visible
 from facilitation.plan import Plan
 from facilitation.services.commands import Principal, allocation, ballot_ids, dot_rules, dots_view, headroom
-from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, Theme
+from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, SeatCode, Theme
 
 
 # An idea still on the wall: neither hidden by a moderator nor merged into another.
@@ -145,11 +145,14 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
     joined = dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
     recent = dict(s.exec(select(Participant.table_id, func.count()).where(Participant.joined_at >= since)
                          .group_by(Participant.table_id)).all())
+    codes = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(SeatCode.table_id)).all()) \
+        if plan.tables.seat_codes else {}
     rows = []
     for t in s.exec(select(EventTable).order_by(EventTable.id)):
         size = plan.tables.seats(t.online)
+        capacity = codes[t.id] if t.id in codes else size + spare  # with seat codes: the codes are the seats
         row = {"id": t.id, "number": t.number, "online": t.online, "joined": joined.get(t.id, 0),
-               "capacity": size + spare, "last_minute": recent.get(t.id, 0), "refused": refused.get(t.id, 0)}
+               "capacity": capacity, "last_minute": recent.get(t.id, 0), "refused": refused.get(t.id, 0)}
         row["burst"] = row["last_minute"] > size or row["refused"] > 0
         rows.append(row)
     return {"headroom": spare, "tables": rows, "online_refused": refused.get(None, 0)}

@@ -107,3 +107,14 @@ class CommandRecord(SQLModel, table=True):
     digest: str
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     at: float
+
+
+class SeatCode(SQLModel, table=True):
+    """A printed one-person code (plan `tables.seat_codes`): the first phone that enters it takes that seat;
+    entering it again, on any phone, is the same participant, never a new voice."""
+
+    __tablename__ = "seat_code"
+    code: str = Field(primary_key=True)
+    table_id: int = Field(foreign_key="event_table.id", index=True)
+    participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
+    used_at: float | None = None

@@ -8,7 +8,8 @@ from facilitation import qr
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Role
 from facilitation.messages import describe
-from facilitation.reports.cards import card_texts, cards, join_url
+from facilitation.reports.cards import card_texts, cards, join_url, seat_sheets
+from facilitation.services.codes import normal_code
 from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, localized, principal, public_url, service
 
 bp = Blueprint("pages", __name__)
@@ -25,13 +26,17 @@ def index():
 
 @bp.get("/join")
 def join_picker():
+    """Choose a table (or, with seat codes, type the code on your slip), or join online."""
+    typed = request.args.get("code", "").strip()
+    if typed:
+        return redirect(url_for("pages.join", code=normal_code(typed) or "-"))
     settings = service().settings()
     return render_template("join.html", plan=service().plan, tables=service().tables(),
-                           online_code=settings["online_code"])
+                           online_code=settings["online_code"], seat_codes=service().plan.tables.seat_codes)
 
 
 JOIN_REFUSAL_STATUS = {"unknown_join_code": 404, "table_full": 409, "online_full": 409, "too_many_joins": 429,
-                       "disk_full": 503, "busy": 503}
+                       "seat_code_needed": 403, "already_seated": 409, "disk_full": 503, "busy": 503}
 
 
 def table_label(table) -> str:
@@ -45,16 +50,19 @@ def table_label(table) -> str:
 def join(code: str):
     """The page a join link or QR code opens. It creates nobody: link previews and scanner apps fetch it too.
     A phone already at this table goes straight to its screen; any other submits the form below (by script)."""
-    found, table = service().place(code)
-    if not found:
+    place = service().place(code)
+    if place is None:
         abort(404)
     who = device()
     if who is not None and who.role is Role.PARTICIPANT:
         here = service().table(who.table_id)
-        if (table is None and here.online) or (table is not None and here.id == table.id):
+        if (place.kind == "online" and here.online) or (place.kind == "table" and here.id == place.table.id) or \
+                (place.kind == "seat" and place.seat.participant_id == who.participant_id):
             return redirect(url_for("pages.phone"))
-    return render_template("enter.html", plan=service().plan, code=code, online=table is None,
-                           table_label=table_label(table) if table else "")
+    if place.kind == "table" and service().plan.tables.seat_codes:
+        return redirect(url_for("pages.join_picker"))  # the table's card admits nobody: type the slip's code
+    return render_template("enter.html", plan=service().plan, code=code, online=place.kind == "online",
+                           table_label=table_label(place.table) if place.table else "")
 
 
 @bp.post("/j/<code>")
@@ -128,9 +136,13 @@ def projector(token: str):
 
 @bp.get("/cards/<token>")
 def print_cards(token: str):
+    """The table cards; with seat codes, a sheet of slips per table (`?unused=1`: only codes not yet used)."""
     principal(token, Role.FACILITATOR)
-    return render_template("cards.html", plan=service().plan, cards=cards(service(), public_url()),
-                           texts=card_texts(service().plan.event.languages))
+    plan = service().plan
+    sheets = seat_sheets(service(), public_url(), unused_only=request.args.get("unused") == "1") \
+        if plan.tables.seat_codes else []
+    return render_template("cards.html", plan=plan, cards=cards(service(), public_url()), sheets=sheets,
+                           texts=card_texts(plan.event.languages))
 
 
 def _join_link(code: str) -> str:

@@ -15,13 +15,14 @@ from tests.conftest import run_english, start_server, stop_server
 
 def unversioned_database(path):
     """A database as the first development builds wrote it: `create_all` of the models, no schema version, and
-    ideas without their original text or a star."""
+    ideas without their original text or a star, and no table added since (seat codes: revision 0002)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
     with sqlite3.connect(path) as db:
         db.execute("alter table idea drop column starred")
         db.execute("alter table idea drop column original")
+        db.execute("drop table seat_code")
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(tmp_path):

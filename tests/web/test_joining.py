@@ -56,8 +56,8 @@ def test_online_groups_fill_up_then_refuse(tmp_path):
     from facilitation.app import create_app
     plan = tmp_path / "small.toml"
     from tests.conftest import DEMO_PLAN
-    plan.write_text(DEMO_PLAN.read_text().replace("online_groups = 3", "online_groups = 2\nonline_size = 3\n"
-                                                  "headroom = 0"))
+    plan.write_text(DEMO_PLAN.read_text().replace("online_groups = 3", "online_groups = 2\nonline_size = 3")
+                    .replace("headroom = 2", "headroom = 0"))
     app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": str(plan)})
     online = app.extensions["facilitation"].settings()["online_code"]
     codes = [app.test_client().post(f"/j/{online}", headers={"Accept-Language": "en"}) for _ in range(7)]

@@ -1,0 +1,31 @@
+"""Codes people type from paper: a table's join code, the online code, seat codes (one per person)."""
+from __future__ import annotations
+
+import secrets
+
+from sqlmodel import Session, func, select
+
+from facilitation.plan import Plan
+from facilitation.store.models import EventTable, SeatCode
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed from a card
+
+
+def code(length: int = 5) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+SEAT_CODE_LENGTH = 8  # 31^8 codes: guessing one at two tries a second (the join rate per address) takes years
+
+
+def normal_code(typed: str) -> str:
+    """Codes are typed from paper: case, spaces and dashes do not matter."""
+    return typed.upper().replace("-", "").replace(" ", "")[:16]
+
+
+def add_seat_codes(s: Session, plan: Plan, spare: int) -> None:
+    """Give every room table its seats plus `spare` codes (never fewer than it already has)."""
+    have = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(SeatCode.table_id)).all())
+    for table in s.exec(select(EventTable).where(EventTable.online == False)):  # noqa: E712
+        for _ in range(plan.tables.size + spare - have.get(table.id, 0)):
+            s.add(SeatCode(code=code(SEAT_CODE_LENGTH), table_id=table.id))
