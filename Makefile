@@ -58,6 +58,7 @@ constraints: install-test
 benchmark: install-test
 	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python benchmarks/vote_burst.py --phones 300
+	$(BIN)/python benchmarks/mint_voters.py --requests 2200
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
                       max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
                       ping_interval=10, ping_timeout=20)
     handlers.guard_event_names(socketio.server)
+    handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
     broadcaster = Broadcaster(socketio, service, float(app.config["FLUSH_INTERVAL"]))
     service.publish = broadcaster.publish
     app.extensions["facilitation.broadcaster"] = broadcaster

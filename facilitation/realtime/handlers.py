@@ -123,3 +123,22 @@ def guard_event_names(server) -> None:
     def _get_event_handler(event, namespace, args):
         return find("(*)" if event == "*" else event, namespace, args)
     server._get_event_handler = _get_event_handler
+
+
+def close_unjoined(server, seconds: float) -> None:
+    """Close an Engine.IO connection that has not joined the event (a Socket.IO connect with a valid token)
+    within `seconds`: it answers pings, so no timeout would ever end it, and a refused connect leaves it open.
+    Real clients join within a second of opening."""
+    eio = server.eio
+    opened = eio.handlers["connect"]
+
+    def on_open(eio_sid, environ, *rest):
+        answer = opened(eio_sid, environ, *rest)
+        eio.start_background_task(_close_if_unjoined, eio_sid)
+        return answer
+
+    def _close_if_unjoined(eio_sid):
+        eio.sleep(seconds)
+        if server.manager.sid_from_eio_sid(eio_sid, "/") is None:
+            eio.disconnect(eio_sid)  # a no-op if it closed meanwhile
+    eio.on("connect", on_open)

@@ -16,6 +16,14 @@ def test_a_facilitator_runs_capture_clustering_and_the_vote_from_the_console(bro
     console.goto(f"{server.url}/console/{server.facilitator}")
     phone.goto(f"{server.url}/j/{server.tables()[2][3]}")
 
+    console.locator("#seats-summary").filter(has_text="Posti: 1 / 396").wait_for()  # 33 tables × (10 + 2)
+    console.locator("#seats-box summary").click()
+    console.locator("#seats li").nth(2).filter(has_text="1/12").wait_for()
+    console.fill("#headroom", "4")
+    console.get_by_role("button", name="Salva").click()
+    console.locator("#seats-summary").filter(has_text="Posti: 1 / 462").wait_for()
+    console.locator("#seats li").nth(2).filter(has_text="1/14").wait_for()
+
     agenda = console.locator("#agenda li")
     agenda.nth(2).get_by_role("button", name="Avvia").click()
     console.locator("#agenda li.current").filter(has_text="Lavoro ai tavoli").wait_for()

@@ -6,6 +6,7 @@ from 127.0.0.1, as a laptop and a phone on the venue Wi-Fi would.
 """
 import resource
 import socket
+import threading
 import time
 
 import pytest
@@ -29,7 +30,7 @@ def enough_files():
 
 @pytest.fixture(scope="module")
 def door(tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("door"), env={"FACILITATION_IDLE_TIMEOUT": "4"})
+    server = start_server(tmp_path_factory.mktemp("door"), env={"FACILITATION_IDLE_TIMEOUT": "6"})
     yield server
     stop_server(server)
 
@@ -161,3 +162,19 @@ def test_1000_idle_websockets_and_40_silent_sockets_leave_a_new_phone_able_to_jo
         assert open_now == 1000
     finally:
         close_all(held)
+
+
+def test_a_connection_that_answers_pings_but_never_joins_the_event_is_closed(door):
+    """An Engine.IO client pongs forever, so no timeout ends it; without a Socket.IO connect (or after a
+    refused one) it is closed after the idle timeout."""
+    import engineio
+
+    client = engineio.Client()
+    closed = threading.Event()
+    client.on("disconnect", closed.set)
+    client.connect(door.url, transports=["websocket"], engineio_path="socket.io")
+    try:
+        assert not closed.wait(2), "closed before the deadline"
+        assert closed.wait(10), "an Engine.IO connection that never joined stayed open"
+    finally:
+        client.disconnect()

@@ -26,6 +26,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database
                 phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 INPUTS: Counter[str] = Counter()
+REFUSED: Counter[str] = Counter()  # inputs answered with a refusal (each checked to have changed nothing)
 PHONES = 40  # the fuzz rotates over many phones so that few cases meet the per-phone rate limit
 
 json_values = st.recursive(
@@ -63,7 +64,7 @@ def room(tmp_path_factory):
         for client in group:
             client.close()
     stop_server(server)
-    print(f"\nfuzz: {sum(INPUTS.values())} inputs ({dict(INPUTS)})")
+    print(f"\nfuzz: {sum(INPUTS.values())} inputs ({dict(INPUTS)}), refused and unchanged: {dict(REFUSED)}")
 
 
 def current_version(facilitator: Client) -> int:
@@ -88,6 +89,7 @@ def test_every_socket_event_is_answered_and_a_refusal_changes_nothing(room, role
         raise AssertionError(f"no answer to {role} {name!r} {args!r}: {exc!r}") from None
     assert isinstance(answer, dict) and isinstance(answer.get("ok"), bool), (name, payload, answer)
     if not answer["ok"]:
+        REFUSED["socket"] += 1
         assert set(answer["error"]) == {"code", "message"} and answer["error"]["message"], answer
         assert answer["error"]["code"] != "server_error", (name, payload, answer)
         assert current_version(facilitator) == before, (name, payload, answer)
@@ -118,6 +120,7 @@ def test_every_api_command_gets_json_below_500_and_a_refusal_changes_nothing(roo
         answer = response.json()
         assert isinstance(answer.get("ok"), bool)
     if response.status_code >= 400:
+        REFUSED["http command"] += 1
         assert current_version(facilitator) == before
 
 
@@ -136,4 +139,11 @@ def test_every_page_answers_below_500_and_only_a_join_may_change_anything(room, 
     response = requests.request(method, url, data=body, timeout=10, allow_redirects=False)
     assert response.status_code < 500, (method, url, response.status_code)
     if not (method == "POST" and path == "/j/" and response.status_code == 303):
+        REFUSED["http page"] += response.status_code >= 400
         assert current_version(facilitator) == before, (method, url)
+
+
+def test_no_input_left_a_traceback_in_the_server_log(room):
+    server, _facilitator, _clients = room
+    log = server.log_path.read_text()
+    assert "Traceback" not in log and " 500 " not in log
