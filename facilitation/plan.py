@@ -46,6 +46,10 @@ class Tables(_Strict):
     def seats(self, online: bool) -> int:
         return (self.online_size or self.size) if online else self.size
 
+    def capacity(self, online: bool, spare: int) -> int:
+        """Phones a table (or an online group) takes: its seats plus the headroom in force."""
+        return self.seats(online) + spare
+
 
 class Choice(_Strict):
     id: Slug

@@ -73,7 +73,7 @@ def sync(*args):
             version = service.version(s)
             if type(since) is int and since == version:
                 return {"ok": True, "version": version, "current": True}
-            return {"ok": True, **rm.snapshot(s, service.plan, who, version, service.refused_joins())}
+            return {"ok": True, **rm.snapshot(s, service.plan, who, version, service.refused_joins)}
     except Refused as refused:
         return error(refused)
 

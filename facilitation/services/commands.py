@@ -301,6 +301,10 @@ def headroom(session: Session, plan: Plan) -> int:
     return int(row.value) if row else plan.tables.headroom
 
 
+def joined_per_table(session: Session) -> dict[int, int]:
+    return dict(session.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
+
+
 @command("seats.headroom", p.SetHeadroom)
 def set_headroom(tx: Tx, cmd: p.SetHeadroom):
     require(tx.who.role, Action.RUN_EVENT)

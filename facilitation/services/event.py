@@ -21,7 +21,7 @@ from facilitation.domain.events import DomainEvent, JoinRefused, ParticipantJoin
 from facilitation.domain.roles import Role
 from facilitation.plan import Plan, parse_plan
 from facilitation.services.codes import add_seat_codes, code, normal_code
-from facilitation.services.commands import COMMANDS, Principal, Tx, headroom
+from facilitation.services.commands import COMMANDS, Principal, Tx, headroom, joined_per_table
 from facilitation.services.limits import RateLimit
 from facilitation.store.models import (
     CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting,
@@ -68,8 +68,8 @@ class EventService:
         self._write_lock = threading.Lock()
         self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
         # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
-        self._joins_by_code = RateLimit(10, 1)
-        self._commands = RateLimit(1, 1)  # sized per role, see COMMAND_LIMITS
+        self._joins_by_code = RateLimit()
+        self._commands = RateLimit()  # sized per role, see COMMAND_LIMITS
         self._refused_joins: dict[int | None, deque[float]] = defaultdict(deque)
 
     # --- setup ------------------------------------------------------------------------------------
@@ -148,10 +148,27 @@ class EventService:
                 return Principal(Role.PARTICIPANT, table_id=participant.table_id, participant_id=participant.id)
         return None
 
-    def place(self, join_code: str) -> Place | None:
-        """What a join code opens: a table (by its code, or a seat code at it), the online groups, or nothing."""
+    def place(self, join_code: str, device_token: str | None = None) -> tuple[Place | None, bool]:
+        """What a join code opens (a table by its code or a seat code at it, the online groups, or nothing), and
+        whether the phone holding `device_token` is already there."""
         with Session(self.engine) as s:
-            return self._place(s, join_code)
+            place = self._place(s, join_code)
+            return place, place is not None and self._already_there(s, place, self._participant(s, device_token))
+
+    @staticmethod
+    def _participant(s: Session, device_token: str | None) -> Participant | None:
+        if not device_token:
+            return None
+        return s.exec(select(Participant).where(Participant.token == device_token)).first()
+
+    def _already_there(self, s: Session, place: Place, participant: Participant | None) -> bool:
+        if participant is None:
+            return False
+        if place.kind == "online":
+            return self._is_online(s, participant)
+        if place.kind == "seat":
+            return place.seat.participant_id == participant.id
+        return participant.table_id == place.table.id
 
     def _place(self, s: Session, join_code: str) -> Place | None:
         wanted = normal_code(join_code)
@@ -197,24 +214,24 @@ class EventService:
                 raise Refused("too_many_joins")
             raise Refused("unknown_join_code")
         table, is_online = place.table, place.kind == "online"
-        participant = device_token and s.exec(select(Participant).where(Participant.token == device_token)).first()
+        participant = self._participant(s, device_token)
+        if self._already_there(s, place, participant):
+            return participant.token, []
         if place.kind == "seat":
             return self._take_seat(s, place.seat, participant, address)
-        if participant and (self._is_online(s, participant) if is_online else participant.table_id == table.id):
-            return participant.token, []
         if self.plan.tables.seat_codes and not is_online:
             raise self._join_refused(table, "seat_code_needed")  # a table's own code admits nobody new
         if participant is None and address and not self._joins_by_address.allow(address):
             raise self._join_refused(table, "too_many_joins")
-        counts = self._joined(s)
+        counts = joined_per_table(s)
         spare = headroom(s, self.plan)
         if is_online:
             table = self._emptiest_online_group(s, counts, spare)
             if table is None:
                 raise self._join_refused(None, "online_full")
-        elif counts.get(table.id, 0) >= self.capacity(table, spare):
+        elif counts.get(table.id, 0) >= self.plan.tables.capacity(table.online, spare):
             raise self._join_refused(table, "table_full", table=table.number)
-        capacity = self.capacity(table, spare)
+        capacity = self.plan.tables.capacity(table.online, spare)
         if not self._joins_by_code.allow(normal_code(join_code), burst=2 * capacity, per_second=capacity / 60):
             raise self._join_refused(table, "too_many_joins")
         return self._place_at(s, participant, table)
@@ -249,9 +266,6 @@ class EventService:
         self._append(s, f"participant:{participant.id}", events, now)
         return participant.token, events
 
-    def capacity(self, table: EventTable, spare: int) -> int:
-        return self.plan.tables.seats(table.online) + spare
-
     def _join_refused(self, where: EventTable | None, code: str, **params) -> Refused:
         """Remember a refused join for the console (refusals change nothing, so they are not in the log)."""
         table_id = where.id if where else None
@@ -274,16 +288,12 @@ class EventService:
         if limit and not self._commands.allow(who.actor, *limit):
             raise Refused("too_fast")
 
-    @staticmethod
-    def _joined(s: Session) -> dict[int, int]:
-        return dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
-
     def _is_online(self, s: Session, participant: Participant) -> bool:
         return s.get(EventTable, participant.table_id).online
 
     def _emptiest_online_group(self, s: Session, counts: dict[int, int], spare: int) -> EventTable | None:
         groups = [t for t in s.exec(select(EventTable).where(EventTable.online == True))  # noqa: E712
-                  if counts.get(t.id, 0) < self.capacity(t, spare)]
+                  if counts.get(t.id, 0) < self.plan.tables.capacity(t.online, spare)]
         return min(groups, key=lambda t: (counts.get(t.id, 0), t.id), default=None)
 
     # --- commands ---------------------------------------------------------------------------------

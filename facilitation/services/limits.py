@@ -12,7 +12,8 @@ import time
 class RateLimit:
     MAX_KEYS = 50_000  # past this, buckets that have refilled completely are forgotten (they hold no debt)
 
-    def __init__(self, burst: float, per_second: float):
+    def __init__(self, burst: float | None = None, per_second: float | None = None):
+        """Default sizes for every key; without them, each `allow` call gives its key's size."""
         self.burst = burst
         self.per_second = per_second
         self._buckets: dict[object, tuple[float, float]] = {}  # key -> (tokens, at)
@@ -37,5 +38,9 @@ class RateLimit:
             return True
 
     def _forget_full(self, now: float) -> None:
+        """Forget buckets that have been idle long enough to refill (for keys sized per call: a minute)."""
+        if self.burst is None or self.per_second is None:
+            self._buckets = {k: (t, at) for k, (t, at) in self._buckets.items() if now - at < 60}
+            return
         rate = self.per_second
         self._buckets = {k: (t, at) for k, (t, at) in self._buckets.items() if t + (now - at) * rate < self.burst}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlmodel import Session, func, select
 
@@ -11,7 +11,9 @@ from facilitation.domain.ideas import similarity, visible, words
 from facilitation.domain.roles import Action, Role, allowed
 from facilitation.domain.voting import ballot_order, results_visible
 from facilitation.plan import Plan
-from facilitation.services.commands import Principal, allocation, ballot_ids, dot_rules, dots_view, headroom
+from facilitation.services.commands import (
+    Principal, allocation, ballot_ids, dot_rules, dots_view, headroom, joined_per_table,
+)
 from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, SeatCode, Theme
 
 
@@ -123,7 +125,7 @@ def tally(s: Session, plan: Plan, breakdowns: bool) -> dict:
 
 
 def stats(s: Session) -> dict:
-    per_table = dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
+    per_table = joined_per_table(s)
     online_ids = set(s.exec(select(EventTable.id).where(EventTable.online == True)))  # noqa: E712
     ideas_count = s.exec(select(func.count()).select_from(Idea).where(LIVE_IDEA)).one()
     return {
@@ -142,7 +144,7 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
     """For staff: phones joined per table against its capacity, joins in the last minute, joins refused."""
     spare = headroom(s, plan)
     since = time.time() - BURST_WINDOW
-    joined = dict(s.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
+    joined = joined_per_table(s)
     recent = dict(s.exec(select(Participant.table_id, func.count()).where(Participant.joined_at >= since)
                          .group_by(Participant.table_id)).all())
     codes = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(SeatCode.table_id)).all()) \
@@ -150,7 +152,8 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
     rows = []
     for t in s.exec(select(EventTable).order_by(EventTable.id)):
         size = plan.tables.seats(t.online)
-        capacity = codes[t.id] if t.id in codes else size + spare  # with seat codes: the codes are the seats
+        # with seat codes, the codes are the seats
+        capacity = codes[t.id] if t.id in codes else plan.tables.capacity(t.online, spare)
         row = {"id": t.id, "number": t.number, "online": t.online, "joined": joined.get(t.id, 0),
                "capacity": capacity, "last_minute": recent.get(t.id, 0), "refused": refused.get(t.id, 0)}
         row["burst"] = row["last_minute"] > size or row["refused"] > 0
@@ -191,7 +194,7 @@ def sees_results(who: Principal, control: Control, plan: Plan) -> bool:
 
 
 def snapshot(s: Session, plan: Plan, who: Principal, version: int,
-             refused: dict[int | None, int] | None = None) -> dict:
+             refused: Callable[[], dict[int | None, int]] = dict) -> dict:
     """Everything one screen needs to draw itself from scratch, at `version`."""
     control = s.get(Control, 1)
     staff = allowed(who.role, Action.SEE_EVERYTHING)
@@ -208,6 +211,6 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     else:
         view["stats"] = stats(s)
     if staff:
-        view["seats"] = seats(s, plan, refused or {})
+        view["seats"] = seats(s, plan, refused())
     view["tally"] = tally(s, plan, breakdowns=staff) if sees_results(who, control, plan) else None
     return view

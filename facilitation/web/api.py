@@ -54,7 +54,7 @@ def snapshot():
     who = _who()
     with service().reading() as s:
         return jsonify({"ok": True, **rm.snapshot(s, service().plan, who, service().version(s),
-                                                     service().refused_joins())})
+                                                     service().refused_joins)})
 
 
 @bp.get("/log")

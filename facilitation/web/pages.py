@@ -50,15 +50,11 @@ def table_label(table) -> str:
 def join(code: str):
     """The page a join link or QR code opens. It creates nobody: link previews and scanner apps fetch it too.
     A phone already at this table goes straight to its screen; any other submits the form below (by script)."""
-    place = service().place(code)
+    place, already_there = service().place(code, request.cookies.get(DEVICE_COOKIE))
     if place is None:
         abort(404)
-    who = device()
-    if who is not None and who.role is Role.PARTICIPANT:
-        here = service().table(who.table_id)
-        if (place.kind == "online" and here.online) or (place.kind == "table" and here.id == place.table.id) or \
-                (place.kind == "seat" and place.seat.participant_id == who.participant_id):
-            return redirect(url_for("pages.phone"))
+    if already_there:
+        return redirect(url_for("pages.phone"))
     if place.kind == "table" and service().plan.tables.seat_codes:
         return redirect(url_for("pages.join_picker"))  # the table's card admits nobody: type the slip's code
     return render_template("enter.html", plan=service().plan, code=code, online=place.kind == "online",

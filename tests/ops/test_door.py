@@ -43,15 +43,13 @@ def settled(door):
         time.sleep(0.2)
 
 
-def silent_connections(url: str, count: int) -> list[socket.socket]:
+def from_attacker(url: str) -> socket.socket:
     host, port = url.removeprefix("http://").split(":")
-    held = []
-    for _ in range(count):
-        sock = socket.socket()
-        sock.bind((ATTACKER, 0))
-        sock.connect((host, int(port)))
-        held.append(sock)
-    return held
+    return socket.create_connection((host, int(port)), source_address=(ATTACKER, 0))
+
+
+def silent_connections(url: str, count: int) -> list[socket.socket]:
+    return [from_attacker(url) for _ in range(count)]
 
 
 def idle_websockets(url: str, count: int) -> list[socket.socket]:
@@ -60,13 +58,9 @@ def idle_websockets(url: str, count: int) -> list[socket.socket]:
     request = (f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                "Sec-WebSocket-Version: 13\r\n\r\n").encode()
-    held = []
-    for _ in range(count):
-        sock = socket.socket()
-        sock.bind((ATTACKER, 0))
-        sock.connect((host, int(port)))
+    held = [from_attacker(url) for _ in range(count)]
+    for sock in held:
         sock.sendall(request)
-        held.append(sock)
     for sock in held:
         sock.settimeout(10)
         assert sock.recv(4096).startswith(b"HTTP/1.1 101"), "the websocket upgrade was not accepted"
@@ -126,7 +120,7 @@ def test_past_the_cap_one_address_hears_event_full(door):
         deadline = time.time() + 10
         while held_by_busiest(door) < 1000 and time.time() < deadline:
             time.sleep(0.1)
-        extra = socket.create_connection(door.url.removeprefix("http://").split(":"), source_address=(ATTACKER, 0))
+        extra = from_attacker(door.url)
         extra.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         extra.settimeout(5)
         answer = extra.recv(4096).decode()

@@ -45,7 +45,7 @@ def test_the_facilitator_adds_headroom_and_the_console_sees_joins_and_refusals(a
     assert app.test_client().post(link).status_code == 303
     with service.reading() as s:
         from facilitation.services.readmodels import snapshot
-        seats = snapshot(s, service.plan, FACILITATOR, 0, service.refused_joins())["seats"]
+        seats = snapshot(s, service.plan, FACILITATOR, 0, service.refused_joins)["seats"]
     table = seats["tables"][1]
     assert seats["headroom"] == 4
     assert table["joined"] == 13 and table["capacity"] == 14 and table["refused"] == 1 and table["burst"]
