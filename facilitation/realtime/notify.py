@@ -136,7 +136,7 @@ class Broadcaster:
                 for room in (STAFF, PROJECTOR, PHONES):
                     out[room]["themes"] = themes
             if "tally" in topics:
-                full = out[STAFF]["tally"] = rm.tally(s, plan, breakdowns=True)
+                full = out[STAFF]["tally"] = rm.tally(s, plan, breakdowns=True, rows=service.dot_rows())
                 shown = rm.sees_results(Principal(Role.PROJECTOR), control, plan)
                 out[PROJECTOR]["tally"] = out[PHONES]["tally"] = rm.public_tally(full) if shown else None
             if "stats" in topics:

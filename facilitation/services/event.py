@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
@@ -17,12 +16,17 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
 from facilitation.domain.errors import Refused
-from facilitation.domain.events import DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, StorageTrouble
+from facilitation.domain.events import (
+    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, StorageTrouble, ThemeDeleted,
+    VoteClosed, VoteOpened,
+)
 from facilitation.domain.roles import Role
 from facilitation.plan import Plan, parse_plan
 from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx, headroom, joined_per_table
 from facilitation.services.limits import RateLimit
+from facilitation.services.votes import DOT_COMMANDS, VoteBook, write_dots
+from facilitation.services.writer import Job, Writer
 from facilitation.store.models import (
     CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting,
 )
@@ -37,6 +41,8 @@ JOINS_PER_SECOND_PER_ADDRESS = 2.0
 # Commands per phone and per table screen: (burst, per second). Nobody taps 30 times in a few seconds.
 COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
 REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
+# Events after which the vote book is read again from the database (the vote's state or its ballot changed).
+VOTE_SHAPERS = (VoteOpened, VoteClosed, BallotChanged, ThemeDeleted)
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,12 @@ class EventService:
         self.engine = engine
         self.plan = plan
         self.publish = publish or (lambda events: None)
-        # One writer at a time: SQLite serialises writes anyway, and this keeps waits out of sqlite's busy loop.
-        self._write_lock = threading.Lock()
+        # Every change goes through one writer (facilitation.services.writer): dots in group commits, the rest
+        # one transaction each, in arrival order. It alone assigns log versions and keeps the vote book.
+        self._writer = Writer(self._write_dots, self._write_one)
+        self._version: int | None = None  # the last committed log version, once the writer has read it
+        self._pending = 0  # versions handed out inside the transaction being written
+        self._book: VoteBook | None = None  # the vote's state for checking dots; reloaded when the vote changes
         self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
         # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
         self._joins_by_code = RateLimit()
@@ -200,11 +210,7 @@ class EventService:
 
         A phone already there changes nothing. A new phone is refused past the table's capacity (seats plus the
         facilitator's headroom), or when its address or the join code is joining faster than people do."""
-        with self._storing(), self._write_lock, Session(self.engine) as s:
-            token, events = self._admit(s, join_code, device_token, address)
-            s.commit()
-        self.publish(events)
-        return token
+        return self._writer.submit(Job(False, lambda s: self._admit(s, join_code, device_token, address)))
 
     def _admit(self, s: Session, join_code: str, device_token: str | None,
                address: str | None) -> tuple[str, list[DomainEvent]]:
@@ -313,25 +319,79 @@ class EventService:
             raise Refused("invalid_payload", fields=", ".join(fields)) from None
         key = f"{who.actor}|{cmd.cid}"
         digest = hashlib.sha256(f"{name}|{cmd.model_dump_json(exclude={'cid'})}".encode()).hexdigest()
-        with self._storing(), self._write_lock, Session(self.engine, expire_on_commit=False) as s:
-            prior = s.get(CommandRecord, key)
-            if prior is not None:
-                if prior.digest != digest:
-                    raise Refused("id_reused")
-                return {**prior.result, "replayed": True}
-            tx = Tx(s, self.plan, time.time(), who)
-            result = fn(tx, cmd) or {}
-            result["version"] = self._append(s, who.actor, tx.events, tx.now)
-            s.add(CommandRecord(key=key, name=name, digest=digest, result=result, at=tx.now))
-            s.commit()
-        self.publish(tx.events)
-        return result
+        if name in DOT_COMMANDS:
+            return self._writer.submit(Job(True, payload={"who": who, "name": name, "cmd": cmd, "key": key,
+                                                          "digest": digest}))
+        return self._writer.submit(Job(False, lambda s: self._apply(s, who, name, cmd, key, digest)))
+
+    def _apply(self, s: Session, who: Principal, name: str, cmd, key: str, digest: str) -> tuple[dict, list]:
+        """One command through the ORM, inside the writer's transaction. A retry gets its first answer back."""
+        prior = s.get(CommandRecord, key)
+        if prior is not None:
+            if prior.digest != digest:
+                raise Refused("id_reused")
+            return {**prior.result, "replayed": True}, []
+        tx = Tx(s, self.plan, time.time(), who)
+        result = COMMANDS[name][1](tx, cmd) or {}
+        result["version"] = self._append(s, who.actor, tx.events, tx.now)
+        s.add(CommandRecord(key=key, name=name, digest=digest, result=result, at=tx.now))
+        return result, tx.events
+
+    # --- the writer's side ------------------------------------------------------------------------
+
+    def _committed_version(self, s: Session) -> int:
+        if self._version is None:
+            self._version = self.version(s)
+        return self._version
+
+    def _write_one(self, job: Job) -> None:
+        try:
+            with self._storing(), Session(self.engine, expire_on_commit=False) as s:
+                self._pending = self._committed_version(s)
+                result, events = job.run(s)
+                s.commit()
+        except Refused as refused:
+            job.answer(error=refused)
+            return
+        self._version = self._pending
+        if any(isinstance(event, VOTE_SHAPERS) for event in events):
+            self._book = None
+        job.answer(result)
+        self.publish(events)
+
+    def _write_dots(self, jobs: list[Job]) -> None:
+        try:
+            with self._storing(), Session(self.engine) as s:
+                book = self._book or VoteBook.load(s)
+                batch = write_dots(s, self.plan, book, jobs, self._committed_version(s), time.time())
+                s.commit()
+        except Refused as refused:  # the disk is full or the database locked: no dot of the batch was kept
+            for job in jobs:
+                job.answer(error=refused)
+            return
+        book.allocations.update(batch.allocations)
+        self._book, self._version = book, batch.version
+        for job, answer in batch.answers:
+            if isinstance(answer, Refused):
+                job.answer(error=answer)
+            else:
+                job.answer(answer)
+        self.publish(batch.events)
+
+    def dot_rows(self) -> list[tuple[int, int, int]] | None:
+        """Every participant's dots from the vote book, when it is loaded (screens need not read them back)."""
+        book = self._book
+        if book is None:
+            return None
+        return [(pid, theme, n) for pid, mine in dict(book.allocations).items() for theme, n in mine.items()]
 
     def _append(self, s: Session, actor: str, events: list[DomainEvent], now: float) -> int:
+        """Log `events` under the next versions (the writer alone hands them out); returns the last one."""
         for event in events:
-            s.add(LogEntry(at=now, actor=actor, kind=type(event).__name__, data=asdict(event)))
-        s.flush()
-        return self.version(s)
+            self._pending += 1
+            s.add(LogEntry(version=self._pending, at=now, actor=actor, kind=type(event).__name__,
+                           data=asdict(event)))
+        return self._pending
 
     @staticmethod
     def version(s: Session) -> int:

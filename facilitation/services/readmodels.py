@@ -97,10 +97,15 @@ def _places(places: list[ranking.Place]) -> list[dict]:
     return [{"rank": p.rank, "theme": p.item, "dots": p.dots, "voters": p.voters} for p in places]
 
 
-def tally(s: Session, plan: Plan, breakdowns: bool) -> dict:
-    """The ranking of the ballot; with breakdowns by axis, table, channel, category and zone for staff."""
+DotRows = list[tuple[int, int, int]]  # (participant, theme, dots)
+
+
+def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None) -> dict:
+    """The ranking of the ballot; with breakdowns by axis, table, channel, category and zone for staff.
+    `rows`: every participant's dots when the caller holds them (the vote book), else read here."""
     ballot = ballot_ids(s)
-    rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count).where(Dot.count > 0)).all()
+    if rows is None:
+        rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count).where(Dot.count > 0)).all()
     dots, voters_per = ranking.totals((theme, count) for _, theme, count in rows)
     voters = len({pid for pid, _, _ in rows})
     view = {"ranking": _places(ranking.rank(ballot, dots, voters_per)), "voters": voters,
@@ -110,7 +115,7 @@ def tally(s: Session, plan: Plan, breakdowns: bool) -> dict:
     axis_of = dict(s.exec(select(Theme.id, Theme.axis).where(Theme.on_ballot == True)).all())  # noqa: E712
     view["by_axis"] = {axis.id: _places(ranking.rank([t for t in ballot if axis_of.get(t) == axis.id], dots,
                                                      voters_per)) for axis in plan.axes}
-    people = {p.id: p for p in s.exec(select(Participant).where(Participant.id.in_({pid for pid, _, _ in rows})))}
+    people = {p.id: p for p in s.exec(select(Participant))}  # every one: an IN of the voters compiled each tick
     online = {t.id: t.online for t in s.exec(select(EventTable))}
     groupings = {
         "by_table": lambda p: str(p.table_id),

@@ -1,0 +1,123 @@
+"""Dot voting at burst speed: the vote's state is held in memory, and dots are checked there and written in
+batches with plain SQL, many commands to one transaction.
+
+Three hundred phones tap in the same two seconds when the vote opens. Through the ORM a dot cost nine
+statements and a commit; here a batch of dots costs three `executemany` and one commit. The rules are the
+domain's (`facilitation.domain.voting`), applied to the same allocations the database holds.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from facilitation.domain.errors import Refused
+from facilitation.domain.events import DotPlaced, DotRemoved
+from facilitation.domain.roles import Action, require
+from facilitation.domain.voting import VoteState, check_place, check_remove
+from facilitation.plan import Plan
+from facilitation.services.commands import ballot_ids, dot_rules, dots_view
+from facilitation.services.writer import Job
+from facilitation.store.models import CommandRecord, Control, Dot, LogEntry
+
+DOT_COMMANDS = {"dot.place": +1, "dot.remove": -1}
+
+
+@dataclass
+class VoteBook:
+    """What checking a dot needs: the vote's state, the ballot, every participant's dots by theme."""
+
+    state: VoteState
+    ballot: frozenset[int]
+    allocations: dict[int, dict[int, int]]
+
+    @classmethod
+    def load(cls, s: Session) -> "VoteBook":
+        allocations: dict[int, dict[int, int]] = {}
+        for dot in s.exec(select(Dot).where(Dot.count > 0)):
+            allocations.setdefault(dot.participant_id, {})[dot.theme_id] = dot.count
+        return cls(VoteState(s.get(Control, 1).vote_state), frozenset(ballot_ids(s)), allocations)
+
+
+@dataclass
+class DotBatch:
+    """What one batch did: each job's answer, the events to publish, the new allocations, the last version."""
+
+    answers: list[tuple[Job, object]]
+    events: list
+    allocations: dict[int, dict[int, int]]
+    version: int
+
+
+@functools.cache
+def _statements(dialect: str) -> tuple:
+    """The batch's three statements, built once: SQLAlchemy then reuses their compiled form."""
+    table = Dot.__table__
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:  # pragma: no cover - the two databases this app supports
+        raise RuntimeError(f"no upsert for {dialect}")
+    statement = upsert(table)
+    dots = statement.on_conflict_do_update(index_elements=["participant_id", "theme_id"],
+                                           set_={"count": table.c.count + statement.excluded.count})
+    return dots, insert(LogEntry.__table__), insert(CommandRecord.__table__)
+
+
+def _answered(s: Session, keys: list[str]) -> dict[str, tuple[str, dict]]:
+    """The commands of this batch already applied (retries): key -> (digest, first answer). A plain query:
+    compiling an IN of a new length for every batch cost more than the rest of the batch."""
+    connection = s.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    rows = connection.exec_driver_sql(
+        f"SELECT key, digest, result FROM command WHERE key IN ({', '.join([mark] * len(keys))})", tuple(keys))
+    return {key: (digest, result if isinstance(result, dict) else json.loads(result)) for key, digest, result in rows}
+
+
+def write_dots(s: Session, plan: Plan, book: VoteBook, jobs: list[Job], version: int, now: float) -> DotBatch:
+    """Check each dot against the book (and the batch's earlier dots), write the accepted ones; no commit."""
+    done = _answered(s, [job.payload["key"] for job in jobs])
+    rules = dot_rules(plan)
+    changed: dict[int, dict[int, int]] = {}
+    answers, events, logs, records, dots = [], [], [], [], []
+    for job in jobs:
+        who, cmd, key, digest = (job.payload[k] for k in ("who", "cmd", "key", "digest"))
+        if key in done:  # a retry: the first answer again, or a different request under a used id
+            prior_digest, prior = done[key]
+            answers.append((job, Refused("id_reused") if prior_digest != digest else {**prior, "replayed": True}))
+            continue
+        delta = DOT_COMMANDS[job.payload["name"]]
+        try:
+            require(who.role, Action.CAST_DOT)
+            mine = changed.get(who.participant_id) or dict(book.allocations.get(who.participant_id, {}))
+            if delta > 0:
+                check_place(mine, cmd.theme, set(book.ballot), rules, book.state)
+            else:
+                check_remove(mine, cmd.theme, book.state)
+        except Refused as refused:
+            answers.append((job, refused))
+            continue
+        mine[cmd.theme] = mine.get(cmd.theme, 0) + delta
+        if not mine[cmd.theme]:
+            del mine[cmd.theme]
+        changed[who.participant_id] = mine
+        version += 1
+        event = (DotPlaced if delta > 0 else DotRemoved)(who.participant_id, cmd.theme)
+        result = {**dots_view(plan, mine), "version": version}
+        done[key] = (digest, result)
+        events.append(event)
+        logs.append({"version": version, "at": now, "actor": who.actor, "kind": type(event).__name__,
+                     "data": asdict(event)})
+        records.append({"key": key, "name": job.payload["name"], "digest": digest, "result": result, "at": now})
+        dots.append({"participant_id": who.participant_id, "theme_id": cmd.theme, "count": delta})
+        answers.append((job, result))
+    if dots:
+        upsert, log_insert, record_insert = _statements(s.get_bind().dialect.name)
+        s.execute(upsert, dots)
+        s.execute(log_insert, logs)
+        s.execute(record_insert, records)
+    return DotBatch(answers, events, changed, version)

@@ -1,0 +1,82 @@
+"""The one path by which changes reach the database: a queue and a single writer.
+
+Callers (socket handlers, HTTP views, joins) submit a job and wait. One writer thread — a green thread under
+eventlet — takes what is waiting: consecutive jobs that can share a transaction (dots) are written together
+and committed once (group commit), anything else gets a transaction of its own, in arrival order. Each caller
+is answered once its change is committed, so an acknowledged change is on disk. A quiet server writes a lone
+job at once; under a burst, the jobs that arrive while one batch is being written form the next batch.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+BATCH = 256  # jobs per group commit: bounds how long one write holds the event loop
+
+
+@dataclass(eq=False)
+class Job:
+    """A change waiting for the writer. `batched` jobs share transactions; `run` is what the writer calls."""
+
+    batched: bool
+    run: Callable | None = None
+    payload: dict = field(default_factory=dict)
+    result: object = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def answer(self, result: object = None, error: BaseException | None = None) -> None:
+        self.result, self.error = result, error
+        self.done.set()
+
+
+class Writer:
+    def __init__(self, write_batch: Callable[[list[Job]], None], write_one: Callable[[Job], None]):
+        self._write_batch = write_batch
+        self._write_one = write_one
+        self._jobs: deque[Job] = deque()
+        self._ready = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Job) -> object:
+        """Queue `job`, wait until it is written (or refused), return its result or raise its error."""
+        with self._ready:
+            self._jobs.append(job)
+            self._ready.notify()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="facilitation-writer", daemon=True)
+                self._thread.start()
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _take(self) -> list[Job]:
+        with self._ready:
+            while not self._jobs:
+                self._ready.wait()
+            if not self._jobs[0].batched:
+                return [self._jobs.popleft()]
+            batch = []
+            while self._jobs and self._jobs[0].batched and len(batch) < BATCH:
+                batch.append(self._jobs.popleft())
+            return batch
+
+    def _run(self) -> None:
+        while True:
+            batch = self._take()
+            try:
+                if batch[0].batched:
+                    self._write_batch(batch)
+                else:
+                    self._write_one(batch[0])
+            except BaseException as exc:  # a bug must not leave callers waiting forever, nor stop the writer
+                log.exception("writing %s job(s) failed", len(batch))
+                for job in batch:
+                    if not job.done.is_set():
+                        job.answer(error=exc)
