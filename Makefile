@@ -8,7 +8,7 @@ PORT   ?= 5000
 # The versions CI tested: a laptop installs the same set.
 PIP_INSTALL = $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: run test lint install install-test system-test-deps extract benchmark wheel constraints clean
+.PHONY: run test lint install install-test system-test-deps extract bench bench-deps wheel constraints clean
 
 run: install
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
@@ -54,11 +54,15 @@ constraints: install-test
 	{ echo "# Versions CI tested (pip freeze of the test environment); 'make run' and 'make test' install with these."; \
 	  echo "# Refresh: make constraints"; $(BIN)/pip freeze --exclude-editable | grep -v '^#'; } > constraints.txt
 
-# Prints numbers (ratios against a baseline from the same run); not part of `make test`.
-benchmark: install-test
-	$(BIN)/pip install -q -e '.[test,bench]'
-	$(BIN)/python benchmarks/vote_burst.py --phones 300
+# Prints numbers: the app beside a bare echo server in the same run (benchmarks/README.md); not part of `make test`.
+bench: install-test bench-deps
+	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/mint_voters.py --requests 2200
+
+# The crowd runs the official Socket.IO JavaScript client under node (Debian's nodejs when missing).
+bench-deps:
+	@command -v npm >/dev/null 2>&1 || { 	  echo "installing nodejs and npm (Debian packages) for the benchmark's crowd"; 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	cd benchmarks/js && npm ci --no-audit --no-fund --silent
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

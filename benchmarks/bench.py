@@ -1,0 +1,200 @@
+"""`make bench`: the app against a bare echo server, with the same open-loop crowd, in the same run.
+
+For each crowd size (300 and 1,000 phones), it starts the echo server (benchmarks/echo_server.py) and then the
+app (the real eventlet server on SQLite, a console, a projector and an observer connected, 8 themes on the
+ballot, the vote open, phones joined through their table links), and plays the same bursts against both with
+the official Socket.IO JavaScript client under node (benchmarks/js/crowd.mjs): every phone's 5 dots sent at a
+scheduled rate, whatever the acks do, latency from the schedule. The main burst is played again by a Python
+crowd (benchmarks/crowd.py). Prints the table and writes benchmarks/results/<date>-<machine>.json.
+
+    .venv/bin/python benchmarks/bench.py [--phones 300 1000] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+import socketio
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from benchmarks.crowd import play  # noqa: E402
+from tests.conftest import DEMO_PLAN, free_port, start_server, stop_server  # noqa: E402
+
+BOUND_MS = 250  # the capacity bound: the highest rate whose ack p95 stays under it, nothing lost or refused
+RATES = {300: [150, 300, 750, 1500, 3000], 1000: [250, 500, 1000, 2000, 4000]}
+DOTS = 5
+
+
+def cid() -> str:
+    return uuid.uuid4().hex
+
+
+def node_crowd(config: dict) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(config, f)
+    try:
+        done = subprocess.run(["node", str(HERE / "js" / "crowd.mjs"), f.name], capture_output=True, text=True,
+                              timeout=900)
+    finally:
+        os.unlink(f.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"the node crowd failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Echo:
+    def __enter__(self):
+        self.port = free_port()
+        self.process = subprocess.Popen([sys.executable, str(HERE / "echo_server.py"), str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the echo server did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def prepare_app(server, phones: int) -> dict:
+    """Themes on the ballot, the vote open, phones joined through their table links (in a 30-s window)."""
+    staff = socketio.Client()
+    staff.connect(server.url, auth={"token": server.facilitator}, transports=["websocket"])
+    themes = []
+    for n in range(8):
+        themes.append(staff.call("theme.create", {"cid": cid(), "title": f"Priorità {n + 1}"})["theme"])
+        staff.call("theme.ballot", {"cid": cid(), "theme": themes[-1]})
+    assert staff.call("vote.open", {"cid": cid()})["ok"]
+    staff.disconnect()
+    tables = [t[3] for t in server.tables() if not t[2]]
+
+    def join(n: int) -> tuple[str, float]:
+        started = time.perf_counter()
+        session = requests.Session()
+        session.get(f"{server.url}/j/{tables[n % len(tables)]}", timeout=30)
+        answer = session.post(f"{server.url}/j/{tables[n % len(tables)]}", allow_redirects=False, timeout=30)
+        return answer.cookies["facilitation_device"], time.perf_counter() - started
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(16) as pool:
+        joined = list(pool.map(join, range(phones)))
+    took = time.perf_counter() - started
+    waits = sorted(w for _t, w in joined)
+    return {"themes": themes, "cookies": [t for t, _w in joined],
+            "joins": {"phones": phones, "seconds": took, "p95_ms": waits[int(.95 * len(waits))] * 1000}}
+
+
+def capacity(runs: list[dict]) -> int | None:
+    good = [r["rate"] for r in runs if r["p95_ms"] is not None and r["p95_ms"] <= BOUND_MS
+            and not r["lost"] and not r["refused"]]
+    return max(good, default=None)
+
+
+def measure(phones: int, rates: list[int], python_rate: int | None) -> dict:
+    runs = [{"rate": r} for r in rates]
+    with Echo() as echo:
+        echo_node = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones, "themes": list(range(1, 9)),
+                                "dots": DOTS, "runs": runs, "event": "echo"})
+        echo_python = asyncio.run(play(echo.url, [{"token": "x"}] * phones, list(range(1, 9)), DOTS,
+                                       python_rate)) if python_rate else None
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = Path(tmp) / "bench.toml"  # the demo, with a table of 10 (+2) for every 10 phones
+        plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {max(30, -(-phones // 10))}"))
+        server = start_server(Path(tmp), plan=plan, flush="0.25", env={
+            "FACILITATION_JOIN_BURST": str(phones + 10), "FACILITATION_MAX_PER_ADDRESS": str(3 * phones + 100),
+            "FACILITATION_LOG_LEVEL": "WARNING"})
+        try:
+            ready = prepare_app(server, phones)
+            screens = [server.setting("observer_token"), server.setting("projector_token"), server.facilitator]
+            cookies = [{"cookie": c} for c in ready["cookies"]]
+            app_node = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
+                                   "themes": ready["themes"], "dots": DOTS, "runs": runs})
+            rss = rss_mb(server.process.pid)
+            app_python = asyncio.run(play(server.url, cookies, ready["themes"], DOTS, python_rate,
+                                          screen=screens[0])) if python_rate else None
+        finally:
+            stop_server(server)
+    return {"phones": phones, "echo": echo_node, "app": app_node, "joins": ready["joins"], "rss_mb": rss,
+            "python": {"echo": echo_python, "app": app_python} if python_rate else None,
+            "capacity": {"echo": capacity(echo_node["runs"]), "app": capacity(app_node["runs"])}}
+
+
+def fmt(value, unit="ms") -> str:
+    return "—" if value is None else f"{value:,.1f} {unit}" if unit == "ms" else f"{value:,}"
+
+
+def report(results: list[dict], machine: str) -> None:
+    print(f"\nmake bench — {machine}")
+    print(f"{'load':44} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11}  lost/refused")
+    for result in results:
+        for echo, app in zip(result["echo"]["runs"], result["app"]["runs"], strict=True):
+            load = f"{result['phones']} phones, {app['dots']:,} dots at {app['rate']:,}/s"
+            print(f"{load:44} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
+                  f"{fmt(app['screen_p95_ms']):>11}  {app['lost']}/{app['refused']}")
+        cap = result["capacity"]
+        ratio = f"{cap['app'] / cap['echo']:.2f}" if cap["app"] and cap["echo"] else "—"
+        print(f"  capacity (p95 ≤ {BOUND_MS} ms): echo {fmt(cap['echo'], '')}/s, app {fmt(cap['app'], '')}/s, "
+              f"ratio {ratio}; joins: {result['joins']['phones']} in {result['joins']['seconds']:.1f} s, "
+              f"p95 {result['joins']['p95_ms']:.0f} ms; server RSS {result['rss_mb']:.0f} MB")
+        if result["python"]:
+            e, a = result["python"]["echo"], result["python"]["app"]
+            print(f"  python crowd, {a['dots']:,} dots at {a['rate']:,}/s: echo p95 {fmt(e['p95_ms'])}, "
+                  f"app p95 {fmt(a['p95_ms'])}, screen p95 {fmt(a['screen_p95_ms'])}, lost/refused "
+                  f"{a['lost']}/{a['refused']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phones", type=int, nargs="+", default=[300, 1000])
+    parser.add_argument("--quick", action="store_true", help="two rates per crowd, no Python crowd")
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the crowd's sockets, inherited by node
+    results = []
+    for phones in args.phones:
+        rates = RATES.get(phones, [phones, 2 * phones])
+        if args.quick:
+            rates = rates[1:3]
+        main_rate = 750 if phones == 300 and not args.quick else None  # 300 × 5 dots within 2 s
+        results.append(measure(phones, rates, main_rate))
+    machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}"
+    report(results, machine)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    path = out / f"{stamp}-{platform.node()}.json"
+    path.write_text(json.dumps({"machine": machine, "at": stamp, "bound_ms": BOUND_MS, "results": results},
+                               indent=1))
+    print(f"\nwritten: {path.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+// An open-loop crowd of phones, with the official Socket.IO client, for `make bench`.
+//
+// Every phone connects first; then each run sends its dots at scheduled times (rate per second, whatever the
+// acks do), and a dot's latency is measured from its scheduled time to its ack. Runs alternate placing and
+// removing the same dots, so every phone's budget is whole again for the next run. Screens (the console, the
+// projector) stay connected; the first one measures how long after its ack each dot shows on a screen.
+//
+// node crowd.mjs <config.json>   prints one JSON object: {"connect_ms", "runs": [...]}
+import { readFileSync } from "node:fs";
+import { io } from "socket.io-client";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const { url, phones, screens = [], themes, dots, runs, timeout_ms = 20000, event = "dot" } = config;
+const now = () => performance.now();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function open(options) {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, { transports: ["websocket"], reconnection: false, timeout: 30000, ...options });
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (err) => reject(new Error(`connect: ${err.message}`)));
+  });
+}
+
+const started = now();
+const watchers = [];
+const screenSockets = [];
+for (const [index, token] of screens.entries()) {
+  const socket = await open({ auth: { token } });
+  if (index === 0) {
+    socket.on("update", (update) => {
+      if (update.tally && typeof update.tally.dots === "number") watchers.push([now(), update.tally.dots]);
+    });
+  }
+  screenSockets.push(socket);
+}
+const sockets = [];
+for (let i = 0; i < phones.length; i += 50) {  // connect in waves, as a room does
+  sockets.push(...await Promise.all(phones.slice(i, i + 50).map((phone) =>
+    open(phone.cookie ? { extraHeaders: { Cookie: `facilitation_device=${phone.cookie}` } } : { auth: { token: phone.token } }))));
+}
+const connectMs = now() - started;
+
+function percentile(values, p) {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+async function burst(run, index) {
+  const place = index % 2 === 0;
+  const name = event === "echo" ? "dot.place" : place ? "dot.place" : "dot.remove";
+  const total = phones.length * dots;
+  const plan = [];
+  for (let k = 0; k < dots; k++) {
+    for (let p = 0; p < phones.length; p++) plan.push([p, themes[(p + k) % themes.length]]);
+  }
+  const baseDots = watchers.length ? watchers[watchers.length - 1][1] : 0;
+  const firstWatch = watchers.length;  // only updates that arrive during this run count for it
+  const latencies = [];
+  const acks = [];
+  let refused = 0, lost = 0;
+  const errors = {};
+  const t0 = now() + 200;
+  await Promise.all(plan.map(([p, theme], i) => new Promise((resolve) => {
+    const due = t0 + (i * 1000) / run.rate;
+    setTimeout(() => {
+      sockets[p].timeout(timeout_ms).emit(name, { cid: `r${index}p${p}i${i}x${Math.random().toString(36).slice(2, 10)}`, theme }, (err, ack) => {
+        const at = now();
+        if (err) { lost += 1; return resolve(); }
+        if (!ack || !ack.ok) { refused += 1; const code = ack?.error?.code || "?"; errors[code] = (errors[code] || 0) + 1; }
+        else { latencies.push(at - due); acks.push(at); }
+        resolve();
+      });
+    }, Math.max(0, due - now()));
+  })));
+  const sent = now() - t0;
+  // Screen freshness: the k-th ack (in time order) is shown once a tally update differs from the base by k.
+  let freshness = [];
+  if (screens.length && event !== "echo") {
+    const deadline = now() + 5000;
+    while (now() < deadline && Math.abs((watchers.at(-1)?.[1] ?? baseDots) - baseDots) < acks.length) await sleep(50);
+    acks.sort((a, b) => a - b);
+    let w = firstWatch;
+    // The first update showing k changes; it may even beat the ack to the screen (then 0).
+    freshness = acks.map((at, k) => {
+      while (w < watchers.length && Math.abs(watchers[w][1] - baseDots) < k + 1) w++;
+      return w < watchers.length ? Math.max(0, watchers[w][0] - at) : Infinity;
+    });
+  }
+  await sleep(300);
+  return {
+    rate: run.rate, event: name, dots: total, acked: latencies.length, refused, lost, errors,
+    seconds: sent / 1000,
+    p50_ms: percentile(latencies, 0.5), p95_ms: percentile(latencies, 0.95), p99_ms: percentile(latencies, 0.99),
+    max_ms: latencies.length ? Math.max(...latencies) : null,
+    screen_p95_ms: freshness.length ? percentile(freshness, 0.95) : null,
+    screen_missing: freshness.filter((f) => f === Infinity).length,
+  };
+}
+
+const results = [];
+for (const [index, run] of runs.entries()) results.push(await burst(run, index));
+// Leave every budget whole for whatever comes next (the Python crowd): take back the last run's dots.
+if (runs.length % 2 === 1 && event !== "echo") await burst({ rate: 500 }, runs.length);
+for (const socket of [...sockets, ...screenSockets]) socket.disconnect();
+console.log(JSON.stringify({ client: "socket.io-client (node)", connect_ms: connectMs, runs: results }));
+process.exit(0);
