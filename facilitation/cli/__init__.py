@@ -57,6 +57,20 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--since", type=int, default=0, help="only changes after this version")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    rehearsal = sub.add_parser("rehearse", help="play a crowd of phones against a running server (a rehearsal "
+                                                "copy of the event): joins, ideas, a dot-vote burst")
+    rehearsal.add_argument("--url", required=True, help="the server's address, as phones open it")
+    rehearsal.add_argument("--token", required=True, help="the facilitator's secret (from the console's link)")
+    rehearsal.add_argument("--participants", type=int, default=300, help="phones in all (default 300)")
+    rehearsal.add_argument("--online", type=int, default=30, help="of which online participants (default 30)")
+    rehearsal.add_argument("--ideas", type=int, default=3, help="ideas per phone (default 3)")
+    rehearsal.add_argument("--idea-seconds", type=float, default=60, help="window for the ideas (default 60)")
+    rehearsal.add_argument("--dots", type=int, default=5, help="dots per phone (default 5)")
+    rehearsal.add_argument("--burst-seconds", type=float, default=2,
+                           help="window in which every phone places its dots (default 2)")
+    rehearsal.add_argument("--json", action="store_true", help="print the results as JSON")
+    rehearsal.add_argument("--force", action="store_true", help="even if the event already has participants")
+
     demo = sub.add_parser("demo-plan", help="print the bundled demo plan, to start your own from it")
     demo.add_argument("--out", help="write it to this file instead of the terminal")
 
@@ -87,9 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=config["LOG_LEVEL"] if args.command == "serve" else "WARNING",
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # facilitation.store.schema says what it upgrades
-    from facilitation.cli import cards, data, serve
+    from facilitation.cli import cards, data, rehearse, serve
     commands = {"serve": serve.serve, "export": data.export_event, "backup": data.backup, "restore": data.restore,
-                "audit": data.audit, "cards": cards.print_cards, "demo-plan": cards.demo_plan}
+                "audit": data.audit, "cards": cards.print_cards, "demo-plan": cards.demo_plan,
+                "rehearse": rehearse.rehearse}
     return commands[args.command](args, config)
 
 
