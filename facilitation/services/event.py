@@ -238,6 +238,8 @@ class EventService:
         elif counts.get(table.id, 0) >= self.plan.tables.capacity(table.online, spare):
             raise self._join_refused(table, "table_full", table=table.number)
         capacity = self.plan.tables.capacity(table.online, spare)
+        if is_online:  # the online code fills every online group
+            capacity *= self.plan.tables.online_groups
         if not self._joins_by_code.allow(normal_code(join_code), burst=2 * capacity, per_second=capacity / 60):
             raise self._join_refused(table, "too_many_joins")
         return self._place_at(s, participant, table)

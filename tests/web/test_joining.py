@@ -89,3 +89,9 @@ def test_a_join_posted_from_another_site_is_refused(client, app, tables):
     assert answer.status_code == 403 and participants(app) == 0
     assert client.post(f"/j/{tables[0].join_code}", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert client.post(f"/j/{tables[0].join_code}", headers={"Origin": "http://localhost"}).status_code == 303
+
+
+def test_the_online_link_admits_a_whole_room_of_online_groups_at_once(app, settings):
+    """The online code's join budget is every online group's capacity (3 × 12 in the demo), not one group's."""
+    codes = [app.test_client().post(f"/j/{settings['online_code']}").status_code for _ in range(36)]
+    assert codes == [303] * 36
