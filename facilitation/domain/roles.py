@@ -37,6 +37,10 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
 }
 
 
+# Staff: the roles that see everything (hidden ideas, the live tally, the history). The one definition.
+STAFF = frozenset(role for role, actions in _ALLOWED.items() if Action.SEE_EVERYTHING in actions)
+
+
 def allowed(role: Role, action: Action) -> bool:
     return action in _ALLOWED[role]
 

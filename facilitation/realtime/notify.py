@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 
 from facilitation.domain import events as ev
 from facilitation.domain.roles import Role
+from facilitation.services import audience as au
 from facilitation.services import readmodels as rm
 from facilitation.services.commands import Principal
 from facilitation.services.event import EventService
@@ -21,8 +22,10 @@ from facilitation.store.models import Control
 
 log = logging.getLogger(__name__)
 
-# Rooms. Staff = facilitator, theme team, observers (they see everything, hidden ideas and live tally included).
-ALL, STAFF, PROJECTOR, PHONES = "all", "staff", "projector", "phones"
+# A room per audience (facilitation.services.audience decides which topics each receives), and per table.
+AUDIENCE_ROOMS = {au.STAFF_AUDIENCE: "staff", au.PROJECTOR_AUDIENCE: "projector", au.SCRIBE_AUDIENCE: "scribes",
+                  au.PHONE_AUDIENCE: "phones"}
+STAFF = AUDIENCE_ROOMS[au.STAFF_AUDIENCE]
 
 
 def table_room(table_id: int) -> str:
@@ -38,15 +41,11 @@ def participant_room(participant_id: int) -> str:
 
 
 def rooms_for(who: Principal) -> list[str]:
-    rooms = [ALL]
-    if who.role in (Role.FACILITATOR, Role.THEME, Role.OBSERVER):
-        rooms.append(STAFF)
-    elif who.role is Role.PROJECTOR:
-        rooms.append(PROJECTOR)
-    elif who.role is Role.SCRIBE:
+    rooms = [AUDIENCE_ROOMS[au.audience(who.role)]]
+    if who.role is Role.SCRIBE:
         rooms.append(scribe_room(who.table_id))
     elif who.role is Role.PARTICIPANT:
-        rooms += [PHONES, table_room(who.table_id), participant_room(who.participant_id)]
+        rooms += [table_room(who.table_id), participant_room(who.participant_id)]
     return rooms
 
 
@@ -119,30 +118,34 @@ class Broadcaster:
         out: dict[str, dict] = defaultdict(dict)
         with service.reading() as s:
             control = s.get(Control, 1)
+            values, public_tally = {}, None
             if "control" in topics:
-                out[ALL]["control"] = rm.control_view(control)
+                values["control"] = rm.control_view(control)
+            if "themes" in topics:
+                values["themes"] = rm.themes(s)
+            if "tally" in topics:
+                values["tally"] = rm.tally(s, plan, breakdowns=True, rows=service.dot_rows())
+                if rm.sees_results(Principal(Role.PROJECTOR), control, plan):
+                    public_tally = rm.public_tally(values["tally"])
+            if "stats" in topics:
+                values["stats"] = rm.stats(s)
+            if "seats" in topics:
+                values["seats"] = rm.seats(s, plan, service.refused_joins())
+            for topic, value in values.items():
+                for group in au.TOPICS[topic]:
+                    ranking_only = topic == "tally" and group != au.STAFF_AUDIENCE
+                    out[AUDIENCE_ROOMS[group]][topic] = public_tally if ranking_only else value
             if idea_ids:
                 rows = rm.idea_rows(s, idea_ids)
-                full = [rm.idea_view(idea, full=True) for idea in rows]
-                public = [rm.idea_view(idea, full=False) for idea in rows]
-                out[STAFF]["ideas"] = full
-                out[PROJECTOR]["ideas"] = public
-                for views, room_of in ((full, scribe_room), (public, table_room)):
-                    for view in views:
+                by_fullness = {full: [rm.idea_view(idea, full=full) for idea in rows] for full in (True, False)}
+                for group, (scope, full) in au.IDEAS.items():
+                    if scope == "all":
+                        out[AUDIENCE_ROOMS[group]]["ideas"] = by_fullness[full]
+                        continue
+                    room_of = scribe_room if group == au.SCRIBE_AUDIENCE else table_room
+                    for view in by_fullness[full]:
                         if view["table"] is not None:
                             out[room_of(view["table"])].setdefault("ideas", []).append(view)
-            if "themes" in topics:
-                themes = rm.themes(s)
-                for room in (STAFF, PROJECTOR, PHONES):
-                    out[room]["themes"] = themes
-            if "tally" in topics:
-                full = out[STAFF]["tally"] = rm.tally(s, plan, breakdowns=True, rows=service.dot_rows())
-                shown = rm.sees_results(Principal(Role.PROJECTOR), control, plan)
-                out[PROJECTOR]["tally"] = out[PHONES]["tally"] = rm.public_tally(full) if shown else None
-            if "stats" in topics:
-                out[STAFF]["stats"] = out[PROJECTOR]["stats"] = rm.stats(s)
-            if "seats" in topics:
-                out[STAFF]["seats"] = rm.seats(s, plan, service.refused_joins())
             version = service.version(s)
         for room, payload in out.items():
             self.socketio.emit("update", {"version": version, **payload}, to=room)

@@ -13,7 +13,7 @@ from facilitation.domain import ideas as idea_rules
 from facilitation.domain import voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, DotPlaced, DotRemoved, HeadroomSet, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
+    BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
     IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ResultsRevealed, ThemeDeleted, ThemeSaved,
     TimerChanged, VoteClosed, VoteOpened,
 )
@@ -22,6 +22,7 @@ from facilitation.domain.roles import Action, Role, require, require_idea_modera
 from facilitation.plan import Plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
+from facilitation.services.queries import ballot_ids, dot_rules
 from facilitation.store.models import Control, Dot, EventTable, Idea, IdeaRevision, Participant, Setting, Theme
 
 
@@ -40,11 +41,6 @@ class Principal:
         if self.role is Role.SCRIBE:
             return f"scribe:{self.table_id}"
         return self.role.value
-
-
-def dot_rules(plan: Plan) -> voting.DotRules:
-    v = plan.voting
-    return voting.DotRules(v.dots_per_person, v.max_dots_per_item, v.hide_results_until_reveal)
 
 
 @dataclass
@@ -76,7 +72,7 @@ class Tx:
 
 
 CommandFn = Callable[[Tx, object], dict | None]
-COMMANDS: dict[str, tuple[type[p.Command], CommandFn]] = {}
+COMMANDS: dict[str, tuple[type[p.Command], CommandFn | None]] = {}
 
 
 def command(name: str, payload: type[p.Command]):
@@ -295,16 +291,6 @@ def adjust_timer(tx: Tx, cmd: p.AdjustTimer):
     _set_timer(tx, _timer(tx.control()).add(cmd.seconds, tx.now))
 
 
-def headroom(session: Session, plan: Plan) -> int:
-    """Phones each table and online group takes beyond its seats: the plan's, or the facilitator's since."""
-    row = session.get(Setting, "headroom")
-    return int(row.value) if row else plan.tables.headroom
-
-
-def joined_per_table(session: Session) -> dict[int, int]:
-    return dict(session.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
-
-
 @command("seats.headroom", p.SetHeadroom)
 def set_headroom(tx: Tx, cmd: p.SetHeadroom):
     require(tx.who.role, Action.RUN_EVENT)
@@ -312,10 +298,6 @@ def set_headroom(tx: Tx, cmd: p.SetHeadroom):
     if tx.plan.tables.seat_codes:
         add_seat_codes(tx.session, tx.plan, cmd.seats)  # print the new ones from the cards page
     tx.record(HeadroomSet(cmd.seats))
-
-
-def ballot_ids(session: Session) -> list[int]:
-    return list(session.exec(select(Theme.id).where(Theme.on_ballot == True).order_by(Theme.id)))  # noqa: E712
 
 
 @command("vote.open", p.Plain)
@@ -346,48 +328,9 @@ def reveal_results(tx: Tx, cmd: p.Reveal):
 
 # --- participants --------------------------------------------------------------------------------------
 
-def allocation(session: Session, participant_id: int) -> dict[int, int]:
-    rows = session.exec(select(Dot).where(Dot.participant_id == participant_id, Dot.count > 0))
-    return {dot.theme_id: dot.count for dot in rows}
-
-
-def dots_view(plan: Plan, mine: dict[int, int]) -> dict:
-    """A participant's dots as phones see them: per theme (string keys, as JSON has them) and how many are left."""
-    return {"dots": {str(k): v for k, v in mine.items()}, "left": plan.voting.dots_per_person - sum(mine.values())}
-
-
-def _dot_row(tx: Tx, theme_id: int) -> Dot:
-    dot = tx.session.get(Dot, (tx.who.participant_id, theme_id))
-    if dot is None:
-        dot = Dot(participant_id=tx.who.participant_id, theme_id=theme_id, count=0)
-        tx.session.add(dot)
-    return dot
-
-
-def _move_dot(tx: Tx, theme: int, delta: int) -> dict:
-    """Place (+1) or take back (-1) one of the participant's dots, within the voting rules."""
-    require(tx.who.role, Action.CAST_DOT)
-    mine = allocation(tx.session, tx.who.participant_id)
-    state = voting.VoteState(tx.control().vote_state)
-    if delta > 0:
-        voting.check_place(mine, theme, set(ballot_ids(tx.session)), tx.rules(), state)
-        tx.record(DotPlaced(tx.who.participant_id, theme))
-    else:
-        voting.check_remove(mine, theme, state)
-        tx.record(DotRemoved(tx.who.participant_id, theme))
-    _dot_row(tx, theme).count += delta
-    mine[theme] = mine.get(theme, 0) + delta  # the new allocation, without reading it back
-    return dots_view(tx.plan, {t: n for t, n in mine.items() if n > 0})
-
-
-@command("dot.place", p.PlaceDot)
-def place_dot(tx: Tx, cmd: p.PlaceDot):
-    return _move_dot(tx, cmd.theme, +1)
-
-
-@command("dot.remove", p.PlaceDot)
-def remove_dot(tx: Tx, cmd: p.PlaceDot):
-    return _move_dot(tx, cmd.theme, -1)
+# Dots are checked and written in batches by facilitation.services.votes (no function here: fn is None).
+COMMANDS["dot.place"] = (p.PlaceDot, None)
+COMMANDS["dot.remove"] = (p.PlaceDot, None)
 
 
 @command("profile.set", p.SetProfile)

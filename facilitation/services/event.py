@@ -23,9 +23,10 @@ from facilitation.domain.events import (
 from facilitation.domain.roles import Role
 from facilitation.plan import Plan, parse_plan
 from facilitation.services.codes import add_seat_codes, code, normal_code
-from facilitation.services.commands import COMMANDS, Principal, Tx, headroom, joined_per_table
+from facilitation.services.commands import COMMANDS, Principal, Tx
+from facilitation.services.queries import headroom, joined_per_table
 from facilitation.services.limits import RateLimit
-from facilitation.services.votes import DOT_COMMANDS, VoteBook, write_dots
+from facilitation.services.votes import VoteBook, write_dots
 from facilitation.services.writer import Job, Writer
 from facilitation.store.models import (
     CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting,
@@ -321,7 +322,7 @@ class EventService:
             raise Refused("invalid_payload", fields=", ".join(fields)) from None
         key = f"{who.actor}|{cmd.cid}"
         digest = hashlib.sha256(f"{name}|{cmd.model_dump_json(exclude={'cid'})}".encode()).hexdigest()
-        if name in DOT_COMMANDS:
+        if COMMANDS[name][1] is None:  # dots: checked and written in batches (services/votes.py)
             return self._writer.submit(Job(True, payload={"who": who, "name": name, "cmd": cmd, "key": key,
                                                           "digest": digest}))
         return self._writer.submit(Job(False, lambda s: self._apply(s, who, name, cmd, key, digest)))

@@ -8,12 +8,12 @@ from sqlmodel import Session, func, select
 
 from facilitation.domain import ranking
 from facilitation.domain.ideas import similarity, visible, words
-from facilitation.domain.roles import Action, Role, allowed
+from facilitation.domain.roles import Role
 from facilitation.domain.voting import ballot_order, results_visible
 from facilitation.plan import Plan
-from facilitation.services.commands import (
-    Principal, allocation, ballot_ids, dot_rules, dots_view, headroom, joined_per_table,
-)
+from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
+from facilitation.services.commands import Principal
+from facilitation.services.queries import allocation, ballot_ids, dot_rules, dots_view, headroom, joined_per_table
 from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, SeatCode, Theme
 
 
@@ -200,22 +200,25 @@ def sees_results(who: Principal, control: Control, plan: Plan) -> bool:
 
 def snapshot(s: Session, plan: Plan, who: Principal, version: int,
              refused: Callable[[], dict[int | None, int]] = dict) -> dict:
-    """Everything one screen needs to draw itself from scratch, at `version`."""
+    """Everything one screen needs to draw itself from scratch, at `version`: the topics its audience is sent
+    (facilitation.services.audience), plus the event, its own table and, for a phone, its own dots."""
     control = s.get(Control, 1)
-    staff = allowed(who.role, Action.SEE_EVERYTHING)
+    group = audience(who.role)
     tables = list(s.exec(select(EventTable).order_by(EventTable.id)))
-    view = {"version": version, "role": who.role.value, "event": event_info(plan, tables),
-            "control": control_view(control), "themes": themes(s)}
-    if who.role in (Role.PARTICIPANT, Role.SCRIBE):
-        view["ideas"] = ideas(s, full=who.role is Role.SCRIBE, table_id=who.table_id)
+    view = {"version": version, "role": who.role.value, "event": event_info(plan, tables)}
+    scope, full = IDEAS[group]
+    view["ideas"] = ideas(s, full=full, table_id=who.table_id if scope == "own table" else None)
+    if scope == "own table":
         view["table"] = who.table_id
-    else:
-        view["ideas"] = ideas(s, full=staff)
     if who.role is Role.PARTICIPANT:
         view["me"] = me(s, plan, who.participant_id)
-    else:
-        view["stats"] = stats(s)
-    if staff:
-        view["seats"] = seats(s, plan, refused())
-    view["tally"] = tally(s, plan, breakdowns=staff) if sees_results(who, control, plan) else None
+    topics = {
+        "control": lambda: control_view(control),
+        "themes": lambda: themes(s),
+        "tally": lambda: (tally(s, plan, breakdowns=group == STAFF_AUDIENCE)
+                          if sees_results(who, control, plan) else None),
+        "stats": lambda: stats(s),
+        "seats": lambda: seats(s, plan, refused()),
+    }
+    view.update({topic: build() for topic, build in topics.items() if sees(who.role, topic)})
     return view

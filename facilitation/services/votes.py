@@ -19,7 +19,7 @@ from facilitation.domain.events import DotPlaced, DotRemoved
 from facilitation.domain.roles import Action, require
 from facilitation.domain.voting import VoteState, check_place, check_remove
 from facilitation.plan import Plan
-from facilitation.services.commands import ballot_ids, dot_rules, dots_view
+from facilitation.services.queries import ballot_ids, dot_rules, dots_view
 from facilitation.services.writer import Job
 from facilitation.store.models import CommandRecord, Control, Dot, LogEntry
 

@@ -6,7 +6,7 @@ from flask_babel import gettext
 
 from facilitation import qr
 from facilitation.domain.errors import Refused
-from facilitation.domain.roles import Role
+from facilitation.domain.roles import STAFF, Role
 from facilitation.messages import describe
 from facilitation.reports.cards import card_texts, cards, join_url, seat_sheets
 from facilitation.services.codes import normal_code
@@ -110,7 +110,7 @@ def table(token: str):
 
 @bp.get("/console/<token>")
 def console(token: str):
-    who = principal(token, Role.FACILITATOR, Role.THEME, Role.OBSERVER)
+    who = principal(token, *STAFF)
     settings = service().settings() if who.role is Role.FACILITATOR else {}
     return _screen("console.html", token, who, settings=settings, base=public_url(),
                    tables=service().tables() if who.role is Role.FACILITATOR else [])
