@@ -71,6 +71,7 @@ class Broadcaster:
         self._topics: set[str] = set()
         self._ideas: set[int] = set()
         self._task = None
+        self._public_tally: object = None  # what phones and the projector were last sent (None: hidden)
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         for event in events:
@@ -123,18 +124,26 @@ class Broadcaster:
                 values["control"] = rm.control_view(control)
             if "themes" in topics:
                 values["themes"] = rm.themes(s)
+            public_changed = False
             if "tally" in topics:
                 values["tally"] = rm.tally(s, plan, breakdowns=True, rows=service.dot_rows())
                 if rm.sees_results(Principal(Role.PROJECTOR), control, plan):
                     public_tally = rm.public_tally(values["tally"])
+                # While results are hidden, phones would be sent "no results" on every tick of the vote:
+                # a thousand messages four times a second. They are sent the ranking only when it changes.
+                public_changed = public_tally != self._public_tally
+                self._public_tally = public_tally
             if "stats" in topics:
                 values["stats"] = rm.stats(s)
             if "seats" in topics:
                 values["seats"] = rm.seats(s, plan, service.refused_joins())
             for topic, value in values.items():
                 for group in au.TOPICS[topic]:
-                    ranking_only = topic == "tally" and group != au.STAFF_AUDIENCE
-                    out[AUDIENCE_ROOMS[group]][topic] = public_tally if ranking_only else value
+                    if topic == "tally" and group != au.STAFF_AUDIENCE:
+                        if public_changed:
+                            out[AUDIENCE_ROOMS[group]][topic] = public_tally
+                    else:
+                        out[AUDIENCE_ROOMS[group]][topic] = value
             if idea_ids:
                 rows = rm.idea_rows(s, idea_ids)
                 by_fullness = {full: [rm.idea_view(idea, full=full) for idea in rows] for full in (True, False)}

@@ -115,7 +115,9 @@ def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None)
     axis_of = dict(s.exec(select(Theme.id, Theme.axis).where(Theme.on_ballot == True)).all())  # noqa: E712
     view["by_axis"] = {axis.id: _places(ranking.rank([t for t in ballot if axis_of.get(t) == axis.id], dots,
                                                      voters_per)) for axis in plan.axes}
-    people = {p.id: p for p in s.exec(select(Participant))}  # every one: an IN of the voters compiled each tick
+    # every participant's groups, as plain rows (an IN of the voters was compiled anew on every tick)
+    people = {row.id: row for row in s.exec(select(Participant.id, Participant.table_id, Participant.category,
+                                                   Participant.zone))}
     online = {t.id: t.online for t in s.exec(select(EventTable))}
     groupings = {
         "by_table": lambda p: str(p.table_id),
