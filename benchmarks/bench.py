@@ -33,6 +33,7 @@ import socketio
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from benchmarks.crowd import play  # noqa: E402
+from facilitation.config import BY_KEY  # noqa: E402
 from tests.conftest import DEMO_PLAN, free_port, start_server, stop_server  # noqa: E402
 
 BOUND_MS = 250  # the capacity bound: the highest rate whose ack p95 stays under it, nothing lost or refused
@@ -128,7 +129,7 @@ def measure(phones: int, rates: list[int], python_rate: int | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "bench.toml"  # the demo, with a table of 10 (+2) for every 10 phones
         plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {max(30, -(-phones // 10))}"))
-        server = start_server(Path(tmp), plan=plan, flush="0.25", env={
+        server = start_server(Path(tmp), plan=plan, flush=str(BY_KEY["FLUSH_INTERVAL"].default), env={
             "FACILITATION_JOIN_BURST": str(phones + 10), "FACILITATION_MAX_PER_ADDRESS": str(3 * phones + 100),
             "FACILITATION_LOG_LEVEL": "WARNING"})
         try:

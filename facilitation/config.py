@@ -47,7 +47,7 @@ OPTIONS = (
     Option("PUBLIC_URL", None, help="base URL on links and QR codes; None: where the server listens"),
     Option("ASYNC_MODE", "eventlet", choices=("eventlet", "threading"), help="server concurrency"),
     Option("LOG_LEVEL", "INFO", choices=LOG_LEVELS, help="least important log lines shown"),
-    Option("FLUSH_INTERVAL", 0.25, float, help="seconds between coalesced screen updates"),
+    Option("FLUSH_INTERVAL", 0.1, float, help="seconds between coalesced screen updates"),
     Option("MAX_MESSAGE_BYTES", 64 * 1024, int, help="largest request or socket message accepted"),
     Option("MIN_FREE_MB", 50, int, help="free disk space the data folder needs to start"),
     Option("MAX_CONNECTIONS", 4000, int, help="connections the server holds at once; past it: 'event full'"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 
 from flask_socketio import SocketIO
@@ -21,6 +22,7 @@ from facilitation.services.event import EventService
 from facilitation.store.models import Control
 
 log = logging.getLogger(__name__)
+BREAKDOWN_INTERVAL = 1.0  # seconds between recomputations of the tally's breakdowns for staff
 
 # A room per audience (facilitation.services.audience decides which topics each receives), and per table.
 AUDIENCE_ROOMS = {au.STAFF_AUDIENCE: "staff", au.PROJECTOR_AUDIENCE: "projector", au.SCRIBE_AUDIENCE: "scribes",
@@ -72,6 +74,7 @@ class Broadcaster:
         self._ideas: set[int] = set()
         self._task = None
         self._public_tally: object = None  # what phones and the projector were last sent (None: hidden)
+        self._breakdowns: tuple[float, dict] = (0.0, {})  # when the staff's breakdowns were computed, and them
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         for event in events:
@@ -96,6 +99,20 @@ class Broadcaster:
         server = self.socketio.server
         for sid, _eio_sid in list(server.manager.get_participants("/", participant_room(participant_id))):
             server.disconnect(sid, namespace="/")
+
+    def _staff_tally(self, s, plan, rows) -> dict:
+        """The ranking on every tick; its breakdowns (axis, table, channel, category, zone: the costly part with
+        a thousand voters) at most once per BREAKDOWN_INTERVAL, the last ones riding along in between. A
+        skipped recomputation leaves the topic pending, so the breakdowns catch up once the burst is over."""
+        now = time.monotonic()
+        computed_at, breakdowns = self._breakdowns
+        if now - computed_at >= BREAKDOWN_INTERVAL:
+            full = rm.tally(s, plan, breakdowns=True, rows=rows)
+            self._breakdowns = (now, {k: v for k, v in full.items() if k.startswith("by_")})
+            return full
+        with self._lock:
+            self._topics.add("tally")
+        return {**rm.tally(s, plan, breakdowns=False, rows=rows), **breakdowns}
 
     def start(self) -> None:
         if self._task is None:
@@ -126,7 +143,7 @@ class Broadcaster:
                 values["themes"] = rm.themes(s)
             public_changed = False
             if "tally" in topics:
-                values["tally"] = rm.tally(s, plan, breakdowns=True, rows=service.dot_rows())
+                values["tally"] = self._staff_tally(s, plan, service.dot_rows())
                 if rm.sees_results(Principal(Role.PROJECTOR), control, plan):
                     public_tally = rm.public_tally(values["tally"])
                 # While results are hidden, phones would be sent "no results" on every tick of the vote:
