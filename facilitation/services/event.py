@@ -26,7 +26,7 @@ from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
 from facilitation.services.queries import headroom, joined_per_table
 from facilitation.services.limits import RateLimit
-from facilitation.services.votes import VoteBook, write_dots
+from facilitation.services.votes import VoteBook, applied_keys, write_dots
 from facilitation.services.writer import Job, Writer
 from facilitation.store.models import (
     CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting,
@@ -77,6 +77,8 @@ class EventService:
         self._version: int | None = None  # the last committed log version, once the writer has read it
         self._pending = 0  # versions handed out inside the transaction being written
         self._book: VoteBook | None = None  # the vote's state for checking dots; reloaded when the vote changes
+        self._applied: dict[str, str] | None = None  # every command key -> digest, once a dot batch needed it
+        self._keys: dict[str, str] = {}  # the keys of the transaction being written
         self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
         # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
         self._joins_by_code = RateLimit()
@@ -338,6 +340,7 @@ class EventService:
         result = COMMANDS[name][1](tx, cmd) or {}
         result["version"] = self._append(s, who.actor, tx.events, tx.now)
         s.add(CommandRecord(key=key, name=name, digest=digest, result=result, at=tx.now))
+        self._keys[key] = digest
         return result, tx.events
 
     # --- the writer's side ------------------------------------------------------------------------
@@ -350,13 +353,15 @@ class EventService:
     def _write_one(self, job: Job) -> None:
         try:
             with self._storing(), Session(self.engine, expire_on_commit=False) as s:
-                self._pending = self._committed_version(s)
+                self._pending, self._keys = self._committed_version(s), {}
                 result, events = job.run(s)
                 s.commit()
         except Refused as refused:
             job.answer(error=refused)
             return
         self._version = self._pending
+        if self._applied is not None:
+            self._applied.update(self._keys)
         if any(isinstance(event, VOTE_SHAPERS) for event in events):
             self._book = None
         job.answer(result)
@@ -366,9 +371,13 @@ class EventService:
         try:
             with self._storing(), Session(self.engine) as s:
                 book = self._book or VoteBook.load(s)
-                batch = write_dots(s, self.plan, book, jobs, self._committed_version(s), time.time())
+                if self._applied is None:
+                    self._applied = applied_keys(s)
+                batch = write_dots(s, self.plan, book, jobs, self._committed_version(s), time.time(),
+                                   self._applied)
                 s.commit()
         except Refused as refused:  # the disk is full or the database locked: no dot of the batch was kept
+            self._applied = None  # it holds the batch's keys: read them all back next time
             for job in jobs:
                 job.answer(error=refused)
             return

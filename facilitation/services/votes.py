@@ -78,9 +78,17 @@ def _answered(s: Session, keys: list[str]) -> dict[str, tuple[str, dict]]:
     return {key: (digest, result if isinstance(result, dict) else json.loads(result)) for key, digest, result in rows}
 
 
-def write_dots(s: Session, plan: Plan, book: VoteBook, jobs: list[Job], version: int, now: float) -> DotBatch:
-    """Check each dot against the book (and the batch's earlier dots), write the accepted ones; no commit."""
-    done = _answered(s, [job.payload["key"] for job in jobs])
+def applied_keys(s: Session) -> dict[str, str]:
+    """Every command applied so far: key (actor|client id) -> digest, to spot retries without a query."""
+    return dict(s.connection().exec_driver_sql("SELECT key, digest FROM command").all())
+
+
+def write_dots(s: Session, plan: Plan, book: VoteBook, jobs: list[Job], version: int, now: float,
+               applied: dict[str, str]) -> DotBatch:
+    """Check each dot against the book (and the batch's earlier dots), write the accepted ones; no commit.
+    `applied`: every command key already applied with its digest; the batch's new keys are added to it."""
+    retried = [job.payload["key"] for job in jobs if job.payload["key"] in applied]
+    done = _answered(s, retried) if retried else {}
     rules = dot_rules(plan)
     changed: dict[int, dict[int, int]] = {}
     answers, events, logs, records, dots = [], [], [], [], []
@@ -109,6 +117,7 @@ def write_dots(s: Session, plan: Plan, book: VoteBook, jobs: list[Job], version:
         event = (DotPlaced if delta > 0 else DotRemoved)(who.participant_id, cmd.theme)
         result = {**dots_view(plan, mine), "version": version}
         done[key] = (digest, result)
+        applied[key] = digest
         events.append(event)
         logs.append({"version": version, "at": now, "actor": who.actor, "kind": type(event).__name__,
                      "data": asdict(event)})
