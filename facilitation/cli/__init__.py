@@ -59,8 +59,11 @@ def _parser() -> argparse.ArgumentParser:
 
     rehearsal = sub.add_parser("rehearse", help="play a crowd of phones against a running server (a rehearsal "
                                                 "copy of the event): joins, ideas, a dot-vote burst")
-    rehearsal.add_argument("--url", required=True, help="the server's address, as phones open it")
-    rehearsal.add_argument("--token", required=True, help="the facilitator's secret (from the console's link)")
+    rehearsal.add_argument("--url", required=True,
+                           help="the facilitator console's link (http://<server>/console/<secret>), or the "
+                                "server's address with --token")
+    rehearsal.add_argument("--token", help="the facilitator's secret, if --url is only the server's address "
+                                           "(write --token=<secret>: a secret may begin with '-')")
     rehearsal.add_argument("--participants", type=int, default=300, help="phones in all (default 300)")
     rehearsal.add_argument("--online", type=int, default=30, help="of which online participants (default 30)")
     rehearsal.add_argument("--ideas", type=int, default=3, help="ideas per phone (default 3)")

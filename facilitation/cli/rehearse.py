@@ -251,11 +251,22 @@ def _line(label: str, step: dict, _) -> str:
     return f"  {label:<7} " + " · ".join(fields)
 
 
+def server_and_secret(url: str, token: str | None) -> tuple[str, str | None]:
+    """The console's link carries both: http://laptop:5000/console/<secret> -> (http://laptop:5000, secret)."""
+    base, _, secret = url.partition("/console/")
+    return base.rstrip("/"), token or secret.strip("/") or None
+
+
 def rehearse(args, config) -> int:
     _ = translator()
+    url, token = server_and_secret(args.url, args.token)
+    if not token:
+        print("facilitation rehearse: " + _("Give the facilitator console's link as --url (it holds the secret), "
+                                            "or the secret with --token=<secret>."), file=sys.stderr)
+        return 2
     try:
         result = asyncio.run(rehearse_event(
-            args.url, args.token, args.participants, args.online, args.ideas, args.dots, args.burst_seconds,
+            url, token, args.participants, args.online, args.ideas, args.dots, args.burst_seconds,
             args.idea_seconds, args.json, args.force, _))
     except RehearsalError as exc:
         print(f"facilitation rehearse: {exc}", file=sys.stderr)

@@ -9,7 +9,7 @@ from tests.realtime.clients import join
 def test_a_rehearsal_joins_phones_sends_ideas_and_a_vote_and_counts_everything(tmp_path):
     server = start_server(tmp_path)
     try:
-        result = run_english("rehearse", "--url", server.url, "--token", server.facilitator, "--participants", "24",
+        result = run_english("rehearse", "--url", f"{server.url}/console/{server.facilitator}", "--participants", "24",
                              "--online", "4", "--ideas", "1", "--idea-seconds", "2", "--dots", "2",
                              "--burst-seconds", "1", "--json", timeout=180)
         assert result.returncode == 0, result.stderr
@@ -26,7 +26,7 @@ def test_a_rehearsal_joins_phones_sends_ideas_and_a_vote_and_counts_everything(t
             assert db.execute("select count(*) from idea").fetchone()[0] == 24
             assert db.execute("select sum(count) from dot").fetchone()[0] == 48
 
-        readable = run_english("rehearse", "--url", server.url, "--token", server.facilitator, "--participants",
+        readable = run_english("rehearse", "--url", server.url, f"--token={server.facilitator}", "--participants",
                                "4", "--online", "0", "--ideas", "0", "--dots", "0", "--force", timeout=120)
         assert readable.returncode == 0, readable.stderr
         assert "Rehearsal against" in readable.stdout and "4/4 acknowledged" in readable.stdout
@@ -37,10 +37,12 @@ def test_a_rehearsal_joins_phones_sends_ideas_and_a_vote_and_counts_everything(t
 def test_a_rehearsal_needs_the_facilitators_secret_and_an_event_nobody_has_joined(tmp_path):
     server = start_server(tmp_path)
     try:
-        wrong = run_english("rehearse", "--url", server.url, "--token", server.setting("observer_token"))
+        wrong = run_english("rehearse", "--url", f"{server.url}/console/{server.setting('observer_token')}")
         assert wrong.returncode == 2 and "not the facilitator's" in wrong.stderr
         join(server.url, server.tables()[0][3])
-        busy = run_english("rehearse", "--url", server.url, "--token", server.facilitator)
+        busy = run_english("rehearse", "--url", server.url, f"--token={server.facilitator}")
         assert busy.returncode == 2 and "already has participants (1): rehearse on a copy" in busy.stderr
+        bare = run_english("rehearse", "--url", server.url)
+        assert bare.returncode == 2 and "Give the facilitator console's link" in bare.stderr
     finally:
         stop_server(server)
