@@ -89,6 +89,9 @@ def prepare_app(server, phones: int) -> dict:
     """Themes on the ballot, the vote open, phones joined through their table links (in a 30-s window)."""
     staff = socketio.Client()
     staff.connect(server.url, auth={"token": server.facilitator}, transports=["websocket"])
+    event = staff.call("sync", {"since": None})["event"]
+    capture = next(i for i, phase in enumerate(event["agenda"]) if phase["kind"] == "capture")
+    assert staff.call("phase.start", {"cid": cid(), "phase": capture})["ok"]  # ideas are taken while voting
     themes = []
     for n in range(8):
         themes.append(staff.call("theme.create", {"cid": cid(), "title": f"Priorità {n + 1}"})["theme"])
@@ -109,7 +112,7 @@ def prepare_app(server, phones: int) -> dict:
         joined = list(pool.map(join, range(phones)))
     took = time.perf_counter() - started
     waits = sorted(w for _t, w in joined)
-    return {"themes": themes, "cookies": [t for t, _w in joined],
+    return {"themes": themes, "axes": [axis["id"] for axis in event["axes"]], "cookies": [t for t, _w in joined],
             "joins": {"phones": phones, "seconds": took, "p95_ms": waits[int(.95 * len(waits))] * 1000}}
 
 
@@ -119,11 +122,18 @@ def capacity(runs: list[dict]) -> int | None:
     return max(good, default=None)
 
 
-def measure(phones: int, rates: list[int], python_rate: int | None) -> dict:
+IDEAS, IDEA_SECONDS = 3, 20  # every phone's 3 ideas within 20 s (the target: within 60 s)
+REPEATS = 10  # the same burst again and again: the 10th must be as fast as the first
+
+
+def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool) -> dict:
     runs = [{"rate": r} for r in rates]
+    idea_run = [{"rate": phones * IDEAS / IDEA_SECONDS}]
     with Echo() as echo:
         echo_node = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones, "themes": list(range(1, 9)),
                                 "dots": DOTS, "runs": runs, "event": "echo"})
+        echo_ideas = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones, "axes": ["a"],
+                                 "dots": IDEAS, "runs": idea_run, "event": "idea"}) if extras else None
         echo_python = asyncio.run(play(echo.url, [{"token": "x"}] * phones, list(range(1, 9)), DOTS,
                                        python_rate)) if python_rate else None
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,11 +149,19 @@ def measure(phones: int, rates: list[int], python_rate: int | None) -> dict:
             app_node = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
                                    "themes": ready["themes"], "dots": DOTS, "runs": runs})
             rss = rss_mb(server.process.pid)
+            app_ideas = repeats = None
+            if extras:
+                app_ideas = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
+                                        "axes": ready["axes"], "dots": IDEAS, "runs": idea_run, "event": "idea"})
+                repeats = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
+                                      "themes": ready["themes"], "dots": DOTS,
+                                      "runs": [{"rate": python_rate or 750}] * REPEATS})
             app_python = asyncio.run(play(server.url, cookies, ready["themes"], DOTS, python_rate,
                                           screen=screens[0])) if python_rate else None
         finally:
             stop_server(server)
     return {"phones": phones, "echo": echo_node, "app": app_node, "joins": ready["joins"], "rss_mb": rss,
+            "ideas": {"echo": echo_ideas, "app": app_ideas} if extras else None, "repeats": repeats,
             "python": {"echo": echo_python, "app": app_python} if python_rate else None,
             "capacity": {"echo": capacity(echo_node["runs"]), "app": capacity(app_node["runs"])}}
 
@@ -165,6 +183,16 @@ def report(results: list[dict], machine: str) -> None:
         print(f"  capacity (p95 ≤ {BOUND_MS} ms): echo {fmt(cap['echo'], '')}/s, app {fmt(cap['app'], '')}/s, "
               f"ratio {ratio}; joins: {result['joins']['phones']} in {result['joins']['seconds']:.1f} s, "
               f"p95 {result['joins']['p95_ms']:.0f} ms; server RSS {result['rss_mb']:.0f} MB")
+        if result["ideas"]:
+            e, a = result["ideas"]["echo"]["runs"][0], result["ideas"]["app"]["runs"][0]
+            print(f"  ideas, {a['dots']:,} at {a['rate']:,.0f}/s: echo p95 {fmt(e['p95_ms'])}, app p95 "
+                  f"{fmt(a['p95_ms'])}, p99 {fmt(a['p99_ms'])}, screen p95 {fmt(a['screen_p95_ms'])}, "
+                  f"lost/refused {a['lost']}/{a['refused']}")
+        if result["repeats"]:
+            bursts = result["repeats"]["runs"]
+            print(f"  the same burst {len(bursts)} times ({bursts[0]['dots']:,} dots at {bursts[0]['rate']:,}/s): "
+                  f"ack p95 first {fmt(bursts[0]['p95_ms'])}, last {fmt(bursts[-1]['p95_ms'])}; "
+                  f"max of all {fmt(max(b['p95_ms'] for b in bursts))}")
         if result["python"]:
             e, a = result["python"]["echo"], result["python"]["app"]
             print(f"  python crowd, {a['dots']:,} dots at {a['rate']:,}/s: echo p95 {fmt(e['p95_ms'])}, "
@@ -185,7 +213,7 @@ def main() -> None:
         if args.quick:
             rates = rates[1:3]
         main_rate = 750 if phones == 300 and not args.quick else None  # 300 × 5 dots within 2 s
-        results.append(measure(phones, rates, main_rate))
+        results.append(measure(phones, rates, main_rate, extras=main_rate is not None))
     machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}"
     report(results, machine)
     out = HERE / "results"

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { io } from "socket.io-client";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const { url, phones, screens = [], themes, dots, runs, timeout_ms = 20000, event = "dot" } = config;
+const { url, phones, screens = [], themes, dots, runs, timeout_ms = 20000, event = "dot", axes = [] } = config;
 const now = () => performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,7 +29,9 @@ for (const [index, token] of screens.entries()) {
   const socket = await open({ auth: { token } });
   if (index === 0) {
     socket.on("update", (update) => {
-      if (update.tally && typeof update.tally.dots === "number") watchers.push([now(), update.tally.dots]);
+      if (event === "idea") {
+        if (update.stats && typeof update.stats.ideas === "number") watchers.push([now(), update.stats.ideas]);
+      } else if (update.tally && typeof update.tally.dots === "number") watchers.push([now(), update.tally.dots]);
     });
   }
   screenSockets.push(socket);
@@ -49,11 +51,15 @@ function percentile(values, p) {
 
 async function burst(run, index) {
   const place = index % 2 === 0;
-  const name = event === "echo" ? "dot.place" : place ? "dot.place" : "dot.remove";
+  const name = event === "idea" ? "idea.add" : event === "echo" || place ? "dot.place" : "dot.remove";
   const total = phones.length * dots;
-  const plan = [];
+  const plan = [];  // [phone, payload]: each phone's k-th action, phones interleaved
   for (let k = 0; k < dots; k++) {
-    for (let p = 0; p < phones.length; p++) plan.push([p, themes[(p + k) % themes.length]]);
+    for (let p = 0; p < phones.length; p++) {
+      plan.push([p, event === "idea"
+        ? { text: `Idea ${k + 1} dal telefono ${p + 1}: più treni la sera`, axis: axes[(p + k) % axes.length] }
+        : { theme: themes[(p + k) % themes.length] }]);
+    }
   }
   const baseDots = watchers.length ? watchers[watchers.length - 1][1] : 0;
   const firstWatch = watchers.length;  // only updates that arrive during this run count for it
@@ -62,10 +68,10 @@ async function burst(run, index) {
   let refused = 0, lost = 0;
   const errors = {};
   const t0 = now() + 200;
-  await Promise.all(plan.map(([p, theme], i) => new Promise((resolve) => {
+  await Promise.all(plan.map(([p, payload], i) => new Promise((resolve) => {
     const due = t0 + (i * 1000) / run.rate;
     setTimeout(() => {
-      sockets[p].timeout(timeout_ms).emit(name, { cid: `r${index}p${p}i${i}x${Math.random().toString(36).slice(2, 10)}`, theme }, (err, ack) => {
+      sockets[p].timeout(timeout_ms).emit(name, { cid: `r${index}p${p}i${i}x${Math.random().toString(36).slice(2, 10)}`, ...payload }, (err, ack) => {
         const at = now();
         if (err) { lost += 1; return resolve(); }
         if (!ack || !ack.ok) { refused += 1; const code = ack?.error?.code || "?"; errors[code] = (errors[code] || 0) + 1; }
@@ -102,7 +108,7 @@ async function burst(run, index) {
 const results = [];
 for (const [index, run] of runs.entries()) results.push(await burst(run, index));
 // Leave every budget whole for whatever comes next (the Python crowd): take back the last run's dots.
-if (runs.length % 2 === 1 && event !== "echo") await burst({ rate: 500 }, runs.length);
+if (runs.length % 2 === 1 && event === "dot") await burst({ rate: 500 }, runs.length);
 for (const socket of [...sockets, ...screenSockets]) socket.disconnect();
 console.log(JSON.stringify({ client: "socket.io-client (node)", connect_ms: connectMs, runs: results }));
 process.exit(0);

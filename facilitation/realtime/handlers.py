@@ -13,7 +13,7 @@ from facilitation.messages import describe, error
 from facilitation.realtime.notify import rooms_for
 from facilitation.services import readmodels as rm
 from facilitation.services.commands import COMMANDS, Principal
-from facilitation.web.identity import DEVICE_COOKIE
+from facilitation.services.event import DEVICE_COOKIE
 
 log = logging.getLogger(__name__)
 

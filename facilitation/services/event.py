@@ -33,6 +33,8 @@ from facilitation.store.models import (
 )
 
 log = logging.getLogger(__name__)
+# The cookie a phone's device token (from `join`) travels in, over HTTP and in the socket handshake alike.
+DEVICE_COOKIE = "facilitation_device"
 STAFF_TOKENS = {"facilitator_token": Role.FACILITATOR, "theme_token": Role.THEME,
                 "projector_token": Role.PROJECTOR, "observer_token": Role.OBSERVER}
 # New phones joining from one network address: a venue router may put a whole room behind one address, so the

@@ -6,8 +6,8 @@ from flask_babel import get_locale
 
 from facilitation.domain.roles import Role
 from facilitation.services.commands import Principal
+from facilitation.services.event import DEVICE_COOKIE
 
-DEVICE_COOKIE = "facilitation_device"
 LANG_COOKIE = "facilitation_lang"
 ONE_YEAR = 365 * 24 * 3600
 
