@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import ipaddress
 import logging
 import socket
@@ -115,6 +116,7 @@ def serve(args, config) -> int:
     except SchemaError as exc:
         return say_schema_error(_, exc)
     _print_links(app, public, host, port, _)
+    gc.freeze()  # what start-up built lives all day: keep the collector from walking it again in every burst
     for note in notes:
         log.warning(note)
     log.info("facilitation serving %s on %s:%s (%s)", plan.event.id, host, port, config["ASYNC_MODE"])
