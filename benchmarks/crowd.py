@@ -10,17 +10,7 @@ import time
 
 import socketio
 
-from facilitation.cli.rehearse import Progress, Step, freshness, open_loop
-
-
-async def _open(url: str, phone: dict) -> socketio.AsyncClient:
-    client = socketio.AsyncClient(reconnection=False)
-    if phone.get("cookie"):
-        await client.connect(url, headers={"Cookie": f"facilitation_device={phone['cookie']}"},
-                             transports=["websocket"], wait_timeout=30)
-    else:
-        await client.connect(url, auth={"token": phone["token"]}, transports=["websocket"], wait_timeout=30)
-    return client
+from facilitation.cli.rehearse import Progress, Step, connect_phone, freshness, open_loop
 
 
 async def play(url: str, phones: list[dict], themes: list[int], dots: int, rate: float,
@@ -38,7 +28,7 @@ async def play(url: str, phones: list[dict], themes: list[int], dots: int, rate:
         await watcher.connect(url, auth={"token": screen}, transports=["websocket"], wait_timeout=30)
     clients = []
     for start in range(0, len(phones), 50):
-        clients += await asyncio.gather(*(_open(url, phone) for phone in phones[start:start + 50]))
+        clients += await asyncio.gather(*(connect_phone(url, phone) for phone in phones[start:start + 50]))
     base = seen[-1][1] if seen else 0
     first = len(seen)
     sends = [(p, "dot.place", {"theme": themes[(p + k) % len(themes)]})

@@ -101,6 +101,19 @@ async def open_loop(clients: list, sends: list[tuple[int, str, dict]], seconds: 
     return acked_at
 
 
+async def connect_phone(url: str, phone: dict):
+    """A phone's socket, by its device cookie ({"cookie": ...}) or a token ({"token": ...})."""
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    if phone.get("cookie"):
+        await client.connect(url, headers={"Cookie": f"facilitation_device={phone['cookie']}"},
+                             transports=["websocket"], wait_timeout=20)
+    else:
+        await client.connect(url, auth={"token": phone["token"]}, transports=["websocket"], wait_timeout=20)
+    return client
+
+
 def freshness(acked_at: list[float], seen: list[tuple[float, int]], base: int) -> list[float]:
     """For the k-th acknowledged change, how long after its ack a screen first showed k changes (ms; 0 when
     the screen had it before the ack reached the phone)."""
@@ -166,10 +179,8 @@ async def rehearse_event(url: str, token: str, participants: int, online: int, i
                 joins.refused[code_seen] = joins.refused.get(code_seen, 0) + 1
                 progress.step()
                 return
-            phone = socketio.AsyncClient(reconnection=False)
             try:
-                await phone.connect(url, headers={"Cookie": f"facilitation_device={cookie.value}"},
-                                    transports=["websocket"], wait_timeout=20)
+                phone = await connect_phone(url, {"cookie": cookie.value})
             except socketio.exceptions.ConnectionError:
                 joins.lost += 1
             else:

@@ -22,7 +22,7 @@ from facilitation.domain.roles import Action, Role, require, require_idea_modera
 from facilitation.plan import Plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
-from facilitation.services.queries import ballot_ids, dot_rules
+from facilitation.services.queries import ballot_ids
 from facilitation.store.models import Control, Dot, EventTable, Idea, IdeaRevision, Participant, Setting, Theme
 
 
@@ -56,9 +56,6 @@ class Tx:
 
     def control(self) -> Control:
         return self.session.get(Control, 1)
-
-    def rules(self) -> voting.DotRules:
-        return dot_rules(self.plan)
 
     def phase_kind(self):
         index = self.control().phase_index
