@@ -27,6 +27,15 @@ def rank(items: Iterable[int], dots: Mapping[int, int], voters: Mapping[int, int
     return places
 
 
+@dataclass(frozen=True)
+class Totals:
+    """A vote's running totals: dots per item, voters per item, voters in all."""
+
+    dots: dict[int, int]
+    voters_per: dict[int, int]
+    voters: int
+
+
 def totals(allocations: Iterable[tuple[int, int]]) -> tuple[dict[int, int], dict[int, int]]:
     """(item, count) rows -> dots per item and number of distinct allocations (voters) per item."""
     dots: dict[int, int] = defaultdict(int)

@@ -53,13 +53,15 @@ def rooms_for(who: Principal) -> list[str]:
 
 _IDEA_EVENTS = (ev.IdeaAdded, ev.IdeaEdited, ev.IdeaHidden, ev.IdeaStarred, ev.IdeaMerged, ev.IdeaGrouped)
 _TOPICS: dict[type, tuple[str, ...]] = {
-    ev.IdeaAdded: ("stats",), ev.IdeaHidden: ("stats",), ev.IdeaMerged: ("stats",),
+    # "counts": the stats must be counted again in the database (dots change only their voters: see _stats)
+    ev.IdeaAdded: ("stats", "counts"), ev.IdeaHidden: ("stats", "counts"), ev.IdeaMerged: ("stats", "counts"),
     ev.IdeaGrouped: ("themes",),
     ev.ThemeSaved: ("themes",), ev.ThemeDeleted: ("themes", "tally"), ev.BallotChanged: ("themes", "tally"),
     ev.DotPlaced: ("tally", "stats"), ev.DotRemoved: ("tally", "stats"),
     ev.PhaseStarted: ("control",), ev.TimerChanged: ("control",),
     ev.VoteOpened: ("control", "tally"), ev.VoteClosed: ("control", "tally"), ev.ResultsRevealed: ("control", "tally"),
-    ev.ParticipantJoined: ("stats", "seats"), ev.ParticipantMoved: ("stats", "seats"), ev.ProfileSet: ("stats",),
+    ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
+    ev.ProfileSet: ("stats", "counts"),
     ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
 }
 
@@ -75,6 +77,7 @@ class Broadcaster:
         self._task = None
         self._public_tally: object = None  # what phones and the projector were last sent (None: hidden)
         self._breakdowns: tuple[float, dict] = (0.0, {})  # when the staff's breakdowns were computed, and them
+        self._counts: dict | None = None  # the stats last counted in the database
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         for event in events:
@@ -100,19 +103,29 @@ class Broadcaster:
         for sid, _eio_sid in list(server.manager.get_participants("/", participant_room(participant_id))):
             server.disconnect(sid, namespace="/")
 
-    def _staff_tally(self, s, plan, rows) -> dict:
-        """The ranking on every tick; its breakdowns (axis, table, channel, category, zone: the costly part with
-        a thousand voters) at most once per BREAKDOWN_INTERVAL, the last ones riding along in between. A
-        skipped recomputation leaves the topic pending, so the breakdowns catch up once the burst is over."""
+    def _staff_tally(self, s, plan) -> dict:
+        """The ranking on every tick, from the vote book's running totals; its breakdowns (axis, table, channel,
+        category, zone: the costly part with a thousand voters) at most once per BREAKDOWN_INTERVAL, the last
+        ones riding along in between. A skipped recomputation leaves the topic pending, so the breakdowns catch
+        up once the burst is over."""
         now = time.monotonic()
         computed_at, breakdowns = self._breakdowns
+        totals = self.service.vote_totals()
         if now - computed_at >= BREAKDOWN_INTERVAL:
-            full = rm.tally(s, plan, breakdowns=True, rows=rows)
+            full = rm.tally(s, plan, breakdowns=True, rows=self.service.dot_rows(), totals=totals)
             self._breakdowns = (now, {k: v for k, v in full.items() if k.startswith("by_")})
             return full
         with self._lock:
             self._topics.add("tally")
-        return {**rm.tally(s, plan, breakdowns=False, rows=rows), **breakdowns}
+        return {**rm.tally(s, plan, breakdowns=False, totals=totals), **breakdowns}
+
+    def _stats(self, s, counted: bool) -> dict:
+        """Joins and ideas are counted in the database when they changed; voters come from the vote book, so a
+        vote burst (which changes only them) costs no query."""
+        totals = self.service.vote_totals()
+        if counted or self._counts is None or totals is None:
+            self._counts = rm.stats(s)
+        return self._counts if totals is None else {**self._counts, "voters": totals.voters}
 
     def start(self) -> None:
         if self._task is None:
@@ -143,7 +156,7 @@ class Broadcaster:
                 values["themes"] = rm.themes(s)
             public_changed = False
             if "tally" in topics:
-                values["tally"] = self._staff_tally(s, plan, service.dot_rows())
+                values["tally"] = self._staff_tally(s, plan)
                 if rm.sees_results(Principal(Role.PROJECTOR), control, plan):
                     public_tally = rm.public_tally(values["tally"])
                 # While results are hidden, phones would be sent "no results" on every tick of the vote:
@@ -151,7 +164,7 @@ class Broadcaster:
                 public_changed = public_tally != self._public_tally
                 self._public_tally = public_tally
             if "stats" in topics:
-                values["stats"] = rm.stats(s)
+                values["stats"] = self._stats(s, counted="counts" in topics)
             if "seats" in topics:
                 values["seats"] = rm.seats(s, plan, service.refused_joins())
             for topic, value in values.items():

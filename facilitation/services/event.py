@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
+from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, StorageTrouble, ThemeDeleted,
@@ -383,7 +384,7 @@ class EventService:
             for job in jobs:
                 job.answer(error=refused)
             return
-        book.allocations.update(batch.allocations)
+        book.apply(batch.allocations)
         self._book, self._version = book, batch.version
         for job, answer in batch.answers:
             if isinstance(answer, Refused):
@@ -391,6 +392,11 @@ class EventService:
             else:
                 job.answer(answer)
         self.publish(batch.events)
+
+    def vote_totals(self) -> ranking.Totals | None:
+        """Dots and voters per theme from the vote book, when it is loaded."""
+        book = self._book
+        return None if book is None else book.totals
 
     def dot_rows(self) -> list[tuple[int, int, int]] | None:
         """Every participant's dots from the vote book, when it is loaded (screens need not read them back)."""

@@ -100,15 +100,19 @@ def _places(places: list[ranking.Place]) -> list[dict]:
 DotRows = list[tuple[int, int, int]]  # (participant, theme, dots)
 
 
-def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None) -> dict:
+def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
+          totals: ranking.Totals | None = None) -> dict:
     """The ranking of the ballot; with breakdowns by axis, table, channel, category and zone for staff.
-    `rows`: every participant's dots when the caller holds them (the vote book), else read here."""
+    `totals` and `rows`: the running totals and every participant's dots when the caller holds them (the vote
+    book), else read here. The ranking needs only the totals; the breakdowns need the rows."""
     ballot = ballot_ids(s)
-    if rows is None:
+    if rows is None and (totals is None or breakdowns):
         rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count).where(Dot.count > 0)).all()
-    dots, voters_per = ranking.totals((theme, count) for _, theme, count in rows)
-    voters = len({pid for pid, _, _ in rows})
-    view = {"ranking": _places(ranking.rank(ballot, dots, voters_per)), "voters": voters,
+    if totals is None:
+        dots, voters_per = ranking.totals((theme, count) for _, theme, count in rows)
+        totals = ranking.Totals(dots, voters_per, len({pid for pid, _, _ in rows}))
+    dots, voters_per = totals.dots, totals.voters_per
+    view = {"ranking": _places(ranking.rank(ballot, dots, voters_per)), "voters": totals.voters,
             "dots": sum(dots.values())}
     if not breakdowns:
         return view

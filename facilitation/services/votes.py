@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import DotPlaced, DotRemoved
 from facilitation.domain.roles import Action, require
@@ -28,11 +29,20 @@ DOT_COMMANDS = {"dot.place": +1, "dot.remove": -1}
 
 @dataclass
 class VoteBook:
-    """What checking a dot needs: the vote's state, the ballot, every participant's dots by theme."""
+    """What checking a dot needs: the vote's state, the ballot, every participant's dots by theme; and the
+    running totals the screens show (dots and voters per theme, voters in all), kept as dots are written so
+    that a screen tick costs the same with one voter or a thousand."""
 
     state: VoteState
     ballot: frozenset[int]
     allocations: dict[int, dict[int, int]]
+    totals: ranking.Totals | None = None
+
+    def __post_init__(self):
+        if self.totals is None:
+            dots, voters_per = ranking.totals((theme, n) for mine in self.allocations.values()
+                                              for theme, n in mine.items())
+            self.totals = ranking.Totals(dots, voters_per, sum(1 for mine in self.allocations.values() if mine))
 
     @classmethod
     def load(cls, s: Session) -> "VoteBook":
@@ -40,6 +50,21 @@ class VoteBook:
         for dot in s.exec(select(Dot).where(Dot.count > 0)):
             allocations.setdefault(dot.participant_id, {})[dot.theme_id] = dot.count
         return cls(VoteState(s.get(Control, 1).vote_state), frozenset(ballot_ids(s)), allocations)
+
+    def apply(self, changed: dict[int, dict[int, int]]) -> None:
+        """Take a committed batch's allocations. The totals are replaced whole, never changed in place, so a
+        screen reading them meanwhile sees the state before or after the batch, nothing in between."""
+        dots, voters_per, voters = dict(self.totals.dots), dict(self.totals.voters_per), self.totals.voters
+        for pid, mine in changed.items():
+            before = self.allocations.get(pid, {})
+            for theme in before.keys() | mine.keys():
+                old, new = before.get(theme, 0), mine.get(theme, 0)
+                dots[theme] = dots.get(theme, 0) + new - old
+                voters_per[theme] = voters_per.get(theme, 0) + (new > 0) - (old > 0)
+            voters += bool(mine) - bool(before)
+            self.allocations[pid] = mine
+        self.totals = ranking.Totals({t: n for t, n in dots.items() if n},
+                                     {t: n for t, n in voters_per.items() if n}, voters)
 
 
 @dataclass
@@ -101,7 +126,9 @@ def write_dots(s: Session, plan: Plan, book: VoteBook, jobs: list[Job], version:
         delta = DOT_COMMANDS[job.payload["name"]]
         try:
             require(who.role, Action.CAST_DOT)
-            mine = changed.get(who.participant_id) or dict(book.allocations.get(who.participant_id, {}))
+            # the batch's own allocation when it already changed (an emptied one too), else the book's
+            mine = changed[who.participant_id] if who.participant_id in changed \
+                else dict(book.allocations.get(who.participant_id, {}))
             if delta > 0:
                 check_place(mine, cmd.theme, set(book.ballot), rules, book.state)
             else:

@@ -101,6 +101,45 @@ def test_the_vote_book_in_memory_agrees_with_the_database_after_a_burst(crowd):
     assert phones[0].send("dot.place", {"theme": target})["error"]["code"] in ("item_cap_reached", "no_dots_left")
 
 
+def test_the_screens_running_totals_equal_a_recount_after_removes_and_places_in_one_batch(crowd):
+    """Phones left with one dot remove it and place another without waiting in between, so both often share a
+    batch (the allocation is emptied, then filled, within it). Each phone's last answer (from memory) must
+    equal what the database holds, and the console's live tally (running totals kept in memory) the tally a
+    snapshot counts in the database."""
+    server, themes, phones = crowd
+    console = Client(server.url, server.facilitator)
+    last: dict[Client, tuple[int, dict]] = {}
+    answers: list[threading.Event] = []
+    for phone in phones[100:]:
+        me = phone.sync()["me"]
+        for theme, count in list(me["dots"].items())[1:]:
+            for _ in range(count):
+                assert phone.send("dot.remove", {"theme": int(theme)})["ok"]
+        me = phone.sync()["me"]
+        (had, count), = me["dots"].items()
+        for _ in range(count - 1):
+            assert phone.send("dot.remove", {"theme": int(had)})["ok"]
+        other = next(t for t in themes if str(t) != had)
+        for name, theme in (("dot.remove", int(had)), ("dot.place", other)):
+            done = threading.Event()
+            answers.append(done)
+
+            def answered(answer, phone=phone, participant=me["participant"], done=done):
+                last[phone] = (participant, answer)
+                done.set()
+            phone.sio.emit(name, {"cid": cid(), "theme": theme}, callback=answered)
+    assert all(done.wait(20) for done in answers)
+    stored = database_dots(server)
+    for participant, answer in last.values():
+        assert answer["ok"] and {int(k): v for k, v in answer["dots"].items()} == stored[participant]
+    recount = Client(server.url, server.setting("observer_token")).state["tally"]  # counted in the database
+    # the last update of the burst carries the same ranking (a wrong running total never does)
+    console.wait_for(lambda u: (u.get("tally") or {}).get("ranking") == recount["ranking"]
+                     and u["tally"]["voters"] == recount["voters"] and u["tally"]["dots"] == recount["dots"],
+                     timeout=10)
+    console.close()
+
+
 def test_after_a_restart_the_vote_book_is_read_back_from_the_database(tmp_path):
     server = start_server(tmp_path)
     themes = open_vote(server, themes=3)
