@@ -58,9 +58,11 @@ def node_crowd(config: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, peak: bool = False) -> float:
+    """The process's resident memory now, or its peak so far."""
+    field = "VmHWM:" if peak else "VmRSS:"
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -136,6 +138,7 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
                                  "dots": IDEAS, "runs": idea_run, "event": "idea"}) if extras else None
         echo_python = asyncio.run(play(echo.url, [{"token": "x"}] * phones, list(range(1, 9)), DOTS,
                                        python_rate)) if python_rate else None
+        echo_rss = rss_mb(echo.process.pid, peak=True)
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "bench.toml"  # the demo, with a table of 10 (+2) for every 10 phones
         plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {max(30, -(-phones // 10))}"))
@@ -148,7 +151,7 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
             cookies = [{"cookie": c} for c in ready["cookies"]]
             app_node = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
                                    "themes": ready["themes"], "dots": DOTS, "runs": runs})
-            rss = rss_mb(server.process.pid)
+            rss = rss_mb(server.process.pid, peak=True)  # the peak: with every phone connected, mid-burst
             app_ideas = repeats = None
             if extras:
                 app_ideas = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
@@ -161,6 +164,7 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
         finally:
             stop_server(server)
     return {"phones": phones, "echo": echo_node, "app": app_node, "joins": ready["joins"], "rss_mb": rss,
+            "echo_rss_mb": echo_rss,
             "ideas": {"echo": echo_ideas, "app": app_ideas} if extras else None, "repeats": repeats,
             "python": {"echo": echo_python, "app": app_python} if python_rate else None,
             "capacity": {"echo": capacity(echo_node["runs"]), "app": capacity(app_node["runs"])}}
@@ -172,17 +176,19 @@ def fmt(value, unit="ms") -> str:
 
 def report(results: list[dict], machine: str) -> None:
     print(f"\nmake bench — {machine}")
-    print(f"{'load':44} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11}  lost/refused")
+    print(f"{'load':44} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11} {'stall':>10}"
+          "  lost/refused")
     for result in results:
         for echo, app in zip(result["echo"]["runs"], result["app"]["runs"], strict=True):
             load = f"{result['phones']} phones, {app['dots']:,} dots at {app['rate']:,}/s"
             print(f"{load:44} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
-                  f"{fmt(app['screen_p95_ms']):>11}  {app['lost']}/{app['refused']}")
+                  f"{fmt(app['screen_p95_ms']):>11} {fmt(app.get('stall_ms')):>10}  {app['lost']}/{app['refused']}")
         cap = result["capacity"]
         ratio = f"{cap['app'] / cap['echo']:.2f}" if cap["app"] and cap["echo"] else "—"
         print(f"  capacity (p95 ≤ {BOUND_MS} ms): echo {fmt(cap['echo'], '')}/s, app {fmt(cap['app'], '')}/s, "
               f"ratio {ratio}; joins: {result['joins']['phones']} in {result['joins']['seconds']:.1f} s, "
-              f"p95 {result['joins']['p95_ms']:.0f} ms; server RSS {result['rss_mb']:.0f} MB")
+              f"p95 {result['joins']['p95_ms']:.0f} ms; peak RSS {result['rss_mb']:.0f} MB "
+              f"(echo {result.get('echo_rss_mb', 0):.0f} MB)")
         if result["ideas"]:
             e, a = result["ideas"]["echo"]["runs"][0], result["ideas"]["app"]["runs"][0]
             print(f"  ideas, {a['dots']:,} at {a['rate']:,.0f}/s: echo p95 {fmt(e['p95_ms'])}, app p95 "

@@ -49,6 +49,20 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
+// The server's longest event-loop stall during a run, from its per-second maxima (null for the echo server).
+async function longestStall(fromMs, toMs) {
+  try {
+    const answer = await fetch(`${url}/healthz?seconds=1`);
+    if (!answer.ok) return null;
+    const seconds = (await answer.json()).stalls?.seconds;
+    if (!seconds) return null;
+    const inside = seconds.filter(([at]) => at >= Math.floor(fromMs / 1000) && at <= Math.floor(toMs / 1000));
+    return inside.length ? Math.max(...inside.map(([, ms]) => ms)) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function burst(run, index) {
   const place = index % 2 === 0;
   const name = event === "idea" ? "idea.add" : event === "echo" || place ? "dot.place" : "dot.remove";
@@ -68,6 +82,7 @@ async function burst(run, index) {
   let refused = 0, lost = 0;
   const errors = {};
   const t0 = now() + 200;
+  const wallStart = Date.now() + 200;
   await Promise.all(plan.map(([p, payload], i) => new Promise((resolve) => {
     const due = t0 + (i * 1000) / run.rate;
     setTimeout(() => {
@@ -81,6 +96,7 @@ async function burst(run, index) {
     }, Math.max(0, due - now()));
   })));
   const sent = now() - t0;
+  const stallMs = await longestStall(wallStart, Date.now());
   // Screen freshness: the k-th ack (in time order) is shown once a tally update differs from the base by k.
   let freshness = [];
   if (screens.length && event !== "echo") {
@@ -102,6 +118,7 @@ async function burst(run, index) {
     max_ms: latencies.length ? Math.max(...latencies) : null,
     screen_p95_ms: freshness.length ? percentile(freshness, 0.95) : null,
     screen_missing: freshness.filter((f) => f === Infinity).length,
+    stall_ms: stallMs,
   };
 }
 

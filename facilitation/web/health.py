@@ -1,7 +1,8 @@
-"""`/healthz`: is the server up and its database answering, at which event version (for monitors and scripts)."""
+"""`/healthz`: is the server up and its database answering, at which event version, how many connections it
+holds and how long its event loop stalled (for monitors and scripts)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from facilitation import __version__
@@ -22,4 +23,7 @@ def healthz():
     door = current_app.extensions.get("facilitation.door")
     if door is not None:
         answer["connections"] = door.state()
+    stalls = current_app.extensions.get("facilitation.stalls")
+    if stalls is not None:
+        answer["stalls"] = stalls.state(per_second=request.args.get("seconds") == "1")
     return jsonify(answer)

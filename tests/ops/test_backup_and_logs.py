@@ -100,6 +100,11 @@ def test_healthz_reports_the_event_and_its_version(server):
     after = requests.get(f"{server.url}/healthz", timeout=5).json()
     assert before["ok"] and before["event"] == EVENT
     assert after["version"] > before["version"]
+    # how long the event loop was kept from running: the longest delay, recently and since start
+    stalls = after["stalls"]
+    assert 0 <= stalls["last_10s_ms"] <= stalls["last_minute_ms"] <= stalls["since_start_ms"] < 10_000
+    seconds = requests.get(f"{server.url}/healthz?seconds=1", timeout=5).json()["stalls"]["seconds"]
+    assert seconds and all(at > 1_700_000_000 and ms >= 0 for at, ms in seconds)
 
 
 def test_the_request_log_has_each_request_without_the_secret_token(server):

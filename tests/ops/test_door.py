@@ -172,3 +172,18 @@ def test_a_connection_that_answers_pings_but_never_joins_the_event_is_closed(doo
         assert closed.wait(10), "an Engine.IO connection that never joined stayed open"
     finally:
         client.disconnect()
+
+
+def test_websockets_are_answered_without_compression(door):
+    """Browsers offer permessage-deflate; a compressor per phone would cost ~100 KB of memory each, so the
+    server answers the upgrade without it (and the Socket.IO clients then send plain frames)."""
+    host, port = door.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += conn.recv(4096)
+    assert head.startswith(b"HTTP/1.1 101") and b"sec-websocket-extensions" not in head.lower()
