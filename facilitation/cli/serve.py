@@ -121,9 +121,10 @@ def serve(args, config) -> int:
         log.warning(note)
     log.info("facilitation serving %s on %s:%s (%s)", plan.event.id, host, port, config["ASYNC_MODE"])
     from facilitation.extensions import socketio
-    from facilitation.web.stalls import StallWatch
+    from facilitation.web.stalls import QuietCollector, StallWatch
     stalls = app.extensions["facilitation.stalls"] = StallWatch()
     socketio.start_background_task(stalls.run, socketio.sleep)
+    socketio.start_background_task(QuietCollector(app.extensions["facilitation"].quiet_for).run, socketio.sleep)
     if listener is None:
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
     else:

@@ -393,6 +393,10 @@ class EventService:
                 job.answer(answer)
         self.publish(batch.events)
 
+    def quiet_for(self) -> float:
+        """Seconds since the last change was submitted."""
+        return time.monotonic() - self._writer.last_job
+
     def vote_totals(self) -> ranking.Totals | None:
         """Dots and voters per theme from the vote book, when it is loaded."""
         book = self._book

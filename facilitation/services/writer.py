@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,9 +43,11 @@ class Writer:
         self._jobs: deque[Job] = deque()
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
+        self.last_job = time.monotonic()  # when the last change was submitted: how long the event has been quiet
 
     def submit(self, job: Job) -> object:
         """Queue `job`, wait until it is written (or refused), return its result or raise its error."""
+        self.last_job = time.monotonic()
         with self._ready:
             self._jobs.append(job)
             self._ready.notify()
