@@ -37,7 +37,7 @@ from facilitation.config import BY_KEY  # noqa: E402
 from tests.conftest import DEMO_PLAN, free_port, start_server, stop_server  # noqa: E402
 
 BOUND_MS = 250  # the capacity bound: the highest rate whose ack p95 stays under it, nothing lost or refused
-RATES = {300: [150, 300, 750, 1500, 3000], 1000: [250, 500, 1000, 2000, 4000]}
+RATES = {300: [150, 300, 750, 1500, 3000], 1000: [250, 500, 1000, 2000, 3000, 4000]}
 DOTS = 5
 
 
