@@ -34,13 +34,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from facilitation.realtime import handlers  # noqa: F401  (registers the socket events)
     from facilitation.realtime.notify import Broadcaster
-    from facilitation.web import api, door, exports, headers, health, identity, pages, requestlog
+    from facilitation.web import api, exports, headers, health, identity, pages, requestlog
 
     babel.init_app(app, locale_selector=identity.select_locale)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
                       ping_interval=10, ping_timeout=20)
-    app.wsgi_app = door.without_websocket_compression(app.wsgi_app)
+    app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
     broadcaster = Broadcaster(socketio, service, float(app.config["FLUSH_INTERVAL"]))

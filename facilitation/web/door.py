@@ -102,12 +102,3 @@ class Door:
         return {"open": self.open, "size": self.size, "per_address": self.per_address, "refused": self.refused,
                 "busiest_address": max(self.by_address.values(), default=0)}
 
-
-def without_websocket_compression(wsgi_app):
-    """Answer every websocket without permessage-deflate. Browsers and the Socket.IO clients offer it, and the
-    server would keep a zlib compressor per connection: ~100 KB each, 1,000 phones ≈ 100 MB, and one compression
-    per phone for every broadcast. Our messages are small JSON: the server simply does not see the offer."""
-    def app(environ, start_response):
-        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
-        return wsgi_app(environ, start_response)
-    return app
