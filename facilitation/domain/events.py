@@ -40,6 +40,12 @@ class StorageTrouble(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ProjectorSet(DomainEvent):
+    screen: str
+    message: str
+
+
+@dataclass(frozen=True)
 class ProfileSet(DomainEvent):
     participant: int
     category: str | None

@@ -47,9 +47,13 @@ def check_remove(allocation: Mapping[int, int], item: int, state: VoteState) -> 
         raise Refused("no_dot_here")
 
 
-def check_open(state: VoteState, ballot_size: int) -> None:
+def check_open(state: VoteState, ballot_size: int, reopen: bool = False) -> None:
+    """A closed vote opens again only when the facilitator asks to reopen it: a stray "open" (a second tab, a
+    stale button) must not let the room change its dots after the results were seen."""
     if state is VoteState.OPEN:
         raise Refused("vote_already_open")
+    if state is VoteState.CLOSED and not reopen:
+        raise Refused("vote_closed")
     if ballot_size < 2:
         raise Refused("ballot_too_small", min=2)
 

@@ -58,7 +58,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.IdeaGrouped: ("themes",),
     ev.ThemeSaved: ("themes",), ev.ThemeDeleted: ("themes", "tally"), ev.BallotChanged: ("themes", "tally"),
     ev.DotPlaced: ("tally", "stats"), ev.DotRemoved: ("tally", "stats"),
-    ev.PhaseStarted: ("control",), ev.TimerChanged: ("control",),
+    ev.PhaseStarted: ("control",), ev.TimerChanged: ("control",), ev.ProjectorSet: ("control",),
     ev.VoteOpened: ("control", "tally"), ev.VoteClosed: ("control", "tally"), ev.ResultsRevealed: ("control", "tally"),
     ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
     ev.ProfileSet: ("stats", "counts"),

@@ -14,10 +14,11 @@ from facilitation.domain import voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
-    IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ResultsRevealed, ThemeDeleted, ThemeSaved,
+    IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ProjectorSet, ResultsRevealed, ThemeDeleted, ThemeSaved,
     TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import Timer, require_idea_capture
+from facilitation.domain.projector import Screen, clean_message
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
 from facilitation.plan import Plan
 from facilitation.services import payloads as p
@@ -288,6 +289,21 @@ def adjust_timer(tx: Tx, cmd: p.AdjustTimer):
     _set_timer(tx, _timer(tx.control()).add(cmd.seconds, tx.now))
 
 
+@command("projector.show", p.ShowOnProjector)
+def show_on_projector(tx: Tx, cmd: p.ShowOnProjector):
+    """What the room sees. The message is kept when only the screen changes, so the facilitator can go back."""
+    require(tx.who.role, Action.RUN_EVENT)
+    control = tx.control()
+    if cmd.message is not None:
+        control.message = clean_message(cmd.message)
+    if cmd.screen is Screen.MESSAGE and not control.message:
+        raise Refused("message_needed")
+    control.screen = cmd.screen.value
+    tx.session.add(control)
+    tx.record(ProjectorSet(control.screen, control.message))
+    return {"screen": control.screen}
+
+
 @command("seats.headroom", p.SetHeadroom)
 def set_headroom(tx: Tx, cmd: p.SetHeadroom):
     require(tx.who.role, Action.RUN_EVENT)
@@ -297,12 +313,12 @@ def set_headroom(tx: Tx, cmd: p.SetHeadroom):
     tx.record(HeadroomSet(cmd.seats))
 
 
-@command("vote.open", p.Plain)
-def open_vote(tx: Tx, cmd: p.Plain):
+@command("vote.open", p.OpenVote)
+def open_vote(tx: Tx, cmd: p.OpenVote):
     require(tx.who.role, Action.RUN_EVENT)
     control = tx.control()
     ballot = ballot_ids(tx.session)
-    voting.check_open(voting.VoteState(control.vote_state), len(ballot))
+    voting.check_open(voting.VoteState(control.vote_state), len(ballot), cmd.reopen)
     control.vote_state = voting.VoteState.OPEN.value
     tx.record(VoteOpened(ballot))
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from facilitation.domain.ideas import IdeaKind
+from facilitation.domain.projector import Screen
 
 # Strict types: an id is an integer, a flag a boolean, a text a string. `"yes"` or `true` for an id is refused,
 # never coerced into something the sender did not mean.
@@ -90,6 +91,10 @@ class Plain(Command):
     pass
 
 
+class OpenVote(Command):
+    reopen: Flag = False  # a closed vote opens again only when asked for by name
+
+
 class Reveal(Command):
     revealed: Flag = True
 
@@ -101,6 +106,11 @@ class PlaceDot(Command):
 class SetProfile(Command):
     category: Code | None = None
     zone: Code | None = None
+
+
+class ShowOnProjector(Command):
+    screen: Screen
+    message: Annotated[str, StringConstraints(strict=True, max_length=2000)] | None = None  # None: keep it
 
 
 class SetHeadroom(Command):

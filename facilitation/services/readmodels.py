@@ -46,6 +46,7 @@ def control_view(control: Control) -> dict:
         "phase": control.phase_index,
         "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
         "vote": {"state": control.vote_state, "revealed": control.revealed},
+        "projector": {"screen": control.screen, "message": visible(control.message)},
         "server_time": time.time(),
     }
 

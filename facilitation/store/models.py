@@ -85,6 +85,8 @@ class Control(SQLModel, table=True):
     timer_paused_left: float | None = None
     vote_state: str = "not_open"
     revealed: bool = False
+    screen: str = "auto"  # what the projector shows (facilitation.domain.projector.Screen)
+    message: str = ""     # the facilitator's message for the room, shown on the "message" screen
 
 
 class LogEntry(SQLModel, table=True):

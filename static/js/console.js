@@ -1,7 +1,8 @@
 // The console: the facilitator runs the event, the theme team clusters, the observer watches (read-only).
 import { connect, statusBar } from "./client.js";
-import { ideaItem } from "./ideas.js";
-import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { ask } from "./dialogs.js";
+import { editInline, ideaItem, merging } from "./ideas.js";
+import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, SCREENS, screenFor, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -27,12 +28,43 @@ function render(s) {
   const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
   fill($("#stats"), stat(st.participants, "participant", "participants"), stat(st.online, "online", "online"),
     stat(st.ideas, "idea", "ideas"), stat(st.voters, "voter", "voters"));
+  renderControls(s);
+  renderProjector(s);
   renderSeats(s);
   renderAgenda(s);
   renderIdeas(s);
   renderThemes(s);
   renderTally(s);
 }
+
+// What the room sees right now, and (facilitator) the choice of what it sees: one button per screen.
+function renderProjector(s) {
+  const chosen = s.control.projector?.screen || "auto";
+  const now = screenFor(s);
+  const hidden = now === "results" && !s.control.vote.revealed;
+  $("#projector-now").textContent = `${t(`screen_${now}`)}${chosen === "auto" ? ` · ${t("screen_auto")}` : ""}${hidden ? ` · ${t("results_not_revealed")}` : ""}`;
+  const box = $("#screens");
+  if (!box) return;
+  syncList(box, SCREENS, {
+    key: (name) => name,
+    signature: (name) => `${name}|${name === chosen}`,
+    render: (name) => h("button", { type: "button", class: `screen-choice${name === chosen ? " chosen" : ""}`, "aria-pressed": String(name === chosen),
+      "data-screen": name, onclick: () => {
+        if (name === "message" && !s.control.projector?.message && !$("#room-message").value.trim()) return $("#room-message").focus();
+        act("projector.show", name === "message" && $("#room-message").value.trim() ? { screen: name, message: $("#room-message").value } : { screen: name });
+      } }, t(`screen_${name}`)),
+  });
+  const input = $("#room-message");
+  if (document.activeElement !== input && !input.dataset.edited) input.value = s.control.projector?.message || "";
+}
+
+$("#room-message")?.addEventListener("input", (e) => { e.target.dataset.edited = "1"; });
+$("#message-form")?.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const input = $("#room-message");
+  const ack = await act("projector.show", { screen: "message", message: input.value });
+  if (ack.ok) delete input.dataset.edited;
+});
 
 // Phones joined per table against its capacity; a table with a burst of joins or refused joins is flagged,
 // because one person minting voters shows up there first.
@@ -61,12 +93,45 @@ function renderAgenda(s) {
   const phases = s.event.agenda.map((phase, index) => ({ phase, index, current: index === s.control.phase }));
   syncList($("#agenda"), phases, {
     key: (x) => x.index,
-    render: ({ phase, index, current }) => h("li", { class: current ? "current" : "" },
+    render: ({ phase, index, current }) => h("li", { class: current ? "current" : "", "aria-current": current ? "step" : false },
       h("span", {}, `${loc(phase.title)} · ${phase.minutes} ${t("min")}`),
-      canRun ? h("button", { onclick: () => confirm(t("confirm_phase")) && act("phase.start", { phase: index }) },
-        current ? t("current") : t("start")) : null),
+      // The current phase is marked, not a button: a stray click must not restart its timer.
+      current ? h("span", { class: "badge ok" }, t("current")) : canRun ? h("button", { onclick: () => startPhase(phase, index) }, t("start")) : null),
   });
 }
+
+async function startPhase(phase, index) {
+  const body = `${t("ask_phase_body").replace("{minutes}", phase.minutes)}${state.control.vote.state === "open" ? ` ${t("ask_phase_vote_open")}` : ""}`;
+  if (await ask({ title: `${t("start")}: ${loc(phase.title)}`, body, confirm: t("start") })) act("phase.start", { phase: index });
+}
+
+// Only what is possible now is enabled, and the next step of the vote is the primary button.
+function renderControls(s) {
+  if (!canRun) return;
+  const timer = s.control.timer || {};
+  const running = timer.ends_at != null, paused = timer.paused_left != null;
+  $("#timer-pause").disabled = !running;
+  $("#timer-resume").disabled = !paused;
+  $("#timer-plus").disabled = $("#timer-minus").disabled = !running && !paused;
+  const vote = s.control.vote;
+  const buttons = { open: $("#vote-open"), reopen: $("#vote-reopen"), close: $("#vote-close"), reveal: $("#vote-reveal"), hide: $("#vote-hide") };
+  buttons.open.hidden = vote.state === "closed";
+  buttons.reopen.hidden = vote.state !== "closed";
+  buttons.open.disabled = vote.state !== "not_open";
+  buttons.close.disabled = vote.state !== "open";
+  buttons.reveal.disabled = vote.state !== "closed" || vote.revealed;
+  buttons.hide.disabled = !vote.revealed;
+  const next = vote.state === "not_open" ? buttons.open : vote.state === "open" ? buttons.close : !vote.revealed ? buttons.reveal : null;
+  for (const button of Object.values(buttons)) button.classList.toggle("primary", button === next);
+}
+
+const ASKS = {
+  close: () => ({ title: t("ask_close_title"), body: `${t("ask_close_body")} ${state.stats?.voters ?? 0} / ${state.stats?.participants ?? 0} ${t("have_voted")}.`, confirm: t("ask_close_confirm") }),
+  reveal: () => ({ title: t("ask_reveal_title"), body: t("ask_reveal_body"), confirm: t("ask_reveal_confirm") }),
+  reopen: () => ({ title: t("ask_reopen_title"), body: t("ask_reopen_body"), confirm: t("ask_reopen_confirm"), danger: true }),
+};
+
+document.addEventListener("merging", () => renderIdeas(state));
 
 $("#headroom-form")?.addEventListener("submit", (e) => {
   e.preventDefault();
@@ -95,7 +160,7 @@ function renderIdeas(s) {
   const themeNames = JSON.stringify(themes.map((x) => [x.id, x.title]));
   syncList($("#ideas"), ideas.slice(0, MAX_SHOWN), {
     key: (idea) => idea.id,
-    signature: (idea) => JSON.stringify(idea) + themeNames,
+    signature: (idea) => JSON.stringify(idea) + themeNames + merging.from,
     render: (idea) => ideaItem(idea, { event: s.event, act, readOnly: !canCluster, themes }),
     empty: () => h("li", { class: "muted" }, t("no_ideas")),
   });
@@ -116,8 +181,10 @@ function renderThemes(s) {
     canCluster ? h("div", { class: "actions" },
       h("button", { disabled: frozen, onclick: () => act("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
         theme.on_ballot ? t("remove_from_ballot") : t("add_to_ballot")),
-      h("button", { onclick: () => { const title = prompt(t("theme_title_prompt"), theme.title); if (title) act("theme.update", { theme: theme.id, title }); } }, t("edit")),
-      h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: () => act("theme.delete", { theme: theme.id }) }, t("delete"))) : null),
+      h("button", { disabled: frozen && theme.on_ballot, onclick: (e) => editInline(e.target.closest("li").querySelector("strong"), theme.title, (title) => act("theme.update", { theme: theme.id, title })) }, t("rename")),
+      h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: async () => {
+        if (await ask({ title: `${t("delete")}: ${theme.title}`, body: t("ask_delete_theme_body"), confirm: t("delete"), danger: true })) act("theme.delete", { theme: theme.id });
+      } }, t("delete"))) : null),
   });
 }
 
@@ -150,10 +217,10 @@ function renderTally(s) {
 }
 
 for (const button of $$("[data-cmd]")) {
-  button.addEventListener("click", () => {
-    const { cmd, seconds, revealed, confirm: ask } = button.dataset;
-    if (ask && !confirm(t(ask))) return;
-    const payload = seconds ? { seconds: Number(seconds) } : revealed ? { revealed: revealed === "true" } : {};
+  button.addEventListener("click", async () => {
+    const { cmd, seconds, revealed, reopen, ask: question } = button.dataset;
+    if (question && !(await ask(ASKS[question]()))) return;
+    const payload = seconds ? { seconds: Number(seconds) } : revealed ? { revealed: revealed === "true" } : reopen ? { reopen: true } : {};
     act(cmd, payload);
   });
 }

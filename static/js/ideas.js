@@ -1,6 +1,38 @@
 // The moderated idea list shared by the table (scribe) screen and the console.
 import { axisChip, h, t, tableName, toast } from "./ui.js";
 
+// Edit a text in place: the text becomes a field with Save and Cancel (Enter saves a one-line field,
+// Ctrl+Enter a longer one; Esc cancels). `save(text)` is called only when the text changed.
+export function editInline(el, value, save, { multiline = false } = {}) {
+  const field = h(multiline ? "textarea" : "input", { class: "inline-field", "aria-label": t("edit"), rows: multiline ? 3 : false });
+  field.value = value;
+  const restore = [...el.childNodes];
+  const finish = (text) => {
+    el.classList.remove("editing");
+    el.replaceChildren(...restore);
+    if (text !== null && text.trim() && text.trim() !== value.trim()) save(text);
+  };
+  const form = h("span", { class: "inline-edit" }, field,
+    h("button", { type: "button", class: "primary", onclick: () => finish(field.value) }, t("save")),
+    h("button", { type: "button", class: "ghost", onclick: () => finish(null) }, t("cancel")));
+  field.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { e.preventDefault(); finish(null); }
+    else if (e.key === "Enter" && (!multiline || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(field.value); }
+  });
+  el.classList.add("editing");
+  el.replaceChildren(form);
+  field.focus();
+  field.select?.();
+}
+
+// Click-to-merge: "Merge…" on an idea, then "Merge here" on the idea it repeats (or Cancel). Screens listen
+// to the "merging" event to redraw their lists.
+export const merging = { from: null };
+export function setMerging(id) {
+  merging.from = id;
+  document.dispatchEvent(new CustomEvent("merging"));
+}
+
 // The idea form of the phone and of the table screen: one submission at a time, cleared once stored.
 export function bindIdeaForm(form, sendIdea, onSent = () => {}) {
   form.addEventListener("submit", async (event) => {
@@ -21,28 +53,21 @@ export function ideaItem(idea, { event, act, readOnly = false, themes = [], show
   const status = idea.merged_into ? `${t("merged")} #${idea.merged_into}` : idea.hidden ? t("hidden") : "";
   const actions = readOnly ? null : h("div", { class: "actions" },
     h("button", { onclick: () => act("idea.star", { idea: idea.id, starred: !idea.starred }) }, idea.starred ? t("unstar") : `★ ${t("star")}`),
-    h("button", {
-      onclick: () => {
-        const text = prompt(t("edit_prompt"), idea.text);
-        if (text !== null && text !== idea.text) act("idea.edit", { idea: idea.id, text });
-      },
-    }, t("edit")),
+    h("button", { onclick: (e) => editInline(e.target.closest("li").querySelector(".idea-text"), idea.text, (text) => act("idea.edit", { idea: idea.id, text }), { multiline: true }) }, t("edit")),
     h("button", { onclick: () => act("idea.hide", { idea: idea.id, hidden: !idea.hidden }) }, idea.hidden ? t("show") : t("hide")),
-    idea.merged_into ? null : h("button", {
-      onclick: () => {
-        const into = parseInt(prompt(t("merge_prompt")) || "", 10);
-        if (into) act("idea.merge", { idea: idea.id, into });
-      },
-    }, t("merge")),
+    idea.merged_into ? null
+      : merging.from === idea.id ? h("button", { class: "ghost", onclick: () => setMerging(null) }, t("cancel_merge"))
+      : merging.from && !idea.gone ? h("button", { class: "primary", onclick: () => { act("idea.merge", { idea: merging.from, into: idea.id }); setMerging(null); } }, `${t("merge_here")} (#${merging.from} → #${idea.id})`)
+      : h("button", { onclick: () => setMerging(idea.id) }, t("merge")),
     themes.length && !idea.merged_into ? h("select", {
       "aria-label": t("group_into"),
       onchange: (e) => act("theme.group", { idea: idea.id, theme: e.target.value ? Number(e.target.value) : null }),
     }, h("option", { value: "" }, `${t("group_into")} (${t("ungrouped")})`),
       themes.map((theme) => h("option", { value: theme.id, selected: theme.id === idea.theme }, `#${theme.id} ${theme.title}`))) : null);
-  return h("li", { class: `idea${idea.starred ? " starred" : ""}${status ? " gone" : ""}`, "data-idea": idea.id },
+  return h("li", { class: `idea${idea.starred ? " starred" : ""}${status ? " gone" : ""}${merging.from === idea.id ? " merging" : ""}`, "data-idea": idea.id },
     h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${idea.id}`), axisChip(event, idea.axis),
       h("span", { class: "kind" }, t(idea.kind)), showTable && idea.table ? h("span", { class: "where" }, tableName(event, idea.table)) : null,
       status ? h("span", { class: "badge" }, status) : null,
       idea.original ? h("span", { class: "badge edited", title: `${t("original")}: ${idea.original}` }, t("edited")) : null),
-    h("p", {}, idea.text), actions);
+    h("p", { class: "idea-text" }, idea.text), actions);
 }

@@ -1,61 +1,180 @@
-// The room projector (read-only): join QR, live idea wall filtered by axis, vote progress, revealed results.
-// Keys: 0 = all axes, 1-9 = one axis. The screen heals itself after any reconnect (full resync).
-import { connect, statusBar } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, startClock, syncList, t, tableName } from "./ui.js";
+// The room projector (read-only). One thing at a time, as the facilitator chose on the console (or, on
+// "auto", what the agenda and the vote call for: see screenFor in ui.js): the join QR, the phase's prompt,
+// the idea wall, the themes forming, the vote's progress, the results, a message, or nothing.
+// The page is a 1920×1080 stage scaled to fit, so type keeps its size relative to the screen at any resolution.
+// Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
+// after any reconnect (full resync).
+import { connect } from "./client.js";
+import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, screenFor, startClock, t, tableName, timerText } from "./ui.js";
 
-const { state } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const STAGE = { width: 1920, height: 1080 };
+const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
+const PER_PAGE = { wall: 6, themes: 8, results: 8 };
+
+const link = $("#p-link");
+const { state } = connect({
+  token: document.body.dataset.token, lang, onState: render,
+  // A discreet dot, not the phones' banner: the room should not read about the projector's Wi-Fi.
+  onStatus: (status) => { link.dataset.status = status; },
+});
 startClock($("#clock"), () => state);
 let axisFilter = new URLSearchParams(location.search).get("axis") || "";
+let page = 0;
+let shown = ""; // the screen on the stage, to start its pages from the first when it changes
+
+function fit() {
+  const scale = Math.min(innerWidth / STAGE.width, innerHeight / STAGE.height);
+  const stage = $("#stage");
+  stage.style.transform = `scale(${scale})`;
+  stage.style.left = `${(innerWidth - STAGE.width * scale) / 2}px`;
+  stage.style.top = `${(innerHeight - STAGE.height * scale) / 2}px`;
+}
+addEventListener("resize", fit);
+fit();
 
 function render(s) {
   if (!s.event) return;
+  const screen = screenFor(s);
+  if (screen !== shown) { shown = screen; page = 0; }
+  const stage = $("#stage");
+  stage.dataset.screen = screen;
   const phase = currentPhase(s);
   $("#phase-title").textContent = phase ? loc(phase.title) : loc(s.event.subtitle);
   const st = s.stats || {};
-  const stat = (n, one, many) => h("div", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
-  fill($("#stats"), stat(st.participants, "participant", "participants"), stat(st.ideas, "idea", "ideas"),
-    s.control.vote.state !== "not_open" ? stat(st.voters, "voter", "voters") : null);
-  fill($("#axis-filter"), axisFilter ? axisChip(s.event, axisFilter) : null);
-  if (s.tally) return renderResults(s);
-  if (s.control.vote.state === "open") return renderVoting(s);
-  if (phase?.kind === "capture" || phase?.kind === "clustering") return renderWall(s);
-  if (phase?.kind === "results" || s.control.vote.state === "closed") return fill($("#stage"), h("p", { class: "big-message" }, t("results_hidden")));
-  renderWall(s);
+  const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
+  fill($("#p-stats"), stat(st.participants, "participant", "participants"),
+    screen === "wall" || screen === "themes" ? stat(st.ideas, "idea", "ideas") : null);
+  $("#p-page").textContent = "";
+  ({ join, prompt, wall, themes, progress, results, message, blank })[screen](s);
 }
 
-function renderWall(s) {
-  const ideas = [...s.ideas.values()].filter((i) => !i.gone && (!axisFilter || i.axis === axisFilter)).sort((a, b) => b.id - a.id).slice(0, 60);
-  if (!ideas.length) return fill($("#stage"), h("p", { class: "big-message" }, t("join_title")));
-  // The wall stays in place between updates: only new or changed notes are drawn.
-  let wall = $("#stage > .wall");
-  if (!wall) fill($("#stage"), (wall = h("ul", { class: "wall" })));
-  syncList(wall, ideas, {
-    key: (idea) => idea.id,
-    render: (idea) => h("li", { class: `note${idea.starred ? " starred" : ""}`, style: { "--axis": axisOf(s.event, idea.axis)?.color } },
-      h("p", {}, idea.text), h("div", { class: "note-meta" }, axisChip(s.event, idea.axis), h("span", {}, tableName(s.event, idea.table)))),
-  });
+function paged(list, size) {
+  const pages = Math.max(1, Math.ceil(list.length / size));
+  page %= pages;
+  $("#p-page").textContent = pages > 1 ? `${page + 1} / ${pages}` : "";
+  return list.slice(page * size, page * size + size);
 }
 
-function renderVoting(s) {
+function filterChip(s) {
+  return axisFilter ? h("div", { class: "p-filter" }, axisChip(s.event, axisFilter)) : null;
+}
+
+function join(s) {
+  const qr = $("#join-qr").firstElementChild.cloneNode(true);
+  qr.setAttribute("role", "img");
+  qr.setAttribute("aria-label", t("scan_to_join"));
+  fill($("#screen"), h("div", { class: "p-join-screen" },
+    h("div", { class: "p-qr" }, qr),
+    h("div", { class: "p-join-text" },
+      h("p", { class: "p-lead" }, t("scan_to_join")),
+      h("p", { class: "p-url" }, $("#join-url").textContent),
+      h("p", { class: "p-hint" }, t("join_hint")),
+      h("p", { class: "p-count" }, h("b", {}, s.stats?.participants ?? 0), ` ${plural(s.stats?.participants ?? 0, "participant", "participants")}`))));
+}
+
+function prompt(s) {
+  const phase = currentPhase(s);
+  const timer = timerText(s.control, s.clockOffset || 0);
+  fill($("#screen"), h("div", { class: "p-prompt" },
+    h("h2", {}, phase ? loc(phase.title) : loc(s.event.title)),
+    phase && loc(phase.prompt) ? h("p", {}, loc(phase.prompt)) : !phase ? h("p", {}, loc(s.event.subtitle)) : null,
+    timer ? h("div", { class: "p-timer", "aria-hidden": "true" }, timer) : null));
+}
+
+// Newest first, a page of whole cards at a time: nothing is ever cut at the edge of the screen.
+function wall(s) {
+  const ideas = [...s.ideas.values()].filter((i) => !i.gone && (!axisFilter || i.axis === axisFilter)).sort((a, b) => b.id - a.id);
+  if (!ideas.length) return fill($("#screen"), filterChip(s), h("p", { class: "p-big" }, t("wall_empty")));
+  fill($("#screen"), filterChip(s), h("ul", { class: "p-wall" }, paged(ideas, PER_PAGE.wall).map((idea) =>
+    h("li", { class: `p-note${idea.starred ? " starred" : ""}${idea.text.length > 160 ? " long" : ""}`, style: { "--axis": axisOf(s.event, idea.axis)?.color } },
+      h("p", {}, idea.text),
+      h("div", { class: "p-note-meta" }, axisChip(s.event, idea.axis), h("span", {}, tableName(s.event, idea.table)))))));
+}
+
+// The themes the theme team is forming, with how many ideas each gathers so far.
+function themes(s) {
+  const counts = new Map();
+  for (const idea of s.ideas.values()) if (!idea.gone && idea.theme) counts.set(idea.theme, (counts.get(idea.theme) || 0) + 1);
+  const list = s.themes.filter((x) => !axisFilter || x.axis === axisFilter)
+    .map((x) => ({ ...x, ideas: counts.get(x.id) || 0 })).sort((a, b) => b.ideas - a.ideas || a.id - b.id);
+  if (!list.length) return fill($("#screen"), filterChip(s), h("p", { class: "p-big" }, t("themes_forming")));
+  fill($("#screen"), filterChip(s), h("h2", { class: "p-screen-title" }, t("themes_forming")),
+    h("ul", { class: "p-themes" }, paged(list, PER_PAGE.themes).map((x) =>
+      h("li", { style: { "--axis": axisOf(s.event, x.axis)?.color } },
+        h("span", { class: "p-theme-title" }, x.title),
+        h("span", { class: "p-theme-count" }, `${x.ideas} ${plural(x.ideas, "idea", "ideas")}`)))));
+}
+
+function progress(s) {
+  const st = s.stats || {};
+  const voters = st.voters ?? 0, people = Math.max(st.participants ?? 0, voters);
+  const vote = s.control.vote;
   const ballot = s.themes.filter((x) => x.on_ballot);
-  fill($("#stage"), h("div", { class: "voting" }, h("p", { class: "big-message" }, t("vote_now")),
-    h("ul", { class: "ballot-list" }, ballot.map((x) => h("li", {}, axisChip(s.event, x.axis), " ", x.title)))));
+  fill($("#screen"), h("div", { class: "p-progress" },
+    h("p", { class: "p-lead" }, vote.state === "open" ? t("vote_now") : vote.state === "closed" ? t("vote_closed_room") : t("vote_soon")),
+    h("div", { class: "p-meter", role: "img", "aria-label": `${voters} / ${people}` },
+      h("span", { class: "p-meter-fill", style: { width: `${people ? (100 * voters) / people : 0}%` } })),
+    h("p", { class: "p-count" }, h("b", {}, voters), ` / ${people} ${t("have_voted")}`),
+    h("ol", { class: "p-ballot" }, ballot.map((x) => h("li", { style: { "--axis": axisOf(s.event, x.axis)?.color } }, x.title)))));
 }
 
-function renderResults(s) {
-  const themes = new Map(s.themes.map((x) => [x.id, x]));
-  const list = s.tally.ranking.filter((p) => !axisFilter || themes.get(p.theme)?.axis === axisFilter);
+function results(s) {
+  if (!s.tally) return fill($("#screen"), h("p", { class: "p-big" }, t("results_soon")));
+  const themesById = new Map(s.themes.map((x) => [x.id, x]));
+  const list = s.tally.ranking.filter((p) => !axisFilter || themesById.get(p.theme)?.axis === axisFilter);
   const max = Math.max(1, ...list.map((p) => p.dots));
-  fill($("#stage"), h("div", {}, h("h2", { class: "results-title" }, t("results")),
-    h("ol", { class: "ranking big" }, list.map((p) => h("li", {}, h("span", { class: "rank" }, p.rank),
-      h("span", { class: "title" }, themes.get(p.theme)?.title ?? ""),
-      h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: { width: `${(100 * p.dots) / max}%`, background: axisOf(s.event, themes.get(p.theme)?.axis)?.color } })),
-      h("span", { class: "score" }, p.dots))))));
+  const key = JSON.stringify([axisFilter, page, list.map((p) => p.theme)]);
+  const old = $("#screen .p-ranking");
+  // The bars grow from where they were: same rows, new widths (a CSS transition animates them).
+  if (old && old.dataset.key === key) {
+    for (const [i, p] of paged(list, PER_PAGE.results).entries()) {
+      const row = old.children[i];
+      row.querySelector(".p-bar-fill").style.width = `${(100 * p.dots) / max}%`;
+      row.querySelector(".p-score").textContent = p.dots;
+      row.querySelector(".p-rank").textContent = p.rank;
+    }
+    return;
+  }
+  const rows = paged(list, PER_PAGE.results).map((p) => h("li", { style: { "--axis": axisOf(s.event, themesById.get(p.theme)?.axis)?.color } },
+    h("span", { class: "p-rank" }, p.rank),
+    h("span", { class: "p-result-title" }, themesById.get(p.theme)?.title ?? ""),
+    h("span", { class: "p-bar" }, h("span", { class: "p-bar-fill", "data-width": `${(100 * p.dots) / max}%` })),
+    h("span", { class: "p-score" }, p.dots)));
+  const ranking = h("ol", { class: "p-ranking", "data-key": key }, rows);
+  fill($("#screen"), filterChip(s), h("h2", { class: "p-screen-title" }, t("results")), ranking);
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    for (const bar of ranking.querySelectorAll(".p-bar-fill")) bar.style.width = bar.dataset.width;
+  }));
 }
+
+function message(s) {
+  fill($("#screen"), h("p", { class: "p-message" }, s.control.projector?.message || ""));
+}
+
+function blank() {
+  fill($("#screen"));
+}
+
+setInterval(() => { // the prompt's big timer; the small one in the corner has its own clock
+  const el = $("#screen .p-timer");
+  if (el && state.control) el.textContent = timerText(state.control, state.clockOffset || 0);
+}, 500);
+
+setInterval(() => {
+  if (!state.event || !PER_PAGE[shown]) return;
+  page += 1;
+  render(state);
+}, PAGE_SECONDS * 1000);
 
 document.addEventListener("keydown", (event) => {
-  if (!state.event || !/^[0-9]$/.test(event.key)) return;
+  if (!state.event) return;
+  if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+    page = Math.max(0, page + (event.key === "ArrowRight" ? 1 : -1));
+    return render(state);
+  }
+  if (!/^[0-9]$/.test(event.key)) return;
   const n = Number(event.key);
   axisFilter = n === 0 ? "" : state.event.axes[n - 1]?.id ?? axisFilter;
+  page = 0;
   render(state);
 });

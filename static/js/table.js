@@ -1,6 +1,6 @@
 // The table facilitator's screen: capture the table's ideas, star the top ones, tidy duplicates.
 import { connect, statusBar } from "./client.js";
-import { bindIdeaForm, ideaItem } from "./ideas.js";
+import { bindIdeaForm, ideaItem, merging } from "./ideas.js";
 import { $, currentPhase, h, lang, loc, startClock, syncList, t } from "./ui.js";
 
 const { state, act, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
@@ -17,9 +17,11 @@ function render(s) {
   $("#count").textContent = `(${ideas.filter((i) => !i.gone).length})`;
   syncList($("#ideas"), ideas, {
     key: (idea) => idea.id,
+    signature: (idea) => JSON.stringify(idea) + merging.from,
     render: (idea) => ideaItem(idea, { event: s.event, act, showTable: false }),
     empty: () => h("li", { class: "muted" }, t("no_ideas")),
   });
 }
 
 bindIdeaForm($("#idea-form"), sendIdea);
+document.addEventListener("merging", () => render(state));

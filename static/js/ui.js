@@ -91,6 +91,23 @@ export function currentPhase(state) {
   return index == null ? null : state.event.agenda[index];
 }
 
+export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "message", "blank"];
+
+// What the projector shows: the facilitator's choice, or on "auto" what the agenda and the vote call for.
+// The console shows the same answer, so the facilitator always knows what the room sees.
+export function screenFor(state) {
+  const chosen = state.control?.projector?.screen || "auto";
+  if (chosen !== "auto") return chosen;
+  const vote = state.control.vote;
+  const phase = currentPhase(state);
+  if (vote.state === "open") return "progress";
+  if (phase?.kind === "voting" || phase?.kind === "results") return vote.revealed ? "results" : vote.state === "closed" ? "progress" : "prompt";
+  if (phase?.kind === "capture") return "wall";
+  if (phase?.kind === "clustering") return "themes";
+  if (!phase || state.control.phase === 0) return "join";
+  return "prompt";
+}
+
 // Keeps a list's DOM in step with the data while touching only the items whose content changed, so that a
 // click in progress, a focused field or an open dropdown survives updates arriving several times a second.
 export function syncList(container, items, { key, render, signature = (item) => JSON.stringify(item), empty }) {
@@ -100,6 +117,8 @@ export function syncList(container, items, { key, render, signature = (item) => 
     const sig = signature(item);
     const current = existing.get(k);
     if (current && current.dataset.sig === sig) return current;
+    // Being edited in place: kept as it is (the next update after the edit redraws it).
+    if (current && current.querySelector(".editing") && current.contains(document.activeElement)) return current;
     const fresh = render(item);
     fresh.dataset.key = k;
     fresh.dataset.sig = sig;

@@ -1,9 +1,11 @@
-"""The facilitator runs the event from the console by clicking, as on the day."""
+"""The facilitator runs the event from the console by clicking, as on the day: never a browser dialog, only
+what is possible now enabled, and what the room will see or cannot be undone confirmed in the page."""
 from __future__ import annotations
 
 import pytest
 
 from tests.browser.conftest import phone_page, shot
+from tests.realtime.clients import Client
 
 pytestmark = pytest.mark.browser
 
@@ -11,7 +13,8 @@ pytestmark = pytest.mark.browser
 def test_a_facilitator_runs_capture_clustering_and_the_vote_from_the_console(browser, server):
     console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
     console.set_default_timeout(10_000)
-    console.on("dialog", lambda dialog: dialog.accept())  # "Start this phase now?", "Close the vote now?"
+    native: list[str] = []
+    console.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
     phone = phone_page(browser)
     console.goto(f"{server.url}/console/{server.facilitator}")
     phone.goto(f"{server.url}/j/{server.tables()[2][3]}")
@@ -26,7 +29,9 @@ def test_a_facilitator_runs_capture_clustering_and_the_vote_from_the_console(bro
 
     agenda = console.locator("#agenda li")
     agenda.nth(2).get_by_role("button", name="Avvia").click()
+    in_page(console, "Avvia")
     console.locator("#agenda li.current").filter(has_text="Lavoro ai tavoli").wait_for()
+    assert agenda.nth(2).get_by_role("button").count() == 0  # the current phase cannot be restarted by a click
     phone.locator("#capture").wait_for(state="visible")
     for text in ("Bus notturni nel fine settimana", "Parcheggi di interscambio alle stazioni"):
         phone.fill("#idea-text", text)
@@ -47,16 +52,94 @@ def test_a_facilitator_runs_capture_clustering_and_the_vote_from_the_console(bro
         theme.get_by_role("button", name="Togli dalla scheda").wait_for()
 
     agenda.nth(4).get_by_role("button", name="Avvia").click()
+    in_page(console, "Avvia")
     console.get_by_role("button", name="Apri il voto").click()
     console.locator("#vote-state").filter(has_text="Voto aperto").wait_for()
     phone.get_by_role("button", name="+ Trasporto notturno").click()
     phone.locator("#dots-left").filter(has_text="4 / 5").wait_for()
     console.locator("#voters").filter(has_text="1 votante ·").wait_for()
 
-    console.get_by_role("button", name="Chiudi il voto").click()
+    console.locator("#vote-close").click()
+    in_page(console, "Chiudi il voto")
     console.locator("#vote-state").filter(has_text="Il voto è chiuso").wait_for()
     phone.locator("#waiting").filter(has_text="I risultati saranno mostrati").wait_for()
-    console.get_by_role("button", name="Mostra i risultati").click()
+    console.locator("#vote-reveal").click()
+    in_page(console, "Mostra i risultati")
     phone.locator("#ranking li").first.filter(has_text="Trasporto notturno").wait_for()
     shot(console, "console-driven")
     shot(phone, "phone-results")
+    assert native == []
+
+
+def in_page(page, confirm: str) -> None:
+    """Answer the console's in-page confirmation with its confirm button."""
+    page.locator("dialog.ask").get_by_role("button", name=confirm).click()
+    page.locator("dialog.ask").wait_for(state="detached")
+
+
+def test_a_closed_vote_cannot_be_reopened_by_one_click_and_the_controls_follow_the_state(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    ideas = [facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
+             for text in ("Bus di notte nel fine settimana", "Autobus notturni il sabato")]
+    themes = [facilitator.send("theme.create", {"title": title})["theme"] for title in ("Notte", "Stazioni")]
+    console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    console.set_default_timeout(10_000)
+    native: list[str] = []
+    console.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
+    console.goto(f"{server.url}/console/{server.facilitator}")
+    try:
+        button = {name: console.locator(f"#{name}") for name in (
+            "vote-open", "vote-reopen", "vote-close", "vote-reveal", "vote-hide", "timer-pause", "timer-resume")}
+        console.locator("#agenda li.current").wait_for()
+        assert button["vote-open"].is_enabled() and "primary" in button["vote-open"].get_attribute("class")
+        assert not any(button[b].is_enabled() for b in ("vote-close", "vote-reveal", "vote-hide", "timer-resume"))
+        assert button["timer-pause"].is_enabled() and button["vote-reopen"].is_hidden()
+
+        # rename in place, click-to-merge: no prompt() anywhere
+        theme = console.locator("#themes li.theme").filter(has_text="Notte")
+        theme.get_by_role("button", name="Rinomina").click()
+        field = console.locator("#themes .inline-field")  # the title is now a field
+        field.fill("Trasporto notturno")
+        field.press("Enter")
+        console.locator("#themes").get_by_text("Trasporto notturno").wait_for()
+        console.locator(f'#ideas li[data-idea="{ideas[1]}"]').get_by_role("button", name="Unisci…").click()
+        console.locator(f'#ideas li[data-idea="{ideas[0]}"]').get_by_role("button", name="Unisci qui").click()
+        console.locator(f'#ideas li[data-idea="{ideas[1]}"]').wait_for(state="detached")  # merged: off the list
+        assert next(i for i in facilitator.sync()["ideas"] if i["id"] == ideas[1])["merged_into"] == ideas[0]
+
+        # deleting a theme asks first; Esc keeps it
+        console.locator("#themes li.theme").filter(has_text="Stazioni").get_by_role("button", name="Elimina").click()
+        console.locator("dialog.ask").wait_for()
+        console.keyboard.press("Escape")
+        console.locator("dialog.ask").wait_for(state="detached")
+        assert len(facilitator.sync()["themes"]) == 2
+
+        for theme_id in themes:
+            facilitator.send("theme.ballot", {"theme": theme_id})
+        button["vote-open"].click()
+        console.locator("#vote-close.primary").wait_for()
+        button["vote-close"].click()
+        in_page(console, "Chiudi il voto")
+        console.locator("#vote-reveal.primary").wait_for()
+        button["vote-reveal"].click()
+        in_page(console, "Mostra i risultati")
+        button["vote-hide"].wait_for(state="visible")
+        console.locator("#vote-hide:enabled").wait_for()
+        assert button["vote-open"].is_hidden() and not button["vote-reveal"].is_enabled()
+        shot(console, "console-vote-revealed")
+
+        # one click on "Reopen" only asks; Enter alone answers the safe way (Cancel has the focus)
+        button["vote-reopen"].click()
+        console.locator("dialog.ask").wait_for()
+        shot(console, "console-ask-reopen")
+        console.keyboard.press("Enter")
+        console.locator("dialog.ask").wait_for(state="detached")
+        assert facilitator.sync()["control"]["vote"]["state"] == "closed"
+        button["vote-reopen"].click()
+        in_page(console, "Riapri il voto")
+        console.locator("#vote-state").filter(has_text="Voto aperto").wait_for()
+        assert native == []
+    finally:
+        facilitator.close()
+        console.context.close()

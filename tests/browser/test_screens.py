@@ -36,7 +36,7 @@ def test_a_phone_idea_reaches_the_console_and_projector_and_its_dots_are_counted
         phone.locator("#ideas").get_by_text("Treni più frequenti in Val di Susa").wait_for()
         shot(phone, "phone-capture")
         console.locator("#ideas").get_by_text("Treni più frequenti in Val di Susa").wait_for()
-        projector.locator(".wall").get_by_text("Treni più frequenti in Val di Susa").wait_for()
+        projector.locator(".p-wall").get_by_text("Treni più frequenti in Val di Susa").wait_for()
         shot(console, "console-capture")
         shot(projector, "projector-wall")
 
@@ -61,7 +61,7 @@ def test_a_phone_idea_reaches_the_console_and_projector_and_its_dots_are_counted
 
         facilitator.send("vote.close")
         facilitator.send("vote.reveal", {"revealed": True})
-        projector.locator(".ranking").get_by_text("Ferrovie metropolitane").wait_for()
+        projector.locator(".p-ranking").get_by_text("Ferrovie metropolitane").wait_for()
         phone.locator("#results").wait_for(state="visible")
         shot(projector, "projector-results")
         shot(console, "console-results")

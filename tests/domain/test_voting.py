@@ -45,7 +45,11 @@ def test_removing_a_dot_that_is_not_there_is_refused():
 
 def test_a_vote_needs_two_items_to_open():
     assert refused(check_open, VoteState.NOT_OPEN, 1) == "ballot_too_small"
-    check_open(VoteState.CLOSED, 2)  # a closed vote may be reopened
+    check_open(VoteState.CLOSED, 2, reopen=True)  # a closed vote may be reopened, when asked for by name
+
+
+def test_a_closed_vote_does_not_reopen_on_a_plain_open():
+    assert refused(check_open, VoteState.CLOSED, 2) == "vote_closed"
 
 
 def test_the_ballot_is_frozen_once_voting_opened():

@@ -15,7 +15,8 @@ from tests.conftest import run_english, start_server, stop_server
 
 def unversioned_database(path):
     """A database as the first development builds wrote it: `create_all` of the models, no schema version, and
-    ideas without their original text or a star, and no table added since (seat codes: revision 0002)."""
+    ideas without their original text or a star, and nothing added since (seat codes: revision 0002; the
+    projector's screen: 0003)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -23,6 +24,8 @@ def unversioned_database(path):
         db.execute("alter table idea drop column starred")
         db.execute("alter table idea drop column original")
         db.execute("drop table seat_code")
+        db.execute("alter table control drop column screen")
+        db.execute("alter table control drop column message")
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(tmp_path):

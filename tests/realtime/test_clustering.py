@@ -49,6 +49,12 @@ def test_the_ballot_freezes_once_the_vote_opens_and_voted_themes_stay(shared_ser
         assert theme_team.send("theme.delete", {"theme": themes[2]})["ok"]  # never on the ballot
         ballot = [t["id"] for t in facilitator.sync()["themes"] if t["on_ballot"]]
         assert ballot == themes[:2]
+        # a stray "open" (a second tab, a stale button) does not reopen a closed vote; asking by name does
+        assert facilitator.send("vote.open")["error"]["code"] == "vote_closed"
+        assert voter.send("dot.place", {"theme": themes[1]})["error"]["code"] == "vote_not_open"
+        assert facilitator.send("vote.open", {"reopen": True})["ok"]
+        assert voter.send("dot.place", {"theme": themes[1]})["ok"]
+        assert facilitator.send("vote.close")["ok"]
     finally:
         for client in (theme_team, facilitator, voter):
             client.close()
