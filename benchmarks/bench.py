@@ -18,6 +18,7 @@ import os
 import platform
 import resource
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -118,6 +119,19 @@ def prepare_app(server, phones: int) -> dict:
             "joins": {"phones": phones, "seconds": took, "p95_ms": waits[int(.95 * len(waits))] * 1000}}
 
 
+def check_export(server, expected: int) -> dict:
+    """Every acknowledged dot counted once: the export's votes, its ranking and the event log all agree with
+    what the crowds were told (runs alternate placing and removing, so only the last placing crowd's dots stay)."""
+    export = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=60).json()
+    votes = sum(v["dots"] for v in export["votes"])
+    ranked = export["ranking"]["dots"]
+    with sqlite3.connect(server.db) as db:
+        placed = db.execute("select count(*) from log where kind = 'DotPlaced'").fetchone()[0]
+        removed = db.execute("select count(*) from log where kind = 'DotRemoved'").fetchone()[0]
+    return {"expected": expected, "votes": votes, "ranking": ranked, "log": placed - removed,
+            "ok": votes == ranked == placed - removed == expected}
+
+
 def capacity(runs: list[dict]) -> int | None:
     good = [r["rate"] for r in runs if r["p95_ms"] is not None and r["p95_ms"] <= BOUND_MS
             and not r["lost"] and not r["refused"]]
@@ -161,10 +175,11 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
                                       "runs": [{"rate": python_rate or 750}] * REPEATS})
             app_python = asyncio.run(play(server.url, cookies, ready["themes"], DOTS, python_rate,
                                           screen=screens[0])) if python_rate else None
+            counted = check_export(server, app_python["acked"] if app_python else 0)
         finally:
             stop_server(server)
     return {"phones": phones, "echo": echo_node, "app": app_node, "joins": ready["joins"], "rss_mb": rss,
-            "echo_rss_mb": echo_rss,
+            "echo_rss_mb": echo_rss, "counted": counted,
             "ideas": {"echo": echo_ideas, "app": app_ideas} if extras else None, "repeats": repeats,
             "python": {"echo": echo_python, "app": app_python} if python_rate else None,
             "capacity": {"echo": capacity(echo_node["runs"]), "app": capacity(app_node["runs"])}}
@@ -189,6 +204,9 @@ def report(results: list[dict], machine: str) -> None:
               f"ratio {ratio}; joins: {result['joins']['phones']} in {result['joins']['seconds']:.1f} s, "
               f"p95 {result['joins']['p95_ms']:.0f} ms; peak RSS {result['rss_mb']:.0f} MB "
               f"(echo {result.get('echo_rss_mb', 0):.0f} MB)")
+        counted = result["counted"]
+        print(f"  counted once: export {counted['votes']:,} dots, ranking {counted['ranking']:,}, log "
+              f"{counted['log']:,}, acknowledged {counted['expected']:,}: {'ok' if counted['ok'] else 'MISMATCH'}")
         if result["ideas"]:
             e, a = result["ideas"]["echo"]["runs"][0], result["ideas"]["app"]["runs"][0]
             print(f"  ideas, {a['dots']:,} at {a['rate']:,.0f}/s: echo p95 {fmt(e['p95_ms'])}, app p95 "
