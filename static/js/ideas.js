@@ -34,7 +34,8 @@ export function setMerging(id) {
 }
 
 // The idea form of the phone and of the table screen: one submission at a time, cleared once stored.
-export function bindIdeaForm(form, sendIdea, onSent = () => {}) {
+// `onSent` replaces the "sent" toast when the screen says it in its own way (the phone's saved note).
+export function bindIdeaForm(form, sendIdea, onSent = null) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
@@ -43,8 +44,8 @@ export function bindIdeaForm(form, sendIdea, onSent = () => {}) {
     button.disabled = false;
     if (!ack.ok) return;
     form.text.value = "";
-    toast(t("sent"), "ok");
-    onSent();
+    if (onSent) onSent();
+    else toast(t("sent"), "ok");
   });
 }
 

@@ -1,12 +1,15 @@
 // The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
 import { connect, statusBar } from "./client.js";
 import { bindIdeaForm } from "./ideas.js";
-import { $, axisChip, count, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, axisChip, axisOf, count, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, act } = client;
 const sendIdea = client.draftSender("idea.add");
 let lastVoteState = null;
+let profilePhase; // the phase when the profile card was last opened or folded by the app
+const pending = new Map(); // theme -> taps sent and not yet acknowledged (shown on the item)
+const online = () => Boolean(state.event?.tables.find((x) => x.id === (state.me?.table ?? state.table))?.online);
 
 startClock($("#clock"), () => state);
 
@@ -15,14 +18,21 @@ function render(s, change = {}) {
   const phase = currentPhase(s);
   $("#table-name").textContent = tableName(s.event, s.me?.table ?? s.table);
   $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
-  $("#phase-prompt").textContent = phase ? loc(phase.prompt) : "";
+  // Online participants have no table card to scan: the welcome speaks to them instead.
+  $("#phase-prompt").textContent = online() && (!phase || s.control.phase === 0) ? t("online_welcome") : phase ? loc(phase.prompt) : "";
   const voteState = s.control.vote.state;
   // The ballot order is personal: fetch it again when the vote opens.
   if (!change.snapshot && lastVoteState !== null && voteState !== lastVoteState) client.resync({ full: true });
   lastVoteState = voteState;
 
+  // The optional profile: open while people arrive, folded once the work starts, gone once answered or skipped.
   const profileDone = s.me?.category || s.me?.zone || localStorage.getItem(`profile:${s.event.id}`);
-  $("#profile").hidden = Boolean(profileDone);
+  const profile = $("#profile");
+  profile.hidden = Boolean(profileDone);
+  if (!profileDone && profilePhase !== s.control.phase) {
+    profilePhase = s.control.phase;
+    profile.open = s.control.phase == null || s.control.phase <= 1;
+  }
   $("#capture").hidden = phase?.kind !== "capture";
   $("#vote").hidden = voteState !== "open";
   $("#results").hidden = !s.tally;
@@ -51,35 +61,56 @@ function renderBallot(s) {
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
   const { dots_per_person: budget, max_dots_per_item: cap } = s.event.voting;
   $("#dots-left").textContent = `${me.left} / ${budget}`;
-  const items = me.ballot_order.filter((id) => themes.has(id)).map((id) => ({ theme: themes.get(id), mine: me.dots[id] || 0, left: me.left }));
-  syncList($("#ballot"), items, { key: (item) => item.theme.id, render: ({ theme, mine }) => {
+  const items = me.ballot_order.filter((id) => themes.has(id)).map((id) => ({ theme: themes.get(id), mine: me.dots[id] || 0, left: me.left, waiting: pending.get(id) || 0 }));
+  syncList($("#ballot"), items, { key: (item) => item.theme.id, render: ({ theme, mine, waiting }) => {
     const id = theme.id;
-    return h("li", { class: "ballot-item" },
-      h("div", { class: "ballot-text" }, axisChip(s.event, theme.axis), h("strong", {}, theme.title)),
+    return h("li", { class: `ballot-item${waiting ? " pending" : ""}`, "aria-busy": waiting ? "true" : false },
+      h("div", { class: "ballot-text" }, axisChip(s.event, theme.axis), h("strong", {}, theme.title),
+        waiting ? h("span", { class: "pending-note" }, t("sending")) : null),
       h("div", { class: "ballot-controls" },
-        h("button", { class: "round", "aria-label": `− ${theme.title}`, disabled: mine === 0, onclick: () => vote("dot.remove", id) }, "−"),
+        h("button", { class: "round", "aria-label": `− ${theme.title}`, "data-focus-key": `remove-${id}`, disabled: mine === 0, onclick: () => vote("dot.remove", id) }, "−"),
         h("span", { class: "my-dots", "aria-label": `${mine} ${t("mine")}` }, "●".repeat(mine) + "○".repeat(Math.max(0, cap - mine))),
-        h("button", { class: "round primary", "aria-label": `+ ${theme.title}`, disabled: mine >= cap || me.left === 0, onclick: () => vote("dot.place", id) }, "+")));
+        h("button", { class: "round primary", "aria-label": `+ ${theme.title}`, "data-focus-key": `place-${id}`, disabled: mine >= cap || me.left === 0, onclick: () => vote("dot.place", id) }, "+")));
   } });
+  // After each acknowledged dot the phone says it is kept, and after the last one that the vote is complete.
+  const given = budget - me.left;
+  const note = $("#vote-saved");
+  note.hidden = given === 0 || pending.size > 0;
+  note.textContent = me.left === 0 ? t("vote_saved_all").replace("{n}", budget) : t("vote_saved_some").replace("{given}", given).replace("{left}", me.left);
+  note.classList.toggle("complete", me.left === 0);
 }
 
 async function vote(name, theme) {
+  pending.set(theme, (pending.get(theme) || 0) + 1);
+  renderBallot(state);
   const ack = await act(name, { theme });
-  if (!ack.ok) return;
-  state.me.dots = ack.dots;
-  state.me.left = ack.left;
+  pending.set(theme, pending.get(theme) - 1);
+  if (!pending.get(theme)) pending.delete(theme);
+  if (ack.ok) {
+    state.me.dots = ack.dots;
+    state.me.left = ack.left;
+  }
   renderBallot(state);
 }
 
 function renderResults(s) {
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
+  const max = Math.max(1, ...s.tally.ranking.map((place) => place.dots));
   fill($("#ranking"), s.tally.ranking.map((place) =>
-    h("li", {}, h("span", { class: "rank" }, place.rank), h("span", { class: "title" }, themes.get(place.theme)?.title ?? ""),
-      h("span", { class: "score" }, count(place.dots, "dot", "dots")))));
+    h("li", { class: "result" }, h("span", { class: "rank" }, place.rank), h("span", { class: "title" }, themes.get(place.theme)?.title ?? ""),
+      h("span", { class: "score" }, count(place.dots, "dot", "dots")),
+      h("span", { class: "bar-track", "aria-hidden": "true" }, h("span", { class: "bar-fill", style: { width: `${(100 * place.dots) / max}%`, background: axisOf(s.event, themes.get(place.theme)?.axis)?.color } })))));
 }
 
 $("#idea-text").addEventListener("input", (e) => ($("#idea-count").textContent = e.target.value.length));
-bindIdeaForm($("#idea-form"), sendIdea, () => ($("#idea-count").textContent = "0"));
+let ideasSent = 0;
+bindIdeaForm($("#idea-form"), sendIdea, () => {
+  $("#idea-count").textContent = "0";
+  ideasSent += 1;
+  const note = $("#ideas-saved");
+  note.textContent = t("idea_saved").replace("{n}", ideasSent);
+  note.hidden = false;
+});
 
 $("#profile-form").addEventListener("submit", async (event) => {
   event.preventDefault();

@@ -111,6 +111,8 @@ export function screenFor(state) {
 // Keeps a list's DOM in step with the data while touching only the items whose content changed, so that a
 // click in progress, a focused field or an open dropdown survives updates arriving several times a second.
 export function syncList(container, items, { key, render, signature = (item) => JSON.stringify(item), empty }) {
+  // Keyboard focus survives a redraw: an item redrawn under the focus gets it back on the same control.
+  const focusKey = container.contains(document.activeElement) ? document.activeElement.dataset?.focusKey : undefined;
   const existing = new Map([...container.children].filter((el) => el.dataset.key).map((el) => [el.dataset.key, el]));
   const wanted = items.map((item) => {
     const k = String(key(item));
@@ -131,4 +133,9 @@ export function syncList(container, items, { key, render, signature = (item) => 
   wanted.forEach((el, i) => {
     if (container.children[i] !== el) container.insertBefore(el, container.children[i] ?? null);
   });
+  if (focusKey && !container.contains(document.activeElement)) {
+    const same = container.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
+    const target = same && !same.disabled ? same : same?.closest("li")?.querySelector("button:not(:disabled)");
+    target?.focus();
+  }
 }

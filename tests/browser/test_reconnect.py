@@ -80,7 +80,7 @@ def test_sending_again_after_a_lost_acknowledgement_does_not_duplicate_the_idea(
     assert phone.input_value("#idea-text") == "Mercati contadini nei quartieri"  # the draft is kept
     lose_acks["on"] = False
     phone.get_by_role("button", name="Invia l'idea").click()  # the same draft, sent again
-    phone.locator("#toast").filter(has_text="Inviato").wait_for(timeout=20_000)
+    phone.locator("#ideas-saved").filter(has_text="Salvata").wait_for(timeout=20_000)
     texts = [i["text"] for i in facilitator.sync()["ideas"]]
     facilitator.close()
     assert texts.count("Mercati contadini nei quartieri") == 1

@@ -1,0 +1,97 @@
+"""The phone says where you stand: it fits a 320 px screen, says "saved" after each idea and after the last
+dot, keeps the focus where the thumb was, shows results with bars, folds the optional profile once the work
+starts, and speaks to online participants as such."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import shot
+from tests.realtime.clients import Client
+
+pytestmark = pytest.mark.browser
+
+CAPTURE, VOTING = 2, 4
+LONG_TITLES = ("Trasporto pubblico notturno tra i comuni della cintura e il capoluogo",
+               "Scuole aperte il pomeriggio come presidi di comunità", "Boschi")
+
+
+def small_phone(browser, width=320, height=640):
+    page = browser.new_context(viewport={"width": width, "height": height}, is_mobile=True, has_touch=True,
+                               locale="it-IT").new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_a_phone_at_320_px_votes_sees_saved_and_then_results_with_bars(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    phone = small_phone(browser)
+    try:
+        phone.goto(f"{server.url}/j/{server.tables()[0][3]}")
+        phone.locator("#profile[open]").wait_for()  # while people arrive, the optional profile is open
+        assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
+        phone.locator("#capture").wait_for(state="visible")
+        assert phone.locator("#profile").is_visible() and phone.locator("#profile[open]").count() == 0  # folded
+        phone.fill("#idea-text", "Più corse serali dei bus extraurbani")
+        phone.select_option("#idea-axis", "mobilita")
+        phone.get_by_role("button", name="Invia l'idea").click()
+        phone.locator("#ideas-saved").filter(has_text="1 inviate").wait_for()
+
+        themes = [facilitator.send("theme.create", {"title": title, "axis": "mobilita"})["theme"]
+                  for title in LONG_TITLES]
+        for theme in themes:
+            facilitator.send("theme.ballot", {"theme": theme})
+        facilitator.send("phase.start", {"phase": VOTING})
+        assert facilitator.send("vote.open")["ok"]
+        phone.locator("#vote").wait_for(state="visible")
+        phone.locator("#ballot li").nth(2).wait_for()
+        assert no_sideways_scroll(phone)
+        # nothing runs under the buttons: each title ends before its controls, or sits above them
+        for box in phone.evaluate("""() => [...document.querySelectorAll('#ballot li')].map((li) => {
+                const text = li.querySelector('.ballot-text').getBoundingClientRect();
+                const controls = li.querySelector('.ballot-controls').getBoundingClientRect();
+                return [text.right <= controls.left + 0.5, text.bottom <= controls.top + 0.5]; })"""):
+            assert any(box)
+        shot(phone, "phone-320-ballot")
+
+        taps = [themes[0]] * 3 + [themes[1]] * 2
+        for n, theme in enumerate(taps, start=1):
+            plus = phone.locator(f'[data-focus-key="place-{theme}"]')
+            plus.click()
+            phone.locator("#dots-left").filter(has_text=f"{5 - n} / 5").wait_for()
+            if n < 5:
+                phone.locator("#vote-saved").filter(has_text=f"{n} dati").wait_for()
+        phone.locator("#vote-saved.complete").filter(has_text="I tuoi 5 punti sono salvati").wait_for()
+        shot(phone, "phone-320-vote-saved")
+        # the focus stayed on the control the thumb used (the + is now disabled: its item's − has it)
+        assert phone.evaluate("document.activeElement.closest('#ballot li') !== null")
+
+        facilitator.send("vote.close")
+        facilitator.send("vote.reveal", {"revealed": True})
+        phone.locator("#results").wait_for(state="visible")
+        assert phone.locator("#ranking .bar-fill").count() == 3
+        widths = phone.eval_on_selector_all("#ranking .bar-fill", "(bars) => bars.map((b) => b.style.width)")
+        assert widths[0] == "100%" and widths[-1] == "0%"
+        assert no_sideways_scroll(phone)
+        shot(phone, "phone-320-results")
+    finally:
+        facilitator.close()
+        phone.context.close()
+
+
+def test_an_online_participant_reads_words_meant_for_online(browser, server):
+    online_code = server.setting("online_code")
+    phone = small_phone(browser, 390, 844)
+    try:
+        phone.goto(f"{server.url}/j/{online_code}")
+        phone.get_by_role("heading", name="Le idee del tuo gruppo").wait_for()
+        facilitator = Client(server.url, server.facilitator)
+        facilitator.send("phase.start", {"phase": 0})  # the welcome asks to scan the table's QR code
+        phone.locator("#phase-prompt").filter(has_text="gruppo online").wait_for()
+        assert "QR" not in phone.locator("#phase-prompt").inner_text()
+        facilitator.close()
+    finally:
+        phone.context.close()
