@@ -30,11 +30,20 @@ function render(s) {
     stat(st.ideas, "idea", "ideas"), stat(st.voters, "voter", "voters"));
   renderControls(s);
   renderProjector(s);
+  renderGlance(s);
   renderSeats(s);
   renderAgenda(s);
   renderIdeas(s);
   renderThemes(s);
   renderTally(s);
+}
+
+function renderGlance(s) {
+  const now = screenFor(s);
+  $("#glance-projector").textContent = `${t("on_projector")}: ${t(`screen_${now}`)}`;
+  const themes = new Map(s.themes.map((x) => [x.id, x]));
+  const top = (s.tally?.ranking || []).slice(0, 3).map((p) => `${p.rank}. ${themes.get(p.theme)?.title ?? ""} (${p.dots})`);
+  $("#glance-ranking").textContent = top.length && s.tally.dots ? `${t("ranking")}: ${top.join(" · ")}` : "";
 }
 
 // What the room sees right now, and (facilitator) the choice of what it sees: one button per screen.
@@ -179,7 +188,7 @@ function renderThemes(s) {
     h("strong", {}, theme.title),
     h("ul", { class: "theme-ideas" }, ideasOf(theme).map((i) => h("li", {}, `#${i.id} ${i.text}`))),
     canCluster ? h("div", { class: "actions" },
-      h("button", { disabled: frozen, onclick: () => act("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
+      h("button", { "data-focus-key": `ballot-${theme.id}`, disabled: frozen, onclick: () => act("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
         theme.on_ballot ? t("remove_from_ballot") : t("add_to_ballot")),
       h("button", { disabled: frozen && theme.on_ballot, onclick: (e) => editInline(e.target.closest("li").querySelector("strong"), theme.title, (title) => act("theme.update", { theme: theme.id, title })) }, t("rename")),
       h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: async () => {

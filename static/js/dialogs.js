@@ -14,7 +14,9 @@ export function ask({ title, body = "", confirm, danger = false }) {
     const done = (answer) => {
       dialog.close();
       dialog.remove();
-      back?.focus?.();
+      // Back where the facilitator was; if that control is now disabled (the vote moved on), to the page.
+      if (back?.isConnected && !back.disabled && back !== document.body) back.focus();
+      else document.getElementById("main")?.focus();
       resolve(answer);
     };
     yes.addEventListener("click", () => done(true));

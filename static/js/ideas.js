@@ -53,15 +53,15 @@ export function bindIdeaForm(form, sendIdea, onSent = null) {
 export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true }) {
   const status = idea.merged_into ? `${t("merged")} #${idea.merged_into}` : idea.hidden ? t("hidden") : "";
   const actions = readOnly ? null : h("div", { class: "actions" },
-    h("button", { onclick: () => act("idea.star", { idea: idea.id, starred: !idea.starred }) }, idea.starred ? t("unstar") : `★ ${t("star")}`),
-    h("button", { onclick: (e) => editInline(e.target.closest("li").querySelector(".idea-text"), idea.text, (text) => act("idea.edit", { idea: idea.id, text }), { multiline: true }) }, t("edit")),
-    h("button", { onclick: () => act("idea.hide", { idea: idea.id, hidden: !idea.hidden }) }, idea.hidden ? t("show") : t("hide")),
+    h("button", { "data-focus-key": `star-${idea.id}`, onclick: () => act("idea.star", { idea: idea.id, starred: !idea.starred }) }, idea.starred ? t("unstar") : `★ ${t("star")}`),
+    h("button", { "data-focus-key": `edit-${idea.id}`, onclick: (e) => editInline(e.target.closest("li").querySelector(".idea-text"), idea.text, (text) => act("idea.edit", { idea: idea.id, text }), { multiline: true }) }, t("edit")),
+    h("button", { "data-focus-key": `hide-${idea.id}`, onclick: () => act("idea.hide", { idea: idea.id, hidden: !idea.hidden }) }, idea.hidden ? t("show") : t("hide")),
     idea.merged_into ? null
       : merging.from === idea.id ? h("button", { class: "ghost", onclick: () => setMerging(null) }, t("cancel_merge"))
       : merging.from && !idea.gone ? h("button", { class: "primary", onclick: () => { act("idea.merge", { idea: merging.from, into: idea.id }); setMerging(null); } }, `${t("merge_here")} (#${merging.from} → #${idea.id})`)
-      : h("button", { onclick: () => setMerging(idea.id) }, t("merge")),
+      : h("button", { "data-focus-key": `merge-${idea.id}`, onclick: () => setMerging(idea.id) }, t("merge")),
     themes.length && !idea.merged_into ? h("select", {
-      "aria-label": t("group_into"),
+      "aria-label": t("group_into"), "data-focus-key": `group-${idea.id}`,
       onchange: (e) => act("theme.group", { idea: idea.id, theme: e.target.value ? Number(e.target.value) : null }),
     }, h("option", { value: "" }, `${t("group_into")} (${t("ungrouped")})`),
       themes.map((theme) => h("option", { value: theme.id, selected: theme.id === idea.theme }, `#${theme.id} ${theme.title}`))) : null);
