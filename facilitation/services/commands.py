@@ -237,6 +237,18 @@ def group_idea(tx: Tx, cmd: p.GroupIdea):
     return {"idea": idea.id, "theme": cmd.theme}
 
 
+@command("theme.group_many", p.GroupIdeas)
+def group_ideas(tx: Tx, cmd: p.GroupIdeas):
+    """Many ideas into one theme (or out of any) at once: all of them, or none if one is unknown."""
+    require(tx.who.role, Action.MANAGE_THEMES)
+    if cmd.theme is not None:
+        tx.get(Theme, cmd.theme, "unknown_theme")
+    ideas = [tx.get(Idea, idea_id, "unknown_idea") for idea_id in dict.fromkeys(cmd.ideas)]
+    for idea in ideas:
+        _group(tx, idea, cmd.theme)
+    return {"ideas": [idea.id for idea in ideas], "theme": cmd.theme}
+
+
 @command("theme.ballot", p.SetBallot)
 def set_ballot(tx: Tx, cmd: p.SetBallot):
     require(tx.who.role, Action.MANAGE_THEMES)

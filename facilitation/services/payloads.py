@@ -74,6 +74,11 @@ class GroupIdea(Command):
     theme: Id | None = None
 
 
+class GroupIdeas(Command):
+    ideas: Annotated[list[Id], Field(min_length=1, max_length=500)]
+    theme: Id | None = None
+
+
 class SetBallot(Command):
     theme: Id
     on_ballot: Flag = True

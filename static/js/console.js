@@ -152,26 +152,104 @@ function setupFilters(s) {
   fill($("#filter-axis"), h("option", { value: "" }, t("all_axes")), s.event.axes.map((a, i) => h("option", { value: a.id }, `${i + 1} · ${loc(a.name)}`)));
   fill($("#filter-table"), h("option", { value: "" }, t("all_tables")), s.event.tables.map((x) => h("option", { value: x.id }, tableName(s.event, x.id))));
   for (const id of ["#filter-axis", "#filter-table", "#filter-gone"]) $(id).addEventListener("change", () => renderIdeas(state));
+  $("#filter-text").addEventListener("input", () => renderIdeas(state));
+  if ($("#group-target")) setupSelection();
   const dims = ["overall", "by_axis", "by_table", "by_channel", "by_category", "by_zone"];
   fill($("#breakdown"), dims.map((d) => h("option", { value: d }, t(d))));
   $("#breakdown").addEventListener("change", () => renderTally(state));
 }
 
-function renderIdeas(s) {
+// The ideas the theme team has ticked, to group them at once.
+const selected = new Set();
+
+function shownIdeas(s) {
   const axis = $("#filter-axis").value;
   const table = Number($("#filter-table").value) || null;
   const showGone = $("#filter-gone").checked;
-  const ideas = [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone))
+  const words = $("#filter-text").value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  return [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone)
+    && words.every((w) => (i.text || "").toLocaleLowerCase().includes(w) || `#${i.id}` === w))
     .sort((a, b) => b.id - a.id);
+}
+
+function renderIdeas(s) {
+  const ideas = shownIdeas(s);
   const shown = Math.min(ideas.length, MAX_SHOWN);
   $("#idea-count").textContent = shown < ideas.length ? `(${shown} / ${ideas.length} · ${t("filter_to_see_more")})` : `(${ideas.length})`;
   const themes = canCluster ? s.themes : [];
   const themeNames = JSON.stringify(themes.map((x) => [x.id, x.title]));
+  for (const id of [...selected]) if (!s.ideas.get(id) || s.ideas.get(id).gone) selected.delete(id);
   syncList($("#ideas"), ideas.slice(0, MAX_SHOWN), {
     key: (idea) => idea.id,
-    signature: (idea) => JSON.stringify(idea) + themeNames + merging.from,
-    render: (idea) => ideaItem(idea, { event: s.event, act, readOnly: !canCluster, themes }),
+    signature: (idea) => JSON.stringify(idea) + themeNames + merging.from + selected.has(idea.id),
+    render: (idea) => ideaItem(idea, { event: s.event, act, readOnly: !canCluster, themes,
+      selected: canCluster && !idea.gone ? selected.has(idea.id) : undefined, onSelect: (on) => { if (on) selected.add(idea.id); else selected.delete(idea.id); renderSelection(state); } }),
     empty: () => h("li", { class: "muted" }, t("no_ideas")),
+  });
+  renderSelection(s);
+  renderTableCounts(s);
+}
+
+function renderSelection(s) {
+  const bar = $("#selection-bar");
+  if (!bar) return;
+  bar.hidden = selected.size === 0;
+  $("#selected-count").textContent = `${selected.size} ${t("selected")}`;
+  const visible = shownIdeas(s).filter((i) => !i.gone).slice(0, MAX_SHOWN);
+  $("#select-all").checked = visible.length > 0 && visible.every((i) => selected.has(i.id));
+  const target = $("#group-target");
+  const wanted = JSON.stringify(s.themes.map((x) => [x.id, x.title]));
+  if (target.dataset.themes !== wanted) {
+    const keep = target.value;
+    fill(target, h("option", { value: "" }, t("ungrouped")), s.themes.map((x) => h("option", { value: x.id }, `#${x.id} ${x.title}`)));
+    target.value = keep;
+    target.dataset.themes = wanted;
+  }
+  for (const box of $$("#ideas .select-idea")) box.checked = selected.has(Number(box.dataset.idea));
+}
+
+function setupSelection() {
+  $("#select-all").addEventListener("change", (e) => {
+    for (const idea of shownIdeas(state).filter((i) => !i.gone).slice(0, MAX_SHOWN)) {
+      if (e.target.checked) selected.add(idea.id); else selected.delete(idea.id);
+    }
+    renderSelection(state);
+  });
+  $("#group-selected").addEventListener("click", async () => {
+    const theme = $("#group-target").value ? Number($("#group-target").value) : null;
+    const ack = await act("theme.group_many", { ideas: [...selected], theme });
+    if (ack.ok) { selected.clear(); renderIdeas(state); }
+  });
+  $("#theme-from-selected").addEventListener("click", () => {
+    $("#theme-title").focus();
+    $("#theme-form").dataset.withSelection = "1";
+    toast(t("theme_from_selection_hint"), "ok");
+  });
+  $("#clear-selected").addEventListener("click", () => { selected.clear(); renderIdeas(state); });
+}
+
+// Ideas per table: during capture, a table with phones joined and no idea for QUIET_MINUTES is flagged.
+const QUIET_MINUTES = 10;
+function renderTableCounts(s) {
+  const counts = new Map(), last = new Map();
+  for (const idea of s.ideas.values()) {
+    if (idea.gone || idea.table == null) continue;
+    counts.set(idea.table, (counts.get(idea.table) || 0) + 1);
+    last.set(idea.table, Math.max(last.get(idea.table) || 0, idea.at || 0));
+  }
+  const phase = currentPhase(s);
+  const capturing = phase?.kind === "capture";
+  const now = Date.now() / 1000 + (s.clockOffset || 0);
+  const started = (s.control.timer?.ends_at ?? now) - (phase?.minutes || 0) * 60; // near enough: the timer's start
+  const joined = s.stats?.per_table || {};
+  const rows = s.event.tables.filter((x) => counts.get(x.id) || joined[x.id]).map((x) => ({
+    id: x.id, n: counts.get(x.id) || 0,
+    quiet: capturing && joined[x.id] > 0 && now - Math.max(last.get(x.id) || 0, started) > QUIET_MINUTES * 60 }));
+  syncList($("#table-counts"), rows, {
+    key: (row) => row.id,
+    render: (row) => h("li", {}, h("button", { type: "button", class: `table-count${row.quiet ? " quiet" : ""}`, "data-focus-key": `count-${row.id}`,
+      title: row.quiet ? t("quiet_table") : "", onclick: () => { $("#filter-table").value = String(row.id); renderIdeas(state); } },
+      `${tableName(s.event, row.id)}: ${row.n}${row.quiet ? " ⚠" : ""}`)),
   });
 }
 
@@ -237,16 +315,39 @@ for (const button of $$("[data-cmd]")) {
 $("#theme-form")?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const ack = await act("theme.create", { title: form.title.value, axis: form.axis.value || null });
-  if (ack.ok) form.title.value = "";
+  // "New theme from these…": the ticked ideas go into the new theme at once
+  const ideas = form.dataset.withSelection ? [...selected] : [];
+  const ack = await act("theme.create", { title: form.title.value, axis: form.axis.value || null, ideas });
+  if (ack.ok) {
+    form.title.value = "";
+    if (ideas.length) { selected.clear(); delete form.dataset.withSelection; renderIdeas(state); }
+  }
 });
 
+// Merge suggestions: merge a pair, or say "not the same" (remembered on this computer for this event).
+const dismissed = () => new Set(JSON.parse(localStorage.getItem(`dismissed:${state.event?.id}`) || "[]"));
+function dismiss(pair) {
+  const all = dismissed();
+  all.add(`${pair.a}-${pair.b}`);
+  localStorage.setItem(`dismissed:${state.event.id}`, JSON.stringify([...all]));
+}
+let pairs = [];
+function renderSuggestions() {
+  const skip = dismissed();
+  const live = (id) => state.ideas.get(id) && !state.ideas.get(id).gone;
+  const open = pairs.filter((pair) => !skip.has(`${pair.a}-${pair.b}`) && live(pair.a) && live(pair.b));
+  $("#suggest-summary").textContent = `${t("suggested_merges")} (${open.length})`;
+  const text = (id) => state.ideas.get(id)?.text ?? "";
+  fill($("#suggestions"), open.length ? open.map((pair) => h("li", {},
+    h("p", {}, `#${pair.a} ${text(pair.a)}`), h("p", {}, `#${pair.b} ${text(pair.b)}`),
+    h("div", { class: "row" },
+      h("button", { onclick: async () => { const ack = await act("idea.merge", { idea: pair.b, into: pair.a }); if (ack.ok) renderSuggestions(); } }, `${t("merge_here")} #${pair.b} → #${pair.a}`),
+      h("button", { class: "ghost", onclick: () => { dismiss(pair); renderSuggestions(); } }, t("not_the_same")))))
+    : h("li", { class: "muted" }, t("no_similar")));
+}
 $("#suggest")?.addEventListener("click", async () => {
   const reply = await request("suggestions");
   if (!reply?.ok) return toast(reply?.error?.message || t("no_connection"));
-  const text = (id) => state.ideas.get(id)?.text ?? "";
-  fill($("#suggestions"), reply.pairs.length ? reply.pairs.map((pair) => h("li", {},
-    h("p", {}, `#${pair.a} ${text(pair.a)}`), h("p", {}, `#${pair.b} ${text(pair.b)}`),
-    h("button", { onclick: () => act("idea.merge", { idea: pair.b, into: pair.a }) }, `${t("merge")} #${pair.b} → #${pair.a}`)))
-    : h("li", { class: "muted" }, t("no_similar")));
+  pairs = reply.pairs;
+  renderSuggestions();
 });

@@ -50,7 +50,8 @@ export function bindIdeaForm(form, sendIdea, onSent = null) {
 }
 
 // `act` is the client's send-and-report (client.js).
-export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true }) {
+// `selected` (true/false) adds a tick box for grouping many ideas at once; `onSelect(on)` hears it.
+export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true, selected, onSelect }) {
   const status = idea.merged_into ? `${t("merged")} #${idea.merged_into}` : idea.hidden ? t("hidden") : "";
   const actions = readOnly ? null : h("div", { class: "actions" },
     h("button", { "data-focus-key": `star-${idea.id}`, onclick: () => act("idea.star", { idea: idea.id, starred: !idea.starred }) }, idea.starred ? t("unstar") : `★ ${t("star")}`),
@@ -66,7 +67,10 @@ export function ideaItem(idea, { event, act, readOnly = false, themes = [], show
     }, h("option", { value: "" }, `${t("group_into")} (${t("ungrouped")})`),
       themes.map((theme) => h("option", { value: theme.id, selected: theme.id === idea.theme }, `#${theme.id} ${theme.title}`))) : null);
   return h("li", { class: `idea${idea.starred ? " starred" : ""}${status ? " gone" : ""}${merging.from === idea.id ? " merging" : ""}`, "data-idea": idea.id },
-    h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${idea.id}`), axisChip(event, idea.axis),
+    h("div", { class: "idea-meta" },
+      selected === undefined ? null : h("input", { type: "checkbox", class: "select-idea", "data-idea": idea.id, "data-focus-key": `select-${idea.id}`,
+        checked: selected, "aria-label": `${t("select")} #${idea.id}`, onchange: (e) => onSelect(e.target.checked) }),
+      h("span", { class: "idea-id" }, `#${idea.id}`), axisChip(event, idea.axis),
       h("span", { class: "kind" }, t(idea.kind)), showTable && idea.table ? h("span", { class: "where" }, tableName(event, idea.table)) : null,
       status ? h("span", { class: "badge" }, status) : null,
       idea.original ? h("span", { class: "badge edited", title: `${t("original")}: ${idea.original}` }, t("edited")) : null),

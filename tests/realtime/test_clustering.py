@@ -58,3 +58,21 @@ def test_the_ballot_freezes_once_the_vote_opens_and_voted_themes_stay(shared_ser
     finally:
         for client in (theme_team, facilitator, voter):
             client.close()
+
+
+def test_many_ideas_are_grouped_at_once_or_not_at_all(shared_server):
+    facilitator = Client(shared_server.url, shared_server.facilitator)
+    try:
+        facilitator.send("phase.start", {"phase": 2})
+        ideas = [facilitator.send("idea.add", {"text": f"Idea da raggruppare {n}", "axis": "verde", "table": 1})["idea"]
+                 for n in range(3)]
+        theme = facilitator.send("theme.create", {"title": "Verde urbano"})["theme"]
+        refused = facilitator.send("theme.group_many", {"ideas": [*ideas, 999_999], "theme": theme})
+        assert refused["error"]["code"] == "unknown_idea"
+        assert all(i["theme"] is None for i in facilitator.sync()["ideas"] if i["id"] in ideas)  # none of them
+        answer = facilitator.send("theme.group_many", {"ideas": ideas, "theme": theme})
+        assert answer["ok"] and answer["ideas"] == ideas
+        assert all(i["theme"] == theme for i in facilitator.sync()["ideas"] if i["id"] in ideas)
+        assert facilitator.send("theme.group_many", {"ideas": [], "theme": theme})["error"]["code"] == "invalid_payload"
+    finally:
+        facilitator.close()

@@ -1,0 +1,84 @@
+"""The theme team's workspace for a room's worth of ideas: search, tick many and group them at once, start a
+theme from the ticked ones, see ideas per table with quiet tables flagged, merge or dismiss suggestions."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import shot
+from tests.realtime.clients import Client, join
+
+pytestmark = pytest.mark.browser
+
+IDEAS = [("Bus notturni nel fine settimana", 1), ("Più bus la sera nelle valli", 2), ("Piste ciclabili sicure", 3),
+         ("Bus a chiamata per i piccoli comuni", 1), ("Parchi urbani più curati", 2), ("Boschi aperti alle scuole", 3),
+         ("Treni più frequenti per Torino", 1), ("Treni più frequenti verso Torino", 2)]
+
+
+def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    ids = {text: facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": table})["idea"]
+           for text, table in IDEAS}
+    quiet_table = server.tables()[4]  # table 5: a phone joined, no idea
+    join(server.url, quiet_table[3])
+    facilitator.send("timer.adjust", {"seconds": -3000})  # capture started 50 minutes ago
+    night = facilitator.send("theme.create", {"title": "Trasporto serale"})["theme"]
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    try:
+        page.locator("#ideas li").nth(7).wait_for()
+        page.locator("#table-counts").get_by_role("button", name="Tavolo 5: 0 ⚠").wait_for()
+        page.locator("#table-counts").get_by_role("button", name="Tavolo 1: 3").wait_for()
+
+        page.fill("#filter-text", "bus")
+        page.locator("#ideas li").nth(2).wait_for()
+        assert page.locator("#ideas li").count() == 3
+        buses = [text for text, _table in IDEAS if "bus" in text.lower()]
+        for text in buses:
+            page.locator(f'.select-idea[data-idea="{ids[text]}"]').check()
+        page.locator("#selected-count").filter(has_text="3 selezionate").wait_for()
+        page.select_option("#group-target", str(night))
+        shot(page, "theme-team-selection")
+        page.locator("#group-selected").click()
+        theme_ideas = page.locator("#themes li.theme").filter(has_text="Trasporto serale").locator(".theme-ideas li")
+        theme_ideas.nth(2).wait_for()
+        assert page.locator("#selection-bar").is_hidden()
+
+        page.fill("#filter-text", "treni")
+        for text in ("Treni più frequenti per Torino", "Treni più frequenti verso Torino"):
+            page.locator(f'.select-idea[data-idea="{ids[text]}"]').check()
+        page.locator("#theme-from-selected").click()
+        page.fill("#theme-title", "Ferrovie metropolitane")
+        page.get_by_role("button", name="Crea").click()
+        rail = page.locator("#themes li.theme").filter(has_text="Ferrovie metropolitane").locator(".theme-ideas li")
+        rail.nth(1).wait_for()
+        grouped = {i["id"]: i["theme"] for i in facilitator.sync()["ideas"]}
+        assert grouped[ids["Treni più frequenti per Torino"]] == grouped[ids["Treni più frequenti verso Torino"]]
+        assert grouped[ids["Treni più frequenti per Torino"]] not in (None, night)
+    finally:
+        facilitator.close()
+        page.context.close()
+
+
+def test_a_suggested_merge_can_be_dismissed_and_stays_dismissed(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    for text, table in (("Treni più frequenti per Torino la sera", 1), ("Treni più frequenti verso Torino la sera", 2)):
+        facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": table})
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    try:
+        page.locator("#suggest-box summary").click()
+        page.locator("#suggest").click()
+        page.locator("#suggest-summary").filter(has_text="(1)").wait_for()
+        page.get_by_role("button", name="Non sono uguali").click()
+        page.locator("#suggest-summary").filter(has_text="(0)").wait_for()
+        page.reload()
+        page.locator("#suggest-box summary").click()
+        page.locator("#suggest").click()
+        page.locator("#suggest-summary").filter(has_text="(0)").wait_for()
+    finally:
+        facilitator.close()
+        page.context.close()
