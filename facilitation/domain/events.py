@@ -1,7 +1,7 @@
 """What happened: each accepted command records one or more of these in the event log."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,7 @@ class ThemeSaved(DomainEvent):
     theme: int
     title: str
     axis: str | None
+    titles: dict[str, str] = field(default_factory=dict)  # the title in the plan's other languages
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,10 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "participants": [who(p) for p in people.values()],
             "ideas": ideas,
             "idea_history": history,
-            "themes": [{"id": t.id, "title": t.title, "axis": t.axis or "",
-                        "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot} for t in themes.values()],
+            "themes": [{"id": t.id, "title": t.title,
+                        **{f"title_{lang}": t.titles.get(lang, "") for lang in plan.event.languages[1:]},
+                        "axis": t.axis or "", "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot}
+                       for t in themes.values()],
             "votes": votes,
             "ranking": tally,
         }
@@ -123,7 +125,7 @@ def to_csv_files(data: dict) -> dict[str, str]:
                                           "author_role", "category", "zone", "hidden", "starred", "merged_into",
                                           "theme", "theme_title", "created_at"]),
         "idea_history.csv": _csv(data["idea_history"], ["idea", "action", "text", "axis", "kind", "by", "at"]),
-        "themes.csv": _csv(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot"]),
+        "themes.csv": _csv(data["themes"], first(data["themes"]) or ["id", "title", "axis", "axis_name", "on_ballot"]),
         "votes.csv": _csv(data["votes"], ["participant", "table", "channel", "category", "zone", "theme",
                                           "theme_title", "axis", "dots"]),
         "ranking.csv": _csv(ranking_rows(data), ["dimension", "group", "rank", "theme", "theme_title", "axis",

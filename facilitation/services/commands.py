@@ -179,6 +179,20 @@ def _title(text: str) -> str:
     return title
 
 
+def _titles(tx: Tx, current: dict[str, str], given: dict[str, str]) -> dict[str, str]:
+    """The title in the plan's other languages, after `given`; an empty one removes that language."""
+    others = tx.plan.event.languages[1:]
+    titles = dict(current)
+    for lang, text in given.items():
+        if lang not in others:
+            raise Refused("invalid_payload", fields=f"titles.{lang[:8]}")
+        if text.strip():
+            titles[lang] = _title(text)
+        else:
+            titles.pop(lang, None)
+    return titles
+
+
 def _group(tx: Tx, idea: Idea, theme_id: int | None) -> None:
     idea.theme_id = theme_id
     tx.record(IdeaGrouped(idea.id, idea.table_id, theme_id))
@@ -187,10 +201,11 @@ def _group(tx: Tx, idea: Idea, theme_id: int | None) -> None:
 @command("theme.create", p.CreateTheme)
 def create_theme(tx: Tx, cmd: p.CreateTheme):
     require(tx.who.role, Action.MANAGE_THEMES)
-    theme = Theme(title=_title(cmd.title), axis=_theme_axis(tx, cmd.axis), created_at=tx.now)
+    theme = Theme(title=_title(cmd.title), titles=_titles(tx, {}, cmd.titles), axis=_theme_axis(tx, cmd.axis),
+                  created_at=tx.now)
     tx.session.add(theme)
     tx.session.flush()
-    tx.record(ThemeSaved(theme.id, theme.title, theme.axis))
+    tx.record(ThemeSaved(theme.id, theme.title, theme.axis, theme.titles))
     for idea_id in cmd.ideas:
         _group(tx, tx.get(Idea, idea_id, "unknown_idea"), theme.id)
     return {"theme": theme.id}
@@ -209,9 +224,11 @@ def update_theme(tx: Tx, cmd: p.UpdateTheme):
     theme = _editable_theme(tx, cmd.theme)
     if cmd.title is not None:
         theme.title = _title(cmd.title)
+    if cmd.titles is not None:
+        theme.titles = _titles(tx, theme.titles, cmd.titles)  # a new dict: the JSON column sees the change
     if cmd.axis is not None:
         theme.axis = _theme_axis(tx, cmd.axis)
-    tx.record(ThemeSaved(theme.id, theme.title, theme.axis))
+    tx.record(ThemeSaved(theme.id, theme.title, theme.axis, theme.titles))
     return {"theme": theme.id}
 
 

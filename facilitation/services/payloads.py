@@ -53,8 +53,13 @@ class MergeIdea(Command):
     into: Id
 
 
+# A theme's title in the plan's other languages: {language: title}; an empty title removes that language.
+Titles = Annotated[dict[Code, Annotated[str, StringConstraints(strict=True, max_length=200)]], Field(max_length=10)]
+
+
 class CreateTheme(Command):
     title: ShortText
+    titles: Titles = Field(default_factory=dict)
     axis: Code | None = None
     ideas: list[Id] = Field(default_factory=list, max_length=500)
 
@@ -62,6 +67,7 @@ class CreateTheme(Command):
 class UpdateTheme(Command):
     theme: Id
     title: ShortText | None = None
+    titles: Titles | None = None  # merged into the theme's: only the languages given change
     axis: Code | None = None
 
 

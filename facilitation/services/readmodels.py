@@ -90,8 +90,9 @@ def public_tally(full: dict) -> dict:
 def themes(s: Session) -> list[dict]:
     counts = dict(s.exec(select(Idea.theme_id, func.count()).where(Idea.theme_id != None)  # noqa: E711
                          .group_by(Idea.theme_id)).all())
-    return [{"id": t.id, "title": visible(t.title), "axis": t.axis, "on_ballot": t.on_ballot,
-             "ideas": counts.get(t.id, 0)} for t in s.exec(select(Theme).order_by(Theme.id))]
+    return [{"id": t.id, "title": visible(t.title), "titles": {lang: visible(text) for lang, text in t.titles.items()},
+             "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0)}
+            for t in s.exec(select(Theme).order_by(Theme.id))]
 
 
 def _places(places: list[ranking.Place]) -> list[dict]:

@@ -64,7 +64,8 @@ class IdeaRevision(SQLModel, table=True):
 
 class Theme(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    title: str
+    title: str  # in the plan's first language
+    titles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # the others
     axis: str | None = None
     on_ballot: bool = False
     created_at: float

@@ -2,7 +2,7 @@
 import { connect, statusBar } from "./client.js";
 import { ask } from "./dialogs.js";
 import { editInline, ideaItem, merging } from "./ideas.js";
-import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, SCREENS, screenFor, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, SCREENS, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -42,7 +42,7 @@ function renderGlance(s) {
   const now = screenFor(s);
   $("#glance-projector").textContent = `${t("on_projector")}: ${t(`screen_${now}`)}`;
   const themes = new Map(s.themes.map((x) => [x.id, x]));
-  const top = (s.tally?.ranking || []).slice(0, 3).map((p) => `${p.rank}. ${themes.get(p.theme)?.title ?? ""} (${p.dots})`);
+  const top = (s.tally?.ranking || []).slice(0, 3).map((p) => `${p.rank}. ${themeTitle(themes.get(p.theme))} (${p.dots})`);
   $("#glance-ranking").textContent = top.length && s.tally.dots ? `${t("ranking")}: ${top.join(" · ")}` : "";
 }
 
@@ -263,7 +263,14 @@ function renderThemes(s) {
     render: (theme) => h("li", { class: `theme${theme.on_ballot ? " on-ballot" : ""}` },
     h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${theme.id}`), axisChip(s.event, theme.axis),
       theme.on_ballot ? h("span", { class: "badge ok" }, t("on_ballot")) : null),
-    h("strong", {}, theme.title),
+    h("strong", { lang: s.event.languages[0] }, theme.title),
+    // The title in the plan's other languages: written by the theme team, or flagged as missing.
+    s.event.languages.slice(1).map((other) => h("div", { class: `translation${theme.titles?.[other] ? "" : " missing"}`, lang: other },
+      h("span", { class: "lang-tag" }, other.toUpperCase()), " ",
+      h("span", { class: "translation-text" }, theme.titles?.[other] || t("not_translated")),
+      canCluster ? h("button", { class: "ghost small", "data-focus-key": `translate-${theme.id}-${other}`, disabled: frozen && theme.on_ballot,
+        onclick: (e) => editInline(e.target.closest(".translation").querySelector(".translation-text"), theme.titles?.[other] || "",
+          (text) => act("theme.update", { theme: theme.id, titles: { [other]: text } })) }, t("edit")) : null)),
     h("ul", { class: "theme-ideas" }, ideasOf(theme).map((i) => h("li", {}, `#${i.id} ${i.text}`))),
     canCluster ? h("div", { class: "actions" },
       h("button", { "data-focus-key": `ballot-${theme.id}`, disabled: frozen, onclick: () => act("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
@@ -279,7 +286,7 @@ function places(s, list) {
   const themes = new Map(s.themes.map((x) => [x.id, x]));
   const max = Math.max(1, ...list.map((p) => p.dots));
   return h("ol", { class: "ranking" }, list.map((p) => h("li", {},
-    h("span", { class: "rank" }, p.rank), h("span", { class: "title" }, themes.get(p.theme)?.title ?? `#${p.theme}`),
+    h("span", { class: "rank" }, p.rank), h("span", { class: "title" }, themeTitle(themes.get(p.theme)) || `#${p.theme}`),
     h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: { width: `${(100 * p.dots) / max}%` } })),
     h("span", { class: "score" }, p.dots))));
 }
@@ -317,9 +324,11 @@ $("#theme-form")?.addEventListener("submit", async (event) => {
   const form = event.target;
   // "New theme from these…": the ticked ideas go into the new theme at once
   const ideas = form.dataset.withSelection ? [...selected] : [];
-  const ack = await act("theme.create", { title: form.title.value, axis: form.axis.value || null, ideas });
+  const titles = Object.fromEntries($$("[data-title-lang]", form).filter((f) => f.value.trim()).map((f) => [f.dataset.titleLang, f.value]));
+  const ack = await act("theme.create", { title: form.title.value, titles, axis: form.axis.value || null, ideas });
   if (ack.ok) {
     form.title.value = "";
+    for (const field of $$("[data-title-lang]", form)) field.value = "";
     if (ideas.length) { selected.clear(); delete form.dataset.withSelection; renderIdeas(state); }
   }
 });

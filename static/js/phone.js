@@ -1,7 +1,7 @@
 // The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
 import { connect, statusBar } from "./client.js";
 import { bindIdeaForm } from "./ideas.js";
-import { $, axisChip, axisOf, count, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, axisChip, axisOf, count, themeLabel, themeTitle, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, act } = client;
@@ -65,12 +65,12 @@ function renderBallot(s) {
   syncList($("#ballot"), items, { key: (item) => item.theme.id, render: ({ theme, mine, waiting }) => {
     const id = theme.id;
     return h("li", { class: `ballot-item${waiting ? " pending" : ""}`, "aria-busy": waiting ? "true" : false },
-      h("div", { class: "ballot-text" }, axisChip(s.event, theme.axis), h("strong", {}, theme.title),
+      h("div", { class: "ballot-text" }, axisChip(s.event, theme.axis), themeLabel(s.event, theme, "strong"),
         waiting ? h("span", { class: "pending-note" }, t("sending")) : null),
       h("div", { class: "ballot-controls" },
-        h("button", { class: "round", "aria-label": `− ${theme.title}`, "data-focus-key": `remove-${id}`, disabled: mine === 0, onclick: () => vote("dot.remove", id) }, "−"),
+        h("button", { class: "round", "aria-label": `− ${themeTitle(theme)}`, "data-focus-key": `remove-${id}`, disabled: mine === 0, onclick: () => vote("dot.remove", id) }, "−"),
         h("span", { class: "my-dots", "aria-label": `${mine} ${t("mine")}` }, "●".repeat(mine) + "○".repeat(Math.max(0, cap - mine))),
-        h("button", { class: "round primary", "aria-label": `+ ${theme.title}`, "data-focus-key": `place-${id}`, disabled: mine >= cap || me.left === 0, onclick: () => vote("dot.place", id) }, "+")));
+        h("button", { class: "round primary", "aria-label": `+ ${themeTitle(theme)}`, "data-focus-key": `place-${id}`, disabled: mine >= cap || me.left === 0, onclick: () => vote("dot.place", id) }, "+")));
   } });
   // After each acknowledged dot the phone says it is kept, and after the last one that the vote is complete.
   const given = budget - me.left;
@@ -97,7 +97,7 @@ function renderResults(s) {
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
   const max = Math.max(1, ...s.tally.ranking.map((place) => place.dots));
   fill($("#ranking"), s.tally.ranking.map((place) =>
-    h("li", { class: "result" }, h("span", { class: "rank" }, place.rank), h("span", { class: "title" }, themes.get(place.theme)?.title ?? ""),
+    h("li", { class: "result" }, h("span", { class: "rank" }, place.rank), themeLabel(s.event, themes.get(place.theme), "span"),
       h("span", { class: "score" }, count(place.dots, "dot", "dots")),
       h("span", { class: "bar-track", "aria-hidden": "true" }, h("span", { class: "bar-fill", style: { width: `${(100 * place.dots) / max}%`, background: axisOf(s.event, themes.get(place.theme)?.axis)?.color } })))));
 }

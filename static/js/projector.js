@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, screenFor, startClock, t, tableName, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
@@ -101,7 +101,7 @@ function themes(s) {
   fill($("#screen"), filterChip(s), h("h2", { class: "p-screen-title" }, t("themes_forming")),
     h("ul", { class: "p-themes" }, paged(list, PER_PAGE.themes).map((x) =>
       h("li", { style: { "--axis": axisOf(s.event, x.axis)?.color } },
-        h("span", { class: "p-theme-title" }, x.title),
+        h("span", { class: "p-theme-title" }, themeLabel(s.event, x)),
         h("span", { class: "p-theme-count" }, `${x.ideas} ${plural(x.ideas, "idea", "ideas")}`)))));
 }
 
@@ -115,7 +115,7 @@ function progress(s) {
     h("div", { class: "p-meter", role: "img", "aria-label": `${voters} / ${people}` },
       h("span", { class: "p-meter-fill", style: { width: `${people ? (100 * voters) / people : 0}%` } })),
     h("p", { class: "p-count" }, h("b", {}, voters), ` / ${people} ${t("have_voted")}`),
-    h("ol", { class: "p-ballot" }, ballot.map((x) => h("li", { style: { "--axis": axisOf(s.event, x.axis)?.color } }, x.title)))));
+    h("ol", { class: "p-ballot" }, ballot.map((x) => h("li", { style: { "--axis": axisOf(s.event, x.axis)?.color } }, themeLabel(s.event, x))))));
 }
 
 function results(s) {
@@ -137,7 +137,7 @@ function results(s) {
   }
   const rows = paged(list, PER_PAGE.results).map((p) => h("li", { style: { "--axis": axisOf(s.event, themesById.get(p.theme)?.axis)?.color } },
     h("span", { class: "p-rank" }, p.rank),
-    h("span", { class: "p-result-title" }, themesById.get(p.theme)?.title ?? ""),
+    h("span", { class: "p-result-title" }, themeLabel(s.event, themesById.get(p.theme))),
     h("span", { class: "p-bar" }, h("span", { class: "p-bar-fill", "data-width": `${(100 * p.dots) / max}%` })),
     h("span", { class: "p-score" }, p.dots)));
   const ranking = h("ol", { class: "p-ranking", "data-key": key }, rows);

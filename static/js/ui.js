@@ -56,6 +56,16 @@ export function tableName(event, tableId) {
 
 export const axisOf = (event, id) => event.axes.find((a) => a.id === id);
 
+// A theme's title in the reader's language. Where the theme team has not written it, the first language's
+// title stands in, tagged with its language, so nobody takes it for a translation.
+export const themeTitle = (theme) => theme?.titles?.[lang] || theme?.title || "";
+export function themeLabel(event, theme, tag = "span") {
+  if (!theme) return h(tag, {}, "");
+  const first = event.languages[0];
+  if (lang === first || theme.titles?.[lang]) return h(tag, {}, themeTitle(theme));
+  return h(tag, { lang: first }, theme.title, " ", h("small", { class: "lang-tag", title: t("not_translated") }, first.toUpperCase()));
+}
+
 export function axisChip(event, id) {
   const axis = axisOf(event, id);
   if (!axis) return null;

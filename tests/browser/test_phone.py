@@ -95,3 +95,32 @@ def test_an_online_participant_reads_words_meant_for_online(browser, server):
         facilitator.close()
     finally:
         phone.context.close()
+
+
+def test_an_english_phone_reads_the_english_titles_and_sees_which_are_not_translated(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    translated = facilitator.send("theme.create", {"title": "Trasporto notturno",
+                                                   "titles": {"en": "Night transport"}})["theme"]
+    untranslated = facilitator.send("theme.create", {"title": "Boschi e parchi"})["theme"]
+    for theme in (translated, untranslated):
+        facilitator.send("theme.ballot", {"theme": theme})
+    facilitator.send("phase.start", {"phase": VOTING})
+    facilitator.send("vote.open")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="en-GB").new_page()
+    phone.set_default_timeout(10_000)
+    try:
+        phone.goto(f"{server.url}/j/{server.tables()[0][3]}")
+        ballot = phone.locator("#ballot")
+        ballot.get_by_text("Night transport").wait_for()
+        assert ballot.get_by_text("Trasporto notturno").count() == 0
+        fallback = ballot.locator('[lang="it"]').filter(has_text="Boschi e parchi")
+        assert fallback.locator(".lang-tag").inner_text() == "IT"  # visibly the Italian title
+        shot(phone, "phone-en-ballot")
+        console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+        console.goto(f"{server.url}/console/{server.facilitator}")
+        woods = console.locator("#themes li.theme").filter(has_text="Boschi e parchi")
+        woods.locator(".translation.missing").wait_for()  # the console flags the missing English title
+        console.context.close()
+    finally:
+        facilitator.close()
+        phone.context.close()

@@ -128,3 +128,12 @@ def test_the_wall_at_1280x720_with_90_ideas_shows_the_newest_whole_cards(browser
     finally:
         facilitator.close()
         projector.context.close()
+
+
+def test_the_projector_switches_language(browser, server):
+    projector = projector_page(browser, server)
+    on_screen(projector, "join")
+    projector.get_by_text("Inquadra per partecipare").wait_for()
+    projector.locator(".p-langs").get_by_role("link", name="EN").click()
+    projector.get_by_text("Scan to join").wait_for()
+    projector.context.close()

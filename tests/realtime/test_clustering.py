@@ -76,3 +76,20 @@ def test_many_ideas_are_grouped_at_once_or_not_at_all(shared_server):
         assert facilitator.send("theme.group_many", {"ideas": [], "theme": theme})["error"]["code"] == "invalid_payload"
     finally:
         facilitator.close()
+
+
+def test_a_theme_has_a_title_in_each_plan_language_and_a_missing_one_stays_missing(shared_server):
+    facilitator = Client(shared_server.url, shared_server.facilitator)
+    try:
+        theme = facilitator.send("theme.create", {"title": "Trasporto notturno",
+                                                  "titles": {"en": "Night transport"}})["theme"]
+        view = next(t for t in facilitator.sync()["themes"] if t["id"] == theme)
+        assert view["title"] == "Trasporto notturno" and view["titles"] == {"en": "Night transport"}
+        bad = facilitator.send("theme.update", {"theme": theme, "titles": {"fr": "Transport de nuit"}})
+        assert bad["error"]["code"] == "invalid_payload" and "titles.fr" in bad["error"]["message"]
+        assert facilitator.send("theme.update", {"theme": theme, "titles": {"en": " Night  buses "}})["ok"]
+        assert next(t for t in facilitator.sync()["themes"] if t["id"] == theme)["titles"] == {"en": "Night buses"}
+        assert facilitator.send("theme.update", {"theme": theme, "titles": {"en": ""}})["ok"]  # removed
+        assert next(t for t in facilitator.sync()["themes"] if t["id"] == theme)["titles"] == {}
+    finally:
+        facilitator.close()
