@@ -13,8 +13,9 @@ PIP_INSTALL = $(BIN)/pip install -q -c constraints.txt
 run: install
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
 
+# Every browser test keeps its screenshots (and the cards' PDF, the axe report) in screenshots/: look at them.
 test: install-test system-test-deps lint
-	$(BIN)/python -m pytest
+	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from facilitation.i18n import translator
 def print_cards(args, config) -> int:
     from flask import render_template
 
+    from facilitation import resources
     from facilitation.app import create_app
     from facilitation.cli.common import load_plan_or_exit, say_schema_error
     from facilitation.cli.serve import public_base
@@ -30,14 +31,16 @@ def print_cards(args, config) -> int:
     sheets = seat_sheets(service, public) if service.plan.tables.seat_codes else []
     with app.test_request_context("/"):
         (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck, sheets=sheets,
-                                                        texts=card_texts(service.plan.event.languages)), "utf-8")
+                                                        texts=card_texts(service.plan.event.languages),
+                                                        print_script="print.js"), "utf-8")
+    (out / "print.js").write_bytes((resources.folder("static") / "js" / "print.js").read_bytes())  # the button
     for card in deck:
         name = "online.png" if card.online else f"table-{card.number:02d}.png"
         (out / name).write_bytes(card.qr_png())
     for note in notes:
         print(note)
-    print(_("Wrote %(page)s (print it: A6 cards) and %(count)s QR codes as PNG", page=out / "cards.html",
-            count=len(deck)))
+    print(_("Wrote %(page)s (print it: A4 sheets of four cards, or save it as a PDF) and %(count)s QR codes as PNG",
+            page=out / "cards.html", count=len(deck)))
     return 0
 
 

@@ -20,7 +20,10 @@ def test_cards_writes_a_printable_page_and_a_png_per_table(tmp_path):
                  "--out", str(out), "--public-url", "http://192.168.1.20:5000")
     assert result.returncode == 0, result.stderr
     assert len(list(out.glob("table-*.png"))) == 30 and (out / "online.png").exists()
-    assert (out / "cards.html").read_text().count("http://192.168.1.20:5000/j/") == 31
+    page = (out / "cards.html").read_text()
+    assert page.count("http://192.168.1.20:5000/j/") == 31
+    assert page.count('<section class="four"') == 8  # A4 sheets of four
+    assert '<script src="print.js">' in page and (out / "print.js").exists()  # the print button works offline
 
 
 def test_the_command_line_speaks_italian_first_and_the_terminals_language_when_offered(tmp_path):
