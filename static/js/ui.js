@@ -22,7 +22,8 @@ export function h(tag, attrs = {}, ...children) {
     if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
     else if (key === "class") el.className = value;
     else if (key === "style" && typeof value === "object") {
-      for (const [prop, v] of Object.entries(value)) el.style.setProperty(prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v);
+      // an unset value (a theme without an axis has no colour) leaves the property to the stylesheet's default
+      for (const [prop, v] of Object.entries(value)) if (v != null) el.style.setProperty(prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v);
     }
     else el.setAttribute(key, value === true ? "" : value);
   }

@@ -77,8 +77,9 @@ def test_auto_follows_the_agenda_and_results_do_not_stay_up_through_the_closing(
         assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
         on_screen(projector, "wall")
         idea = facilitator.send("idea.add", {"text": "Più treni la sera", "axis": "mobilita", "table": 1})["idea"]
-        themes = [facilitator.send("theme.create", {"title": title, "axis": "mobilita", "ideas": ids})["theme"]
-                  for title, ids in (("Ferrovie metropolitane", [idea]), ("Piste ciclabili", []))]
+        themes = [facilitator.send("theme.create", {"title": "Ferrovie metropolitane", "axis": "mobilita",
+                                                    "ideas": [idea]})["theme"],
+                  facilitator.send("theme.create", {"title": "Piste ciclabili"})["theme"]]  # no axis: no colour
         for theme in themes:
             facilitator.send("theme.ballot", {"theme": theme})
         assert facilitator.send("phase.start", {"phase": CAPTURE + 1})["ok"]
@@ -94,6 +95,9 @@ def test_auto_follows_the_agenda_and_results_do_not_stay_up_through_the_closing(
         on_screen(projector, "results")
         projector.locator(".p-ranking").get_by_text("Ferrovie metropolitane").wait_for()
         assert rendered_px(projector, ".p-ranking li") >= 29
+        fills = projector.eval_on_selector_all(".p-bar-fill",
+                                               "(bars) => bars.map((b) => getComputedStyle(b).backgroundColor)")
+        assert "rgba(0, 0, 0, 0)" not in fills  # a theme without an axis still has a visible bar
         projector.wait_for_timeout(1500)  # the bars grow
         shot(projector, "projector-720-results")
         assert facilitator.send("phase.start", {"phase": CLOSING})["ok"]
