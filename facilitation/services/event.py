@@ -238,7 +238,7 @@ class EventService:
         counts = joined_per_table(s)
         spare = headroom(s, self.plan)
         if is_online:
-            table = self._emptiest_online_group(s, counts, spare)
+            table = self._online_group(s, counts, spare)
             if table is None:
                 raise self._join_refused(None, "online_full")
         elif counts.get(table.id, 0) >= self.plan.tables.capacity(table.online, spare):
@@ -305,10 +305,16 @@ class EventService:
     def _is_online(self, s: Session, participant: Participant) -> bool:
         return s.get(EventTable, participant.table_id).online
 
-    def _emptiest_online_group(self, s: Session, counts: dict[int, int], spare: int) -> EventTable | None:
-        groups = [t for t in s.exec(select(EventTable).where(EventTable.online == True))  # noqa: E712
-                  if counts.get(t.id, 0) < self.plan.tables.capacity(t.online, spare)]
-        return min(groups, key=lambda t: (counts.get(t.id, 0), t.id), default=None)
+    def _online_group(self, s: Session, counts: dict[int, int], spare: int) -> EventTable | None:
+        """Online joiners fill a group up to its seats before the next one opens (three people in three groups
+        of one cannot talk); once every group is at its seats, the headroom goes to the emptiest."""
+        groups = list(s.exec(select(EventTable).where(EventTable.online == True).order_by(EventTable.id)))  # noqa: E712
+        seats = self.plan.tables.seats(True)
+        filling = next((t for t in groups if counts.get(t.id, 0) < seats), None)
+        if filling is not None:
+            return filling
+        spare_room = [t for t in groups if counts.get(t.id, 0) < self.plan.tables.capacity(True, spare)]
+        return min(spare_room, key=lambda t: (counts.get(t.id, 0), t.id), default=None)
 
     # --- commands ---------------------------------------------------------------------------------
 

@@ -95,3 +95,23 @@ def test_the_online_link_admits_a_whole_room_of_online_groups_at_once(app, setti
     """The online code's join budget is every online group's capacity (3 × 12 in the demo), not one group's."""
     codes = [app.test_client().post(f"/j/{settings['online_code']}").status_code for _ in range(36)]
     assert codes == [303] * 36
+
+
+def test_online_joiners_fill_a_group_before_the_next_one_opens(tmp_path):
+    """Three people online talk together in one group, not alone in three; the headroom goes to the emptiest."""
+    from facilitation.app import create_app
+    from tests.conftest import DEMO_PLAN
+    plan = tmp_path / "small.toml"
+    plan.write_text(DEMO_PLAN.read_text().replace("online_groups = 3", "online_groups = 2\nonline_size = 3")
+                    .replace("headroom = 2", "headroom = 1"))
+    app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": str(plan)})
+    service = app.extensions["facilitation"]
+    online = service.settings()["online_code"]
+    groups = [t.id for t in service.tables() if t.online]
+    placed = []
+    for _ in range(8):
+        phone = app.test_client()
+        assert phone.post(f"/j/{online}").status_code == 303
+        placed.append(phone.get("/api/snapshot").get_json()["me"]["table"])
+    # 3 seats each: the first group fills, then the second, then one spare each
+    assert placed == [groups[0]] * 3 + [groups[1]] * 3 + [groups[0], groups[1]]
