@@ -84,3 +84,28 @@ def test_sending_again_after_a_lost_acknowledgement_does_not_duplicate_the_idea(
     texts = [i["text"] for i in facilitator.sync()["ideas"]]
     facilitator.close()
     assert texts.count("Mercati contadini nei quartieri") == 1
+
+
+def test_a_dot_tapped_offline_shows_as_sending_then_saved_and_counts_once(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    themes = [facilitator.send("theme.create", {"title": title})["theme"] for title in ("Treni", "Boschi")]
+    for theme in themes:
+        facilitator.send("theme.ballot", {"theme": theme})
+    facilitator.send("phase.start", {"phase": 4})
+    facilitator.send("vote.open")
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/j/{server.tables()[2][3]}")
+    phone.locator("#ballot li").nth(1).wait_for()
+
+    phone.context.set_offline(True)
+    phone.locator(f'[data-focus-key="place-{themes[0]}"]').click()
+    phone.locator("#ballot li.pending").filter(has_text="invio in corso").wait_for()  # the tap is not lost
+    phone.locator("#status").wait_for(state="visible")
+    phone.wait_for_timeout(6_000)  # past the first ack timeout: the phone retries with the same client id
+    phone.context.set_offline(False)
+    phone.locator("#vote-saved").filter(has_text="1 dati").wait_for(timeout=20_000)
+    assert phone.locator("#ballot li.pending").count() == 0
+    phone.wait_for_timeout(1_500)
+    tally = facilitator.sync()["tally"]
+    facilitator.close()
+    assert tally["dots"] == 1
