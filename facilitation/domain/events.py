@@ -154,3 +154,33 @@ class VoteClosed(DomainEvent):
 @dataclass(frozen=True)
 class ResultsRevealed(DomainEvent):
     revealed: bool
+
+
+@dataclass(frozen=True)
+class QaSet(DomainEvent):
+    """Q&A opened or closed, and whether questions wait for a moderator."""
+    open: bool
+    premoderated: bool
+
+
+@dataclass(frozen=True)
+class QuestionAsked(DomainEvent):
+    question: int
+    table: int | None
+    status: str
+
+
+@dataclass(frozen=True)
+class QuestionUpvoted(DomainEvent):
+    question: int
+    participant: int
+    up: bool
+
+
+@dataclass(frozen=True)
+class QuestionModerated(DomainEvent):
+    question: int
+    status: str
+    pinned: bool
+    answered: bool
+    speaker: str

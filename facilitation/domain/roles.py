@@ -24,14 +24,19 @@ class Action(StrEnum):
     SEE_EVERYTHING = "see_everything"              # hidden ideas, live tally before reveal, history
     EXPORT = "export"
     PRINT_CARDS = "print_cards"
+    ASK_QUESTION = "ask_question"
+    UPVOTE_QUESTION = "upvote_question"
+    MODERATE_QUESTIONS = "moderate_questions"             # approve, hide, pin, mark answered
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.FACILITATOR: frozenset(Action) - {Action.CAST_DOT, Action.SET_PROFILE},
+    Role.FACILITATOR: frozenset(Action) - {Action.CAST_DOT, Action.SET_PROFILE, Action.UPVOTE_QUESTION},
     Role.THEME: frozenset({Action.ADD_IDEA, Action.MODERATE_ALL_IDEAS, Action.MODERATE_TABLE_IDEAS,
-                           Action.MANAGE_THEMES, Action.SEE_EVERYTHING}),
-    Role.SCRIBE: frozenset({Action.ADD_IDEA, Action.MODERATE_TABLE_IDEAS}),
-    Role.PARTICIPANT: frozenset({Action.ADD_IDEA, Action.CAST_DOT, Action.SET_PROFILE}),
+                           Action.MANAGE_THEMES, Action.SEE_EVERYTHING, Action.ASK_QUESTION,
+                           Action.MODERATE_QUESTIONS}),
+    Role.SCRIBE: frozenset({Action.ADD_IDEA, Action.MODERATE_TABLE_IDEAS, Action.ASK_QUESTION}),
+    Role.PARTICIPANT: frozenset({Action.ADD_IDEA, Action.CAST_DOT, Action.SET_PROFILE, Action.ASK_QUESTION,
+                                 Action.UPVOTE_QUESTION}),
     Role.PROJECTOR: frozenset(),
     Role.OBSERVER: frozenset({Action.SEE_EVERYTHING, Action.EXPORT}),
 }

@@ -63,6 +63,8 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
     ev.ProfileSet: ("stats", "counts"),
     ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
+    ev.QaSet: ("control",), ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
+    ev.QuestionModerated: ("questions",),
 }
 
 
@@ -167,11 +169,16 @@ class Broadcaster:
                 values["stats"] = self._stats(s, counted="counts" in topics)
             if "seats" in topics:
                 values["seats"] = rm.seats(s, plan, service.refused_joins())
+            if "questions" in topics:
+                values["questions"] = rm.questions(s, full=True)
+                public_questions = rm.questions(s, full=False)
             for topic, value in values.items():
                 for group in au.TOPICS[topic]:
                     if topic == "tally" and group != au.STAFF_AUDIENCE:
                         if public_changed:
                             out[AUDIENCE_ROOMS[group]][topic] = public_tally
+                    elif topic == "questions" and group != au.STAFF_AUDIENCE:
+                        out[AUDIENCE_ROOMS[group]][topic] = public_questions
                     else:
                         out[AUDIENCE_ROOMS[group]][topic] = value
             if idea_ids:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from facilitation.domain import ideas as idea_rules
-from facilitation.domain import voting
+from facilitation.domain import questions, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
-    IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ProjectorSet, ResultsRevealed, ThemeDeleted, ThemeSaved,
-    TimerChanged, VoteClosed, VoteOpened,
+    IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated,
+    QuestionUpvoted, ResultsRevealed, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import Timer, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
@@ -24,7 +24,9 @@ from facilitation.plan import Plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import ballot_ids
-from facilitation.store.models import Control, Dot, EventTable, Idea, IdeaRevision, Participant, Setting, Theme
+from facilitation.store.models import (
+    Control, Dot, EventTable, Idea, IdeaRevision, Participant, Question, QuestionVote, Setting, Theme,
+)
 
 
 @dataclass(frozen=True)
@@ -366,6 +368,72 @@ def reveal_results(tx: Tx, cmd: p.Reveal):
     require(tx.who.role, Action.RUN_EVENT)
     tx.control().revealed = cmd.revealed
     tx.record(ResultsRevealed(cmd.revealed))
+
+
+# --- questions from the floor and online ---------------------------------------------------------------
+
+@command("qa.set", p.SetQa)
+def set_qa(tx: Tx, cmd: p.SetQa):
+    require(tx.who.role, Action.RUN_EVENT)
+    control = tx.control()
+    if cmd.open is not None:
+        control.qa_open = cmd.open
+    if cmd.premoderated is not None:
+        control.qa_premoderated = cmd.premoderated
+    tx.session.add(control)
+    tx.record(QaSet(control.qa_open, control.qa_premoderated))
+    return {"open": control.qa_open, "premoderated": control.qa_premoderated}
+
+
+@command("qa.ask", p.AskQuestion)
+def ask_question(tx: Tx, cmd: p.AskQuestion):
+    """Participants ask while Q&A is open; staff may put a question to the room at any time."""
+    require(tx.who.role, Action.ASK_QUESTION)
+    control = tx.control()
+    from_room = tx.who.role in (Role.PARTICIPANT, Role.SCRIBE)
+    if from_room and not control.qa_open:
+        raise Refused("questions_closed")
+    status = questions.first_status(control.qa_premoderated, from_room)
+    question = Question(author=tx.who.actor, table_id=tx.who.table_id, text=questions.clean_question(cmd.text),
+                        name=questions.clean_name(cmd.name), status=status.value, created_at=tx.now)
+    tx.session.add(question)
+    tx.session.flush()
+    tx.record(QuestionAsked(question.id, question.table_id, question.status))
+    return {"question": question.id, "status": question.status}
+
+
+@command("qa.upvote", p.UpvoteQuestion)
+def upvote_question(tx: Tx, cmd: p.UpvoteQuestion):
+    require(tx.who.role, Action.UPVOTE_QUESTION)
+    question = tx.get(Question, cmd.question, "unknown_question")
+    key = (question.id, tx.who.participant_id)
+    vote = tx.session.get(QuestionVote, key)
+    questions.check_upvote(questions.Status(question.status), vote is not None, cmd.up)
+    if cmd.up:
+        tx.session.add(QuestionVote(question_id=question.id, participant_id=tx.who.participant_id))
+    else:
+        tx.session.delete(vote)
+    question.votes += 1 if cmd.up else -1
+    tx.session.add(question)
+    tx.record(QuestionUpvoted(question.id, tx.who.participant_id, cmd.up))
+    return {"question": question.id, "votes": question.votes, "upvoted": cmd.up}
+
+
+@command("qa.moderate", p.ModerateQuestion)
+def moderate_question(tx: Tx, cmd: p.ModerateQuestion):
+    require(tx.who.role, Action.MODERATE_QUESTIONS)
+    question = tx.get(Question, cmd.question, "unknown_question")
+    if cmd.status is not None:
+        question.status = cmd.status
+    if cmd.pinned is not None:
+        question.pinned = cmd.pinned
+    if cmd.answered is not None:
+        question.answered = cmd.answered
+    if cmd.speaker is not None:
+        question.speaker = questions.clean_name(cmd.speaker)
+    tx.session.add(question)
+    tx.record(QuestionModerated(question.id, question.status, question.pinned, question.answered, question.speaker))
+    return {"question": question.id, "status": question.status}
 
 
 # --- participants --------------------------------------------------------------------------------------

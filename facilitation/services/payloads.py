@@ -1,7 +1,7 @@
 """The validated shape of every command's payload, shared by the socket handlers and the HTTP API."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -126,3 +126,26 @@ class ShowOnProjector(Command):
 
 class SetHeadroom(Command):
     seats: Annotated[int, Field(strict=True, ge=0, le=50)]
+
+
+class SetQa(Command):
+    open: Flag | None = None          # participants may ask (None: unchanged)
+    premoderated: Flag | None = None  # their questions wait for a moderator (None: unchanged)
+
+
+class AskQuestion(Command):
+    text: LongText
+    name: Annotated[str, StringConstraints(strict=True, max_length=200)] | None = None  # None: anonymous
+
+
+class UpvoteQuestion(Command):
+    question: Id
+    up: Flag = True  # False takes the upvote back
+
+
+class ModerateQuestion(Command):
+    question: Id
+    status: Literal["shown", "hidden"] | None = None  # approve (or show again) / take down
+    pinned: Flag | None = None
+    answered: Flag | None = None
+    speaker: Annotated[str, StringConstraints(strict=True, max_length=200)] | None = None  # who answered

@@ -8,13 +8,17 @@ from sqlmodel import Session, func, select
 
 from facilitation.domain import ranking
 from facilitation.domain.ideas import similarity, visible, words
+from facilitation.domain.questions import Status as QuestionStatus
+from facilitation.domain.questions import room_order
 from facilitation.domain.roles import Role
 from facilitation.domain.voting import ballot_order, results_visible
 from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
 from facilitation.services.queries import allocation, ballot_ids, dot_rules, dots_view, headroom, joined_per_table
-from facilitation.store.models import Control, Dot, EventTable, Idea, Participant, SeatCode, Theme
+from facilitation.store.models import (
+    Control, Dot, EventTable, Idea, Participant, Question, QuestionVote, SeatCode, Theme,
+)
 
 
 # An idea still on the wall: neither hidden by a moderator nor merged into another.
@@ -47,6 +51,7 @@ def control_view(control: Control) -> dict:
         "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
         "vote": {"state": control.vote_state, "revealed": control.revealed},
         "projector": {"screen": control.screen, "message": visible(control.message)},
+        "qa": {"open": control.qa_open, "premoderated": control.qa_premoderated},
         "server_time": time.time(),
     }
 
@@ -93,6 +98,20 @@ def themes(s: Session) -> list[dict]:
     return [{"id": t.id, "title": visible(t.title), "titles": {lang: visible(text) for lang, text in t.titles.items()},
              "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0)}
             for t in s.exec(select(Theme).order_by(Theme.id))]
+
+
+def questions(s: Session, full: bool) -> list[dict]:
+    """The questions in the room's order. Staff see every one with its status and where it came from; the
+    room sees only the shown ones, never whose they are."""
+    rows = s.exec(select(Question) if full else select(Question).where(Question.status == QuestionStatus.SHOWN.value))
+    views = []
+    for q in rows:
+        view = {"id": q.id, "text": visible(q.text), "name": visible(q.name), "votes": q.votes, "pinned": q.pinned,
+                "answered": q.answered, "speaker": visible(q.speaker), "at": q.created_at}
+        if full:
+            view |= {"status": q.status, "table": q.table_id, "author": q.author.split(":")[0]}
+        views.append(view)
+    return sorted(views, key=room_order)
 
 
 def _places(places: list[ranking.Place]) -> list[dict]:
@@ -183,6 +202,8 @@ def me(s: Session, plan: Plan, participant_id: int) -> dict:
         "zone": person.zone,
         **dots_view(plan, allocation(s, participant_id)),
         "ballot_order": ballot_order(person.token, ballot_ids(s)),
+        "upvoted": sorted(s.exec(select(QuestionVote.question_id)
+                                 .where(QuestionVote.participant_id == participant_id))),
     }
 
 
@@ -227,6 +248,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
                           if sees_results(who, control, plan) else None),
         "stats": lambda: stats(s),
         "seats": lambda: seats(s, plan, refused()),
+        "questions": lambda: questions(s, full=group == STAFF_AUDIENCE),
     }
     view.update({topic: build() for topic, build in topics.items() if sees(who.role, topic)})
     return view

@@ -48,6 +48,30 @@ class Idea(SQLModel, table=True):
     updated_at: float
 
 
+class Question(SQLModel, table=True):
+    """A question from the floor or online (facilitation.domain.questions)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    author: str  # "participant:17", "scribe:3", "facilitator", "theme"
+    table_id: int | None = Field(default=None, foreign_key="event_table.id")
+    text: str
+    name: str = ""      # an optional signature; empty: anonymous
+    status: str         # pending, shown, hidden
+    pinned: bool = False
+    answered: bool = False
+    speaker: str = ""   # who answered it, when the facilitator notes it
+    votes: int = 0
+    created_at: float
+
+
+class QuestionVote(SQLModel, table=True):
+    """One upvote per participant and question."""
+
+    __tablename__ = "question_vote"
+    question_id: int = Field(foreign_key="question.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+
+
 class IdeaRevision(SQLModel, table=True):
     """Every version of an idea: moderation never loses the original."""
 
@@ -88,6 +112,8 @@ class Control(SQLModel, table=True):
     revealed: bool = False
     screen: str = "auto"  # what the projector shows (facilitation.domain.projector.Screen)
     message: str = ""     # the facilitator's message for the room, shown on the "message" screen
+    qa_open: bool = False          # participants may ask questions
+    qa_premoderated: bool = False  # their questions wait for a moderator before the room sees them
 
 
 class LogEntry(SQLModel, table=True):

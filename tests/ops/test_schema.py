@@ -16,7 +16,8 @@ from tests.conftest import run_english, start_server, stop_server
 def unversioned_database(path):
     """A database as the first development builds wrote it: `create_all` of the models, no schema version, and
     ideas without their original text or a star, and nothing added since (seat codes: revision 0002; the
-    projector's screen: 0003; theme titles in other languages: 0004)."""
+    projector's screen: 0003; theme titles in other languages: 0004;
+    questions: 0005)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -27,6 +28,10 @@ def unversioned_database(path):
         db.execute("alter table control drop column screen")
         db.execute("alter table control drop column message")
         db.execute("alter table theme drop column titles")
+        db.execute("drop table question_vote")
+        db.execute("drop table question")
+        db.execute("alter table control drop column qa_open")
+        db.execute("alter table control drop column qa_premoderated")
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(tmp_path):
