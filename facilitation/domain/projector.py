@@ -18,6 +18,7 @@ class Screen(StrEnum):
     THEMES = "themes"      # the themes forming, with their ideas
     PROGRESS = "progress"  # how many have voted, the ballot
     RESULTS = "results"    # the ranking, once revealed
+    QUESTIONS = "questions"  # the room's questions, most supported first
     MESSAGE = "message"    # a free message from the facilitator
     BLANK = "blank"        # nothing: the room looks at the speaker
 

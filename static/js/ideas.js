@@ -3,14 +3,14 @@ import { axisChip, h, t, tableName, toast } from "./ui.js";
 
 // Edit a text in place: the text becomes a field with Save and Cancel (Enter saves a one-line field,
 // Ctrl+Enter a longer one; Esc cancels). `save(text)` is called only when the text changed.
-export function editInline(el, value, save, { multiline = false } = {}) {
-  const field = h(multiline ? "textarea" : "input", { class: "inline-field", "aria-label": t("edit"), rows: multiline ? 3 : false });
+export function editInline(el, value, save, { multiline = false, allowEmpty = false, placeholder = "" } = {}) {
+  const field = h(multiline ? "textarea" : "input", { class: "inline-field", "aria-label": placeholder || t("edit"), placeholder: placeholder || false, rows: multiline ? 3 : false });
   field.value = value;
   const restore = [...el.childNodes];
   const finish = (text) => {
     el.classList.remove("editing");
     el.replaceChildren(...restore);
-    if (text !== null && text.trim() && text.trim() !== value.trim()) save(text);
+    if (text !== null && (allowEmpty || (text.trim() && text.trim() !== value.trim()))) save(text.trim());
   };
   const form = h("span", { class: "inline-edit" }, field,
     h("button", { type: "button", class: "primary", onclick: () => finish(field.value) }, t("save")),

@@ -42,6 +42,7 @@ function render(s, change = {}) {
   $("#waiting").hidden = !waiting;
   $("#waiting-text").textContent = waiting;
   if (voteState === "open") renderBallot(s);
+  renderQuestions(s);
   if (s.tally) renderResults(s);
   renderIdeas(s);
 }
@@ -103,6 +104,48 @@ function renderResults(s) {
 }
 
 $("#idea-text").addEventListener("input", (e) => ($("#idea-count").textContent = e.target.value.length));
+// Questions: ask (anonymous unless signed), support others' once each; the list is the room's order.
+function renderQuestions(s) {
+  const list = s.questions || [];
+  $("#qa").hidden = !s.control.qa?.open && !list.length;
+  $("#qa-form").hidden = !s.control.qa?.open;
+  const mine = new Set(s.me?.upvoted || []);
+  syncList($("#questions"), list, {
+    key: (q) => q.id,
+    signature: (q) => JSON.stringify(q) + mine.has(q.id),
+    render: (q) => h("li", { class: `question${q.answered ? " answered" : ""}${q.pinned ? " pinned" : ""}` },
+      h("div", { class: "question-body" }, h("p", {}, q.text),
+        h("span", { class: "question-meta" }, q.name || t("anonymous"), q.answered ? ` · ${t("answered")}${q.speaker ? ` (${q.speaker})` : ""}` : "")),
+      h("button", { class: `upvote${mine.has(q.id) ? " on" : ""}`, "aria-pressed": String(mine.has(q.id)), "data-focus-key": `up-${q.id}`,
+        disabled: q.answered, onclick: () => upvote(q.id, !mine.has(q.id)) },
+        h("span", { "aria-hidden": "true" }, "▲ "), q.votes, h("span", { class: "visually-hidden" }, ` · ${t("support")}`))),
+    empty: () => h("li", { class: "muted" }, t("no_questions")),
+  });
+}
+
+async function upvote(question, up) {
+  const ack = await act("qa.upvote", { question, up });
+  if (!ack.ok) return;
+  const mine = new Set(state.me.upvoted || []);
+  if (up) mine.add(question); else mine.delete(question);
+  state.me.upvoted = [...mine];
+  const q = state.questions.find((x) => x.id === question);
+  if (q) q.votes = ack.votes;
+  renderQuestions(state);
+}
+
+const sendQuestion = client.draftSender("qa.ask");
+$("#qa-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const ack = await sendQuestion({ text: form.text.value, name: form.name.value.trim() || null });
+  if (!ack.ok) return;
+  form.text.value = "";
+  const note = $("#qa-saved");
+  note.textContent = ack.status === "pending" ? t("question_pending") : t("question_listed");
+  note.hidden = false;
+});
+
 let ideasSent = 0;
 bindIdeaForm($("#idea-form"), sendIdea, () => {
   $("#idea-count").textContent = "0";

@@ -9,7 +9,7 @@ import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, screenFo
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
-const PER_PAGE = { wall: 6, themes: 8, results: 8 };
+const PER_PAGE = { wall: 6, themes: 8, results: 8, questions: 5 };
 
 const link = $("#p-link");
 const { state } = connect({
@@ -45,7 +45,7 @@ function render(s) {
   fill($("#p-stats"), stat(st.participants, "participant", "participants"),
     screen === "wall" || screen === "themes" ? stat(st.ideas, "idea", "ideas") : null);
   $("#p-page").textContent = "";
-  ({ join, prompt, wall, themes, progress, results, message, blank })[screen](s);
+  ({ join, prompt, wall, themes, progress, results, questions, message, blank })[screen](s);
 }
 
 function paged(list, size) {
@@ -145,6 +145,18 @@ function results(s) {
   requestAnimationFrame(() => requestAnimationFrame(() => {
     for (const bar of ranking.querySelectorAll(".p-bar-fill")) bar.style.width = bar.dataset.width;
   }));
+}
+
+// The room's questions, most supported first (pinned ones on top), a page at a time.
+function questions(s) {
+  const list = s.questions || [];
+  if (!list.length) return fill($("#screen"), h("p", { class: "p-big" }, s.control.qa?.open ? t("ask_from_phone") : t("no_questions")));
+  fill($("#screen"), h("h2", { class: "p-screen-title" }, t("questions"), s.control.qa?.open ? h("small", {}, ` · ${t("ask_from_phone")}`) : null),
+    h("ol", { class: "p-questions" }, paged(list, PER_PAGE.questions).map((q) =>
+      h("li", { class: `${q.pinned ? "pinned" : ""}${q.answered ? " answered" : ""}` },
+        h("span", { class: "p-votes" }, h("span", { "aria-hidden": "true" }, "▲"), q.votes),
+        h("span", { class: "p-question" }, q.pinned ? "📌 " : "", q.text,
+          h("small", {}, ` — ${q.name || t("anonymous")}${q.answered ? ` · ${t("answered")}${q.speaker ? ` (${q.speaker})` : ""}` : ""}`))))));
 }
 
 function message(s) {

@@ -102,7 +102,7 @@ export function currentPhase(state) {
   return index == null ? null : state.event.agenda[index];
 }
 
-export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "message", "blank"];
+export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "questions", "message", "blank"];
 
 // What the projector shows: the facilitator's choice, or on "auto" what the agenda and the vote call for.
 // The console shows the same answer, so the facilitator always knows what the room sees.
@@ -112,6 +112,7 @@ export function screenFor(state) {
   const vote = state.control.vote;
   const phase = currentPhase(state);
   if (vote.state === "open") return "progress";
+  if (state.control.qa?.open) return "questions";
   if (phase?.kind === "voting" || phase?.kind === "results") return vote.revealed ? "results" : vote.state === "closed" ? "progress" : "prompt";
   if (phase?.kind === "capture") return "wall";
   if (phase?.kind === "clustering") return "themes";

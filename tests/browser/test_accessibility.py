@@ -37,6 +37,8 @@ def event(shared_server):
         facilitator.send("theme.ballot", {"theme": theme})
     facilitator.send("phase.start", {"phase": 4})
     facilitator.send("vote.open")
+    facilitator.send("qa.set", {"open": True})
+    facilitator.send("qa.ask", {"text": "Come si partecipa ai prossimi incontri?"})
     yield server
     facilitator.close()
 
