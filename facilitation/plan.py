@@ -54,6 +54,7 @@ class Tables(_Strict):
 class Choice(_Strict):
     id: Slug
     name: Text
+    target: float | None = Field(default=None, ge=0, le=100)  # the share of the room the team aims for, in %
 
 
 class Phase(_Strict):
@@ -103,6 +104,14 @@ class Plan(_Strict):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{name}: duplicate id(s) {', '.join(dupes)}")
+        for name, items in (("categories", self.categories), ("zones", self.zones)):
+            targets = [item.target for item in items]
+            if any(t is not None for t in targets):
+                if None in targets:
+                    missing = ", ".join(item.id for item in items if item.target is None)
+                    raise ValueError(f"{name}: a target is given for some but not for {missing}")
+                if abs(sum(targets) - 100) > 0.5:
+                    raise ValueError(f"{name}: the targets add up to {sum(targets):g}%, not 100%")
         if self.tables.names and len(self.tables.names) != self.tables.count:
             raise ValueError(f"tables.names: {len(self.tables.names)} names given for {self.tables.count} tables")
         return self

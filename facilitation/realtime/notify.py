@@ -61,7 +61,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.PhaseStarted: ("control",), ev.TimerChanged: ("control",), ev.ProjectorSet: ("control",),
     ev.VoteOpened: ("control", "tally"), ev.VoteClosed: ("control", "tally"), ev.ResultsRevealed: ("control", "tally"),
     ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
-    ev.ProfileSet: ("stats", "counts"),
+    ev.ProfileSet: ("stats", "counts", "seats"),
     ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
     ev.QaSet: ("control",), ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
     ev.QuestionModerated: ("questions",),

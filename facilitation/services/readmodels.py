@@ -190,7 +190,22 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
                "capacity": capacity, "last_minute": recent.get(t.id, 0), "refused": refused.get(t.id, 0)}
         row["burst"] = row["last_minute"] > size or row["refused"] > 0
         rows.append(row)
-    return {"headroom": spare, "tables": rows, "online_refused": refused.get(None, 0)}
+    return {"headroom": spare, "tables": rows, "online_refused": refused.get(None, 0), "crowd": crowd(s, plan)}
+
+
+def crowd(s: Session, plan: Plan) -> dict:
+    """Who is in the room against the plan's target profile: counts per category and zone, never who.
+    Shares are of the people who answered; those who did not are counted apart."""
+    people = sum(joined_per_table(s).values())
+    out = {"people": people}
+    for name, column, choices in (("categories", Participant.category, plan.categories),
+                                  ("zones", Participant.zone, plan.zones)):
+        counts = dict(s.exec(select(column, func.count()).where(column != None).group_by(column)).all())  # noqa: E711
+        answered = sum(counts.get(c.id, 0) for c in choices)
+        out[name] = {"answered": answered, "groups": [
+            {"id": c.id, "joined": counts.get(c.id, 0), "target": c.target,
+             "share": round(100 * counts.get(c.id, 0) / answered, 1) if answered else None} for c in choices]}
+    return out
 
 
 def me(s: Session, plan: Plan, participant_id: int) -> dict:

@@ -76,6 +76,48 @@ $("#message-form")?.addEventListener("submit", async (e) => {
   if (ack.ok) delete input.dataset.edited;
 });
 
+// Who is in the room against the plan's targets. A group is flagged when it is 5 points or more under its
+// target, once at least 10 people told their profile (fewer would flag noise).
+const GAP_POINTS = 5, MIN_ANSWERS = 10;
+function crowdGaps(crowd) {
+  if (!crowd) return [];
+  const gaps = [];
+  for (const [name, list] of [["categories", state.event.categories], ["zones", state.event.zones]]) {
+    const part = crowd[name];
+    if (!part || part.answered < MIN_ANSWERS) continue;
+    for (const g of part.groups) {
+      if (g.target != null && g.share != null && g.share <= g.target - GAP_POINTS) {
+        gaps.push({ ...g, label: loc(list.find((c) => c.id === g.id)?.name) });
+      }
+    }
+  }
+  return gaps;
+}
+
+function renderCrowd(s, crowd) {
+  const box = $("#crowd");
+  if (!box || !crowd) return;
+  const flagged = new Set(crowdGaps(crowd).map((g) => g.id));
+  const table = (name, list, caption) => {
+    const part = crowd[name];
+    if (!list.length) return null;
+    const withTargets = part.groups.some((g) => g.target != null);
+    return h("table", { class: "crowd-table" },
+      h("caption", {}, `${caption} · ${part.answered} / ${crowd.people} ${t("crowd_answered")}`),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""), h("th", { scope: "col" }, t("crowd_joined")), h("th", { scope: "col" }, "%"),
+        withTargets ? h("th", { scope: "col" }, t("crowd_target")) : null)),
+      h("tbody", {}, part.groups.map((g) => h("tr", { class: flagged.has(g.id) ? "short" : "" },
+        h("th", { scope: "row" }, loc(list.find((c) => c.id === g.id)?.name), flagged.has(g.id) ? " ⚠" : ""),
+        h("td", {}, g.joined), h("td", {}, g.share == null ? "—" : `${g.share}%`),
+        withTargets ? h("td", {}, g.target == null ? "—" : `${g.target}%`) : null))));
+  };
+  const key = JSON.stringify(crowd);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  fill(box, h("h3", {}, t("crowd_title")), h("div", { class: "crowd-tables" },
+    table("categories", s.event.categories, t("crowd_categories")), table("zones", s.event.zones, t("crowd_zones"))));
+}
+
 // Questions: open or close them, choose pre-moderation, and moderate each (approve, hide, pin, answered).
 const canModerate = role === "facilitator" || role === "theme";
 function renderQuestions(s) {
@@ -127,8 +169,11 @@ function renderSeats(s) {
   const joined = seats.tables.reduce((n, x) => n + x.joined, 0);
   const places = seats.tables.reduce((n, x) => n + x.capacity, 0);
   const flagged = seats.tables.filter((x) => x.burst).length;
+  const missing = crowdGaps(seats.crowd);
   $("#seats-summary").textContent = `${t("seats")}: ${joined} / ${places}` + (flagged ? ` · ⚠ ${flagged} ${t("seats_check")}` : "")
-    + (seats.online_refused ? ` · ${seats.online_refused} ${t("seats_refused_online")}` : "");
+    + (seats.online_refused ? ` · ${seats.online_refused} ${t("seats_refused_online")}` : "")
+    + (missing.length ? ` · ⚠ ${t("crowd_missing")}: ${missing.slice(0, 2).map((g) => g.label).join(", ")}${missing.length > 2 ? ` +${missing.length - 2}` : ""}` : "");
+  renderCrowd(s, seats.crowd);
   const box = $("#seats-box");
   if (flagged && !box.dataset.opened) { box.open = true; box.dataset.opened = "1"; }
   const headroom = $("#headroom");

@@ -143,3 +143,24 @@ def test_a_closed_vote_cannot_be_reopened_by_one_click_and_the_controls_follow_t
     finally:
         facilitator.close()
         console.context.close()
+
+
+def test_the_console_flags_a_group_under_its_target_while_people_arrive(browser, server):
+    from tests.realtime.clients import join
+    profiles = ["cittadini"] * 9 + ["stakeholder"] * 4  # no institutions yet: 0% against a 30% target
+    for n, category in enumerate(profiles):
+        phone = Client(server.url, cookie=join(server.url, server.tables()[n % 10][3]))  # all from Turin
+        assert phone.send("profile.set", {"category": category, "zone": "z01"})["ok"]
+        phone.close()
+    console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    console.set_default_timeout(10_000)
+    try:
+        console.goto(f"{server.url}/console/{server.facilitator}")
+        console.locator("#seats-summary").filter(has_text="sotto l'obiettivo: Istituzioni").wait_for()
+        console.locator("#seats-box summary").click()
+        short = console.locator(".crowd-table").first.locator("tr.short")  # the categories
+        short.filter(has_text="Istituzioni").wait_for()
+        assert short.count() == 1  # citizens (69% vs 40%) and stakeholders (31% vs 30%) are not flagged
+        shot(console, "console-who-is-in-the-room")
+    finally:
+        console.context.close()

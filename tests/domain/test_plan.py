@@ -69,3 +69,13 @@ def test_invalid_toml_is_reported_with_its_line(tmp_path):
 def test_a_missing_file_is_reported(tmp_path):
     with pytest.raises(PlanError, match="cannot read the plan file"):
         load_plan(tmp_path / "nope.toml")
+
+
+def test_a_target_profile_adds_up_to_100_and_covers_every_group(tmp_path):
+    assert "categories: the targets add up to 90%, not 100%" in broken(tmp_path, "target = 40", "target = 30")
+    text = DEMO.read_text(encoding="utf-8").replace("target = 40\n", "", 1)
+    path = tmp_path / "no-target.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as exc:
+        load_plan(path)
+    assert "categories: a target is given for some but not for cittadini" in str(exc.value)

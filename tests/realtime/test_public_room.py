@@ -40,3 +40,26 @@ def test_a_phone_sending_faster_than_a_person_is_slowed_down_and_nothing_refused
     assert slowed[0]["error"]["message"] == "Too many requests at once: wait a few seconds and try again."
     assert facilitator.sync()["version"] == before + len(accepted)
     phone.close()
+
+
+def test_the_console_sees_who_is_in_the_room_against_the_target_and_the_room_does_not(shared_server):
+    server = shared_server
+    facilitator = Client(server.url, server.facilitator)
+    before = facilitator.sync()["seats"]["crowd"]
+    counts = {g["id"]: g["joined"] for g in before["categories"]["groups"]}
+    phones = [Client(server.url, cookie=join(server.url, server.tables()[n][3])) for n in range(4)]
+    try:
+        for phone, category in zip(phones, ["cittadini", "cittadini", "cittadini", "istituzioni"], strict=True):
+            assert phone.send("profile.set", {"category": category, "zone": "z06"})["ok"]
+        update = facilitator.wait_for(lambda u: "seats" in u and sum(
+            g["joined"] for g in u["seats"]["crowd"]["categories"]["groups"]) == sum(counts.values()) + 4)
+        groups = {g["id"]: g for g in update["seats"]["crowd"]["categories"]["groups"]}
+        assert groups["cittadini"]["joined"] == counts["cittadini"] + 3 and groups["cittadini"]["target"] == 40
+        assert groups["stakeholder"]["target"] == 30 and groups["stakeholder"]["share"] is not None
+        projector = Client(server.url, server.setting("projector_token"))
+        assert "seats" not in projector.state  # counts for the team, not for the room
+        projector.close()
+    finally:
+        for phone in phones:
+            phone.close()
+        facilitator.close()
