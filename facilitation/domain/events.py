@@ -184,3 +184,17 @@ class QuestionModerated(DomainEvent):
     pinned: bool
     answered: bool
     speaker: str
+
+
+@dataclass(frozen=True)
+class PollChanged(DomainEvent):
+    """A poll was created, opened, closed, revealed or hidden."""
+    poll: int
+    state: str
+    revealed: bool
+
+
+@dataclass(frozen=True)
+class PollAnswered(DomainEvent):
+    poll: int
+    participant: int

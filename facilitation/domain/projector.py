@@ -19,6 +19,7 @@ class Screen(StrEnum):
     PROGRESS = "progress"  # how many have voted, the ballot
     RESULTS = "results"    # the ranking, once revealed
     QUESTIONS = "questions"  # the room's questions, most supported first
+    POLL = "poll"          # the open poll (or the last revealed one), with its results once revealed
     MESSAGE = "message"    # a free message from the facilitator
     BLANK = "blank"        # nothing: the room looks at the speaker
 

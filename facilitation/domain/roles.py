@@ -27,16 +27,18 @@ class Action(StrEnum):
     ASK_QUESTION = "ask_question"
     UPVOTE_QUESTION = "upvote_question"
     MODERATE_QUESTIONS = "moderate_questions"             # approve, hide, pin, mark answered
+    ANSWER_POLL = "answer_poll"
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.FACILITATOR: frozenset(Action) - {Action.CAST_DOT, Action.SET_PROFILE, Action.UPVOTE_QUESTION},
+    Role.FACILITATOR: frozenset(Action) - {Action.CAST_DOT, Action.SET_PROFILE, Action.UPVOTE_QUESTION,
+                                            Action.ANSWER_POLL},
     Role.THEME: frozenset({Action.ADD_IDEA, Action.MODERATE_ALL_IDEAS, Action.MODERATE_TABLE_IDEAS,
                            Action.MANAGE_THEMES, Action.SEE_EVERYTHING, Action.ASK_QUESTION,
                            Action.MODERATE_QUESTIONS}),
     Role.SCRIBE: frozenset({Action.ADD_IDEA, Action.MODERATE_TABLE_IDEAS, Action.ASK_QUESTION}),
     Role.PARTICIPANT: frozenset({Action.ADD_IDEA, Action.CAST_DOT, Action.SET_PROFILE, Action.ASK_QUESTION,
-                                 Action.UPVOTE_QUESTION}),
+                                 Action.UPVOTE_QUESTION, Action.ANSWER_POLL}),
     Role.PROJECTOR: frozenset(),
     Role.OBSERVER: frozenset({Action.SEE_EVERYTHING, Action.EXPORT}),
 }

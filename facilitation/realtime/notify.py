@@ -64,7 +64,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.ProfileSet: ("stats", "counts", "seats"),
     ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
     ev.QaSet: ("control",), ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
-    ev.QuestionModerated: ("questions",),
+    ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls",), ev.PollAnswered: ("polls",),
 }
 
 
@@ -169,16 +169,20 @@ class Broadcaster:
                 values["stats"] = self._stats(s, counted="counts" in topics)
             if "seats" in topics:
                 values["seats"] = rm.seats(s, plan, service.refused_joins())
+            public = {}  # topics whose room version differs from the staff's
             if "questions" in topics:
                 values["questions"] = rm.questions(s, full=True)
-                public_questions = rm.questions(s, full=False)
+                public["questions"] = rm.questions(s, full=False)
+            if "polls" in topics:
+                values["polls"] = rm.polls(s, full=True)
+                public["polls"] = rm.polls(s, full=False)
             for topic, value in values.items():
                 for group in au.TOPICS[topic]:
                     if topic == "tally" and group != au.STAFF_AUDIENCE:
                         if public_changed:
                             out[AUDIENCE_ROOMS[group]][topic] = public_tally
-                    elif topic == "questions" and group != au.STAFF_AUDIENCE:
-                        out[AUDIENCE_ROOMS[group]][topic] = public_questions
+                    elif topic in public and group != au.STAFF_AUDIENCE:
+                        out[AUDIENCE_ROOMS[group]][topic] = public[topic]
                     else:
                         out[AUDIENCE_ROOMS[group]][topic] = value
             if idea_ids:

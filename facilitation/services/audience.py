@@ -20,6 +20,8 @@ TOPICS: dict[str, frozenset[str]] = {
     "seats": frozenset({STAFF_AUDIENCE}),
     # staff: every question with its status; the others: the shown ones
     "questions": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
+    # staff: every poll with live results; the others: open and revealed polls, results once revealed
+    "polls": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
 }
 # Ideas are scoped: (whose ideas, seen in full). In full means hidden and merged ideas with their text, the
 # author and the original; otherwise such an idea arrives as {"id", "table", "gone": true}.

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from facilitation.domain import ideas as idea_rules
-from facilitation.domain import questions, voting
+from facilitation.domain import polls, questions, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
-    IdeaMerged, IdeaStarred, PhaseStarted, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated,
+    IdeaMerged, IdeaStarred, PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet,
+    QuestionAsked, QuestionModerated,
     QuestionUpvoted, ResultsRevealed, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import Timer, require_idea_capture
@@ -25,7 +26,8 @@ from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import ballot_ids
 from facilitation.store.models import (
-    Control, Dot, EventTable, Idea, IdeaRevision, Participant, Question, QuestionVote, Setting, Theme,
+    Control, Dot, EventTable, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question, QuestionVote, Setting,
+    Theme,
 )
 
 
@@ -434,6 +436,56 @@ def moderate_question(tx: Tx, cmd: p.ModerateQuestion):
     tx.session.add(question)
     tx.record(QuestionModerated(question.id, question.status, question.pinned, question.answered, question.speaker))
     return {"question": question.id, "status": question.status}
+
+
+# --- quick polls ------------------------------------------------------------------------------------------
+
+@command("poll.create", p.CreatePoll)
+def create_poll(tx: Tx, cmd: p.CreatePoll):
+    require(tx.who.role, Action.RUN_EVENT)
+    poll = Poll(question=_title(cmd.question), kind=cmd.kind.value,
+                options=polls.check_options(cmd.kind, [idea_rules.visible(o) for o in cmd.options]), created_at=tx.now)
+    tx.session.add(poll)
+    tx.session.flush()
+    tx.record(PollChanged(poll.id, poll.state, poll.revealed))
+    return {"poll": poll.id}
+
+
+@command("poll.change", p.ChangePoll)
+def change_poll(tx: Tx, cmd: p.ChangePoll):
+    """Open (closing the poll open before: one question at a time), close, reveal or hide the results."""
+    require(tx.who.role, Action.RUN_EVENT)
+    poll = tx.get(Poll, cmd.poll, "unknown_poll")
+    if cmd.state == polls.PollState.OPEN.value:
+        for other in tx.session.exec(select(Poll).where(Poll.state == polls.PollState.OPEN.value, Poll.id != poll.id)):
+            other.state = polls.PollState.CLOSED.value
+            tx.session.add(other)
+            tx.record(PollChanged(other.id, other.state, other.revealed))
+    if cmd.state is not None:
+        poll.state = cmd.state
+    if cmd.revealed is not None:
+        poll.revealed = cmd.revealed
+    tx.session.add(poll)
+    tx.record(PollChanged(poll.id, poll.state, poll.revealed))
+    return {"poll": poll.id, "state": poll.state, "revealed": poll.revealed}
+
+
+@command("poll.answer", p.AnswerPoll)
+def answer_poll(tx: Tx, cmd: p.AnswerPoll):
+    """One answer per participant; answering again while the poll is open replaces it."""
+    require(tx.who.role, Action.ANSWER_POLL)
+    poll = tx.get(Poll, cmd.poll, "unknown_poll")
+    if poll.state == polls.PollState.DRAFT.value:
+        raise Refused("unknown_poll", id=poll.id)
+    choices = polls.check_answer(polls.PollKind(poll.kind), polls.PollState(poll.state), len(poll.options),
+                                 cmd.choices)
+    answer = tx.session.get(PollAnswer, (poll.id, tx.who.participant_id))
+    if answer is None:
+        answer = PollAnswer(poll_id=poll.id, participant_id=tx.who.participant_id)
+    answer.choices = choices
+    tx.session.add(answer)
+    tx.record(PollAnswered(poll.id, tx.who.participant_id))
+    return {"poll": poll.id, "choices": choices}
 
 
 # --- participants --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from facilitation.domain.ideas import IdeaKind
+from facilitation.domain.polls import PollKind
 from facilitation.domain.projector import Screen
 
 # Strict types: an id is an integer, a flag a boolean, a text a string. `"yes"` or `true` for an id is refused,
@@ -149,3 +150,21 @@ class ModerateQuestion(Command):
     pinned: Flag | None = None
     answered: Flag | None = None
     speaker: Annotated[str, StringConstraints(strict=True, max_length=200)] | None = None  # who answered
+
+
+class CreatePoll(Command):
+    question: ShortText
+    kind: PollKind
+    options: Annotated[list[Annotated[str, StringConstraints(strict=True, max_length=120)]], Field(max_length=20)] = \
+        Field(default_factory=list)
+
+
+class ChangePoll(Command):
+    poll: Id
+    state: Literal["open", "closed"] | None = None  # opening a poll closes the one open before
+    revealed: Flag | None = None
+
+
+class AnswerPoll(Command):
+    poll: Id
+    choices: Annotated[list[Annotated[int, Field(strict=True, ge=0, le=100)]], Field(min_length=1, max_length=20)]

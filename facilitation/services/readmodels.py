@@ -9,6 +9,8 @@ from sqlmodel import Session, func, select
 from facilitation.domain import ranking
 from facilitation.domain.ideas import similarity, visible, words
 from facilitation.domain.questions import Status as QuestionStatus
+from facilitation.domain.polls import PollKind, PollState
+from facilitation.domain.polls import results as poll_results
 from facilitation.domain.questions import room_order
 from facilitation.domain.roles import Role
 from facilitation.domain.voting import ballot_order, results_visible
@@ -17,7 +19,7 @@ from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
 from facilitation.services.queries import allocation, ballot_ids, dot_rules, dots_view, headroom, joined_per_table
 from facilitation.store.models import (
-    Control, Dot, EventTable, Idea, Participant, Question, QuestionVote, SeatCode, Theme,
+    Control, Dot, EventTable, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode, Theme,
 )
 
 
@@ -112,6 +114,22 @@ def questions(s: Session, full: bool) -> list[dict]:
             view |= {"status": q.status, "table": q.table_id, "author": q.author.split(":")[0]}
         views.append(view)
     return sorted(views, key=room_order)
+
+
+def polls(s: Session, full: bool) -> list[dict]:
+    """Staff: every poll with its live results. The room: the open polls and the revealed ones, with results
+    only once revealed."""
+    views = []
+    for poll in s.exec(select(Poll).order_by(Poll.id)):
+        if not full and poll.state != PollState.OPEN.value and not poll.revealed:
+            continue
+        view = {"id": poll.id, "question": visible(poll.question), "kind": poll.kind,
+                "options": [visible(o) for o in poll.options], "state": poll.state, "revealed": poll.revealed}
+        if full or poll.revealed:
+            answers = list(s.exec(select(PollAnswer.choices).where(PollAnswer.poll_id == poll.id)))
+            view["results"] = poll_results(PollKind(poll.kind), len(poll.options), answers)
+        views.append(view)
+    return views
 
 
 def _places(places: list[ranking.Place]) -> list[dict]:
@@ -219,6 +237,8 @@ def me(s: Session, plan: Plan, participant_id: int) -> dict:
         "ballot_order": ballot_order(person.token, ballot_ids(s)),
         "upvoted": sorted(s.exec(select(QuestionVote.question_id)
                                  .where(QuestionVote.participant_id == participant_id))),
+        "poll_answers": {str(a.poll_id): a.choices
+                         for a in s.exec(select(PollAnswer).where(PollAnswer.participant_id == participant_id))},
     }
 
 
@@ -264,6 +284,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
         "stats": lambda: stats(s),
         "seats": lambda: seats(s, plan, refused()),
         "questions": lambda: questions(s, full=group == STAFF_AUDIENCE),
+        "polls": lambda: polls(s, full=group == STAFF_AUDIENCE),
     }
     view.update({topic: build() for topic, build in topics.items() if sees(who.role, topic)})
     return view

@@ -72,6 +72,27 @@ class QuestionVote(SQLModel, table=True):
     participant_id: int = Field(foreign_key="participant.id", primary_key=True)
 
 
+class Poll(SQLModel, table=True):
+    """A quick poll (facilitation.domain.polls)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str
+    kind: str                      # single, multiple, scale
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    state: str = "draft"           # draft, open, closed
+    revealed: bool = False
+    created_at: float
+
+
+class PollAnswer(SQLModel, table=True):
+    """One participant's answer to a poll: option indexes, or the scale value."""
+
+    __tablename__ = "poll_answer"
+    poll_id: int = Field(foreign_key="poll.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    choices: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
 class IdeaRevision(SQLModel, table=True):
     """Every version of an idea: moderation never loses the original."""
 

@@ -43,6 +43,7 @@ function render(s, change = {}) {
   $("#waiting-text").textContent = waiting;
   if (voteState === "open") renderBallot(s);
   renderQuestions(s);
+  renderPoll(s);
   if (s.tally) renderResults(s);
   renderIdeas(s);
 }
@@ -132,6 +133,56 @@ async function upvote(question, up) {
   const q = state.questions.find((x) => x.id === question);
   if (q) q.votes = ack.votes;
   renderQuestions(state);
+}
+
+// The open poll (or the last revealed one): answer, change the answer while it is open, see the results.
+function pollView(s) {
+  const list = s.polls || [];
+  return list.filter((p) => p.state === "open").at(-1) || list.filter((p) => p.revealed).at(-1) || null;
+}
+function pollLabels(poll) {
+  return poll.kind === "scale" ? ["1", "2", "3", "4", "5"] : poll.options;
+}
+function renderPoll(s) {
+  const box = $("#poll");
+  const poll = pollView(s);
+  box.hidden = !poll;
+  if (!poll) return;
+  const mine = s.me?.poll_answers?.[poll.id] || [];
+  const key = JSON.stringify([poll, mine]);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  const labels = pollLabels(poll);
+  const value = (i) => (poll.kind === "scale" ? i + 1 : i);
+  const children = [h("h2", {}, poll.question)];
+  if (poll.state === "open") {
+    const type = poll.kind === "multiple" ? "checkbox" : "radio";
+    const form = h("form", { class: `poll-form ${poll.kind}` },
+      poll.kind === "scale" ? h("p", { class: "hint" }, t("scale_hint")) : null,
+      h("fieldset", {}, h("legend", { class: "visually-hidden" }, poll.question),
+        labels.map((label, i) => h("label", { class: "poll-choice" },
+          h("input", { type, name: "choice", value: value(i), checked: mine.includes(value(i)) }), ` ${label}`))),
+      h("button", { type: "submit", class: "primary big" }, mine.length ? t("change_answer") : t("answer")),
+      mine.length ? h("p", { class: "saved-note" }, t("poll_saved")) : null);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const choices = [...form.querySelectorAll("input:checked")].map((x) => Number(x.value));
+      if (!choices.length) return toast(t("poll_choose"));
+      const ack = await act("poll.answer", { poll: poll.id, choices });
+      if (!ack.ok) return;
+      state.me.poll_answers = { ...(state.me.poll_answers || {}), [poll.id]: ack.choices };
+      renderPoll(state);
+    });
+    children.push(form);
+  }
+  if (poll.results) children.push(pollBars(poll, labels));
+  fill(box, children);
+}
+function pollBars(poll, labels) {
+  const max = Math.max(1, ...poll.results.counts);
+  return h("ol", { class: "ranking poll-results" }, labels.map((label, i) => h("li", { class: "result" },
+    h("span", { class: "rank" }, ""), h("span", {}, label), h("span", { class: "score" }, poll.results.counts[i]),
+    h("span", { class: "bar-track", "aria-hidden": "true" }, h("span", { class: "bar-fill", style: { width: `${(100 * poll.results.counts[i]) / max}%` } })))));
 }
 
 const sendQuestion = client.draftSender("qa.ask");

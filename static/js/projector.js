@@ -45,7 +45,7 @@ function render(s) {
   fill($("#p-stats"), stat(st.participants, "participant", "participants"),
     screen === "wall" || screen === "themes" ? stat(st.ideas, "idea", "ideas") : null);
   $("#p-page").textContent = "";
-  ({ join, prompt, wall, themes, progress, results, questions, message, blank })[screen](s);
+  ({ join, prompt, wall, themes, progress, results, questions, poll, message, blank })[screen](s);
 }
 
 function paged(list, size) {
@@ -157,6 +157,25 @@ function questions(s) {
         h("span", { class: "p-votes" }, h("span", { "aria-hidden": "true" }, "▲"), q.votes),
         h("span", { class: "p-question" }, q.pinned ? "📌 " : "", q.text,
           h("small", {}, ` — ${q.name || t("anonymous")}${q.answered ? ` · ${t("answered")}${q.speaker ? ` (${q.speaker})` : ""}` : ""}`))))));
+}
+
+// The open poll, or the last revealed one: its question and answers, with bars once revealed.
+function poll(s) {
+  const list = s.polls || [];
+  const current = list.filter((p) => p.state === "open").at(-1) || list.filter((p) => p.revealed).at(-1);
+  if (!current) return fill($("#screen"), h("p", { class: "p-big" }, t("no_poll")));
+  const labels = current.kind === "scale" ? ["1", "2", "3", "4", "5"] : current.options;
+  const res = current.results;
+  const max = Math.max(1, ...(res?.counts || [0]));
+  fill($("#screen"), h("h2", { class: "p-screen-title" }, current.question,
+    current.state === "open" ? h("small", {}, ` · ${t("answer_from_phone")}`) : null),
+    current.kind === "scale" && !res ? h("p", { class: "p-lead" }, t("scale_hint")) : null,
+    h("ol", { class: "p-ranking p-poll" }, labels.map((label, i) => h("li", {},
+      h("span", { class: "p-rank" }, current.kind === "scale" ? "" : String.fromCharCode(65 + i)),
+      h("span", { class: "p-result-title" }, label),
+      h("span", { class: "p-bar" }, res ? h("span", { class: "p-bar-fill", style: { width: `${(100 * res.counts[i]) / max}%` } }) : null),
+      h("span", { class: "p-score" }, res ? res.counts[i] : "")))),
+    res ? h("p", { class: "p-count" }, h("b", {}, res.answers), ` ${t("people_answered")}${res.mean != null ? ` · ${t("mean")} ${res.mean}` : ""}`) : null);
 }
 
 function message(s) {

@@ -102,7 +102,7 @@ export function currentPhase(state) {
   return index == null ? null : state.event.agenda[index];
 }
 
-export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "questions", "message", "blank"];
+export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "questions", "poll", "message", "blank"];
 
 // What the projector shows: the facilitator's choice, or on "auto" what the agenda and the vote call for.
 // The console shows the same answer, so the facilitator always knows what the room sees.
@@ -112,10 +112,13 @@ export function screenFor(state) {
   const vote = state.control.vote;
   const phase = currentPhase(state);
   if (vote.state === "open") return "progress";
+  if ((state.polls || []).some((p) => p.state === "open")) return "poll";
   if (state.control.qa?.open) return "questions";
   if (phase?.kind === "voting" || phase?.kind === "results") return vote.revealed ? "results" : vote.state === "closed" ? "progress" : "prompt";
   if (phase?.kind === "capture") return "wall";
   if (phase?.kind === "clustering") return "themes";
+  // between the working phases, the results of the last poll once the facilitator shows them
+  if ((state.polls || []).at(-1)?.revealed) return "poll";
   if (!phase || state.control.phase === 0) return "join";
   return "prompt";
 }
