@@ -79,6 +79,7 @@ class Voting(_Strict):
 
 class Ideas(_Strict):
     max_length: int = Field(default=400, ge=20, le=2000)
+    held_words: list[str] = Field(default_factory=list, max_length=500)  # beyond the bundled list: ideas wait
 
 
 class Plan(_Strict):

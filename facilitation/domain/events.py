@@ -198,3 +198,15 @@ class PollChanged(DomainEvent):
 class PollAnswered(DomainEvent):
     poll: int
     participant: int
+
+
+@dataclass(frozen=True)
+class IdeaApproved(DomainEvent):
+    """A held idea was let through to the room."""
+    idea: int
+    table: int | None
+
+
+@dataclass(frozen=True)
+class IdeasModerationSet(DomainEvent):
+    premoderated: bool

@@ -51,7 +51,8 @@ def rooms_for(who: Principal) -> list[str]:
     return rooms
 
 
-_IDEA_EVENTS = (ev.IdeaAdded, ev.IdeaEdited, ev.IdeaHidden, ev.IdeaStarred, ev.IdeaMerged, ev.IdeaGrouped)
+_IDEA_EVENTS = (ev.IdeaAdded, ev.IdeaEdited, ev.IdeaHidden, ev.IdeaStarred, ev.IdeaMerged, ev.IdeaGrouped,
+                ev.IdeaApproved)
 _TOPICS: dict[type, tuple[str, ...]] = {
     # "counts": the stats must be counted again in the database (dots change only their voters: see _stats)
     ev.IdeaAdded: ("stats", "counts"), ev.IdeaHidden: ("stats", "counts"), ev.IdeaMerged: ("stats", "counts"),
@@ -63,7 +64,8 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
     ev.ProfileSet: ("stats", "counts", "seats"),
     ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
-    ev.QaSet: ("control",), ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
+    ev.QaSet: ("control",), ev.IdeasModerationSet: ("control",), ev.IdeaApproved: ("stats", "counts"),
+    ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
     ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls",), ev.PollAnswered: ("polls",),
 }
 

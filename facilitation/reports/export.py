@@ -48,7 +48,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                 "channel": "" if idea.table_id is None else ("online" if tables[idea.table_id].online else "room"),
                 "axis": idea.axis, "axis_name": axis_name.get(idea.axis, ""), "kind": idea.kind, "text": idea.text,
                 "author_role": idea.author.split(":")[0], "category": author.category or "" if author else "",
-                "zone": author.zone or "" if author else "", "hidden": idea.hidden, "starred": idea.starred,
+                "zone": author.zone or "" if author else "", "hidden": idea.hidden, "held": idea.held,
+                "starred": idea.starred,
                 "merged_into": idea.merged_into or "", "theme": idea.theme_id or "",
                 "theme_title": themes[idea.theme_id].title if idea.theme_id in themes else "",
                 "created_at": _iso(idea.created_at),
@@ -122,7 +123,8 @@ def to_csv_files(data: dict) -> dict[str, str]:
     first = lambda rows: list(rows[0]) if rows else []  # noqa: E731
     return {
         "ideas.csv": _csv(data["ideas"], ["id", "table", "channel", "axis", "axis_name", "kind", "text",
-                                          "author_role", "category", "zone", "hidden", "starred", "merged_into",
+                                          "author_role", "category", "zone", "hidden", "held", "starred",
+                                          "merged_into",
                                           "theme", "theme_title", "created_at"]),
         "idea_history.csv": _csv(data["idea_history"], ["idea", "action", "text", "axis", "kind", "by", "at"]),
         "themes.csv": _csv(data["themes"], first(data["themes"]) or ["id", "title", "axis", "axis_name", "on_ballot"]),

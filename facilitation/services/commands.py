@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from facilitation.domain import ideas as idea_rules
-from facilitation.domain import polls, questions, voting
+from facilitation.domain import moderation, polls, questions, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaEdited, IdeaGrouped, IdeaHidden,
+    BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited, IdeaGrouped, IdeaHidden,
+    IdeasModerationSet,
     IdeaMerged, IdeaStarred, PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet,
     QuestionAsked, QuestionModerated,
     QuestionUpvoted, ResultsRevealed, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
@@ -108,13 +109,37 @@ def add_idea(tx: Tx, cmd: p.AddIdea):
         if tx.who.role not in (Role.FACILITATOR, Role.THEME):
             raise Refused("invalid_payload", fields="table")  # a phone or scribe adds to its own table only
         table = tx.get(EventTable, cmd.table, "unknown_table").id
+    held = moderation.is_held(tx.control().ideas_premoderated, tx.who.role is Role.PARTICIPANT, text,
+                              frozenset(tx.plan.ideas.held_words))
     idea = Idea(table_id=table, author=tx.who.actor, text=text, original=text, axis=axis, kind=cmd.kind.value,
-                created_at=tx.now, updated_at=tx.now)
+                held=held, created_at=tx.now, updated_at=tx.now)
     tx.session.add(idea)
     tx.session.flush()
     _revise(tx, idea, "created")
     tx.record(IdeaAdded(idea.id, table, text, axis, idea.kind))
+    return {"idea": idea.id, "held": held}
+
+
+@command("idea.approve", p.ApproveIdea)
+def approve_idea(tx: Tx, cmd: p.ApproveIdea):
+    """Let a held idea through to the room (table facilitators for their own table)."""
+    idea = _moderated_idea(tx, cmd.idea)
+    idea.held = False
+    idea.updated_at = tx.now
+    _revise(tx, idea, "approved")
+    tx.record(IdeaApproved(idea.id, idea.table_id))
     return {"idea": idea.id}
+
+
+@command("ideas.moderation", p.SetIdeasModeration)
+def set_ideas_moderation(tx: Tx, cmd: p.SetIdeasModeration):
+    """Pre-moderation on: participants' ideas wait for a moderator; off: they reach the room at once."""
+    require(tx.who.role, Action.RUN_EVENT)
+    control = tx.control()
+    control.ideas_premoderated = cmd.premoderated
+    tx.session.add(control)
+    tx.record(IdeasModerationSet(cmd.premoderated))
+    return {"premoderated": cmd.premoderated}
 
 
 @command("idea.edit", p.EditIdea)

@@ -44,6 +44,14 @@ class HideIdea(Command):
     hidden: Flag = True
 
 
+class ApproveIdea(Command):
+    idea: Id
+
+
+class SetIdeasModeration(Command):
+    premoderated: Flag
+
+
 class StarIdea(Command):
     idea: Id
     starred: Flag = True

@@ -24,7 +24,7 @@ from facilitation.store.models import (
 
 
 # An idea still on the wall: neither hidden by a moderator nor merged into another.
-LIVE_IDEA = (Idea.hidden == False) & (Idea.merged_into == None)  # noqa: E711,E712
+LIVE_IDEA = (Idea.hidden == False) & (Idea.merged_into == None) & (Idea.held == False)  # noqa: E711,E712
 
 
 def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
@@ -54,20 +54,21 @@ def control_view(control: Control) -> dict:
         "vote": {"state": control.vote_state, "revealed": control.revealed},
         "projector": {"screen": control.screen, "message": visible(control.message)},
         "qa": {"open": control.qa_open, "premoderated": control.qa_premoderated},
+        "ideas_premoderated": control.ideas_premoderated,
         "server_time": time.time(),
     }
 
 
 def idea_view(idea: Idea, full: bool) -> dict:
     """Staff see everything; the others never receive the text of a hidden or merged idea."""
-    gone = idea.hidden or idea.merged_into is not None
+    gone = idea.hidden or idea.merged_into is not None or idea.held
     if gone and not full:
         return {"id": idea.id, "table": idea.table_id, "gone": True}
     # `visible`: ideas stored before controls were dropped on input must not reorder a screen either
     view = {"id": idea.id, "table": idea.table_id, "text": visible(idea.text), "axis": idea.axis, "kind": idea.kind,
             "starred": idea.starred, "theme": idea.theme_id, "at": idea.created_at, "gone": gone}
     if full:
-        view |= {"hidden": idea.hidden, "merged_into": idea.merged_into, "author": idea.author,
+        view |= {"hidden": idea.hidden, "held": idea.held, "merged_into": idea.merged_into, "author": idea.author,
                  "original": idea.original if idea.original != idea.text else None}
     return view
 

@@ -41,6 +41,7 @@ class Idea(SQLModel, table=True):
     axis: str
     kind: str
     hidden: bool = False
+    held: bool = False  # waiting for a moderator (pre-moderation, or a held word): the room does not see it
     starred: bool = False
     merged_into: int | None = Field(default=None, foreign_key="idea.id")
     theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
@@ -133,6 +134,7 @@ class Control(SQLModel, table=True):
     revealed: bool = False
     screen: str = "auto"  # what the projector shows (facilitation.domain.projector.Screen)
     message: str = ""     # the facilitator's message for the room, shown on the "message" screen
+    ideas_premoderated: bool = False  # participants' ideas wait for a moderator before the room sees them
     qa_open: bool = False          # participants may ask questions
     qa_premoderated: bool = False  # their questions wait for a moderator before the room sees them
 

@@ -190,6 +190,7 @@ function renderQuestions(s) {
 }
 
 $("#qa-open")?.addEventListener("click", () => act("qa.set", { open: true }));
+$("#ideas-premoderated")?.addEventListener("change", (e) => act("ideas.moderation", { premoderated: e.target.checked }));
 $("#qa-close")?.addEventListener("click", () => act("qa.set", { open: false }));
 $("#qa-premoderated")?.addEventListener("change", (e) => act("qa.set", { premoderated: e.target.checked }));
 $("#qa-staff-form")?.addEventListener("submit", async (e) => {
@@ -293,7 +294,7 @@ function shownIdeas(s) {
   const table = Number($("#filter-table").value) || null;
   const showGone = $("#filter-gone").checked;
   const words = $("#filter-text").value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
-  return [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone)
+  return [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone || i.held)
     && words.every((w) => (i.text || "").toLocaleLowerCase().includes(w) || `#${i.id}` === w))
     .sort((a, b) => b.id - a.id);
 }
@@ -301,7 +302,11 @@ function shownIdeas(s) {
 function renderIdeas(s) {
   const ideas = shownIdeas(s);
   const shown = Math.min(ideas.length, MAX_SHOWN);
-  $("#idea-count").textContent = shown < ideas.length ? `(${shown} / ${ideas.length} · ${t("filter_to_see_more")})` : `(${ideas.length})`;
+  const held = [...s.ideas.values()].filter((i) => i.held && !i.hidden && !i.merged_into).length;
+  $("#idea-count").textContent = (shown < ideas.length ? `(${shown} / ${ideas.length} · ${t("filter_to_see_more")})` : `(${ideas.length})`)
+    + (held ? ` · ${held} ${t("to_approve")}` : "");
+  const pre = $("#ideas-premoderated");
+  if (pre) pre.checked = Boolean(s.control.ideas_premoderated);
   const themes = canCluster ? s.themes : [];
   const themeNames = JSON.stringify(themes.map((x) => [x.id, x.title]));
   for (const id of [...selected]) if (!s.ideas.get(id) || s.ideas.get(id).gone) selected.delete(id);

@@ -44,7 +44,7 @@ export function bindIdeaForm(form, sendIdea, onSent = null) {
     button.disabled = false;
     if (!ack.ok) return;
     form.text.value = "";
-    if (onSent) onSent();
+    if (onSent) onSent(ack);
     else toast(t("sent"), "ok");
   });
 }
@@ -52,8 +52,9 @@ export function bindIdeaForm(form, sendIdea, onSent = null) {
 // `act` is the client's send-and-report (client.js).
 // `selected` (true/false) adds a tick box for grouping many ideas at once; `onSelect(on)` hears it.
 export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true, selected, onSelect }) {
-  const status = idea.merged_into ? `${t("merged")} #${idea.merged_into}` : idea.hidden ? t("hidden") : "";
+  const status = idea.merged_into ? `${t("merged")} #${idea.merged_into}` : idea.hidden ? t("hidden") : idea.held ? t("qstatus_pending") : "";
   const actions = readOnly ? null : h("div", { class: "actions" },
+    idea.held ? h("button", { class: "primary", "data-focus-key": `approve-${idea.id}`, onclick: () => act("idea.approve", { idea: idea.id }) }, t("approve")) : null,
     h("button", { "data-focus-key": `star-${idea.id}`, onclick: () => act("idea.star", { idea: idea.id, starred: !idea.starred }) }, idea.starred ? t("unstar") : `★ ${t("star")}`),
     h("button", { "data-focus-key": `edit-${idea.id}`, onclick: (e) => editInline(e.target.closest("li").querySelector(".idea-text"), idea.text, (text) => act("idea.edit", { idea: idea.id, text }), { multiline: true }) }, t("edit")),
     h("button", { "data-focus-key": `hide-${idea.id}`, onclick: () => act("idea.hide", { idea: idea.id, hidden: !idea.hidden }) }, idea.hidden ? t("show") : t("hide")),
@@ -66,7 +67,7 @@ export function ideaItem(idea, { event, act, readOnly = false, themes = [], show
       onchange: (e) => act("theme.group", { idea: idea.id, theme: e.target.value ? Number(e.target.value) : null }),
     }, h("option", { value: "" }, `${t("group_into")} (${t("ungrouped")})`),
       themes.map((theme) => h("option", { value: theme.id, selected: theme.id === idea.theme }, `#${theme.id} ${theme.title}`))) : null);
-  return h("li", { class: `idea${idea.starred ? " starred" : ""}${status ? " gone" : ""}${merging.from === idea.id ? " merging" : ""}`, "data-idea": idea.id },
+  return h("li", { class: `idea${idea.starred ? " starred" : ""}${status ? " gone" : ""}${idea.held ? " held" : ""}${merging.from === idea.id ? " merging" : ""}`, "data-idea": idea.id },
     h("div", { class: "idea-meta" },
       selected === undefined ? null : h("input", { type: "checkbox", class: "select-idea", "data-idea": idea.id, "data-focus-key": `select-${idea.id}`,
         checked: selected, "aria-label": `${t("select")} #${idea.id}`, onchange: (e) => onSelect(e.target.checked) }),

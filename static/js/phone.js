@@ -198,11 +198,11 @@ $("#qa-form").addEventListener("submit", async (event) => {
 });
 
 let ideasSent = 0;
-bindIdeaForm($("#idea-form"), sendIdea, () => {
+bindIdeaForm($("#idea-form"), sendIdea, (ack) => {
   $("#idea-count").textContent = "0";
   ideasSent += 1;
   const note = $("#ideas-saved");
-  note.textContent = t("idea_saved").replace("{n}", ideasSent);
+  note.textContent = `${t("idea_saved").replace("{n}", ideasSent)}${ack.held ? ` ${t("idea_held")}` : ""}`;
   note.hidden = false;
 });
 

@@ -82,3 +82,34 @@ def test_a_suggested_merge_can_be_dismissed_and_stays_dismissed(browser, server)
     finally:
         facilitator.close()
         page.context.close()
+
+
+def test_a_held_idea_waits_on_the_console_and_reaches_the_wall_once_approved(browser, server):
+    from tests.browser.conftest import phone_page
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    projector = browser.new_context(viewport={"width": 1280, "height": 720}, locale="it-IT").new_page()
+    phone = phone_page(browser)
+    for page in (console, projector):
+        page.set_default_timeout(10_000)
+    try:
+        console.goto(f"{server.url}/console/{server.facilitator}")
+        projector.goto(f"{server.url}/projector/{server.setting('projector_token')}")
+        console.locator("#ideas-premoderated").check()
+        console.wait_for_timeout(300)
+        phone.goto(f"{server.url}/j/{server.tables()[0][3]}")
+        phone.fill("#idea-text", "Una casa della salute in ogni valle")
+        phone.select_option("#idea-axis", "salute")
+        phone.get_by_role("button", name="Invia l'idea").click()
+        phone.locator("#ideas-saved").filter(has_text="moderatore").wait_for()
+        held = console.locator("#ideas li.held").filter(has_text="Una casa della salute in ogni valle")
+        held.wait_for()  # shown to moderators without ticking "show hidden"
+        assert projector.get_by_text("Una casa della salute").count() == 0
+        shot(console, "console-held-idea")
+        held.get_by_role("button", name="Approva").click()
+        projector.locator(".p-wall").get_by_text("Una casa della salute in ogni valle").wait_for()
+    finally:
+        facilitator.close()
+        for page in (console, projector, phone):
+            page.context.close()
