@@ -210,3 +210,12 @@ class IdeaApproved(DomainEvent):
 @dataclass(frozen=True)
 class IdeasModerationSet(DomainEvent):
     premoderated: bool
+
+
+@dataclass(frozen=True)
+class AlignmentSet(DomainEvent):
+    """An idea or theme marked (or unmarked: verdict None) against a zone's local plans."""
+    idea: int | None
+    theme: int | None
+    zone: str
+    verdict: str | None

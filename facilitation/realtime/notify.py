@@ -67,6 +67,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.QaSet: ("control",), ev.IdeasModerationSet: ("control",), ev.IdeaApproved: ("stats", "counts"),
     ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
     ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls",), ev.PollAnswered: ("polls",),
+    ev.AlignmentSet: ("alignments",),
 }
 
 
@@ -171,6 +172,8 @@ class Broadcaster:
                 values["stats"] = self._stats(s, counted="counts" in topics)
             if "seats" in topics:
                 values["seats"] = rm.seats(s, plan, service.refused_joins())
+            if "alignments" in topics:
+                values["alignments"] = rm.alignments(s)
             public = {}  # topics whose room version differs from the staff's
             if "questions" in topics:
                 values["questions"] = rm.questions(s, full=True)

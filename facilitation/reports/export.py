@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
-from facilitation.store.models import Dot, EventTable, Idea, IdeaRevision, Participant, Theme
+from facilitation.store.models import Alignment, Dot, EventTable, Idea, IdeaRevision, Participant, Theme
 
 
 def _name(text: dict | None, lang: str) -> str:
@@ -61,6 +61,17 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                   "theme_title": themes[d.theme_id].title, "axis": themes[d.theme_id].axis or "", "dots": d.count}
                  for d in s.exec(select(Dot).where(Dot.count > 0).order_by(Dot.participant_id, Dot.theme_id))]
         tally = rm.tally(s, plan, breakdowns=True)
+        zone_name = {z.id: _name(z.name, lang) for z in plan.zones}
+        idea_rows = {i["id"]: i for i in ideas}
+        marks = []
+        for a in s.exec(select(Alignment).order_by(Alignment.zone, Alignment.id)):
+            target = idea_rows.get(a.idea_id) if a.idea_id else themes.get(a.theme_id)
+            axis = (target["axis"] if a.idea_id else target.axis) if target else ""
+            marks.append({"zone": a.zone, "zone_name": zone_name.get(a.zone, a.zone),
+                          "about": "idea" if a.idea_id else "theme", "id": a.idea_id or a.theme_id,
+                          "text": (target["text"] if a.idea_id else target.title) if target else "",
+                          "axis": axis or "", "axis_name": axis_name.get(axis, ""), "verdict": a.verdict,
+                          "note": a.note, "by": a.by.split(":")[0]})
         return {
             "event": {"id": plan.event.id, "title": _name(plan.event.title, lang), "exported_at": _iso(time.time()),
                       "version": service.version(s), "voting": plan.voting.model_dump()},
@@ -74,6 +85,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                        for t in themes.values()],
             "votes": votes,
             "ranking": tally,
+            "alignments": marks,
         }
 
 
@@ -127,6 +139,8 @@ def to_csv_files(data: dict) -> dict[str, str]:
                                           "merged_into",
                                           "theme", "theme_title", "created_at"]),
         "idea_history.csv": _csv(data["idea_history"], ["idea", "action", "text", "axis", "kind", "by", "at"]),
+        "alignments.csv": _csv(data["alignments"], ["zone", "zone_name", "about", "id", "text", "axis", "axis_name",
+                                                    "verdict", "note", "by"]),
         "themes.csv": _csv(data["themes"], first(data["themes"]) or ["id", "title", "axis", "axis_name", "on_ballot"]),
         "votes.csv": _csv(data["votes"], ["participant", "table", "channel", "category", "zone", "theme",
                                           "theme_title", "axis", "dots"]),

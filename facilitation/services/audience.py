@@ -22,6 +22,8 @@ TOPICS: dict[str, frozenset[str]] = {
     "questions": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
     # staff: every poll with live results; the others: open and revealed polls, results once revealed
     "polls": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
+    # marks against the zones' local plans: for the people who make them
+    "alignments": frozenset({STAFF_AUDIENCE, SCRIBE_AUDIENCE}),
 }
 # Ideas are scoped: (whose ideas, seen in full). In full means hidden and merged ideas with their text, the
 # author and the original; otherwise such an idea arrives as {"id", "table", "gone": true}.

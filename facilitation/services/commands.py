@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from facilitation.domain import ideas as idea_rules
-from facilitation.domain import moderation, polls, questions, voting
+from facilitation.domain import alignment, moderation, polls, questions, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited, IdeaGrouped, IdeaHidden,
+    AlignmentSet, BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited, IdeaGrouped, IdeaHidden,
     IdeasModerationSet,
     IdeaMerged, IdeaStarred, PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet,
     QuestionAsked, QuestionModerated,
@@ -27,8 +27,8 @@ from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import ballot_ids
 from facilitation.store.models import (
-    Control, Dot, EventTable, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question, QuestionVote, Setting,
-    Theme,
+    Alignment, Control, Dot, EventTable, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question, QuestionVote,
+    Setting, Theme,
 )
 
 
@@ -461,6 +461,33 @@ def moderate_question(tx: Tx, cmd: p.ModerateQuestion):
     tx.session.add(question)
     tx.record(QuestionModerated(question.id, question.status, question.pinned, question.answered, question.speaker))
     return {"question": question.id, "status": question.status}
+
+
+# --- alignment with local planning ---------------------------------------------------------------------
+
+@command("alignment.set", p.SetAlignment)
+def set_alignment(tx: Tx, cmd: p.SetAlignment):
+    """Mark an idea (its table's facilitator, or staff) or a theme (the theme team) against a zone's local
+    plans; one mark per idea or theme and zone, replaced by the next; no verdict removes it."""
+    alignment.check_target(cmd.idea, cmd.theme)
+    zone = alignment.check_zone(cmd.zone, {z.id for z in tx.plan.zones})
+    if cmd.idea is not None:
+        _moderated_idea(tx, cmd.idea)
+        where = Alignment.idea_id == cmd.idea
+    else:
+        require(tx.who.role, Action.MANAGE_THEMES)
+        tx.get(Theme, cmd.theme, "unknown_theme")
+        where = Alignment.theme_id == cmd.theme
+    mark = tx.session.exec(select(Alignment).where(where, Alignment.zone == zone)).first()
+    if cmd.verdict is None:
+        if mark is not None:
+            tx.session.delete(mark)
+    else:
+        mark = mark or Alignment(idea_id=cmd.idea, theme_id=cmd.theme, zone=zone, verdict=cmd.verdict, by="", at=0)
+        mark.verdict, mark.note, mark.by, mark.at = cmd.verdict, alignment.clean_note(cmd.note), tx.who.actor, tx.now
+        tx.session.add(mark)
+    tx.record(AlignmentSet(cmd.idea, cmd.theme, zone, cmd.verdict))
+    return {"zone": zone, "verdict": cmd.verdict}
 
 
 # --- quick polls ------------------------------------------------------------------------------------------

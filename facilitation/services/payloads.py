@@ -176,3 +176,11 @@ class ChangePoll(Command):
 class AnswerPoll(Command):
     poll: Id
     choices: Annotated[list[Annotated[int, Field(strict=True, ge=0, le=100)]], Field(min_length=1, max_length=20)]
+
+
+class SetAlignment(Command):
+    idea: Id | None = None
+    theme: Id | None = None
+    zone: Code
+    verdict: Literal["aligned", "partly", "misaligned"] | None = None  # None removes the mark
+    note: Annotated[str, StringConstraints(strict=True, max_length=2000)] | None = None

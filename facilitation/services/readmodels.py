@@ -19,7 +19,7 @@ from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
 from facilitation.services.queries import allocation, ballot_ids, dot_rules, dots_view, headroom, joined_per_table
 from facilitation.store.models import (
-    Control, Dot, EventTable, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode, Theme,
+    Alignment, Control, Dot, EventTable, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode, Theme,
 )
 
 
@@ -115,6 +115,13 @@ def questions(s: Session, full: bool) -> list[dict]:
             view |= {"status": q.status, "table": q.table_id, "author": q.author.split(":")[0]}
         views.append(view)
     return sorted(views, key=room_order)
+
+
+def alignments(s: Session) -> list[dict]:
+    """Every mark against the zones' local plans, for the staff and the table facilitators."""
+    return [{"id": a.id, "idea": a.idea_id, "theme": a.theme_id, "zone": a.zone, "verdict": a.verdict,
+             "note": visible(a.note), "by": a.by.split(":")[0]}
+            for a in s.exec(select(Alignment).order_by(Alignment.id))]
 
 
 def polls(s: Session, full: bool) -> list[dict]:
@@ -286,6 +293,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
         "seats": lambda: seats(s, plan, refused()),
         "questions": lambda: questions(s, full=group == STAFF_AUDIENCE),
         "polls": lambda: polls(s, full=group == STAFF_AUDIENCE),
+        "alignments": lambda: alignments(s),
     }
     view.update({topic: build() for topic, build in topics.items() if sees(who.role, topic)})
     return view

@@ -94,6 +94,19 @@ class PollAnswer(SQLModel, table=True):
     choices: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
+class Alignment(SQLModel, table=True):
+    """An idea or a theme marked against a zona omogenea's local plans (facilitation.domain.alignment)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int | None = Field(default=None, foreign_key="idea.id", index=True)
+    theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
+    zone: str
+    verdict: str        # aligned, partly, misaligned
+    note: str = ""
+    by: str             # the actor who marked it
+    at: float
+
+
 class IdeaRevision(SQLModel, table=True):
     """Every version of an idea: moderation never loses the original."""
 

@@ -1,7 +1,7 @@
 // The console: the facilitator runs the event, the theme team clusters, the observer watches (read-only).
 import { connect, statusBar } from "./client.js";
 import { ask } from "./dialogs.js";
-import { editInline, ideaItem, merging } from "./ideas.js";
+import { alignmentBox, editInline, ideaItem, merging } from "./ideas.js";
 import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, SCREENS, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
@@ -33,6 +33,7 @@ function render(s) {
   renderGlance(s);
   renderQuestions(s);
   renderPolls(s);
+  renderAlignments(s);
   renderSeats(s);
   renderAgenda(s);
   renderIdeas(s);
@@ -154,6 +155,28 @@ $("#poll-form")?.addEventListener("submit", async (e) => {
   const ack = await act("poll.create", { question: form.question.value, kind: form.kind.value, options });
   if (ack.ok) { form.question.value = ""; form.options.value = ""; }
 });
+
+// The map of marks against the zones' local plans: zones by axis, each cell counting ✓ ≈ ✗.
+function renderAlignments(s) {
+  const box = $("#alignment-map");
+  if (!box) return;
+  const marks = s.alignments || [];
+  const key = JSON.stringify([marks, s.themes.map((x) => [x.id, x.axis])]);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  $("#alignment-summary").textContent = `${t("alignment_title")} (${marks.length})`;
+  const axisOfMark = (m) => (m.idea ? s.ideas.get(m.idea)?.axis : s.themes.find((x) => x.id === m.theme)?.axis) || "";
+  const cell = (zone, axis) => {
+    const here = marks.filter((m) => m.zone === zone && axisOfMark(m) === axis);
+    const count = (v) => here.filter((m) => m.verdict === v).length;
+    return here.length ? `✓${count("aligned")} ≈${count("partly")} ✗${count("misaligned")}` : "";
+  };
+  fill(box, marks.length ? h("table", { class: "crowd-table alignment-map" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("zone")), s.event.axes.map((a, i) => h("th", { scope: "col", title: loc(a.name) }, `${i + 1}`)))),
+    h("tbody", {}, s.event.zones.filter((z) => marks.some((m) => m.zone === z.id)).map((z) => h("tr", {},
+      h("th", { scope: "row" }, loc(z.name)), s.event.axes.map((a) => h("td", {}, cell(z.id, a.id)))))))
+    : h("p", { class: "muted" }, t("alignment_none")));
+}
 
 // Questions: open or close them, choose pre-moderation, and moderate each (approve, hide, pin, answered).
 const canModerate = role === "facilitator" || role === "theme";
@@ -389,7 +412,7 @@ function renderThemes(s) {
   const frozen = s.control.vote.state !== "not_open";
   syncList($("#themes"), s.themes, {
     key: (theme) => theme.id,
-    signature: (theme) => JSON.stringify([theme, frozen, ideasOf(theme).map((i) => [i.id, i.text])]),
+    signature: (theme) => JSON.stringify([theme, frozen, ideasOf(theme).map((i) => [i.id, i.text]), (s.alignments || []).filter((m) => m.theme === theme.id)]),
     empty: () => h("li", { class: "muted" }, t("no_themes")),
     render: (theme) => h("li", { class: `theme${theme.on_ballot ? " on-ballot" : ""}` },
     h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${theme.id}`), axisChip(s.event, theme.axis),
@@ -402,6 +425,7 @@ function renderThemes(s) {
       canCluster ? h("button", { class: "ghost small", "data-focus-key": `translate-${theme.id}-${other}`, disabled: frozen && theme.on_ballot,
         onclick: (e) => editInline(e.target.closest(".translation").querySelector(".translation-text"), theme.titles?.[other] || "",
           (text) => act("theme.update", { theme: theme.id, titles: { [other]: text } })) }, t("edit")) : null)),
+    canCluster && s.event.zones.length ? alignmentBox(s.event, { theme: theme.id }, s.alignments || [], act) : null,
     h("ul", { class: "theme-ideas" }, ideasOf(theme).map((i) => h("li", {}, `#${i.id} ${i.text}`))),
     canCluster ? h("div", { class: "actions" },
       h("button", { "data-focus-key": `ballot-${theme.id}`, disabled: frozen, onclick: () => act("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },

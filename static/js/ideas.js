@@ -1,5 +1,5 @@
 // The moderated idea list shared by the table (scribe) screen and the console.
-import { axisChip, h, t, tableName, toast } from "./ui.js";
+import { axisChip, h, loc, t, tableName, toast } from "./ui.js";
 
 // Edit a text in place: the text becomes a field with Save and Cancel (Enter saves a one-line field,
 // Ctrl+Enter a longer one; Esc cancels). `save(text)` is called only when the text changed.
@@ -51,7 +51,7 @@ export function bindIdeaForm(form, sendIdea, onSent = null) {
 
 // `act` is the client's send-and-report (client.js).
 // `selected` (true/false) adds a tick box for grouping many ideas at once; `onSelect(on)` hears it.
-export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true, selected, onSelect }) {
+export function ideaItem(idea, { event, act, readOnly = false, themes = [], showTable = true, selected, onSelect, marks }) {
   const status = idea.merged_into ? `${t("merged")} #${idea.merged_into}` : idea.hidden ? t("hidden") : idea.held ? t("qstatus_pending") : "";
   const actions = readOnly ? null : h("div", { class: "actions" },
     idea.held ? h("button", { class: "primary", "data-focus-key": `approve-${idea.id}`, onclick: () => act("idea.approve", { idea: idea.id }) }, t("approve")) : null,
@@ -75,5 +75,30 @@ export function ideaItem(idea, { event, act, readOnly = false, themes = [], show
       h("span", { class: "kind" }, t(idea.kind)), showTable && idea.table ? h("span", { class: "where" }, tableName(event, idea.table)) : null,
       status ? h("span", { class: "badge" }, status) : null,
       idea.original ? h("span", { class: "badge edited", title: `${t("original")}: ${idea.original}` }, t("edited")) : null),
-    h("p", { class: "idea-text" }, idea.text), actions);
+    h("p", { class: "idea-text" }, idea.text), actions,
+    marks && !idea.gone && event.zones.length ? alignmentBox(event, { idea: idea.id }, marks, act) : null);
+}
+
+// Marks against the zones' local plans (alignment.set): chips for the marks made, and a small form to add,
+// change or remove one. `target` is {idea} or {theme}.
+const VERDICT_SIGN = { aligned: "✓", partly: "≈", misaligned: "✗" };
+export function alignmentBox(event, target, marks, act) {
+  const mine = marks.filter((m) => (target.idea ? m.idea === target.idea : m.theme === target.theme));
+  const zoneName = (id) => loc(event.zones.find((z) => z.id === id)?.name) || id;
+  const chips = mine.map((m) => h("span", { class: `align-chip ${m.verdict}`, title: `${t(`verdict_${m.verdict}`)}${m.note ? ` — ${m.note}` : ""}` },
+    `${VERDICT_SIGN[m.verdict]} ${zoneName(m.zone)}`));
+  const form = h("form", { class: "align-form", hidden: true },
+    h("select", { name: "zone", "aria-label": t("zone") }, event.zones.map((z) => h("option", { value: z.id }, loc(z.name)))),
+    h("select", { name: "verdict", "aria-label": t("verdict") }, ["aligned", "partly", "misaligned", ""].map((v) =>
+      h("option", { value: v }, v ? `${VERDICT_SIGN[v]} ${t(`verdict_${v}`)}` : t("verdict_none")))),
+    h("input", { name: "note", maxlength: 300, placeholder: t("alignment_note"), "aria-label": t("alignment_note") }),
+    h("button", { type: "submit", class: "primary" }, t("save")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const ack = await act("alignment.set", { ...target, zone: form.zone.value, verdict: form.verdict.value || null, note: form.note.value || null });
+    if (ack.ok) form.hidden = true;
+  });
+  const open = h("button", { type: "button", class: "ghost small", "data-focus-key": `align-${target.idea || `t${target.theme}`}`,
+    onclick: () => { form.hidden = !form.hidden; if (!form.hidden) form.zone.focus(); } }, t("alignment_mark"));
+  return h("div", { class: "alignment" }, chips, open, form);
 }

@@ -17,8 +17,8 @@ function render(s) {
   $("#count").textContent = `(${ideas.filter((i) => !i.gone).length})`;
   syncList($("#ideas"), ideas, {
     key: (idea) => idea.id,
-    signature: (idea) => JSON.stringify(idea) + merging.from,
-    render: (idea) => ideaItem(idea, { event: s.event, act, showTable: false }),
+    signature: (idea) => JSON.stringify(idea) + merging.from + JSON.stringify((s.alignments || []).filter((m) => m.idea === idea.id)),
+    render: (idea) => ideaItem(idea, { event: s.event, act, showTable: false, marks: s.alignments || [] }),
     empty: () => h("li", { class: "muted" }, t("no_ideas")),
   });
 }

@@ -113,3 +113,41 @@ def test_a_held_idea_waits_on_the_console_and_reaches_the_wall_once_approved(bro
         facilitator.close()
         for page in (console, projector, phone):
             page.context.close()
+
+
+def test_marks_against_local_plans_from_a_table_and_the_console_fill_the_map(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    theme = facilitator.send("theme.create", {"title": "Ferrovie di valle", "axis": "mobilita"})["theme"]
+    table = browser.new_context(viewport={"width": 1024, "height": 768}, locale="it-IT").new_page()
+    console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    for page in (table, console):
+        page.set_default_timeout(10_000)
+    try:
+        table.goto(f"{server.url}/table/{server.tables()[0][4]}")
+        table.fill("#idea-text", "Treni ogni mezz'ora in Val di Susa")
+        table.select_option("#idea-axis", "mobilita")
+        table.locator("#idea-form button[type=submit]").click()
+        idea = table.locator("#ideas li").filter(has_text="Treni ogni mezz'ora")
+        idea.get_by_role("button", name="Piani locali…").click()
+        idea.locator(".align-form select[name=zone]").select_option("z06")
+        idea.locator(".align-form input[name=note]").fill("Nel PUMS dell'Unione montana")
+        idea.locator(".align-form").get_by_role("button", name="Salva").click()
+        table.locator("#ideas .align-chip.aligned").filter(has_text="Valli di Susa").wait_for()
+
+        console.goto(f"{server.url}/console/{server.facilitator}")
+        themed = console.locator("#themes li.theme").filter(has_text="Ferrovie di valle")
+        themed.get_by_role("button", name="Piani locali…").click()
+        themed.locator(".align-form select[name=zone]").select_option("z06")
+        themed.locator(".align-form select[name=verdict]").select_option("misaligned")
+        themed.locator(".align-form").get_by_role("button", name="Salva").click()
+        themed.locator(".align-chip.misaligned").wait_for()
+        console.locator("#alignment-box summary").click()
+        row = console.locator(".alignment-map tr").filter(has_text="Valli di Susa")
+        row.locator("td").nth(2).filter(has_text="✓1 ≈0 ✗1").wait_for()  # axis 3: mobility
+        shot(console, "console-alignment-map")
+        assert theme
+    finally:
+        facilitator.close()
+        for page in (table, console):
+            page.context.close()
