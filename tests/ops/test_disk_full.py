@@ -13,17 +13,18 @@ CAPTURE = 2
 
 
 def fill(folder) -> None:
-    with open(folder / "filler", "wb") as filler:
-        try:
+    """Fill the folder's disk to the last byte (it may already be full: then opening the filler fails)."""
+    try:
+        with open(folder / "filler", "wb") as filler:
             while True:
                 filler.write(b"x" * 65536)
                 filler.flush()
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
 
 
 def test_a_full_disk_refuses_changes_clearly_and_warns_the_staff(tmp_path):
-    with tmpfs(tmp_path / "small", "size=3m") as folder:
+    with tmpfs(tmp_path / "small", "size=8m") as folder:  # room for the database and its write-ahead log
         server = start_server(tmp_path, data_dir=folder, env={"FACILITATION_MIN_FREE_MB": "0"})
         try:
             facilitator = Client(server.url, server.facilitator)
