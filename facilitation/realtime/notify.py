@@ -177,10 +177,10 @@ class Broadcaster:
             public = {}  # topics whose room version differs from the staff's
             if "questions" in topics:
                 values["questions"] = rm.questions(s, full=True)
-                public["questions"] = rm.questions(s, full=False)
+                public["questions"] = rm.room_questions(values["questions"])
             if "polls" in topics:
                 values["polls"] = rm.polls(s, full=True)
-                public["polls"] = rm.polls(s, full=False)
+                public["polls"] = rm.room_polls(values["polls"])
             for topic, value in values.items():
                 for group in au.TOPICS[topic]:
                     if topic == "tally" and group != au.STAFF_AUDIENCE:

@@ -105,16 +105,18 @@ def themes(s: Session) -> list[dict]:
 
 def questions(s: Session, full: bool) -> list[dict]:
     """The questions in the room's order. Staff see every one with its status and where it came from; the
-    room sees only the shown ones, never whose they are."""
-    rows = s.exec(select(Question) if full else select(Question).where(Question.status == QuestionStatus.SHOWN.value))
-    views = []
-    for q in rows:
-        view = {"id": q.id, "text": visible(q.text), "name": visible(q.name), "votes": q.votes, "pinned": q.pinned,
-                "answered": q.answered, "speaker": visible(q.speaker), "at": q.created_at}
-        if full:
-            view |= {"status": q.status, "table": q.table_id, "author": q.author.split(":")[0]}
-        views.append(view)
-    return sorted(views, key=room_order)
+    room sees only the shown ones, never whose they are (`room_questions`)."""
+    views = sorted(({"id": q.id, "text": visible(q.text), "name": visible(q.name), "votes": q.votes,
+                     "pinned": q.pinned, "answered": q.answered, "speaker": visible(q.speaker), "at": q.created_at,
+                     "status": q.status, "table": q.table_id, "author": q.author.split(":")[0]}
+                    for q in s.exec(select(Question))), key=room_order)
+    return views if full else room_questions(views)
+
+
+def room_questions(staff_views: list[dict]) -> list[dict]:
+    """What the room is shown of the staff's list: the shown questions, without status or origin."""
+    return [{k: v for k, v in q.items() if k not in ("status", "table", "author")}
+            for q in staff_views if q["status"] == QuestionStatus.SHOWN.value]
 
 
 def alignments(s: Session) -> list[dict]:
@@ -126,18 +128,20 @@ def alignments(s: Session) -> list[dict]:
 
 def polls(s: Session, full: bool) -> list[dict]:
     """Staff: every poll with its live results. The room: the open polls and the revealed ones, with results
-    only once revealed."""
+    only once revealed (`room_polls`)."""
     views = []
     for poll in s.exec(select(Poll).order_by(Poll.id)):
-        if not full and poll.state != PollState.OPEN.value and not poll.revealed:
-            continue
-        view = {"id": poll.id, "question": visible(poll.question), "kind": poll.kind,
-                "options": [visible(o) for o in poll.options], "state": poll.state, "revealed": poll.revealed}
-        if full or poll.revealed:
-            answers = list(s.exec(select(PollAnswer.choices).where(PollAnswer.poll_id == poll.id)))
-            view["results"] = poll_results(PollKind(poll.kind), len(poll.options), answers)
-        views.append(view)
-    return views
+        answers = list(s.exec(select(PollAnswer.choices).where(PollAnswer.poll_id == poll.id)))
+        views.append({"id": poll.id, "question": visible(poll.question), "kind": poll.kind,
+                      "options": [visible(o) for o in poll.options], "state": poll.state, "revealed": poll.revealed,
+                      "results": poll_results(PollKind(poll.kind), len(poll.options), answers)})
+    return views if full else room_polls(views)
+
+
+def room_polls(staff_views: list[dict]) -> list[dict]:
+    """What the room is shown of the staff's list: open and revealed polls, results only once revealed."""
+    return [p if p["revealed"] else {k: v for k, v in p.items() if k != "results"}
+            for p in staff_views if p["state"] == PollState.OPEN.value or p["revealed"]]
 
 
 def _places(places: list[ranking.Place]) -> list[dict]:
@@ -216,13 +220,13 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
                "capacity": capacity, "last_minute": recent.get(t.id, 0), "refused": refused.get(t.id, 0)}
         row["burst"] = row["last_minute"] > size or row["refused"] > 0
         rows.append(row)
-    return {"headroom": spare, "tables": rows, "online_refused": refused.get(None, 0), "crowd": crowd(s, plan)}
+    return {"headroom": spare, "tables": rows, "online_refused": refused.get(None, 0),
+            "crowd": crowd(s, plan, sum(joined.values()))}
 
 
-def crowd(s: Session, plan: Plan) -> dict:
+def crowd(s: Session, plan: Plan, people: int) -> dict:
     """Who is in the room against the plan's target profile: counts per category and zone, never who.
-    Shares are of the people who answered; those who did not are counted apart."""
-    people = sum(joined_per_table(s).values())
+    Shares are of the people who answered; `people` is everyone joined."""
     out = {"people": people}
     for name, column, choices in (("categories", Participant.category, plan.categories),
                                   ("zones", Participant.zone, plan.zones)):

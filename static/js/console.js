@@ -2,7 +2,7 @@
 import { connect, statusBar } from "./client.js";
 import { ask } from "./dialogs.js";
 import { alignmentBox, editInline, ideaItem, merging } from "./ideas.js";
-import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, SCREENS, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
+import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, pollLabels, SCREENS, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -128,7 +128,7 @@ function renderPolls(s) {
   syncList($("#poll-list"), [...list].reverse(), {
     key: (p) => p.id,
     render: (p) => {
-      const labels = p.kind === "scale" ? ["1", "2", "3", "4", "5"] : p.options;
+      const labels = pollLabels(p);
       const max = Math.max(1, ...(p.results?.counts || [0]));
       return h("li", { class: `poll ${p.state}` },
         h("p", {}, h("strong", {}, p.question), " ", h("span", { class: "badge" }, t(`poll_${p.state}`)),

@@ -1,7 +1,7 @@
 // The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
 import { connect, statusBar } from "./client.js";
 import { bindIdeaForm } from "./ideas.js";
-import { $, axisChip, axisOf, count, themeLabel, themeTitle, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, axisChip, axisOf, count, pollLabels, themeLabel, themeTitle, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, act } = client;
@@ -139,9 +139,6 @@ async function upvote(question, up) {
 function pollView(s) {
   const list = s.polls || [];
   return list.filter((p) => p.state === "open").at(-1) || list.filter((p) => p.revealed).at(-1) || null;
-}
-function pollLabels(poll) {
-  return poll.kind === "scale" ? ["1", "2", "3", "4", "5"] : poll.options;
 }
 function renderPoll(s) {
   const box = $("#poll");

@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, pollLabels, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
@@ -164,7 +164,7 @@ function poll(s) {
   const list = s.polls || [];
   const current = list.filter((p) => p.state === "open").at(-1) || list.filter((p) => p.revealed).at(-1);
   if (!current) return fill($("#screen"), h("p", { class: "p-big" }, t("no_poll")));
-  const labels = current.kind === "scale" ? ["1", "2", "3", "4", "5"] : current.options;
+  const labels = pollLabels(current);
   const res = current.results;
   const max = Math.max(1, ...(res?.counts || [0]));
   fill($("#screen"), h("h2", { class: "p-screen-title" }, current.question,

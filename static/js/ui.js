@@ -102,6 +102,9 @@ export function currentPhase(state) {
   return index == null ? null : state.event.agenda[index];
 }
 
+// A poll's answers to choose from: its options, or the scale's values.
+export const pollLabels = (poll) => (poll.kind === "scale" ? ["1", "2", "3", "4", "5"] : poll.options);
+
 export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "questions", "poll", "message", "blank"];
 
 // What the projector shows: the facilitator's choice, or on "auto" what the agenda and the vote call for.
