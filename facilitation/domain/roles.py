@@ -28,15 +28,16 @@ class Action(StrEnum):
     UPVOTE_QUESTION = "upvote_question"
     MODERATE_QUESTIONS = "moderate_questions"             # approve, hide, pin, mark answered
     ANSWER_POLL = "answer_poll"
+    PROXY_VOTE = "proxy_vote"                             # cast the dots of a table member without a phone
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.FACILITATOR: frozenset(Action) - {Action.CAST_DOT, Action.SET_PROFILE, Action.UPVOTE_QUESTION,
-                                            Action.ANSWER_POLL},
+                                            Action.ANSWER_POLL, Action.PROXY_VOTE},
     Role.THEME: frozenset({Action.ADD_IDEA, Action.MODERATE_ALL_IDEAS, Action.MODERATE_TABLE_IDEAS,
                            Action.MANAGE_THEMES, Action.SEE_EVERYTHING, Action.ASK_QUESTION,
                            Action.MODERATE_QUESTIONS}),
-    Role.SCRIBE: frozenset({Action.ADD_IDEA, Action.MODERATE_TABLE_IDEAS, Action.ASK_QUESTION}),
+    Role.SCRIBE: frozenset({Action.ADD_IDEA, Action.MODERATE_TABLE_IDEAS, Action.ASK_QUESTION, Action.PROXY_VOTE}),
     Role.PARTICIPANT: frozenset({Action.ADD_IDEA, Action.CAST_DOT, Action.SET_PROFILE, Action.ASK_QUESTION,
                                  Action.UPVOTE_QUESTION, Action.ANSWER_POLL}),
     Role.PROJECTOR: frozenset(),

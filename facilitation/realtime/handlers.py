@@ -90,6 +90,16 @@ def suggestions(*args):
         return error(refused)
 
 
+@socketio.on("proxies")
+def proxies(*args):
+    """A table facilitator's paper ballots (people of the table without a phone), with their dots."""
+    try:
+        _one_payload(args)
+        return {"ok": True, "proxies": _service().proxies(_who())}
+    except Refused as refused:
+        return error(refused)
+
+
 @socketio.on("*")
 def unknown(event, *_args):
     """Any event the protocol does not name gets an answer too, so a client never waits for a silent server."""

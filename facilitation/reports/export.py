@@ -35,10 +35,10 @@ def collect(service: EventService, lang: str | None = None) -> dict:
 
         def who(p: Participant | None) -> dict:
             if p is None:
-                return {"participant": None, "table": "", "channel": "", "category": "", "zone": ""}
+                return {"participant": None, "table": "", "channel": "", "category": "", "zone": "", "proxied": ""}
             return {"participant": p.id, "table": table_label(p.table_id),
                     "channel": "online" if tables[p.table_id].online else "room",
-                    "category": p.category or "", "zone": p.zone or ""}
+                    "category": p.category or "", "zone": p.zone or "", "proxied": p.proxied}
 
         ideas = []
         for idea in s.exec(select(Idea).order_by(Idea.id)):
@@ -142,12 +142,12 @@ def to_csv_files(data: dict) -> dict[str, str]:
         "alignments.csv": _csv(data["alignments"], ["zone", "zone_name", "about", "id", "text", "axis", "axis_name",
                                                     "verdict", "note", "by"]),
         "themes.csv": _csv(data["themes"], first(data["themes"]) or ["id", "title", "axis", "axis_name", "on_ballot"]),
-        "votes.csv": _csv(data["votes"], ["participant", "table", "channel", "category", "zone", "theme",
+        "votes.csv": _csv(data["votes"], ["participant", "table", "channel", "category", "zone", "proxied", "theme",
                                           "theme_title", "axis", "dots"]),
         "ranking.csv": _csv(ranking_rows(data), ["dimension", "group", "rank", "theme", "theme_title", "axis",
                                                  "dots", "voters"]),
         "participants.csv": _csv(data["participants"], first(data["participants"])
-                                 or ["participant", "table", "channel", "category", "zone"]),
+                                 or ["participant", "table", "channel", "category", "zone", "proxied"]),
     }
 
 

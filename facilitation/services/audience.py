@@ -13,7 +13,8 @@ STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE = "staff", "
 
 TOPICS: dict[str, frozenset[str]] = {
     "control": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
-    "themes": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, PHONE_AUDIENCE}),
+    # table screens need the ballot for their paper ballots
+    "themes": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
     # staff: the full tally with breakdowns, always; the others: the ranking once revealed, else null
     "tally": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, PHONE_AUDIENCE}),
     "stats": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE}),

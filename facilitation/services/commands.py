@@ -4,6 +4,7 @@ Each function runs inside one unit of work opened by `EventService.execute`; rai
 """
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,11 +14,10 @@ from facilitation.domain import ideas as idea_rules
 from facilitation.domain import alignment, moderation, polls, questions, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    AlignmentSet, BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited, IdeaGrouped, IdeaHidden,
-    IdeasModerationSet,
-    IdeaMerged, IdeaStarred, PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet,
-    QuestionAsked, QuestionModerated,
-    QuestionUpvoted, ResultsRevealed, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
+    AlignmentSet, BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited, IdeaGrouped,
+    IdeaHidden, IdeaMerged, IdeasModerationSet, IdeaStarred, ParticipantJoined, PhaseStarted, PollAnswered,
+    PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated, QuestionUpvoted,
+    ResultsRevealed, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import Timer, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
@@ -25,7 +25,7 @@ from facilitation.domain.roles import Action, Role, require, require_idea_modera
 from facilitation.plan import Plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
-from facilitation.services.queries import ballot_ids
+from facilitation.services.queries import ballot_ids, headroom, joined_per_table
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question, QuestionVote,
     Setting, Theme,
@@ -461,6 +461,24 @@ def moderate_question(tx: Tx, cmd: p.ModerateQuestion):
     tx.session.add(question)
     tx.record(QuestionModerated(question.id, question.status, question.pinned, question.answered, question.speaker))
     return {"question": question.id, "status": question.status}
+
+
+# --- paper ballots -----------------------------------------------------------------------------------------
+
+@command("proxy.add", p.AddProxy)
+def add_proxy(tx: Tx, cmd: p.AddProxy):
+    """A person at the table without a phone: the table facilitator casts their dots from the table screen.
+    They take a seat like a phone does."""
+    require(tx.who.role, Action.PROXY_VOTE)
+    table = tx.get(EventTable, tx.who.table_id, "unknown_table")
+    capacity = tx.plan.tables.capacity(table.online, headroom(tx.session, tx.plan))
+    if joined_per_table(tx.session).get(table.id, 0) >= capacity:
+        raise Refused("table_full", table=table.number)
+    person = Participant(token=secrets.token_urlsafe(18), table_id=table.id, joined_at=tx.now, proxied=True)
+    tx.session.add(person)
+    tx.session.flush()
+    tx.record(ParticipantJoined(person.id, table.id))
+    return {"participant": person.id}
 
 
 # --- alignment with local planning ---------------------------------------------------------------------

@@ -21,11 +21,11 @@ from facilitation.domain.events import (
     BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, StorageTrouble, ThemeDeleted,
     VoteClosed, VoteOpened,
 )
-from facilitation.domain.roles import Role
+from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
 from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
-from facilitation.services.queries import headroom, joined_per_table
+from facilitation.services.queries import allocation, dots_view, headroom, joined_per_table
 from facilitation.services.limits import RateLimit
 from facilitation.services.votes import VoteBook, applied_keys, write_dots
 from facilitation.services.writer import Job, Writer
@@ -334,9 +334,29 @@ class EventService:
         key = f"{who.actor}|{cmd.cid}"
         digest = hashlib.sha256(f"{name}|{cmd.model_dump_json(exclude={'cid'})}".encode()).hexdigest()
         if COMMANDS[name][1] is None:  # dots: checked and written in batches (services/votes.py)
+            if cmd.proxy is not None:
+                who = self._proxied(who, cmd.proxy)
             return self._writer.submit(Job(True, payload={"who": who, "name": name, "cmd": cmd, "key": key,
                                                           "digest": digest}))
         return self._writer.submit(Job(False, lambda s: self._apply(s, who, name, cmd, key, digest)))
+
+    def _proxied(self, who: Principal, participant_id: int) -> Principal:
+        """A table facilitator casting for a person of its own table without a phone: the dot is theirs."""
+        require(who.role, Action.PROXY_VOTE)
+        with self.reading() as s:
+            person = s.get(Participant, participant_id)
+        if person is None or not person.proxied or person.table_id != who.table_id:
+            raise Refused("not_your_table")
+        return Principal(Role.PARTICIPANT, table_id=person.table_id, participant_id=person.id)
+
+    def proxies(self, who: Principal) -> list[dict]:
+        """The paper ballots of a table facilitator's table, with each one's dots."""
+        require(who.role, Action.PROXY_VOTE)
+        with self.reading() as s:
+            people = s.exec(select(Participant).where(Participant.table_id == who.table_id,
+                                                      Participant.proxied == True)  # noqa: E712
+                            .order_by(Participant.id)).all()
+            return [{"participant": p.id, **dots_view(self.plan, allocation(s, p.id))} for p in people]
 
     def _apply(self, s: Session, who: Principal, name: str, cmd, key: str, digest: str) -> tuple[dict, list]:
         """One command through the ORM, inside the writer's transaction. A retry gets its first answer back."""

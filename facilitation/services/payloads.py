@@ -121,6 +121,11 @@ class Reveal(Command):
 
 class PlaceDot(Command):
     theme: Id
+    proxy: Id | None = None  # a table facilitator casting for a person of its table without a phone
+
+
+class AddProxy(Command):
+    pass
 
 
 class SetProfile(Command):

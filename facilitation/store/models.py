@@ -30,6 +30,7 @@ class Participant(SQLModel, table=True):
     category: str | None = None
     zone: str | None = None
     joined_at: float
+    proxied: bool = False  # a person without a phone: the table facilitator casts their dots (a paper ballot)
 
 
 class Idea(SQLModel, table=True):

@@ -1,14 +1,59 @@
 // The table facilitator's screen: capture the table's ideas, star the top ones, tidy duplicates.
 import { connect, statusBar } from "./client.js";
 import { bindIdeaForm, ideaItem, merging } from "./ideas.js";
-import { $, currentPhase, h, lang, loc, startClock, syncList, t } from "./ui.js";
+import { $, currentPhase, h, lang, loc, startClock, syncList, t, themeLabel, themeTitle } from "./ui.js";
 
-const { state, act, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
+const { state, act, request, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const sendIdea = draftSender("idea.add");
 startClock($("#clock"), () => state);
 
+// Paper ballots: the dots of table members without a phone, cast by the table facilitator.
+let papers = [];
+let papersLoaded = false;
+async function loadPapers() {
+  const reply = await request("proxies");
+  if (reply?.ok) { papers = reply.proxies; papersLoaded = true; renderPapers(state); }
+}
+
+function renderPapers(s) {
+  const open = s.control?.vote?.state === "open";
+  $("#paper").hidden = !open;
+  if (!open) return;
+  if (!papersLoaded) { papersLoaded = true; loadPapers(); }
+  const ballot = s.themes.filter((x) => x.on_ballot);
+  const { dots_per_person: budget, max_dots_per_item: cap } = s.event.voting;
+  syncList($("#papers"), papers, {
+    key: (p) => p.participant,
+    signature: (p) => JSON.stringify([p, ballot.map((x) => x.id)]),
+    render: (p) => h("li", { class: "paper" },
+      h("h3", {}, `${t("paper_ballot")} #${p.participant} · ${t("dots_left")}: ${p.left} / ${budget}`),
+      h("ul", { class: "ballot" }, ballot.map((x) => {
+        const mine = p.dots[x.id] || 0;
+        return h("li", { class: "ballot-item" }, h("div", { class: "ballot-text" }, themeLabel(s.event, x, "strong")),
+          h("div", { class: "ballot-controls" },
+            h("button", { class: "round", "aria-label": `− ${themeTitle(x)} (#${p.participant})`, "data-focus-key": `premove-${p.participant}-${x.id}`, disabled: mine === 0, onclick: () => paperDot(p, "dot.remove", x.id) }, "−"),
+            h("span", { class: "my-dots" }, "●".repeat(mine) + "○".repeat(Math.max(0, cap - mine))),
+            h("button", { class: "round primary", "aria-label": `+ ${themeTitle(x)} (#${p.participant})`, "data-focus-key": `pplace-${p.participant}-${x.id}`, disabled: mine >= cap || p.left === 0, onclick: () => paperDot(p, "dot.place", x.id) }, "+")));
+      }))),
+    empty: () => h("li", { class: "muted" }, t("no_paper")),
+  });
+}
+
+async function paperDot(paper, name, theme) {
+  const ack = await act(name, { theme, proxy: paper.participant });
+  if (!ack.ok) return;
+  papers = papers.map((p) => (p.participant === paper.participant ? { ...p, dots: ack.dots, left: ack.left } : p));
+  renderPapers(state);
+}
+
+$("#add-paper").addEventListener("click", async () => {
+  const ack = await act("proxy.add");
+  if (ack.ok) loadPapers();
+});
+
 function render(s) {
   if (!s.event) return;
+  renderPapers(s);
   const phase = currentPhase(s);
   $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
   $("#phase-prompt").textContent = phase ? loc(phase.prompt) : "";

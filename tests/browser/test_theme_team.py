@@ -151,3 +151,31 @@ def test_marks_against_local_plans_from_a_table_and_the_console_fill_the_map(bro
         facilitator.close()
         for page in (table, console):
             page.context.close()
+
+
+def test_a_table_facilitator_gives_the_dots_of_someone_without_a_phone(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    themes = [facilitator.send("theme.create", {"title": title})["theme"] for title in ("Treni", "Boschi")]
+    for theme in themes:
+        facilitator.send("theme.ballot", {"theme": theme})
+    facilitator.send("phase.start", {"phase": 4})
+    facilitator.send("vote.open")
+    table = browser.new_context(viewport={"width": 1024, "height": 768}, locale="it-IT").new_page()
+    table.set_default_timeout(10_000)
+    try:
+        table.goto(f"{server.url}/table/{server.tables()[0][4]}")
+        table.get_by_role("button", name="Aggiungi una persona senza telefono").click()
+        paper = table.locator("#papers li.paper").first
+        paper.wait_for()
+        plus = paper.locator(f'[data-focus-key^="pplace-"][data-focus-key$="-{themes[0]}"]')
+        plus.click()
+        paper.filter(has_text="4 / 5").wait_for()
+        plus = paper.locator(f'[data-focus-key^="pplace-"][data-focus-key$="-{themes[0]}"]')
+        plus.click()
+        table.locator("#papers li.paper").first.filter(has_text="3 / 5").wait_for()
+        shot(table, "table-paper-ballot")
+        tally = facilitator.sync()["tally"]
+        assert tally["dots"] == 2 and tally["voters"] == 1
+    finally:
+        facilitator.close()
+        table.context.close()

@@ -17,7 +17,8 @@ def unversioned_database(path):
     """A database as the first development builds wrote it: `create_all` of the models, no schema version, and
     ideas without their original text or a star, and nothing added since (seat codes: revision 0002; the
     projector's screen: 0003; theme titles in other languages: 0004;
-    questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008)."""
+    questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
+    paper ballots: 0009)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -28,6 +29,7 @@ def unversioned_database(path):
         db.execute("alter table control drop column screen")
         db.execute("alter table control drop column message")
         db.execute("alter table theme drop column titles")
+        db.execute("alter table participant drop column proxied")
         db.execute("drop table alignment")
         db.execute("alter table idea drop column held")
         db.execute("alter table control drop column ideas_premoderated")

@@ -32,7 +32,7 @@ def test_each_screen_loads_exactly_the_topics_it_is_then_sent(event):
     time.sleep(1)  # a few broadcast ticks
     expected = {"facilitator": TOPICS, "theme": TOPICS, "observer": TOPICS,
                 "projector": {"control", "themes", "tally", "stats", "ideas"},
-                "scribe": {"control", "ideas"}, "phone": {"control", "themes", "tally", "ideas"}}
+                "scribe": {"control", "themes", "ideas"}, "phone": {"control", "themes", "tally", "ideas"}}
     for name, screen in screens.items():
         sent = set().union(*(update.keys() for update in screen.updates)) - {"version"}
         loaded = set(screen.sync()) & TOPICS

@@ -106,7 +106,8 @@ def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, se
     assert sorted(archive.namelist()) == ["alignments.csv", "idea_history.csv", "ideas.csv", "participants.csv",
                                           "ranking.csv", "themes.csv", "votes.csv"]
     header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
-    assert header == ["participant", "table", "channel", "category", "zone", "theme", "theme_title", "axis", "dots"]
+    assert header == ["participant", "table", "channel", "category", "zone", "proxied", "theme", "theme_title", "axis",
+                      "dots"]
 
 
 def test_no_page_loads_anything_from_outside_the_venue(client, settings, tables):
