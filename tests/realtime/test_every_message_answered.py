@@ -2,6 +2,8 @@
 role may not set — gets an answer with a code, and changes nothing."""
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -101,3 +103,19 @@ def test_an_oversize_http_command_gets_a_json_refusal(event):
     response = requests.post(f"{server.url}/api/command/idea.add", json={"text": "x" * 70000}, timeout=10,
                              headers={"Authorization": f"Bearer {server.facilitator}"})
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+
+
+def test_a_socket_message_over_the_size_limit_closes_that_connection_and_changes_nothing(event):
+    """Past FACILITATION_MAX_MESSAGE_BYTES (64 KiB) a message is not read: its connection is closed (the client
+    reconnects and resyncs); nothing is stored, and other screens carry on."""
+    server, facilitator = event
+    phone = new_phone(server)
+    before = facilitator.sync()["version"]
+    disconnected = []
+    phone.sio.on("disconnect", lambda *args: disconnected.append(True))
+    phone.sio.emit("idea.add", {"cid": cid(), "text": "x" * 70_000, "axis": "verde"})
+    deadline = time.time() + 10
+    while not disconnected and time.time() < deadline:
+        time.sleep(0.1)
+    assert disconnected
+    assert facilitator.sync()["version"] == before
