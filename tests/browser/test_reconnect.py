@@ -5,7 +5,7 @@ import pytest
 
 from tests.browser.conftest import phone_page
 from tests.conftest import start_server
-from tests.realtime.clients import Client
+from tests.realtime.clients import Client, open_vote
 
 pytestmark = pytest.mark.browser
 CAPTURE = 2
@@ -88,11 +88,8 @@ def test_sending_again_after_a_lost_acknowledgement_does_not_duplicate_the_idea(
 
 def test_a_dot_tapped_offline_shows_as_sending_then_saved_and_counts_once(browser, server):
     facilitator = Client(server.url, server.facilitator)
-    themes = [facilitator.send("theme.create", {"title": title})["theme"] for title in ("Treni", "Boschi")]
-    for theme in themes:
-        facilitator.send("theme.ballot", {"theme": theme})
     facilitator.send("phase.start", {"phase": 4})
-    facilitator.send("vote.open")
+    themes = open_vote(server, ["Treni", "Boschi"])
     phone = phone_page(browser)
     phone.goto(f"{server.url}/j/{server.tables()[2][3]}")
     phone.locator("#ballot li").nth(1).wait_for()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import shot
-from tests.realtime.clients import Client, join
+from tests.realtime.clients import Client, join, open_vote
 
 pytestmark = pytest.mark.browser
 
@@ -155,11 +155,8 @@ def test_marks_against_local_plans_from_a_table_and_the_console_fill_the_map(bro
 
 def test_a_table_facilitator_gives_the_dots_of_someone_without_a_phone(browser, server):
     facilitator = Client(server.url, server.facilitator)
-    themes = [facilitator.send("theme.create", {"title": title})["theme"] for title in ("Treni", "Boschi")]
-    for theme in themes:
-        facilitator.send("theme.ballot", {"theme": theme})
     facilitator.send("phase.start", {"phase": 4})
-    facilitator.send("vote.open")
+    themes = open_vote(server, ["Treni", "Boschi"])
     table = browser.new_context(viewport={"width": 1024, "height": 768}, locale="it-IT").new_page()
     table.set_default_timeout(10_000)
     try:

@@ -64,6 +64,18 @@ def join(url: str, code: str) -> str:
     return session.cookies["facilitation_device"]
 
 
+def open_vote(server, titles: list[str]) -> list[int]:
+    """Themes with these titles on the ballot and the vote open, as the facilitator would; returns their ids."""
+    facilitator = Client(server.url, server.facilitator)
+    ids = []
+    for title in titles:
+        ids.append(facilitator.send("theme.create", {"title": title})["theme"])
+        assert facilitator.send("theme.ballot", {"theme": ids[-1]})["ok"]
+    assert facilitator.send("vote.open")["ok"]
+    facilitator.close()
+    return ids
+
+
 def new_phone(server, table_index: int = 0, lang: str = "en") -> Client:
     """A phone that scanned the join card of the server's table at `table_index` (0 is table 1)."""
     return Client(server.url, cookie=join(server.url, server.tables()[table_index][3]), lang=lang)

@@ -11,20 +11,9 @@ import pytest
 import requests
 
 from tests.conftest import start_server, stop_server
-from tests.realtime.clients import Client, cid, join
+from tests.realtime.clients import Client, cid, join, open_vote
 
 PHONES = 200
-
-
-def open_vote(server, themes: int = 6) -> list[int]:
-    facilitator = Client(server.url, server.facilitator)
-    ids = []
-    for n in range(themes):
-        ids.append(facilitator.send("theme.create", {"title": f"Tema numero {n + 1}"})["theme"])
-        assert facilitator.send("theme.ballot", {"theme": ids[-1]})["ok"]
-    assert facilitator.send("vote.open")["ok"]
-    facilitator.close()
-    return ids
 
 
 def joined_phones(server, count: int) -> list[Client]:
@@ -46,7 +35,7 @@ def database_dots(server) -> dict[int, dict[int, int]]:
 @pytest.fixture(scope="module")
 def crowd(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("crowd"), env={"FACILITATION_JOIN_BURST": "400"})
-    themes = open_vote(server)
+    themes = open_vote(server, [f"Tema numero {n + 1}" for n in range(6)])
     phones = joined_phones(server, PHONES)
     yield server, themes, phones
     for phone in phones:
@@ -142,7 +131,7 @@ def test_the_screens_running_totals_equal_a_recount_after_removes_and_places_in_
 
 def test_after_a_restart_the_vote_book_is_read_back_from_the_database(tmp_path):
     server = start_server(tmp_path)
-    themes = open_vote(server, themes=3)
+    themes = open_vote(server, [f"Tema numero {n + 1}" for n in range(3)])
     cookie = join(server.url, server.tables()[0][3])
     phone = Client(server.url, cookie=cookie)
     for theme in (themes[0], themes[0], themes[1]):
@@ -162,7 +151,7 @@ def test_after_a_restart_the_vote_book_is_read_back_from_the_database(tmp_path):
 
 def test_a_kill_in_the_middle_of_a_burst_loses_nothing_acknowledged(tmp_path):
     server = start_server(tmp_path, env={"FACILITATION_JOIN_BURST": "200"})
-    themes = open_vote(server)
+    themes = open_vote(server, [f"Tema numero {n + 1}" for n in range(6)])
     phones = joined_phones(server, 60)
     acked: list[tuple[str, int]] = []  # (client id, log version) of every acknowledged dot
     enough = threading.Event()
