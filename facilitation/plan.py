@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from facilitation.domain.phases import PhaseKind
+from facilitation.domain.voting import Method
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -69,6 +70,9 @@ class Voting(_Strict):
     dots_per_person: int = Field(ge=1, le=100)
     max_dots_per_item: int = Field(ge=1, le=100)
     hide_results_until_reveal: bool = True
+    method: Method = Method.DOTS  # the first round's; the facilitator may choose another for each round
+    points: int = Field(default=100, ge=10, le=1000)  # "points": what each person shares out, all of it
+    rank_top: int = Field(default=3, ge=2, le=10)     # "borda": how many items each person ranks
 
     @model_validator(mode="after")
     def _cap_within_budget(self) -> "Voting":

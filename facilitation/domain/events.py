@@ -121,12 +121,43 @@ class BallotChanged(DomainEvent):
 class DotPlaced(DomainEvent):
     participant: int
     theme: int
+    round: int = 1
 
 
 @dataclass(frozen=True)
 class DotRemoved(DomainEvent):
     participant: int
     theme: int
+    round: int = 1
+
+
+@dataclass(frozen=True)
+class BallotCast(DomainEvent):
+    """A whole ballot (points, or a ranking as Borda points) replacing the voter's earlier one; {} withdraws it."""
+
+    participant: int
+    round: int
+    points: dict[str, int]
+
+
+@dataclass(frozen=True)
+class RoundStarted(DomainEvent):
+    """A new round of voting, not yet open, with its method and a proposed ballot."""
+
+    round: int
+    method: str
+    budget: int
+    ballot: list[int]
+    origin: str
+
+
+@dataclass(frozen=True)
+class RoundSetUp(DomainEvent):
+    """The method (and so the budget) of a round not yet open changed."""
+
+    round: int
+    method: str
+    budget: int
 
 
 @dataclass(frozen=True)
@@ -144,16 +175,18 @@ class TimerChanged(DomainEvent):
 @dataclass(frozen=True)
 class VoteOpened(DomainEvent):
     ballot: list[int]
+    round: int = 1
 
 
 @dataclass(frozen=True)
 class VoteClosed(DomainEvent):
-    pass
+    round: int = 1
 
 
 @dataclass(frozen=True)
 class ResultsRevealed(DomainEvent):
     revealed: bool
+    round: int = 1
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from facilitation.services import audience as au
 from facilitation.services import readmodels as rm
 from facilitation.services.commands import Principal
 from facilitation.services.event import EventService
-from facilitation.store.models import Control
+from facilitation.store.models import Control, VoteRound
 
 log = logging.getLogger(__name__)
 BREAKDOWN_INTERVAL = 1.0  # seconds between recomputations of the tally's breakdowns for staff
@@ -58,7 +58,8 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.IdeaAdded: ("stats", "counts"), ev.IdeaHidden: ("stats", "counts"), ev.IdeaMerged: ("stats", "counts"),
     ev.IdeaGrouped: ("themes",),
     ev.ThemeSaved: ("themes",), ev.ThemeDeleted: ("themes", "tally"), ev.BallotChanged: ("themes", "tally"),
-    ev.DotPlaced: ("tally", "stats"), ev.DotRemoved: ("tally", "stats"),
+    ev.DotPlaced: ("tally", "stats"), ev.DotRemoved: ("tally", "stats"), ev.BallotCast: ("tally", "stats"),
+    ev.RoundStarted: ("control", "tally", "stats", "counts"), ev.RoundSetUp: ("control", "tally"),
     ev.PhaseStarted: ("control",), ev.TimerChanged: ("control",), ev.ProjectorSet: ("control",),
     ev.VoteOpened: ("control", "tally"), ev.VoteClosed: ("control", "tally"), ev.ResultsRevealed: ("control", "tally"),
     ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
@@ -108,26 +109,26 @@ class Broadcaster:
         for sid, _eio_sid in list(server.manager.get_participants("/", participant_room(participant_id))):
             server.disconnect(sid, namespace="/")
 
-    def _staff_tally(self, s, plan) -> dict:
+    def _staff_tally(self, s, plan, row) -> dict:
         """The ranking on every tick, from the vote book's running totals; its breakdowns (axis, table, channel,
         category, zone: the costly part with a thousand voters) at most once per BREAKDOWN_INTERVAL, the last
         ones riding along in between. A skipped recomputation leaves the topic pending, so the breakdowns catch
         up once the burst is over."""
         now = time.monotonic()
         computed_at, breakdowns = self._breakdowns
-        totals = self.service.vote_totals()
-        if now - computed_at >= BREAKDOWN_INTERVAL:
-            full = rm.tally(s, plan, breakdowns=True, rows=self.service.dot_rows(), totals=totals)
-            self._breakdowns = (now, {k: v for k, v in full.items() if k.startswith("by_")})
+        totals = self.service.vote_totals(row.id)
+        if now - computed_at >= BREAKDOWN_INTERVAL or breakdowns.get("round") != row.id:
+            full = rm.tally(s, plan, breakdowns=True, rows=self.service.dot_rows(row.id), totals=totals, row=row)
+            self._breakdowns = (now, {k: v for k, v in full.items() if k.startswith("by_") or k == "round"})
             return full
         with self._lock:
             self._topics.add("tally")
-        return {**rm.tally(s, plan, breakdowns=False, totals=totals), **breakdowns}
+        return {**rm.tally(s, plan, breakdowns=False, totals=totals, row=row), **breakdowns}
 
-    def _stats(self, s, counted: bool) -> dict:
+    def _stats(self, s, counted: bool, round_id: int) -> dict:
         """Joins and ideas are counted in the database when they changed; voters come from the vote book, so a
         vote burst (which changes only them) costs no query."""
-        totals = self.service.vote_totals()
+        totals = self.service.vote_totals(round_id)
         if counted or self._counts is None or totals is None:
             self._counts = rm.stats(s)
         return self._counts if totals is None else {**self._counts, "voters": totals.voters}
@@ -154,22 +155,23 @@ class Broadcaster:
         out: dict[str, dict] = defaultdict(dict)
         with service.reading() as s:
             control = s.get(Control, 1)
+            row = s.get(VoteRound, control.vote_round)
             values, public_tally = {}, None
             if "control" in topics:
-                values["control"] = rm.control_view(control)
+                values["control"] = rm.control_view(s, control)
             if "themes" in topics:
                 values["themes"] = rm.themes(s)
             public_changed = False
             if "tally" in topics:
-                values["tally"] = self._staff_tally(s, plan)
-                if rm.sees_results(Principal(Role.PROJECTOR), control, plan):
+                values["tally"] = self._staff_tally(s, plan, row)
+                if rm.sees_results(Principal(Role.PROJECTOR), row, plan):
                     public_tally = rm.public_tally(values["tally"])
                 # While results are hidden, phones would be sent "no results" on every tick of the vote:
                 # a thousand messages four times a second. They are sent the ranking only when it changes.
                 public_changed = public_tally != self._public_tally
                 self._public_tally = public_tally
             if "stats" in topics:
-                values["stats"] = self._stats(s, counted="counts" in topics)
+                values["stats"] = self._stats(s, counted="counts" in topics, round_id=row.id)
             if "seats" in topics:
                 values["seats"] = rm.seats(s, plan, service.refused_joins())
             if "alignments" in topics:

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
-from facilitation.store.models import Alignment, Dot, EventTable, Idea, IdeaRevision, Participant, Theme
+from facilitation.store.models import Alignment, Dot, EventTable, Idea, IdeaRevision, Participant, Theme, VoteRound
 
 
 def _name(text: dict | None, lang: str) -> str:
@@ -57,10 +57,21 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         history = [{"idea": r.idea_id, "action": r.action, "text": r.text, "axis": r.axis, "kind": r.kind,
                     "by": r.by.split(":")[0], "at": _iso(r.at)}
                    for r in s.exec(select(IdeaRevision).order_by(IdeaRevision.id))]
-        votes = [{**who(people.get(d.participant_id)), "theme": d.theme_id,
-                  "theme_title": themes[d.theme_id].title, "axis": themes[d.theme_id].axis or "", "dots": d.count}
-                 for d in s.exec(select(Dot).where(Dot.count > 0).order_by(Dot.participant_id, Dot.theme_id))]
+        rounds = list(s.exec(select(VoteRound).order_by(VoteRound.id)))
+        method = {r.id: r.method for r in rounds}
+        votes = [{"round": d.round_id, "method": method[d.round_id], **who(people.get(d.participant_id)),
+                  "theme": d.theme_id, "theme_title": themes[d.theme_id].title, "axis": themes[d.theme_id].axis or "",
+                  "dots": d.count}
+                 for d in s.exec(select(Dot).where(Dot.count > 0)
+                                 .order_by(Dot.round_id, Dot.participant_id, Dot.theme_id))]
         tally = rm.tally(s, plan, breakdowns=True)
+        round_rows = [{**rm.round_view(r), "ballot": r.ballot if r.state != "not_open" else []} for r in rounds]
+        for row in round_rows:  # "top 3 of round 1" and the like, for a reader of the CSV
+            origin = row["origin"]
+            row["made_from"] = "" if not origin else {
+                "top": f"top {origin['n']} of round {origin['from']}",
+                "tie": f"tie at place {origin['n']} in round {origin['from']}",
+                "same": f"ballot of round {origin['from']}"}[origin["ballot"]]
         zone_name = {z.id: _name(z.name, lang) for z in plan.zones}
         idea_rows = {i["id"]: i for i in ideas}
         marks = []
@@ -83,6 +94,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                         **{f"title_{lang}": t.titles.get(lang, "") for lang in plan.event.languages[1:]},
                         "axis": t.axis or "", "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot}
                        for t in themes.values()],
+            "rounds": round_rows,
             "votes": votes,
             "ranking": tally,
             "alignments": marks,
@@ -122,7 +134,9 @@ def ranking_rows(data: dict) -> list[dict]:
     """The overall ranking and every breakdown, as (dimension, group) rows of one table."""
     titles = {t["id"]: t for t in data["themes"]}
     tally = data["ranking"]
+    current = str(tally["round"])
     sections = [("overall", "", tally["ranking"])]
+    sections += [("round", number, places) for number, places in tally.get("by_round", {}).items() if number != current]
     sections += [("axis", axis, places) for axis, places in tally.get("by_axis", {}).items()]
     for dimension in ("table", "channel", "category", "zone"):
         sections += [(dimension, group, places) for group, places in tally.get(f"by_{dimension}", {}).items()]
@@ -142,8 +156,10 @@ def to_csv_files(data: dict) -> dict[str, str]:
         "alignments.csv": _csv(data["alignments"], ["zone", "zone_name", "about", "id", "text", "axis", "axis_name",
                                                     "verdict", "note", "by"]),
         "themes.csv": _csv(data["themes"], first(data["themes"]) or ["id", "title", "axis", "axis_name", "on_ballot"]),
-        "votes.csv": _csv(data["votes"], ["participant", "table", "channel", "category", "zone", "proxied", "theme",
-                                          "theme_title", "axis", "dots"]),
+        "votes.csv": _csv(data["votes"], ["round", "method", "participant", "table", "channel", "category", "zone",
+                                          "proxied", "theme", "theme_title", "axis", "dots"]),
+        "rounds.csv": _csv([{**r, "ballot": " ".join(map(str, r["ballot"]))} for r in data["rounds"]],
+                           ["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"]),
         "ranking.csv": _csv(ranking_rows(data), ["dimension", "group", "rank", "theme", "theme_title", "axis",
                                                  "dots", "voters"]),
         "participants.csv": _csv(data["participants"], first(data["participants"])

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from facilitation.domain import ideas as idea_rules
-from facilitation.domain import alignment, moderation, polls, questions, voting
+from facilitation.domain import alignment, moderation, polls, questions, ranking, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     AlignmentSet, BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited, IdeaGrouped,
     IdeaHidden, IdeaMerged, IdeasModerationSet, IdeaStarred, ParticipantJoined, PhaseStarted, PollAnswered,
     PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated, QuestionUpvoted,
-    ResultsRevealed, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
+    ResultsRevealed, RoundSetUp, RoundStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import Timer, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
@@ -25,10 +25,12 @@ from facilitation.domain.roles import Action, Role, require, require_idea_modera
 from facilitation.plan import Plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
-from facilitation.services.queries import ballot_ids, headroom, joined_per_table
+from facilitation.services.queries import (
+    ballot_ids, current_round, default_rules, headroom, joined_per_table, round_totals,
+)
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question, QuestionVote,
-    Setting, Theme,
+    Setting, Theme, VoteRound,
 )
 
 
@@ -62,6 +64,12 @@ class Tx:
 
     def control(self) -> Control:
         return self.session.get(Control, 1)
+
+    def round(self) -> VoteRound:
+        return current_round(self.session)
+
+    def vote_state(self) -> voting.VoteState:
+        return voting.VoteState(self.round().state)
 
     def phase_kind(self):
         index = self.control().phase_index
@@ -244,7 +252,7 @@ def _editable_theme(tx: Tx, theme_id: int) -> Theme:
     require(tx.who.role, Action.MANAGE_THEMES)
     theme = tx.get(Theme, theme_id, "unknown_theme")
     if theme.on_ballot:
-        voting.require_ballot_editable(voting.VoteState(tx.control().vote_state))
+        voting.require_ballot_editable(tx.vote_state())
     return theme
 
 
@@ -298,7 +306,7 @@ def group_ideas(tx: Tx, cmd: p.GroupIdeas):
 @command("theme.ballot", p.SetBallot)
 def set_ballot(tx: Tx, cmd: p.SetBallot):
     require(tx.who.role, Action.MANAGE_THEMES)
-    voting.require_ballot_editable(voting.VoteState(tx.control().vote_state))
+    voting.require_ballot_editable(tx.vote_state())
     theme = tx.get(Theme, cmd.theme, "unknown_theme")
     theme.on_ballot = cmd.on_ballot
     tx.record(BallotChanged(theme.id, cmd.on_ballot))
@@ -374,27 +382,76 @@ def set_headroom(tx: Tx, cmd: p.SetHeadroom):
 @command("vote.open", p.OpenVote)
 def open_vote(tx: Tx, cmd: p.OpenVote):
     require(tx.who.role, Action.RUN_EVENT)
-    control = tx.control()
+    row = tx.round()
     ballot = ballot_ids(tx.session)
-    voting.check_open(voting.VoteState(control.vote_state), len(ballot), cmd.reopen)
-    control.vote_state = voting.VoteState.OPEN.value
-    tx.record(VoteOpened(ballot))
+    voting.check_open(voting.VoteState(row.state), len(ballot), cmd.reopen)
+    if voting.VoteState(row.state) is voting.VoteState.NOT_OPEN:
+        row.ballot = ballot
+        if row.method == voting.Method.BORDA.value:  # rank the top k: never more than the ballot holds
+            row.budget = row.cap = min(row.budget, len(ballot))
+    row.state = voting.VoteState.OPEN.value
+    tx.session.add(row)
+    tx.record(VoteOpened(ballot, row.id))
+    return {"round": row.id}
 
 
 @command("vote.close", p.Plain)
 def close_vote(tx: Tx, cmd: p.Plain):
     require(tx.who.role, Action.RUN_EVENT)
-    control = tx.control()
-    voting.check_close(voting.VoteState(control.vote_state))
-    control.vote_state = voting.VoteState.CLOSED.value
-    tx.record(VoteClosed())
+    row = tx.round()
+    voting.check_close(voting.VoteState(row.state))
+    row.state = voting.VoteState.CLOSED.value
+    tx.session.add(row)
+    tx.record(VoteClosed(row.id))
+    return {"round": row.id}
 
 
 @command("vote.reveal", p.Reveal)
 def reveal_results(tx: Tx, cmd: p.Reveal):
     require(tx.who.role, Action.RUN_EVENT)
-    tx.control().revealed = cmd.revealed
-    tx.record(ResultsRevealed(cmd.revealed))
+    row = tx.round()
+    row.revealed = cmd.revealed
+    tx.session.add(row)
+    tx.record(ResultsRevealed(cmd.revealed, row.id))
+    return {"round": row.id}
+
+
+@command("vote.setup", p.SetUpRound)
+def set_up_round(tx: Tx, cmd: p.SetUpRound):
+    """The method of the round about to open: dots, 100 points or ranking the top k (Borda)."""
+    require(tx.who.role, Action.RUN_EVENT)
+    row = tx.round()
+    voting.require_ballot_editable(voting.VoteState(row.state))
+    row.method = cmd.method.value
+    row.budget, row.cap = default_rules(tx.plan, cmd.method)
+    tx.session.add(row)
+    tx.record(RoundSetUp(row.id, row.method, row.budget))
+    return {"round": row.id, "method": row.method, "budget": row.budget}
+
+
+@command("vote.next", p.NextRound)
+def next_round(tx: Tx, cmd: p.NextRound):
+    """A new round once the last is closed: on its top n, a run-off between the items tied at place n, or the
+    same ballot. The new ballot is proposed on the themes (still editable) until the round opens."""
+    require(tx.who.role, Action.RUN_EVENT)
+    last = tx.round()
+    if voting.VoteState(last.state) is not voting.VoteState.CLOSED:
+        raise Refused("vote_not_closed")
+    totals = round_totals(tx.session, last.id)
+    ballot = voting.next_ballot(ranking.rank(last.ballot, *totals), cmd.ballot, cmd.n)
+    method = cmd.method or voting.Method(last.method)
+    budget, cap = default_rules(tx.plan, method)
+    origin = f"{cmd.ballot.value}:{cmd.n}:{last.id}"
+    row = VoteRound(id=last.id + 1, method=method.value, budget=budget, cap=cap, ballot=ballot, origin=origin,
+                    created_at=tx.now)
+    tx.session.add(row)
+    tx.control().vote_round = row.id
+    for theme in tx.session.exec(select(Theme)):
+        if theme.on_ballot != (theme.id in ballot):
+            theme.on_ballot = theme.id in ballot
+            tx.record(BallotChanged(theme.id, theme.on_ballot))
+    tx.record(RoundStarted(row.id, row.method, row.budget, ballot, origin))
+    return {"round": row.id, "ballot": ballot, "method": row.method}
 
 
 # --- questions from the floor and online ---------------------------------------------------------------
@@ -563,6 +620,7 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
 # Dots are checked and written in batches by facilitation.services.votes (no function here: fn is None).
 COMMANDS["dot.place"] = (p.PlaceDot, None)
 COMMANDS["dot.remove"] = (p.PlaceDot, None)
+COMMANDS["ballot.cast"] = (p.CastBallot, None)
 
 
 @command("profile.set", p.SetProfile)

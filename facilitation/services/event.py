@@ -18,19 +18,21 @@ from sqlmodel import Session, func, select
 from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, StorageTrouble, ThemeDeleted,
-    VoteClosed, VoteOpened,
+    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, RoundSetUp, RoundStarted,
+    StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
 )
 from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
 from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
-from facilitation.services.queries import allocation, dots_view, headroom, joined_per_table
+from facilitation.services.queries import (
+    allocation, current_round, default_rules, dots_view, headroom, joined_per_table, round_rules,
+)
 from facilitation.services.limits import RateLimit
 from facilitation.services.votes import VoteBook, applied_keys, write_dots
 from facilitation.services.writer import Job, Writer
 from facilitation.store.models import (
-    CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting,
+    CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting, VoteRound,
 )
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ JOINS_PER_SECOND_PER_ADDRESS = 2.0
 COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
 REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
 # Events after which the vote book is read again from the database (the vote's state or its ballot changed).
-VOTE_SHAPERS = (VoteOpened, VoteClosed, BallotChanged, ThemeDeleted)
+VOTE_SHAPERS = (VoteOpened, VoteClosed, BallotChanged, ThemeDeleted, RoundStarted, RoundSetUp)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,10 @@ class EventService:
             control = s.get(Control, 1)
             if control is None:
                 s.add(Control(id=1))
+            if s.get(VoteRound, 1) is None:
+                method = plan.voting.method
+                budget, cap = default_rules(plan, method)
+                s.add(VoteRound(id=1, method=method.value, budget=budget, cap=cap, created_at=time.time()))
             elif control.phase_index is not None and control.phase_index >= len(plan.agenda):
                 control.phase_index = None  # the plan's agenda was shortened since the last start
             existing = {t.id for t in s.exec(select(EventTable))}
@@ -356,7 +362,9 @@ class EventService:
             people = s.exec(select(Participant).where(Participant.table_id == who.table_id,
                                                       Participant.proxied == True)  # noqa: E712
                             .order_by(Participant.id)).all()
-            return [{"participant": p.id, **dots_view(self.plan, allocation(s, p.id))} for p in people]
+            row = current_round(s)
+            rules = round_rules(self.plan, row)
+            return [{"participant": p.id, **dots_view(rules, allocation(s, p.id, row.id))} for p in people]
 
     def _apply(self, s: Session, who: Principal, name: str, cmd, key: str, digest: str) -> tuple[dict, list]:
         """One command through the ORM, inside the writer's transaction. A retry gets its first answer back."""
@@ -399,10 +407,10 @@ class EventService:
     def _write_dots(self, jobs: list[Job]) -> None:
         try:
             with self._storing(), Session(self.engine) as s:
-                book = self._book or VoteBook.load(s)
+                book = self._book or VoteBook.load(s, self.plan)
                 if self._applied is None:
                     self._applied = applied_keys(s)
-                batch = write_dots(s, self.plan, book, jobs, self._committed_version(s), time.time(),
+                batch = write_dots(s, book, jobs, self._committed_version(s), time.time(),
                                    self._applied)
                 s.commit()
         except Refused as refused:  # the disk is full or the database locked: no dot of the batch was kept
@@ -423,15 +431,16 @@ class EventService:
         """Seconds since the last change was submitted."""
         return time.monotonic() - self._writer.last_job
 
-    def vote_totals(self) -> ranking.Totals | None:
-        """Dots and voters per theme from the vote book, when it is loaded."""
+    def vote_totals(self, round_id: int) -> ranking.Totals | None:
+        """Dots and voters per theme of round `round_id` from the vote book, when it is loaded (and on that round)."""
         book = self._book
-        return None if book is None else book.totals
+        return None if book is None or book.round != round_id else book.totals
 
-    def dot_rows(self) -> list[tuple[int, int, int]] | None:
-        """Every participant's dots from the vote book, when it is loaded (screens need not read them back)."""
+    def dot_rows(self, round_id: int) -> list[tuple[int, int, int]] | None:
+        """Every participant's dots in round `round_id` from the vote book, when it is loaded (screens need not
+        read them back)."""
         book = self._book
-        if book is None:
+        if book is None or book.round != round_id:
             return None
         return [(pid, theme, n) for pid, mine in dict(book.allocations).items() for theme, n in mine.items()]
 

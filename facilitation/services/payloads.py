@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from facilitation.domain.ideas import IdeaKind
 from facilitation.domain.polls import PollKind
 from facilitation.domain.projector import Screen
+from facilitation.domain.voting import Method, NextBallot
 
 # Strict types: an id is an integer, a flag a boolean, a text a string. `"yes"` or `true` for an id is refused,
 # never coerced into something the sender did not mean.
@@ -117,6 +118,28 @@ class OpenVote(Command):
 
 class Reveal(Command):
     revealed: Flag = True
+
+
+class SetUpRound(Command):
+    method: Method
+
+
+class NextRound(Command):
+    ballot: NextBallot = NextBallot.TOP
+    n: Annotated[int, Field(strict=True, ge=1, le=50)] = 3  # the top n, or the place where items tie
+    method: Method | None = None  # the last round's when not given
+
+
+ThemeKey = Annotated[str, StringConstraints(strict=True, pattern=r"^[1-9][0-9]{0,9}$")]  # a theme id, as JSON keys are
+Points = Annotated[int, Field(strict=True, ge=0, le=1000)]
+
+
+class CastBallot(Command):
+    """A whole ballot: `points` per theme (dots or points rounds), or `order`, the top k in order (Borda)."""
+
+    points: Annotated[dict[ThemeKey, Points], Field(max_length=100)] | None = None
+    order: Annotated[list[Id], Field(max_length=20)] | None = None
+    proxy: Id | None = None  # a table facilitator casting for a person of its table without a phone
 
 
 class PlaceDot(Command):

@@ -3,14 +3,27 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from facilitation.domain import voting
+from facilitation.domain import ranking, voting
 from facilitation.plan import Plan
-from facilitation.store.models import Dot, Participant, Setting, Theme
+from facilitation.store.models import Control, Dot, Participant, Setting, Theme, VoteRound
 
 
-def dot_rules(plan: Plan) -> voting.DotRules:
+def current_round(session: Session) -> VoteRound:
+    return session.get(VoteRound, session.get(Control, 1).vote_round)
+
+
+def round_rules(plan: Plan, row: VoteRound) -> voting.Rules:
+    return voting.Rules(voting.Method(row.method), row.budget, row.cap, plan.voting.hide_results_until_reveal)
+
+
+def default_rules(plan: Plan, method: voting.Method) -> tuple[int, int]:
+    """A new round's budget and cap for `method`, from the plan (Borda's budget shrinks to the ballot on opening)."""
     v = plan.voting
-    return voting.DotRules(v.dots_per_person, v.max_dots_per_item, v.hide_results_until_reveal)
+    if method is voting.Method.POINTS:
+        return v.points, v.points
+    if method is voting.Method.BORDA:
+        return v.rank_top, v.rank_top
+    return v.dots_per_person, v.max_dots_per_item
 
 
 def headroom(session: Session, plan: Plan) -> int:
@@ -27,11 +40,19 @@ def ballot_ids(session: Session) -> list[int]:
     return list(session.exec(select(Theme.id).where(Theme.on_ballot == True).order_by(Theme.id)))  # noqa: E712
 
 
-def allocation(session: Session, participant_id: int) -> dict[int, int]:
-    rows = session.exec(select(Dot).where(Dot.participant_id == participant_id, Dot.count > 0))
+def round_totals(session: Session, round_id: int) -> tuple[dict[int, int], dict[int, int]]:
+    """A round's dots (or points) per theme and voters per theme, counted in the database."""
+    return ranking.totals(session.exec(select(Dot.theme_id, Dot.count).where(Dot.round_id == round_id)).all())
+
+
+def allocation(session: Session, participant_id: int, round_id: int) -> dict[int, int]:
+    rows = session.exec(select(Dot).where(Dot.participant_id == participant_id, Dot.round_id == round_id,
+                                          Dot.count > 0))
     return {dot.theme_id: dot.count for dot in rows}
 
 
-def dots_view(plan: Plan, mine: dict[int, int]) -> dict:
-    """A participant's dots as phones see them: per theme (string keys, as JSON has them) and how many are left."""
-    return {"dots": {str(k): v for k, v in mine.items()}, "left": plan.voting.dots_per_person - sum(mine.values())}
+def dots_view(rules: voting.Rules, mine: dict[int, int]) -> dict:
+    """A participant's ballot as phones see it: what each theme got (string keys, as JSON has them) and, for dots
+    and points, how many are left to give."""
+    return {"dots": {str(k): v for k, v in mine.items()},
+            "left": 0 if rules.method is voting.Method.BORDA and mine else rules.budget - sum(mine.values())}

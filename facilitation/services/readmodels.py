@@ -17,9 +17,12 @@ from facilitation.domain.voting import ballot_order, results_visible
 from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
-from facilitation.services.queries import allocation, ballot_ids, dot_rules, dots_view, headroom, joined_per_table
+from facilitation.services.queries import (
+    allocation, ballot_ids, current_round, dots_view, headroom, joined_per_table, round_rules, round_totals,
+)
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode, Theme,
+    VoteRound,
 )
 
 
@@ -47,11 +50,23 @@ def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
     }
 
 
-def control_view(control: Control) -> dict:
+def round_view(row: VoteRound) -> dict:
+    how, n, source = row.origin.split(":") if row.origin else ("", "0", "0")
+    return {"round": row.id, "state": row.state, "revealed": row.revealed, "method": row.method,
+            "budget": row.budget, "cap": row.cap,
+            "origin": {"ballot": how, "n": int(n), "from": int(source)} if how else None}
+
+
+def control_view(s: Session, control: Control) -> dict:
+    """The live state every screen follows: the agenda, the timer, the vote's current round (and the earlier
+    rounds, without their results), the projector, Q&A and moderation."""
+    rounds = list(s.exec(select(VoteRound).order_by(VoteRound.id)))
+    current = next(r for r in rounds if r.id == control.vote_round)
     return {
         "phase": control.phase_index,
         "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
-        "vote": {"state": control.vote_state, "revealed": control.revealed},
+        "vote": round_view(current),
+        "rounds": [round_view(r) for r in rounds],
         "projector": {"screen": control.screen, "message": visible(control.message)},
         "qa": {"open": control.qa_open, "premoderated": control.qa_premoderated},
         "ideas_premoderated": control.ideas_premoderated,
@@ -87,7 +102,7 @@ def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
     return list(s.exec(select(Idea).where(Idea.id.in_(list(ids))).order_by(Idea.id)))
 
 
-PUBLIC_TALLY = ("ranking", "voters", "dots")
+PUBLIC_TALLY = ("round", "method", "ranking", "voters", "dots")
 
 
 def public_tally(full: dict) -> dict:
@@ -152,27 +167,32 @@ DotRows = list[tuple[int, int, int]]  # (participant, theme, dots)
 
 
 def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
-          totals: ranking.Totals | None = None) -> dict:
-    """The ranking of the ballot; with breakdowns by axis, table, channel, category and zone for staff.
+          totals: ranking.Totals | None = None, row: VoteRound | None = None) -> dict:
+    """The ranking of a round's ballot (the current round's unless `row` is given); with breakdowns by axis,
+    table, channel, category and zone for staff, and the ranking of every round (`by_round`).
     `totals` and `rows`: the running totals and every participant's dots when the caller holds them (the vote
     book), else read here. The ranking needs only the totals; the breakdowns need the rows."""
-    ballot = ballot_ids(s)
+    row = row or current_round(s)
+    # before a round opens its ballot is the themes marked for it; from then on it is frozen in the round
+    ballot = ballot_ids(s) if row.state == "not_open" else row.ballot
     if rows is None and (totals is None or breakdowns):
-        rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count).where(Dot.count > 0)).all()
+        rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count)
+                      .where(Dot.round_id == row.id, Dot.count > 0)).all()
     if totals is None:
         dots, voters_per = ranking.totals((theme, count) for _, theme, count in rows)
         totals = ranking.Totals(dots, voters_per, len({pid for pid, _, _ in rows}))
     dots, voters_per = totals.dots, totals.voters_per
-    view = {"ranking": _places(ranking.rank(ballot, dots, voters_per)), "voters": totals.voters,
+    view = {"round": row.id, "method": row.method,
+            "ranking": _places(ranking.rank(ballot, dots, voters_per)), "voters": totals.voters,
             "dots": sum(dots.values())}
     if not breakdowns:
         return view
-    axis_of = dict(s.exec(select(Theme.id, Theme.axis).where(Theme.on_ballot == True)).all())  # noqa: E712
+    axis_of = dict(s.exec(select(Theme.id, Theme.axis)).all())
     view["by_axis"] = {axis.id: _places(ranking.rank([t for t in ballot if axis_of.get(t) == axis.id], dots,
                                                      voters_per)) for axis in plan.axes}
     # every participant's groups, as plain rows (an IN of the voters was compiled anew on every tick)
-    people = {row.id: row for row in s.exec(select(Participant.id, Participant.table_id, Participant.category,
-                                                   Participant.zone))}
+    people = {p.id: p for p in s.exec(select(Participant.id, Participant.table_id, Participant.category,
+                                             Participant.zone))}
     online = {t.id: t.online for t in s.exec(select(EventTable))}
     groupings = {
         "by_table": lambda p: str(p.table_id),
@@ -183,6 +203,9 @@ def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
     for name, group_of in groupings.items():
         grouped = ranking.breakdown(ballot, ((group_of(people[pid]), theme, count) for pid, theme, count in rows))
         view[name] = {group: _places(places) for group, places in grouped.items()}
+    view["by_round"] = {str(r.id): _places(ranking.rank(r.ballot, *round_totals(s, r.id)))
+                        for r in s.exec(select(VoteRound).where(VoteRound.id < row.id).order_by(VoteRound.id))}
+    view["by_round"][str(row.id)] = view["ranking"]
     return view
 
 
@@ -195,7 +218,8 @@ def stats(s: Session) -> dict:
         "online": sum(n for t, n in per_table.items() if t in online_ids),
         "per_table": {str(t): n for t, n in per_table.items()},
         "ideas": ideas_count,
-        "voters": s.exec(select(func.count(func.distinct(Dot.participant_id))).where(Dot.count > 0)).one(),
+        "voters": s.exec(select(func.count(func.distinct(Dot.participant_id)))
+                         .where(Dot.round_id == s.get(Control, 1).vote_round, Dot.count > 0)).one(),
     }
 
 
@@ -240,12 +264,13 @@ def crowd(s: Session, plan: Plan, people: int) -> dict:
 
 def me(s: Session, plan: Plan, participant_id: int) -> dict:
     person = s.get(Participant, participant_id)
+    row = current_round(s)
     return {
         "participant": participant_id,
         "table": person.table_id,
         "category": person.category,
         "zone": person.zone,
-        **dots_view(plan, allocation(s, participant_id)),
+        **dots_view(round_rules(plan, row), allocation(s, participant_id, row.id)),
         "ballot_order": ballot_order(person.token, ballot_ids(s)),
         "upvoted": sorted(s.exec(select(QuestionVote.question_id)
                                  .where(QuestionVote.participant_id == participant_id))),
@@ -270,8 +295,9 @@ def merge_suggestions(s: Session, limit: int = 20, threshold: float = 0.5) -> li
     return sorted(pairs, key=lambda pair: -pair["score"])[:limit]
 
 
-def sees_results(who: Principal, control: Control, plan: Plan) -> bool:
-    return results_visible(who.role, control.revealed, dot_rules(plan))
+def sees_results(who: Principal, row: VoteRound, plan: Plan) -> bool:
+    """Whether `who` sees round `row`'s results now."""
+    return results_visible(who.role, row.revealed, plan.voting.hide_results_until_reveal)
 
 
 def snapshot(s: Session, plan: Plan, who: Principal, version: int,
@@ -279,6 +305,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     """Everything one screen needs to draw itself from scratch, at `version`: the topics its audience is sent
     (facilitation.services.audience), plus the event, its own table and, for a phone, its own dots."""
     control = s.get(Control, 1)
+    row = current_round(s)
     group = audience(who.role)
     tables = list(s.exec(select(EventTable).order_by(EventTable.id)))
     view = {"version": version, "role": who.role.value, "event": event_info(plan, tables)}
@@ -289,10 +316,10 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     if who.role is Role.PARTICIPANT:
         view["me"] = me(s, plan, who.participant_id)
     topics = {
-        "control": lambda: control_view(control),
+        "control": lambda: control_view(s, control),
         "themes": lambda: themes(s),
         "tally": lambda: (tally(s, plan, breakdowns=group == STAFF_AUDIENCE)
-                          if sees_results(who, control, plan) else None),
+                          if sees_results(who, row, plan) else None),
         "stats": lambda: stats(s),
         "seats": lambda: seats(s, plan, refused()),
         "questions": lambda: questions(s, full=group == STAFF_AUDIENCE),

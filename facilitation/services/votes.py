@@ -9,30 +9,33 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
-from facilitation.domain.events import DotPlaced, DotRemoved
+from facilitation.domain.events import BallotCast, DotPlaced, DotRemoved
 from facilitation.domain.roles import Action, require
-from facilitation.domain.voting import VoteState, check_place, check_remove
+from facilitation.domain.voting import Rules, VoteState, check_cast, check_place, check_remove
 from facilitation.plan import Plan
-from facilitation.services.queries import ballot_ids, dot_rules, dots_view
+from facilitation.services.queries import ballot_ids, current_round, dots_view, round_rules
 from facilitation.services.writer import Job
-from facilitation.store.models import CommandRecord, Control, Dot, LogEntry
+from facilitation.store.models import CommandRecord, Dot, LogEntry
 
 DOT_COMMANDS = {"dot.place": +1, "dot.remove": -1}
+BALLOT_COMMANDS = {*DOT_COMMANDS, "ballot.cast"}  # the commands written in batches, through the vote book
 
 
 @dataclass
 class VoteBook:
-    """What checking a dot needs: the vote's state, the ballot, every participant's dots by theme; and the
-    running totals the screens show (dots and voters per theme, voters in all), kept as dots are written so
-    that a screen tick costs the same with one voter or a thousand."""
+    """What checking a dot needs, for the round in progress: its state, rules and ballot, every participant's dots
+    (or points) by theme; and the running totals the screens show (dots and voters per theme, voters in all),
+    kept as dots are written so that a screen tick costs the same with one voter or a thousand."""
 
+    round: int
+    rules: Rules
     state: VoteState
     ballot: frozenset[int]
     allocations: dict[int, dict[int, int]]
@@ -45,11 +48,12 @@ class VoteBook:
             self.totals = ranking.Totals(dots, voters_per, sum(1 for mine in self.allocations.values() if mine))
 
     @classmethod
-    def load(cls, s: Session) -> "VoteBook":
+    def load(cls, s: Session, plan: Plan) -> "VoteBook":
+        row = current_round(s)
         allocations: dict[int, dict[int, int]] = {}
-        for dot in s.exec(select(Dot).where(Dot.count > 0)):
+        for dot in s.exec(select(Dot).where(Dot.round_id == row.id, Dot.count > 0)):
             allocations.setdefault(dot.participant_id, {})[dot.theme_id] = dot.count
-        return cls(VoteState(s.get(Control, 1).vote_state), frozenset(ballot_ids(s)), allocations)
+        return cls(row.id, round_rules(plan, row), VoteState(row.state), frozenset(ballot_ids(s)), allocations)
 
     def apply(self, changed: dict[int, dict[int, int]]) -> None:
         """Take a committed batch's allocations. The totals are replaced whole, never changed in place, so a
@@ -88,7 +92,7 @@ def _statements(dialect: str) -> tuple:
     else:  # pragma: no cover - the two databases this app supports
         raise RuntimeError(f"no upsert for {dialect}")
     statement = upsert(table)
-    dots = statement.on_conflict_do_update(index_elements=["participant_id", "theme_id"],
+    dots = statement.on_conflict_do_update(index_elements=["participant_id", "round_id", "theme_id"],
                                            set_={"count": table.c.count + statement.excluded.count})
     return dots, insert(LogEntry.__table__), insert(CommandRecord.__table__)
 
@@ -108,13 +112,28 @@ def applied_keys(s: Session) -> dict[str, str]:
     return dict(s.connection().exec_driver_sql("SELECT key, digest FROM command").all())
 
 
-def write_dots(s: Session, plan: Plan, book: VoteBook, jobs: list[Job], version: int, now: float,
+def _checked(book: VoteBook, name: str, cmd, mine: dict[int, int]) -> tuple[dict[int, int], list]:
+    """The voter's new allocation after one command, and the events saying so; raises Refused."""
+    if name == "ballot.cast":
+        points = None if cmd.points is None else {int(k): n for k, n in cmd.points.items()}
+        new = check_cast(book.rules, set(book.ballot), book.state, points, cmd.order)
+        return new, [BallotCast(0, book.round, {str(k): n for k, n in new.items()})]
+    delta = DOT_COMMANDS[name]
+    if delta > 0:
+        check_place(mine, cmd.theme, set(book.ballot), book.rules, book.state)
+    else:
+        check_remove(mine, cmd.theme, book.rules, book.state)
+    new = {**mine, cmd.theme: mine.get(cmd.theme, 0) + delta}
+    return {k: n for k, n in new.items() if n}, [(DotPlaced if delta > 0 else DotRemoved)(0, cmd.theme, book.round)]
+
+
+def write_dots(s: Session, book: VoteBook, jobs: list[Job], version: int, now: float,
                applied: dict[str, str]) -> DotBatch:
-    """Check each dot against the book (and the batch's earlier dots), write the accepted ones; no commit.
-    `applied`: every command key already applied with its digest; the batch's new keys are added to it."""
+    """Check each dot (or whole ballot) against the book and the batch's earlier ones, write the accepted ones as
+    changes of each count; no commit. `applied`: every command key already applied with its digest; the batch's
+    new keys are added to it."""
     retried = [job.payload["key"] for job in jobs if job.payload["key"] in applied]
     done = _answered(s, retried) if retried else {}
-    rules = dot_rules(plan)
     changed: dict[int, dict[int, int]] = {}
     answers, events, logs, records, dots = [], [], [], [], []
     for job in jobs:
@@ -123,37 +142,34 @@ def write_dots(s: Session, plan: Plan, book: VoteBook, jobs: list[Job], version:
             prior_digest, prior = done[key]
             answers.append((job, Refused("id_reused") if prior_digest != digest else {**prior, "replayed": True}))
             continue
-        delta = DOT_COMMANDS[job.payload["name"]]
         try:
             require(who.role, Action.CAST_DOT)
             # the batch's own allocation when it already changed (an emptied one too), else the book's
             mine = changed[who.participant_id] if who.participant_id in changed \
-                else dict(book.allocations.get(who.participant_id, {}))
-            if delta > 0:
-                check_place(mine, cmd.theme, set(book.ballot), rules, book.state)
-            else:
-                check_remove(mine, cmd.theme, book.state)
+                else book.allocations.get(who.participant_id, {})
+            new, made = _checked(book, job.payload["name"], cmd, mine)
         except Refused as refused:
             answers.append((job, refused))
             continue
-        mine[cmd.theme] = mine.get(cmd.theme, 0) + delta
-        if not mine[cmd.theme]:
-            del mine[cmd.theme]
-        changed[who.participant_id] = mine
-        version += 1
-        event = (DotPlaced if delta > 0 else DotRemoved)(who.participant_id, cmd.theme)
-        result = {**dots_view(plan, mine), "version": version}
+        changed[who.participant_id] = new
+        for event in made:
+            event = replace(event, participant=who.participant_id)
+            version += 1
+            events.append(event)
+            logs.append({"version": version, "at": now, "actor": who.actor, "kind": type(event).__name__,
+                         "data": asdict(event)})
+        result = {**dots_view(book.rules, new), "round": book.round, "version": version}
         done[key] = (digest, result)
         applied[key] = digest
-        events.append(event)
-        logs.append({"version": version, "at": now, "actor": who.actor, "kind": type(event).__name__,
-                     "data": asdict(event)})
         records.append({"key": key, "name": job.payload["name"], "digest": digest, "result": result, "at": now})
-        dots.append({"participant_id": who.participant_id, "theme_id": cmd.theme, "count": delta})
+        dots += [{"participant_id": who.participant_id, "round_id": book.round, "theme_id": theme,
+                  "count": new.get(theme, 0) - mine.get(theme, 0)}
+                 for theme in sorted(mine.keys() | new.keys()) if new.get(theme, 0) != mine.get(theme, 0)]
         answers.append((job, result))
+    upsert, log_insert, record_insert = _statements(s.get_bind().dialect.name)
     if dots:
-        upsert, log_insert, record_insert = _statements(s.get_bind().dialect.name)
         s.execute(upsert, dots)
+    if records:  # a ballot sent again unchanged changes no count, but is answered and logged all the same
         s.execute(log_insert, logs)
         s.execute(record_insert, records)
     return DotBatch(answers, events, changed, version)

@@ -131,8 +131,28 @@ class Theme(SQLModel, table=True):
     created_at: float
 
 
+class VoteRound(SQLModel, table=True):
+    """One round of voting, with its own ballot and method (facilitation.domain.voting). Round 1 is made with the
+    event; the facilitator starts the next once the last is closed."""
+
+    __tablename__ = "vote_round"
+    id: int = Field(primary_key=True)  # 1, 2, 3 ... in order
+    method: str                        # dots, points, borda
+    budget: int                        # dots per person; points to share; items to rank
+    cap: int                           # most on one item
+    # the ballot once the round opened (before that, the themes marked on_ballot are its ballot)
+    ballot: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    origin: str = ""                   # how its ballot was made: "" (by hand), or "top:3:1", "tie:3:1", "same:0:1"
+    state: str = "not_open"
+    revealed: bool = False
+    created_at: float
+
+
 class Dot(SQLModel, table=True):
+    """What one person gives one item in one round: dots, points, or Borda points."""
+
     participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    round_id: int = Field(default=1, foreign_key="vote_round.id", primary_key=True)
     theme_id: int = Field(foreign_key="theme.id", primary_key=True)
     count: int = 0
 
@@ -144,8 +164,7 @@ class Control(SQLModel, table=True):
     phase_index: int | None = None
     timer_ends_at: float | None = None
     timer_paused_left: float | None = None
-    vote_state: str = "not_open"
-    revealed: bool = False
+    vote_round: int = 1  # the round the room votes in, or is about to (its state is in vote_round)
     screen: str = "auto"  # what the projector shows (facilitation.domain.projector.Screen)
     message: str = ""     # the facilitator's message for the room, shown on the "message" screen
     ideas_premoderated: bool = False  # participants' ideas wait for a moderator before the room sees them

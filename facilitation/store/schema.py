@@ -3,6 +3,7 @@ half-migrated."""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -43,11 +44,27 @@ def current(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@contextmanager
+def _foreign_keys_off(connection):
+    """SQLite's foreign keys off while migrating (it ignores the switch inside a transaction): a migration that
+    rebuilds a table (adding a column in batch mode, a new primary key) drops it while other tables point at it."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # SQLAlchemy began a transaction for the statement: end it before the migration's
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
 def upgrade(engine: Engine) -> str:
     """Bring the database to the newest schema this version knows; returns the revision it is at."""
     config = _config()
     script = ScriptDirectory.from_config(config)
-    with engine.begin() as connection:
+    with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
         revision = MigrationContext.configure(connection).get_current_revision()
         tables = set(inspect(connection).get_table_names())
         if revision is None and tables and not EVENT_TABLES <= tables:
@@ -63,4 +80,7 @@ def upgrade(engine: Engine) -> str:
                          script.get_current_head())
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            if connection.dialect.name == "sqlite":
+                for table, *_ in connection.exec_driver_sql("PRAGMA foreign_key_check").all():
+                    log.warning("after the upgrade, table %s has rows pointing at rows that do not exist", table)
     return script.get_current_head()

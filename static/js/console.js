@@ -2,7 +2,7 @@
 import { connect, statusBar } from "./client.js";
 import { ask } from "./dialogs.js";
 import { alignmentBox, editInline, ideaItem, merging } from "./ideas.js";
-import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, pollLabels, SCREENS, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
+import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, pollLabels, roundLabel, SCREENS, scoreText, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -24,6 +24,7 @@ function render(s) {
   $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
   const vote = s.control.vote;
   $("#vote-state").textContent = `${vote.state === "open" ? t("vote_open") : vote.state === "closed" ? t("vote_closed") : t("vote_not_open")}${vote.revealed ? " · " + t("results") + " ✓" : ""}`;
+  $("#vote-round").textContent = roundLabel(vote);
   const st = s.stats || {};
   const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
   fill($("#stats"), stat(st.participants, "participant", "participants"), stat(st.online, "online", "online"),
@@ -282,7 +283,41 @@ function renderControls(s) {
   buttons.hide.disabled = !vote.revealed;
   const next = vote.state === "not_open" ? buttons.open : vote.state === "open" ? buttons.close : !vote.revealed ? buttons.reveal : null;
   for (const button of Object.values(buttons)) button.classList.toggle("primary", button === next);
+  // The method is chosen before the round opens; the next round is started once this one is closed.
+  $("#method-row").hidden = vote.state !== "not_open";
+  if (document.activeElement !== $("#vote-method")) $("#vote-method").value = vote.method;
+  const form = $("#next-round");
+  form.hidden = vote.state !== "closed";
+  if (!form.hidden && !form.contains(document.activeElement)) $("#next-method").value = vote.method;
+  $("#next-n").hidden = $("#next-ballot").value === "same";
+  // Ties in the closed round, each a one-click run-off.
+  const ties = vote.state === "closed" && s.tally ? tiedPlaces(s.tally.ranking) : [];
+  const themes = new Map(s.themes.map((x) => [x.id, x]));
+  fill($("#ties"), ties.map(({ rank, items }) => h("button", { type: "button", class: "ghost small", "data-focus-key": `tie-${rank}`,
+    onclick: () => startRound({ ballot: "tie", n: rank, method: $("#next-method").value }) },
+    `${t("run_off")} · ${t("place")} ${rank}: ${items.map((id) => themeTitle(themes.get(id))).join(" / ")}`)));
 }
+
+// Places shared by two items or more (competition ranks: 1, 2, 2, 4), among items that got something.
+function tiedPlaces(ranking) {
+  const byRank = new Map();
+  for (const p of ranking) if (p.dots > 0) byRank.set(p.rank, [...(byRank.get(p.rank) || []), p.theme]);
+  return [...byRank].filter(([, items]) => items.length > 1).map(([rank, items]) => ({ rank, items }));
+}
+
+async function startRound(payload) {
+  const body = t("ask_round_body").replace("{ballot}", payload.ballot === "top" ? `${t("the_top")} ${payload.n}` : payload.ballot === "tie" ? `${t("a_run_off")} ${payload.n}` : t("the_same_ballot"));
+  if (!(await ask({ title: t("ask_round_title"), body, confirm: t("ask_round_confirm") }))) return;
+  act("vote.next", payload);
+}
+
+$("#vote-method")?.addEventListener("change", (e) => act("vote.setup", { method: e.target.value }));
+$("#next-ballot")?.addEventListener("change", (e) => ($("#next-n").hidden = e.target.value === "same"));
+$("#next-round")?.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const form = e.target;
+  startRound({ ballot: form.ballot.value, n: Number(form.n.value) || 1, method: form.method.value });
+});
 
 const ASKS = {
   close: () => ({ title: t("ask_close_title"), body: `${t("ask_close_body")} ${state.stats?.voters ?? 0} / ${state.stats?.participants ?? 0} ${t("have_voted")}.`, confirm: t("ask_close_confirm") }),
@@ -304,7 +339,7 @@ function setupFilters(s) {
   for (const id of ["#filter-axis", "#filter-table", "#filter-gone"]) $(id).addEventListener("change", () => renderIdeas(state));
   $("#filter-text").addEventListener("input", () => renderIdeas(state));
   if ($("#group-target")) setupSelection();
-  const dims = ["overall", "by_axis", "by_table", "by_channel", "by_category", "by_zone"];
+  const dims = ["overall", "by_axis", "by_table", "by_channel", "by_category", "by_zone", "by_round"];
   fill($("#breakdown"), dims.map((d) => h("option", { value: d }, t(d))));
   $("#breakdown").addEventListener("change", () => renderTally(state));
 }
@@ -450,6 +485,7 @@ function groupLabel(s, dim, key) {
   if (dim === "by_axis") return loc(s.event.axes.find((a) => a.id === key)?.name);
   if (dim === "by_table") return tableName(s.event, Number(key));
   if (dim === "by_channel") return key === "online" ? t("online") : t("room");
+  if (dim === "by_round") return roundLabel(s.control.rounds.find((r) => r.round === Number(key)) || { round: key, method: "dots" });
   const list = dim === "by_category" ? s.event.categories : s.event.zones;
   return loc(list.find((x) => x.id === key)?.name) || t("unknown");
 }
@@ -457,12 +493,12 @@ function groupLabel(s, dim, key) {
 function renderTally(s) {
   const tally = s.tally;
   if (!tally) return fill($("#tally"), h("p", { class: "muted" }, t("results_hidden")));
-  $("#voters").textContent = `${count(tally.voters, "voter", "voters")} · ${count(tally.dots, "dot", "dots")}`;
+  $("#voters").textContent = `${tally.round > 1 ? `${t("round")} ${tally.round} · ` : ""}${count(tally.voters, "voter", "voters")} · ${scoreText(tally.method, tally.dots)}`;
   const dim = $("#breakdown").value || "overall";
   if (dim === "overall") return fill($("#tally"), places(s, tally.ranking));
   const groups = Object.entries(tally[dim] || {});
   fill($("#tally"), groups.map(([key, list]) => h("div", { class: "group" },
-    h("h3", {}, groupLabel(s, dim, key)), places(s, list.filter((p) => p.dots > 0 || dim === "by_axis")))));
+    h("h3", {}, groupLabel(s, dim, key)), places(s, list.filter((p) => p.dots > 0 || dim === "by_axis" || dim === "by_round")))));
 }
 
 for (const button of $$("[data-cmd]")) {

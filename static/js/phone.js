@@ -1,12 +1,14 @@
 // The participant's phone: profile once, ideas during capture, dots during the vote, results when revealed.
 import { connect, statusBar } from "./client.js";
+import { WholeBallot, drawWholeBallot } from "./ballot.js";
 import { bindIdeaForm } from "./ideas.js";
-import { $, axisChip, axisOf, count, pollLabels, themeLabel, themeTitle, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, axisChip, axisOf, pollLabels, roundLabel, scoreText, themeLabel, themeTitle, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, act } = client;
 const sendIdea = client.draftSender("idea.add");
 let lastVoteState = null;
+const whole = new WholeBallot(); // the draft of a 100-point or ranking ballot, until sent
 let profilePhase; // the phase when the profile card was last opened or folded by the app
 const pending = new Map(); // theme -> taps sent and not yet acknowledged (shown on the item)
 const online = () => Boolean(state.event?.tables.find((x) => x.id === (state.me?.table ?? state.table))?.online);
@@ -21,9 +23,12 @@ function render(s, change = {}) {
   // Online participants have no table card to scan: the welcome speaks to them instead.
   $("#phase-prompt").textContent = online() && (!phase || s.control.phase === 0) ? t("online_welcome") : phase ? loc(phase.prompt) : "";
   const voteState = s.control.vote.state;
-  // The ballot order is personal: fetch it again when the vote opens.
-  if (!change.snapshot && lastVoteState !== null && voteState !== lastVoteState) client.resync({ full: true });
-  lastVoteState = voteState;
+  // The ballot order is personal, and each round starts empty: fetch them again when the vote (or round) changes.
+  const voteKey = `${s.control.vote.round}:${voteState}`;
+  if (!change.snapshot && lastVoteState !== null && voteKey !== lastVoteState) client.resync({ full: true });
+  lastVoteState = voteKey;
+  // the phase's prompt speaks of the first round ("you have 5 dots"): a later round says its own rules instead
+  $("#phase-prompt").hidden = voteState === "open" && s.control.vote.round > 1;
 
   // The optional profile: open while people arrive, folded once the work starts, gone once answered or skipped.
   const profileDone = s.me?.category || s.me?.zone || localStorage.getItem(`profile:${s.event.id}`);
@@ -61,7 +66,23 @@ function renderIdeas(s) {
 function renderBallot(s) {
   const me = s.me;
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
-  const { dots_per_person: budget, max_dots_per_item: cap } = s.event.voting;
+  const round = s.control.vote; // (not `vote`: that is the function sending a dot)
+  const label = $("#round-label");
+  label.hidden = round.round === 1;
+  label.textContent = roundLabel(round);
+  const dots = round.method === "dots";
+  $("#dot-ballot").hidden = !dots;
+  $("#whole-ballot").hidden = dots;
+  if (!dots) {
+    drawWholeBallot($("#whole-ballot"), { event: s.event, themes: me.ballot_order.filter((id) => themes.has(id)).map((id) => themes.get(id)), vote: round, mine: me.dots, ballot: whole,
+      send: async (payload) => {
+        const ack = await act("ballot.cast", payload);
+        if (ack.ok) { state.me.dots = ack.dots; state.me.left = ack.left; }
+        return ack;
+      } });
+    return;
+  }
+  const { budget, cap } = round;
   $("#dots-left").textContent = `${me.left} / ${budget}`;
   const items = me.ballot_order.filter((id) => themes.has(id)).map((id) => ({ theme: themes.get(id), mine: me.dots[id] || 0, left: me.left, waiting: pending.get(id) || 0 }));
   syncList($("#ballot"), items, { key: (item) => item.theme.id, render: ({ theme, mine, waiting }) => {
@@ -96,11 +117,12 @@ async function vote(name, theme) {
 }
 
 function renderResults(s) {
+  $("#results-round").textContent = s.tally.round > 1 ? roundLabel(s.control.rounds.find((r) => r.round === s.tally.round) || s.control.vote) : "";
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
   const max = Math.max(1, ...s.tally.ranking.map((place) => place.dots));
   fill($("#ranking"), s.tally.ranking.map((place) =>
     h("li", { class: "result" }, h("span", { class: "rank" }, place.rank), themeLabel(s.event, themes.get(place.theme), "span"),
-      h("span", { class: "score" }, count(place.dots, "dot", "dots")),
+      h("span", { class: "score" }, scoreText(s.tally.method, place.dots)),
       h("span", { class: "bar-track", "aria-hidden": "true" }, h("span", { class: "bar-fill", style: { width: `${(100 * place.dots) / max}%`, background: axisOf(s.event, themes.get(place.theme)?.axis)?.color } })))));
 }
 

@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, pollLabels, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
@@ -112,6 +112,8 @@ function progress(s) {
   const ballot = s.themes.filter((x) => x.on_ballot);
   fill($("#screen"), h("div", { class: "p-progress" },
     h("p", { class: "p-lead" }, vote.state === "open" ? t("vote_now") : vote.state === "closed" ? t("vote_closed_room") : t("vote_soon")),
+    // a second round, or another method than dots: the room is told which and how
+    vote.round > 1 || vote.method !== "dots" ? h("p", { class: "p-round" }, roundLabel(vote)) : null,
     h("div", { class: "p-meter", role: "img", "aria-label": `${voters} / ${people}` },
       h("span", { class: "p-meter-fill", style: { width: `${people ? (100 * voters) / people : 0}%` } })),
     h("p", { class: "p-count" }, h("b", {}, voters), ` / ${people} ${t("have_voted")}`),
@@ -123,7 +125,7 @@ function results(s) {
   const themesById = new Map(s.themes.map((x) => [x.id, x]));
   const list = s.tally.ranking.filter((p) => !axisFilter || themesById.get(p.theme)?.axis === axisFilter);
   const max = Math.max(1, ...list.map((p) => p.dots));
-  const key = JSON.stringify([axisFilter, page, list.map((p) => p.theme)]);
+  const key = JSON.stringify([s.tally.round, axisFilter, page, list.map((p) => p.theme)]);
   const old = $("#screen .p-ranking");
   // The bars grow from where they were: same rows, new widths (a CSS transition animates them).
   if (old && old.dataset.key === key) {
@@ -141,7 +143,9 @@ function results(s) {
     h("span", { class: "p-bar" }, h("span", { class: "p-bar-fill", "data-width": `${(100 * p.dots) / max}%` })),
     h("span", { class: "p-score" }, p.dots)));
   const ranking = h("ol", { class: "p-ranking", "data-key": key }, rows);
-  fill($("#screen"), filterChip(s), h("h2", { class: "p-screen-title" }, t("results")), ranking);
+  const round = s.control.rounds?.find((r) => r.round === s.tally.round);
+  const label = round && (round.round > 1 || round.method !== "dots") ? h("p", { class: "p-round" }, roundLabel(round)) : null;
+  fill($("#screen"), filterChip(s), h("h2", { class: "p-screen-title" }, t("results")), label, ranking);
   requestAnimationFrame(() => requestAnimationFrame(() => {
     for (const bar of ranking.querySelectorAll(".p-bar-fill")) bar.style.width = bar.dataset.width;
   }));

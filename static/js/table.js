@@ -1,5 +1,6 @@
 // The table facilitator's screen: capture the table's ideas, star the top ones, tidy duplicates.
 import { connect, statusBar } from "./client.js";
+import { WholeBallot, drawWholeBallot } from "./ballot.js";
 import { bindIdeaForm, ideaItem, merging } from "./ideas.js";
 import { $, currentPhase, h, lang, loc, startClock, syncList, t, themeLabel, themeTitle } from "./ui.js";
 
@@ -10,21 +11,45 @@ startClock($("#clock"), () => state);
 // Paper ballots: the dots of table members without a phone, cast by the table facilitator.
 let papers = [];
 let papersLoaded = false;
+let papersRound = null;
+const drafts = new Map(); // participant -> the draft of their 100-point or ranking ballot
 async function loadPapers() {
   const reply = await request("proxies");
   if (reply?.ok) { papers = reply.proxies; papersLoaded = true; renderPapers(state); }
 }
 
 function renderPapers(s) {
-  const open = s.control?.vote?.state === "open";
+  const vote = s.control?.vote;
+  const open = vote?.state === "open";
   $("#paper").hidden = !open;
   if (!open) return;
+  if (papersRound !== vote.round) { papersRound = vote.round; papersLoaded = false; } // a new round: ballots start empty
   if (!papersLoaded) { papersLoaded = true; loadPapers(); }
   const ballot = s.themes.filter((x) => x.on_ballot);
-  const { dots_per_person: budget, max_dots_per_item: cap } = s.event.voting;
+  const { budget, cap } = vote;
+  if (vote.method !== "dots") {
+    // one whole ballot per person, drawn in place (each keeps its draft across redraws)
+    syncList($("#papers"), papers, {
+      key: (p) => p.participant,
+      signature: (p) => String(p.participant),
+      render: (p) => h("li", { class: "paper" }, h("div", { class: "whole-ballot" })),
+      empty: () => h("li", { class: "muted" }, t("no_paper")),
+    });
+    for (const p of papers) {
+      if (!drafts.has(p.participant)) drafts.set(p.participant, new WholeBallot(`p${p.participant}-`));
+      const root = $(`#papers li[data-key="${p.participant}"] .whole-ballot`);
+      drawWholeBallot(root, { event: s.event, themes: ballot, vote, mine: p.dots, ballot: drafts.get(p.participant), label: `${t("paper_ballot")} #${p.participant}`,
+        send: async (payload) => {
+          const ack = await act("ballot.cast", { ...payload, proxy: p.participant });
+          if (ack.ok) papers = papers.map((x) => (x.participant === p.participant ? { ...x, dots: ack.dots, left: ack.left } : x));
+          return ack;
+        } });
+    }
+    return;
+  }
   syncList($("#papers"), papers, {
     key: (p) => p.participant,
-    signature: (p) => JSON.stringify([p, ballot.map((x) => x.id)]),
+    signature: (p) => JSON.stringify([p, ballot.map((x) => x.id), budget, cap]),
     render: (p) => h("li", { class: "paper" },
       h("h3", {}, `${t("paper_ballot")} #${p.participant} · ${t("dots_left")}: ${p.left} / ${budget}`),
       h("ul", { class: "ballot" }, ballot.map((x) => {

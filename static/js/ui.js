@@ -103,6 +103,14 @@ export function currentPhase(state) {
 }
 
 // A poll's answers to choose from: its options, or the scale's values.
+// Rounds of voting as people read them: "Round 2 · 100 points · top 3 of round 1".
+export const methodName = (vote) => t(`method_${vote.method}`).replace("{n}", vote.budget);
+export function roundLabel(vote) {
+  const origin = vote.origin ? t(`origin_${vote.origin.ballot}`).replace("{n}", vote.origin.n).replace("{round}", vote.origin.from) : "";
+  return [`${t("round")} ${vote.round}`, methodName(vote), origin].filter(Boolean).join(" · ");
+}
+export const scoreText = (method, n) => (method === "dots" ? count(n, "dot", "dots") : count(n, "point", "points"));
+
 export const pollLabels = (poll) => (poll.kind === "scale" ? ["1", "2", "3", "4", "5"] : poll.options);
 
 export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "questions", "poll", "message", "blank"];

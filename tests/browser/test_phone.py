@@ -64,7 +64,7 @@ def test_a_phone_at_320_px_votes_sees_saved_and_then_results_with_bars(browser, 
             phone.locator("#dots-left").filter(has_text=f"{5 - n} / 5").wait_for()
             if n < 5:
                 phone.locator("#vote-saved").filter(has_text=f"{n} dati").wait_for()
-        phone.locator("#vote-saved.complete").filter(has_text="I tuoi 5 punti sono salvati").wait_for()
+        phone.locator("#vote-saved.complete").filter(has_text="I tuoi 5 bollini sono salvati").wait_for()
         shot(phone, "phone-320-vote-saved")
         # the focus stayed on the control the thumb used (the + is now disabled: its item's − has it)
         assert phone.evaluate("document.activeElement.closest('#ballot li') !== null")

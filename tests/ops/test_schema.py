@@ -1,5 +1,6 @@
 """The event database's schema: created and upgraded by migrations that match the models; what cannot be used
 is refused at start with a reason, never half-working."""
+import json
 import sqlite3
 
 from alembic.autogenerate import compare_metadata
@@ -18,7 +19,7 @@ def unversioned_database(path):
     ideas without their original text or a star, and nothing added since (seat codes: revision 0002; the
     projector's screen: 0003; theme titles in other languages: 0004;
     questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
-    paper ballots: 0009)."""
+    paper ballots: 0009; rounds of voting: 0010)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -39,6 +40,14 @@ def unversioned_database(path):
         db.execute("drop table question")
         db.execute("alter table control drop column qa_open")
         db.execute("alter table control drop column qa_premoderated")
+        db.execute("alter table control drop column vote_round")
+        db.execute("alter table control add column vote_state varchar not null default 'not_open'")
+        db.execute("alter table control add column revealed boolean not null default 0")
+        db.execute("drop table dot")
+        db.execute("create table dot (participant_id integer not null references participant (id), "
+                   "theme_id integer not null references theme (id), count integer not null, "
+                   "primary key (participant_id, theme_id))")
+        db.execute("drop table vote_round")
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(tmp_path):
@@ -48,7 +57,7 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(tmp_path):
     assert differences == []
 
 
-def test_a_database_from_before_versioned_schemas_is_upgraded_on_start_and_keeps_its_ideas(tmp_path):
+def test_a_database_from_before_versioned_schemas_is_upgraded_on_start_and_keeps_its_ideas_and_votes(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     unversioned_database(data / "psm-torino-2024.sqlite")
@@ -56,6 +65,12 @@ def test_a_database_from_before_versioned_schemas_is_upgraded_on_start_and_keeps
         db.execute("insert into event_table values (1, 1, 0, 'ABCDE', 'scribe-token-1')")
         db.execute("insert into idea (id, table_id, author, text, axis, kind, hidden, created_at, updated_at) "
                    "values (1, 1, 'scribe:1', 'Piste ciclabili tra i comuni', 'mobilita', 'proposal', 0, 1, 1)")
+        # a vote closed and revealed, from before rounds: its dots become round 1's
+        db.execute("insert into control (id, vote_state, revealed) values (1, 'closed', 1)")
+        db.execute("insert into theme (id, title, axis, on_ballot, created_at) values "
+                   "(1, 'Ciclabili', 'mobilita', 1, 1), (2, 'Treni', 'mobilita', 1, 1)")
+        db.execute("insert into participant (id, token, table_id, joined_at) values (1, 'tok', 1, 1)")
+        db.execute("insert into dot values (1, 1, 2), (1, 2, 1)")
     server = start_server(tmp_path, data_dir=data)
     try:
         result = run_english("export", "--event", "psm-torino-2024", "--data", str(data), "--format", "json")
@@ -63,6 +78,10 @@ def test_a_database_from_before_versioned_schemas_is_upgraded_on_start_and_keeps
         stop_server(server)
     assert result.returncode == 0, result.stderr
     assert '"text": "Piste ciclabili tra i comuni"' in result.stdout and '"starred": false' in result.stdout
+    exported = json.loads(result.stdout)
+    rounds = [(r["round"], r["state"], r["revealed"], r["ballot"]) for r in exported["rounds"]]
+    assert rounds == [(1, "closed", True, [1, 2])]
+    assert [(v["round"], v["theme"], v["dots"]) for v in exported["votes"]] == [(1, 1, 2), (1, 2, 1)]
     with sqlite3.connect(data / "psm-torino-2024.sqlite") as db:
         assert db.execute("select version_num from alembic_version").fetchone()[0] == head()
         assert db.execute("select starred, original from idea").fetchone() == (0, "Piste ciclabili tra i comuni")

@@ -104,10 +104,13 @@ def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, se
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == ["alignments.csv", "idea_history.csv", "ideas.csv", "participants.csv",
-                                          "ranking.csv", "themes.csv", "votes.csv"]
+                                          "ranking.csv", "rounds.csv", "themes.csv", "votes.csv"]
     header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
-    assert header == ["participant", "table", "channel", "category", "zone", "proxied", "theme", "theme_title", "axis",
-                      "dots"]
+    assert header == ["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
+                      "theme_title", "axis", "dots"]
+    rounds = list(csv.reader(io.StringIO(archive.read("rounds.csv").decode())))
+    assert rounds == [["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
+                      ["1", "dots", "5", "3", "not_open", "False", "", ""]]
 
 
 def test_no_page_loads_anything_from_outside_the_venue(client, settings, tables):
