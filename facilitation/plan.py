@@ -58,12 +58,23 @@ class Choice(_Strict):
     target: float | None = Field(default=None, ge=0, le=100)  # the share of the room the team aims for, in %
 
 
+class Step(_Strict):
+    """A round inside a phase, on its own timer: a World Café round (a question, 20-30 minutes, people move and
+    the table host stays) or a 1-2-4-All step (alone, in pairs, in fours, then each group shares one idea)."""
+
+    title: Text
+    minutes: int = Field(ge=1, le=240)
+    prompt: Text = Field(default_factory=dict)
+    harvest: bool = False  # each table keeps a short note of this round, for the theme team
+
+
 class Phase(_Strict):
     id: Slug
     kind: PhaseKind
     title: Text
     minutes: int = Field(ge=1, le=600)
     prompt: Text = Field(default_factory=dict)
+    steps: list[Step] = Field(default_factory=list, max_length=12)
 
 
 class Voting(_Strict):
@@ -130,6 +141,8 @@ class Plan(_Strict):
                 yield f"{label}[{i}].name", item.name
         for i, phase in enumerate(self.agenda):
             yield f"agenda[{i}].title", phase.title
+            for j, step in enumerate(phase.steps):
+                yield f"agenda[{i}].steps[{j}].title", step.title
         for i, name in enumerate(self.tables.names):
             yield f"tables.names[{i}]", name
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from facilitation.plan import load_plan
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PLAN = ROOT / "sessions" / "psm-torino-2024.toml"
 
@@ -90,7 +92,7 @@ def start_server(tmp_path: Path, plan: Path = DEMO_PLAN, port: int | None = None
                      log_path, env={"FACILITATION_FLUSH_INTERVAL": flush, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     wait_until_healthy(url, process, log_path)
-    return Server(url, data_dir / "psm-torino-2024.sqlite", process, data_dir, log_path)
+    return Server(url, data_dir / f"{load_plan(plan).event.id}.sqlite", process, data_dir, log_path)
 
 
 def stop_server(server: Server) -> None:

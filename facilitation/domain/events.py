@@ -164,6 +164,24 @@ class RoundSetUp(DomainEvent):
 class PhaseStarted(DomainEvent):
     phase: int
     phase_id: str
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class StepStarted(DomainEvent):
+    """The next round within a phase (World Café, 1-2-4-All), on its own timer."""
+
+    phase: int
+    step: int
+
+
+@dataclass(frozen=True)
+class HarvestSet(DomainEvent):
+    """A table's note of one round, written or replaced (empty: removed)."""
+
+    table: int
+    phase_id: str
+    step: int
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,23 @@ def require_idea_capture(role: Role, kind: PhaseKind | None) -> None:
         raise Refused("ideas_closed")
 
 
+HARVEST_MAX_LENGTH = 1000  # a table's note of one round: a few lines, not a report
+
+
+def check_step(steps: int, step: int) -> None:
+    """A phase's rounds (World Café, 1-2-4-All) are started by number, one of the phase's own."""
+    if not steps:
+        raise Refused("no_steps")
+    if not 0 <= step < steps:
+        raise Refused("unknown_step", id=step)
+
+
+def check_harvest(harvested: bool) -> None:
+    """A table keeps a note only of the rounds the plan asks one for."""
+    if not harvested:
+        raise Refused("no_harvest")
+
+
 @dataclass(frozen=True)
 class Timer:
     """A countdown: running when `ends_at` is set, paused when `paused_left` is set (seconds)."""

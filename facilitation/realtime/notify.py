@@ -69,6 +69,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
     ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls",), ev.PollAnswered: ("polls",),
     ev.AlignmentSet: ("alignments",),
+    ev.StepStarted: ("control",), ev.HarvestSet: ("harvests",),
 }
 
 
@@ -176,6 +177,8 @@ class Broadcaster:
                 values["seats"] = rm.seats(s, plan, service.refused_joins())
             if "alignments" in topics:
                 values["alignments"] = rm.alignments(s)
+            if "harvests" in topics:
+                values["harvests"] = rm.harvests(s)
             public = {}  # topics whose room version differs from the staff's
             if "questions" in topics:
                 values["questions"] = rm.questions(s, full=True)

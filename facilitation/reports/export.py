@@ -12,7 +12,9 @@ from sqlmodel import select
 
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
-from facilitation.store.models import Alignment, Dot, EventTable, Idea, IdeaRevision, Participant, Theme, VoteRound
+from facilitation.store.models import (
+    Alignment, Dot, EventTable, Harvest, Idea, IdeaRevision, Participant, Theme, VoteRound,
+)
 
 
 def _name(text: dict | None, lang: str) -> str:
@@ -83,6 +85,12 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                           "text": (target["text"] if a.idea_id else target.title) if target else "",
                           "axis": axis or "", "axis_name": axis_name.get(axis, ""), "verdict": a.verdict,
                           "note": a.note, "by": a.by.split(":")[0]})
+        step_title = {(phase.id, n): _name(step.title, lang) for phase in plan.agenda
+                      for n, step in enumerate(phase.steps)}
+        harvests = [{"table": table_label(h.table_id), "phase": h.phase, "step": h.step + 1,
+                     "step_title": step_title.get((h.phase, h.step), ""), "text": h.text, "by": h.by.split(":")[0],
+                     "at": _iso(h.at)}
+                    for h in s.exec(select(Harvest).order_by(Harvest.phase, Harvest.step, Harvest.table_id))]
         return {
             "event": {"id": plan.event.id, "title": _name(plan.event.title, lang), "exported_at": _iso(time.time()),
                       "version": service.version(s), "voting": plan.voting.model_dump()},
@@ -98,6 +106,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "votes": votes,
             "ranking": tally,
             "alignments": marks,
+            "harvests": harvests,
         }
 
 
@@ -155,6 +164,7 @@ def to_csv_files(data: dict) -> dict[str, str]:
         "idea_history.csv": _csv(data["idea_history"], ["idea", "action", "text", "axis", "kind", "by", "at"]),
         "alignments.csv": _csv(data["alignments"], ["zone", "zone_name", "about", "id", "text", "axis", "axis_name",
                                                     "verdict", "note", "by"]),
+        "harvests.csv": _csv(data["harvests"], ["table", "phase", "step", "step_title", "text", "by", "at"]),
         "themes.csv": _csv(data["themes"], first(data["themes"]) or ["id", "title", "axis", "axis_name", "on_ballot"]),
         "votes.csv": _csv(data["votes"], ["round", "method", "participant", "table", "channel", "category", "zone",
                                           "proxied", "theme", "theme_title", "axis", "dots"]),

@@ -25,6 +25,9 @@ TOPICS: dict[str, frozenset[str]] = {
     "polls": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
     # marks against the zones' local plans: for the people who make them
     "alignments": frozenset({STAFF_AUDIENCE, SCRIBE_AUDIENCE}),
+    # the tables' notes of each round at tables (World Café, 1-2-4-All): the theme team reads them, and table
+    # hosts see what the other tables found (cross-pollination is the point of a World Café)
+    "harvests": frozenset({STAFF_AUDIENCE, SCRIBE_AUDIENCE}),
 }
 # Ideas are scoped: (whose ideas, seen in full). In full means hidden and merged ideas with their text, the
 # author and the original; otherwise such an idea arrives as {"id", "table", "gone": true}.

@@ -14,12 +14,13 @@ from facilitation.domain import ideas as idea_rules
 from facilitation.domain import alignment, moderation, polls, questions, ranking, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    AlignmentSet, BallotChanged, DomainEvent, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited, IdeaGrouped,
-    IdeaHidden, IdeaMerged, IdeasModerationSet, IdeaStarred, ParticipantJoined, PhaseStarted, PollAnswered,
-    PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated, QuestionUpvoted,
-    ResultsRevealed, RoundSetUp, RoundStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
+    AlignmentSet, BallotChanged, DomainEvent, HarvestSet, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited,
+    IdeaGrouped, IdeaHidden, IdeaMerged, IdeasModerationSet, IdeaStarred, ParticipantJoined, PhaseStarted,
+    PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated, QuestionUpvoted,
+    ResultsRevealed, RoundSetUp, RoundStarted, StepStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed,
+    VoteOpened,
 )
-from facilitation.domain.phases import Timer, require_idea_capture
+from facilitation.domain.phases import HARVEST_MAX_LENGTH, Timer, check_harvest, check_step, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
 from facilitation.plan import Plan
@@ -29,8 +30,8 @@ from facilitation.services.queries import (
     ballot_ids, current_round, default_rules, headroom, joined_per_table, round_totals,
 )
 from facilitation.store.models import (
-    Alignment, Control, Dot, EventTable, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question, QuestionVote,
-    Setting, Theme, VoteRound,
+    Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question,
+    QuestionVote, Setting, Theme, VoteRound,
 )
 
 
@@ -331,10 +332,55 @@ def start_phase(tx: Tx, cmd: p.StartPhase):
     if cmd.phase >= len(tx.plan.agenda):
         raise Refused("unknown_phase", id=cmd.phase)
     phase = tx.plan.agenda[cmd.phase]
-    tx.control().phase_index = cmd.phase
-    tx.record(PhaseStarted(cmd.phase, phase.id))
-    _set_timer(tx, Timer.start(phase.minutes * 60, tx.now))
-    return {"phase": cmd.phase}
+    control = tx.control()
+    control.phase_index = cmd.phase
+    # a phase in rounds starts with its first round, on that round's timer
+    control.step_index = 0 if phase.steps else None
+    tx.record(PhaseStarted(cmd.phase, phase.id, control.step_index))
+    _set_timer(tx, Timer.start((phase.steps[0].minutes if phase.steps else phase.minutes) * 60, tx.now))
+    return {"phase": cmd.phase, "step": control.step_index}
+
+
+@command("phase.step", p.StartStep)
+def start_step(tx: Tx, cmd: p.StartStep):
+    """The next (or any) round of the phase in progress: World Café's next question, 1-2-4-All's next step."""
+    require(tx.who.role, Action.RUN_EVENT)
+    control = tx.control()
+    if control.phase_index is None:
+        raise Refused("no_steps")
+    steps = tx.plan.agenda[control.phase_index].steps
+    check_step(len(steps), cmd.step)
+    control.step_index = cmd.step
+    tx.record(StepStarted(control.phase_index, cmd.step))
+    _set_timer(tx, Timer.start(steps[cmd.step].minutes * 60, tx.now))
+    return {"phase": control.phase_index, "step": cmd.step}
+
+
+@command("harvest.set", p.SetHarvest)
+def set_harvest(tx: Tx, cmd: p.SetHarvest):
+    """A table's note of one round. Table facilitators write their own table's; staff any table's."""
+    if cmd.phase >= len(tx.plan.agenda):
+        raise Refused("unknown_phase", id=cmd.phase)
+    phase = tx.plan.agenda[cmd.phase]
+    if cmd.step >= len(phase.steps):
+        raise Refused("unknown_step", id=cmd.step)
+    check_harvest(phase.steps[cmd.step].harvest)
+    table = cmd.table if cmd.table is not None else tx.who.table_id
+    require_idea_moderation(tx.who.role, tx.who.table_id, table)
+    if table is None:
+        raise Refused("invalid_payload", fields="table")
+    tx.get(EventTable, table, "unknown_table")
+    row = tx.session.get(Harvest, (table, phase.id, cmd.step))
+    if not cmd.text.strip():
+        if row is not None:
+            tx.session.delete(row)
+    else:
+        text = idea_rules.clean_text(cmd.text, HARVEST_MAX_LENGTH)
+        row = row or Harvest(table_id=table, phase=phase.id, step=cmd.step, text=text, by=tx.who.actor, at=tx.now)
+        row.text, row.by, row.at = text, tx.who.actor, tx.now
+        tx.session.add(row)
+    tx.record(HarvestSet(table, phase.id, cmd.step))
+    return {"table": table, "phase": cmd.phase, "step": cmd.step}
 
 
 @command("timer.pause", p.Plain)

@@ -104,6 +104,17 @@ class StartPhase(Command):
     phase: Annotated[int, Field(strict=True, ge=0, le=1000)]
 
 
+class StartStep(Command):
+    step: Annotated[int, Field(strict=True, ge=0, le=100)]
+
+
+class SetHarvest(Command):
+    phase: Annotated[int, Field(strict=True, ge=0, le=1000)]
+    step: Annotated[int, Field(strict=True, ge=0, le=100)]
+    text: LongText  # empty removes the note
+    table: Id | None = None  # staff only: the table the note is for
+
+
 class AdjustTimer(Command):
     seconds: Annotated[int, Field(strict=True, ge=-3600, le=3600)]
 

@@ -21,8 +21,8 @@ from facilitation.services.queries import (
     allocation, ballot_ids, current_round, dots_view, headroom, joined_per_table, round_rules, round_totals,
 )
 from facilitation.store.models import (
-    Alignment, Control, Dot, EventTable, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode, Theme,
-    VoteRound,
+    Alignment, Control, Dot, EventTable, Harvest, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode,
+    Theme, VoteRound,
 )
 
 
@@ -44,7 +44,7 @@ def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
         "categories": [{"id": c.id, "name": c.name} for c in plan.categories],
         "zones": [{"id": z.id, "name": z.name} for z in plan.zones],
         "agenda": [{"id": ph.id, "kind": ph.kind.value, "title": ph.title, "minutes": ph.minutes,
-                    "prompt": ph.prompt} for ph in plan.agenda],
+                    "prompt": ph.prompt, "steps": [step.model_dump() for step in ph.steps]} for ph in plan.agenda],
         "voting": plan.voting.model_dump(),
         "idea_max_length": plan.ideas.max_length,
     }
@@ -64,6 +64,7 @@ def control_view(s: Session, control: Control) -> dict:
     current = next(r for r in rounds if r.id == control.vote_round)
     return {
         "phase": control.phase_index,
+        "step": control.step_index,
         "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
         "vote": round_view(current),
         "rounds": [round_view(r) for r in rounds],
@@ -132,6 +133,12 @@ def room_questions(staff_views: list[dict]) -> list[dict]:
     """What the room is shown of the staff's list: the shown questions, without status or origin."""
     return [{k: v for k, v in q.items() if k not in ("status", "table", "author")}
             for q in staff_views if q["status"] == QuestionStatus.SHOWN.value]
+
+
+def harvests(s: Session) -> list[dict]:
+    """Every table's notes of the rounds at tables, for the staff and the table facilitators."""
+    return [{"table": h.table_id, "phase": h.phase, "step": h.step, "text": visible(h.text), "at": h.at}
+            for h in s.exec(select(Harvest).order_by(Harvest.phase, Harvest.step, Harvest.table_id))]
 
 
 def alignments(s: Session) -> list[dict]:
@@ -325,6 +332,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
         "questions": lambda: questions(s, full=group == STAFF_AUDIENCE),
         "polls": lambda: polls(s, full=group == STAFF_AUDIENCE),
         "alignments": lambda: alignments(s),
+        "harvests": lambda: harvests(s),
     }
     view.update({topic: build() for topic, build in topics.items() if sees(who.role, topic)})
     return view

@@ -108,6 +108,17 @@ class Alignment(SQLModel, table=True):
     at: float
 
 
+class Harvest(SQLModel, table=True):
+    """A table's short note of one round of a phase (World Café, 1-2-4-All), for the theme team."""
+
+    table_id: int = Field(foreign_key="event_table.id", primary_key=True)
+    phase: str = Field(primary_key=True)  # the phase's id in the plan
+    step: int = Field(primary_key=True)
+    text: str
+    by: str
+    at: float
+
+
 class IdeaRevision(SQLModel, table=True):
     """Every version of an idea: moderation never loses the original."""
 
@@ -165,6 +176,7 @@ class Control(SQLModel, table=True):
     timer_ends_at: float | None = None
     timer_paused_left: float | None = None
     vote_round: int = 1  # the round the room votes in, or is about to (its state is in vote_round)
+    step_index: int | None = None  # the round within the phase (World Café, 1-2-4-All), when it has steps
     screen: str = "auto"  # what the projector shows (facilitation.domain.projector.Screen)
     message: str = ""     # the facilitator's message for the room, shown on the "message" screen
     ideas_premoderated: bool = False  # participants' ideas wait for a moderator before the room sees them

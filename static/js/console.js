@@ -2,7 +2,7 @@
 import { connect, statusBar } from "./client.js";
 import { ask } from "./dialogs.js";
 import { alignmentBox, editInline, ideaItem, merging } from "./ideas.js";
-import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, plural, pollLabels, roundLabel, SCREENS, scoreText, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
+import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, phaseTitle, plural, pollLabels, roundLabel, SCREENS, scoreText, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -21,7 +21,7 @@ function render(s) {
   if (!s.event) return;
   if (!filtersReady) setupFilters(s);
   const phase = currentPhase(s);
-  $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
+  $("#phase-title").textContent = phase ? phaseTitle(s) : t("no_phase");
   const vote = s.control.vote;
   $("#vote-state").textContent = `${vote.state === "open" ? t("vote_open") : vote.state === "closed" ? t("vote_closed") : t("vote_not_open")}${vote.revealed ? " · " + t("results") + " ✓" : ""}`;
   $("#vote-round").textContent = roundLabel(vote);
@@ -35,6 +35,7 @@ function render(s) {
   renderQuestions(s);
   renderPolls(s);
   renderAlignments(s);
+  renderHarvests(s);
   renderSeats(s);
   renderAgenda(s);
   renderIdeas(s);
@@ -250,14 +251,34 @@ function renderSeats(s) {
 }
 
 function renderAgenda(s) {
-  const phases = s.event.agenda.map((phase, index) => ({ phase, index, current: index === s.control.phase }));
+  const phases = s.event.agenda.map((phase, index) => ({ phase, index, current: index === s.control.phase, step: index === s.control.phase ? s.control.step : null }));
   syncList($("#agenda"), phases, {
     key: (x) => x.index,
-    render: ({ phase, index, current }) => h("li", { class: current ? "current" : "", "aria-current": current ? "step" : false },
+    render: ({ phase, index, current, step }) => h("li", { class: current ? "current" : "", "aria-current": current ? "step" : false },
       h("span", {}, `${loc(phase.title)} · ${phase.minutes} ${t("min")}`),
       // The current phase is marked, not a button: a stray click must not restart its timer.
-      current ? h("span", { class: "badge ok" }, t("current")) : canRun ? h("button", { onclick: () => startPhase(phase, index) }, t("start")) : null),
+      current ? h("span", { class: "badge ok" }, t("current")) : canRun ? h("button", { onclick: () => startPhase(phase, index) }, t("start")) : null,
+      // Its rounds (World Café, 1-2-4-All, a round table by axis), each on its own timer; the next one is the primary button.
+      current && phase.steps.length ? h("ol", { class: "steps" }, phase.steps.map((x, n) => h("li", { class: n === step ? "current" : "" },
+        h("span", {}, `${loc(x.title)} · ${x.minutes} ${t("min")}${x.harvest ? ` · ${t("with_note")}` : ""}`),
+        n === step ? h("span", { class: "badge ok" }, t("current"))
+          : canRun ? h("button", { class: n === (step ?? -1) + 1 ? "primary" : "", "data-focus-key": `step-${n}`, onclick: () => act("phase.step", { step: n }) }, t("start")) : null))) : null),
   });
+}
+
+// The tables' notes of each round, for the theme team: by phase and round, table by table.
+function renderHarvests(s) {
+  const notes = s.harvests || [];
+  $("#harvest-summary").textContent = `${t("harvests")} (${notes.length})`;
+  const groups = [];
+  for (const phase of s.event.agenda) {
+    phase.steps.forEach((step, n) => {
+      const here = notes.filter((x) => x.phase === phase.id && x.step === n);
+      if (here.length) groups.push(h("div", { class: "group" }, h("h3", {}, `${loc(phase.title)} · ${loc(step.title)}`),
+        h("ul", { class: "harvest-list" }, here.map((x) => h("li", {}, h("strong", {}, tableName(s.event, x.table)), " ", x.text)))));
+    });
+  }
+  fill($("#harvests"), groups.length ? groups : h("p", { class: "muted" }, t("no_harvests")));
 }
 
 async function startPhase(phase, index) {

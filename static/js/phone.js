@@ -2,7 +2,7 @@
 import { connect, statusBar } from "./client.js";
 import { WholeBallot, drawWholeBallot } from "./ballot.js";
 import { bindIdeaForm } from "./ideas.js";
-import { $, axisChip, axisOf, pollLabels, roundLabel, scoreText, themeLabel, themeTitle, currentPhase, fill, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { $, axisChip, axisOf, pollLabels, roundLabel, scoreText, themeLabel, themeTitle, currentPhase, fill, phasePrompt, phaseTitle, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, act } = client;
@@ -19,9 +19,9 @@ function render(s, change = {}) {
   if (!s.event) return;
   const phase = currentPhase(s);
   $("#table-name").textContent = tableName(s.event, s.me?.table ?? s.table);
-  $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
+  $("#phase-title").textContent = phase ? phaseTitle(s) : t("no_phase");
   // Online participants have no table card to scan: the welcome speaks to them instead.
-  $("#phase-prompt").textContent = online() && (!phase || s.control.phase === 0) ? t("online_welcome") : phase ? loc(phase.prompt) : "";
+  $("#phase-prompt").textContent = online() && (!phase || s.control.phase === 0) ? t("online_welcome") : phase ? phasePrompt(s) : "";
   const voteState = s.control.vote.state;
   // The ballot order is personal, and each round starts empty: fetch them again when the vote (or round) changes.
   const voteKey = `${s.control.vote.round}:${voteState}`;

@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, phasePrompt, phaseTitle, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
@@ -39,7 +39,7 @@ function render(s) {
   const stage = $("#stage");
   stage.dataset.screen = screen;
   const phase = currentPhase(s);
-  $("#phase-title").textContent = phase ? loc(phase.title) : loc(s.event.subtitle);
+  $("#phase-title").textContent = phase ? phaseTitle(s) : loc(s.event.subtitle);
   const st = s.stats || {};
   const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
   fill($("#p-stats"), stat(st.participants, "participant", "participants"),
@@ -76,8 +76,8 @@ function prompt(s) {
   const phase = currentPhase(s);
   const timer = timerText(s.control, s.clockOffset || 0);
   fill($("#screen"), h("div", { class: "p-prompt" },
-    h("h2", {}, phase ? loc(phase.title) : loc(s.event.title)),
-    phase && loc(phase.prompt) ? h("p", {}, loc(phase.prompt)) : !phase ? h("p", {}, loc(s.event.subtitle)) : null,
+    h("h2", {}, phase ? phaseTitle(s) : loc(s.event.title)),
+    phase && phasePrompt(s) ? h("p", {}, phasePrompt(s)) : !phase ? h("p", {}, loc(s.event.subtitle)) : null,
     timer ? h("div", { class: "p-timer", "aria-hidden": "true" }, timer) : null));
 }
 

@@ -2,7 +2,7 @@
 import { connect, statusBar } from "./client.js";
 import { WholeBallot, drawWholeBallot } from "./ballot.js";
 import { bindIdeaForm, ideaItem, merging } from "./ideas.js";
-import { $, currentPhase, h, lang, loc, startClock, syncList, t, themeLabel, themeTitle } from "./ui.js";
+import { $, currentPhase, fill, h, lang, loc, phasePrompt, phaseTitle, startClock, syncList, t, themeLabel, themeTitle } from "./ui.js";
 
 const { state, act, request, draftSender } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const sendIdea = draftSender("idea.add");
@@ -76,12 +76,43 @@ $("#add-paper").addEventListener("click", async () => {
   if (ack.ok) loadPapers();
 });
 
+// Rounds at tables: the table's short note of each round (World Café, 1-2-4-All) for the theme team.
+let harvestKey = null;
+function renderHarvest(s) {
+  const phase = currentPhase(s);
+  const steps = phase?.steps || [];
+  const box = $("#harvest");
+  box.hidden = !steps.some((step) => step.harvest);
+  if (box.hidden) return;
+  const index = s.control.step;
+  const mine = (s.harvests || []).filter((x) => x.table === s.table && x.phase === phase.id);
+  const current = steps[index]?.harvest ? index : null;
+  const form = $("#harvest-form");
+  form.hidden = current == null;
+  const key = `${phase.id}:${current}`;
+  // a new round: the field shows that round's note (kept while being written)
+  if (key !== harvestKey && document.activeElement !== form.text) {
+    harvestKey = key;
+    form.text.value = mine.find((x) => x.step === current)?.text || "";
+  }
+  $("#harvest-step").textContent = current == null ? "" : loc(steps[current].title);
+  fill($("#harvest-notes"), mine.filter((x) => x.step !== current).map((x) => h("li", {}, h("strong", {}, loc(steps[x.step]?.title)), h("p", {}, x.text))));
+}
+
+$("#harvest-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const ack = await act("harvest.set", { phase: state.control.phase, step: state.control.step, text: e.target.text.value });
+  if (ack.ok) $("#harvest-saved").hidden = false;
+});
+$("#harvest-form").addEventListener("input", () => ($("#harvest-saved").hidden = true));
+
 function render(s) {
   if (!s.event) return;
   renderPapers(s);
   const phase = currentPhase(s);
-  $("#phase-title").textContent = phase ? loc(phase.title) : t("no_phase");
-  $("#phase-prompt").textContent = phase ? loc(phase.prompt) : "";
+  $("#phase-title").textContent = phase ? phaseTitle(s) : t("no_phase");
+  $("#phase-prompt").textContent = phase ? phasePrompt(s) : "";
+  renderHarvest(s);
   $("#capture").classList.toggle("muted", phase?.kind !== "capture");
   const ideas = [...s.ideas.values()].sort((a, b) => (b.starred - a.starred) || (b.id - a.id));
   $("#count").textContent = `(${ideas.filter((i) => !i.gone).length})`;

@@ -102,6 +102,22 @@ export function currentPhase(state) {
   return index == null ? null : state.event.agenda[index];
 }
 
+// A phase in rounds (World Café, 1-2-4-All, a round table by axis): the round in progress, or null.
+export function currentStep(state) {
+  const phase = currentPhase(state);
+  const index = state.control?.step;
+  return phase?.steps?.length && index != null ? phase.steps[index] ?? null : null;
+}
+
+// What people read as the phase: its title with the round's ("World Café · Round 2 · The proposals"), and the
+// round's question when it has one, else the phase's.
+export function phaseTitle(state) {
+  const phase = currentPhase(state);
+  const step = currentStep(state);
+  return phase ? [loc(phase.title), step && loc(step.title)].filter(Boolean).join(" · ") : "";
+}
+export const phasePrompt = (state) => loc(currentStep(state)?.prompt) || loc(currentPhase(state)?.prompt);
+
 // A poll's answers to choose from: its options, or the scale's values.
 // Rounds of voting as people read them: "Round 2 · 100 points · top 3 of round 1".
 export const methodName = (vote) => t(`method_${vote.method}`).replace("{n}", vote.budget);

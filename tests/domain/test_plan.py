@@ -79,3 +79,21 @@ def test_a_target_profile_adds_up_to_100_and_covers_every_group(tmp_path):
     with pytest.raises(PlanError) as exc:
         load_plan(path)
     assert "categories: a target is given for some but not for cittadini" in str(exc.value)
+
+
+def test_the_launch_plan_runs_a_round_table_a_world_cafe_and_a_one_two_four_all(tmp_path):
+    launch = DEMO.with_name("psm-torino-lancio.toml")
+    plan = load_plan(launch)
+    by_id = {phase.id: phase for phase in plan.agenda}
+    assert len(by_id["tavola-rotonda"].steps) == 6 and not any(s.harvest for s in by_id["tavola-rotonda"].steps)
+    cafe = by_id["world-cafe"].steps
+    assert [s.minutes for s in cafe] == [25, 25, 25] and all(s.harvest and s.prompt["en"] for s in cafe)
+    assert [s.minutes for s in by_id["uno-due-quattro"].steps] == [1, 2, 4, 5]
+    assert [s.harvest for s in by_id["uno-due-quattro"].steps] == [False, False, False, True]
+    # a round's title is checked in every language, like the rest of the plan
+    path = tmp_path / "launch.toml"
+    path.write_text(launch.read_text(encoding="utf-8").replace('en = "Round 2 · The proposals"', 'de = "Runde 2"'),
+                    encoding="utf-8")
+    with pytest.raises(PlanError) as exc:
+        load_plan(path)
+    assert "agenda[3].steps[1].title: missing text for language(s) en" in str(exc.value)

@@ -19,7 +19,7 @@ def unversioned_database(path):
     ideas without their original text or a star, and nothing added since (seat codes: revision 0002; the
     projector's screen: 0003; theme titles in other languages: 0004;
     questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
-    paper ballots: 0009; rounds of voting: 0010)."""
+    paper ballots: 0009; rounds of voting: 0010; rounds at tables: 0011)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -40,6 +40,8 @@ def unversioned_database(path):
         db.execute("drop table question")
         db.execute("alter table control drop column qa_open")
         db.execute("alter table control drop column qa_premoderated")
+        db.execute("drop table harvest")
+        db.execute("alter table control drop column step_index")
         db.execute("alter table control drop column vote_round")
         db.execute("alter table control add column vote_state varchar not null default 'not_open'")
         db.execute("alter table control add column revealed boolean not null default 0")

@@ -103,8 +103,8 @@ def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, se
     response = client.get(f"/export/{settings['observer_token']}/event.zip")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    assert sorted(archive.namelist()) == ["alignments.csv", "idea_history.csv", "ideas.csv", "participants.csv",
-                                          "ranking.csv", "rounds.csv", "themes.csv", "votes.csv"]
+    assert sorted(archive.namelist()) == ["alignments.csv", "harvests.csv", "idea_history.csv", "ideas.csv",
+                                          "participants.csv", "ranking.csv", "rounds.csv", "themes.csv", "votes.csv"]
     header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
     assert header == ["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
                       "theme_title", "axis", "dots"]
