@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -41,7 +41,7 @@ def require_open(state: VoteState) -> None:
         raise Refused("vote_not_open")
 
 
-def check_place(allocation: Mapping[int, int], item: int, ballot: set[int],
+def check_place(allocation: Mapping[int, int], item: int, ballot: Set[int],
                 rules: Rules, state: VoteState) -> None:
     """A dot may go on a ballot item while the vote is open, within the budget and the per-item cap."""
     require_open(state)
@@ -63,7 +63,7 @@ def check_remove(allocation: Mapping[int, int], item: int, rules: Rules, state: 
         raise Refused("no_dot_here")
 
 
-def check_cast(rules: Rules, ballot: set[int], state: VoteState, points: Mapping[int, int] | None,
+def check_cast(rules: Rules, ballot: Set[int], state: VoteState, points: Mapping[int, int] | None,
                order: Sequence[int] | None) -> dict[int, int]:
     """A whole ballot at once: what it gives each item, replacing the voter's earlier one. Nothing (no points,
     an empty order) withdraws it. Dots: within the budget and the cap. Points: exactly the budget, within the cap.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
@@ -112,19 +112,22 @@ def applied_keys(s: Session) -> dict[str, str]:
     return dict(s.connection().exec_driver_sql("SELECT key, digest FROM command").all())
 
 
-def _checked(book: VoteBook, name: str, cmd, mine: dict[int, int]) -> tuple[dict[int, int], list]:
-    """The voter's new allocation after one command, and the events saying so; raises Refused."""
+def _checked(book: VoteBook, name: str, cmd, who: int, mine: dict[int, int]) -> tuple[dict[int, int], object]:
+    """Participant `who`'s new allocation after one command, and the event saying so; raises Refused."""
     if name == "ballot.cast":
         points = None if cmd.points is None else {int(k): n for k, n in cmd.points.items()}
-        new = check_cast(book.rules, set(book.ballot), book.state, points, cmd.order)
-        return new, [BallotCast(0, book.round, {str(k): n for k, n in new.items()})]
+        new = check_cast(book.rules, book.ballot, book.state, points, cmd.order)
+        return new, BallotCast(who, book.round, {str(k): n for k, n in new.items()})
     delta = DOT_COMMANDS[name]
     if delta > 0:
-        check_place(mine, cmd.theme, set(book.ballot), book.rules, book.state)
+        check_place(mine, cmd.theme, book.ballot, book.rules, book.state)
     else:
         check_remove(mine, cmd.theme, book.rules, book.state)
-    new = {**mine, cmd.theme: mine.get(cmd.theme, 0) + delta}
-    return {k: n for k, n in new.items() if n}, [(DotPlaced if delta > 0 else DotRemoved)(0, cmd.theme, book.round)]
+    new = dict(mine)
+    new[cmd.theme] = new.get(cmd.theme, 0) + delta
+    if not new[cmd.theme]:
+        del new[cmd.theme]
+    return new, (DotPlaced if delta > 0 else DotRemoved)(who, cmd.theme, book.round)
 
 
 def write_dots(s: Session, book: VoteBook, jobs: list[Job], version: int, now: float,
@@ -147,17 +150,15 @@ def write_dots(s: Session, book: VoteBook, jobs: list[Job], version: int, now: f
             # the batch's own allocation when it already changed (an emptied one too), else the book's
             mine = changed[who.participant_id] if who.participant_id in changed \
                 else book.allocations.get(who.participant_id, {})
-            new, made = _checked(book, job.payload["name"], cmd, mine)
+            new, event = _checked(book, job.payload["name"], cmd, who.participant_id, mine)
         except Refused as refused:
             answers.append((job, refused))
             continue
         changed[who.participant_id] = new
-        for event in made:
-            event = replace(event, participant=who.participant_id)
-            version += 1
-            events.append(event)
-            logs.append({"version": version, "at": now, "actor": who.actor, "kind": type(event).__name__,
-                         "data": asdict(event)})
+        version += 1
+        events.append(event)
+        logs.append({"version": version, "at": now, "actor": who.actor, "kind": type(event).__name__,
+                     "data": asdict(event)})
         result = {**dots_view(book.rules, new), "round": book.round, "version": version}
         done[key] = (digest, result)
         applied[key] = digest

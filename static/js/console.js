@@ -199,7 +199,7 @@ function renderQuestions(s) {
     key: (q) => q.id,
     render: (q) => h("li", { class: `question ${q.status}${q.answered ? " answered" : ""}${q.pinned ? " pinned" : ""}` },
       h("div", { class: "question-body" },
-        h("p", {}, q.pinned ? "📌 " : "", q.text),
+        h("p", {}, q.pinned ? h("span", { class: "badge" }, t("pinned")) : "", " ", q.text),
         h("span", { class: "question-meta" }, `▲ ${q.votes} · ${q.name || t("anonymous")}${q.table ? ` · ${tableName(s.event, q.table)}` : ""}`,
           q.status !== "shown" ? h("span", { class: "badge" }, t(`qstatus_${q.status}`)) : null,
           q.answered ? h("span", { class: "badge ok" }, `${t("answered")}${q.speaker ? `: ${q.speaker}` : ""}`) : null)),

@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, fill, h, lang, loc, phasePrompt, phaseTitle, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, phaseTitle, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
@@ -39,7 +39,8 @@ function render(s) {
   const stage = $("#stage");
   stage.dataset.screen = screen;
   const phase = currentPhase(s);
-  $("#phase-title").textContent = phase ? phaseTitle(s) : loc(s.event.subtitle);
+  // one line at projector size: the round's own title when there is one ("Asse 3 · Mobilità sostenibile")
+  $("#phase-title").textContent = phase ? (loc(currentStep(s)?.title) || loc(phase.title)) : loc(s.event.subtitle);
   const st = s.stats || {};
   const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
   fill($("#p-stats"), stat(st.participants, "participant", "participants"),
@@ -159,7 +160,7 @@ function questions(s) {
     h("ol", { class: "p-questions" }, paged(list, PER_PAGE.questions).map((q) =>
       h("li", { class: `${q.pinned ? "pinned" : ""}${q.answered ? " answered" : ""}` },
         h("span", { class: "p-votes" }, h("span", { "aria-hidden": "true" }, "▲"), q.votes),
-        h("span", { class: "p-question" }, q.pinned ? "📌 " : "", q.text,
+        h("span", { class: "p-question" }, q.pinned ? h("span", { class: "p-pin" }, t("pinned")) : "", q.text,
           h("small", {}, ` — ${q.name || t("anonymous")}${q.answered ? ` · ${t("answered")}${q.speaker ? ` (${q.speaker})` : ""}` : ""}`))))));
 }
 

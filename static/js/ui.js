@@ -142,7 +142,8 @@ export function screenFor(state) {
   if ((state.polls || []).some((p) => p.state === "open")) return "poll";
   if (state.control.qa?.open) return "questions";
   if (phase?.kind === "voting" || phase?.kind === "results") return vote.revealed ? "results" : vote.state === "closed" ? "progress" : "prompt";
-  if (phase?.kind === "capture") return "wall";
+  // a round with its own question (a World Café round, a 1-2-4-All step): the room reads the question
+  if (phase?.kind === "capture") return loc(currentStep(state)?.prompt) ? "prompt" : "wall";
   if (phase?.kind === "clustering") return "themes";
   // between the working phases, the results of the last poll once the facilitator shows them
   if ((state.polls || []).at(-1)?.revealed) return "poll";
