@@ -106,12 +106,12 @@ class EventService:
             control = s.get(Control, 1)
             if control is None:
                 s.add(Control(id=1))
+            elif control.phase_index is not None and control.phase_index >= len(plan.agenda):
+                control.phase_index = control.step_index = None  # the plan's agenda was shortened since the last start
             if s.get(VoteRound, 1) is None:
                 method = plan.voting.method
                 budget, cap = default_rules(plan, method)
                 s.add(VoteRound(id=1, method=method.value, budget=budget, cap=cap, created_at=time.time()))
-            elif control.phase_index is not None and control.phase_index >= len(plan.agenda):
-                control.phase_index = None  # the plan's agenda was shortened since the last start
             existing = {t.id for t in s.exec(select(EventTable))}
             total = plan.tables.count + plan.tables.online_groups
             for table_id in range(1, total + 1):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from facilitation.domain import ranking, voting
+from facilitation.domain import voting
 from facilitation.plan import Plan
 from facilitation.store.models import Control, Dot, Participant, Setting, Theme, VoteRound
 
@@ -42,7 +42,9 @@ def ballot_ids(session: Session) -> list[int]:
 
 def round_totals(session: Session, round_id: int) -> tuple[dict[int, int], dict[int, int]]:
     """A round's dots (or points) per theme and voters per theme, counted in the database."""
-    return ranking.totals(session.exec(select(Dot.theme_id, Dot.count).where(Dot.round_id == round_id)).all())
+    rows = session.exec(select(Dot.theme_id, func.sum(Dot.count), func.count())
+                        .where(Dot.round_id == round_id, Dot.count > 0).group_by(Dot.theme_id)).all()
+    return {theme: int(dots) for theme, dots, _ in rows}, {theme: voters for theme, _, voters in rows}
 
 
 def allocation(session: Session, participant_id: int, round_id: int) -> dict[int, int]:

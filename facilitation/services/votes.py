@@ -25,7 +25,6 @@ from facilitation.services.writer import Job
 from facilitation.store.models import CommandRecord, Dot, LogEntry
 
 DOT_COMMANDS = {"dot.place": +1, "dot.remove": -1}
-BALLOT_COMMANDS = {*DOT_COMMANDS, "ballot.cast"}  # the commands written in batches, through the vote book
 
 
 @dataclass
