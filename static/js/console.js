@@ -309,7 +309,13 @@ function renderControls(s) {
   if (document.activeElement !== $("#vote-method")) $("#vote-method").value = vote.method;
   const form = $("#next-round");
   form.hidden = vote.state !== "closed";
-  if (!form.hidden && !form.contains(document.activeElement)) $("#next-method").value = vote.method;
+  // The next round's method starts as this round's, once, when the round closes: an update arriving while the
+  // facilitator is choosing must not put it back.
+  const closedRound = vote.state === "closed" ? String(vote.round) : "";
+  if (closedRound !== (form.dataset.round ?? "")) {
+    form.dataset.round = closedRound;
+    if (closedRound) $("#next-method").value = vote.method;
+  }
   $("#next-n").hidden = $("#next-ballot").value === "same";
   // Ties in the closed round, each a one-click run-off.
   const ties = vote.state === "closed" && s.tally ? tiedPlaces(s.tally.ranking) : [];

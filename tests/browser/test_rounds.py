@@ -40,6 +40,10 @@ def test_a_second_round_with_points_and_a_run_off_by_ranking(browser, server):
         form.wait_for(state="visible")
         form.locator("#next-ballot").select_option("same")
         form.locator("#next-method").select_option("points")
+        # an update arriving while the facilitator chooses does not put the method back
+        assert facilitator.send("timer.adjust", {"seconds": 60})["ok"]
+        console.wait_for_timeout(400)
+        assert form.locator("#next-method").input_value() == "points"
         form.get_by_role("button", name="Avvia il turno successivo…").click()
         in_page(console, "Avvia il turno successivo")
         console.locator("#vote-round").filter(has_text="Turno 2 · 100 punti da distribuire").wait_for()
