@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, phaseTitle, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
@@ -77,7 +77,8 @@ function prompt(s) {
   const phase = currentPhase(s);
   const timer = timerText(s.control, s.clockOffset || 0);
   fill($("#screen"), h("div", { class: "p-prompt" },
-    h("h2", {}, phase ? phaseTitle(s) : loc(s.event.title)),
+    // the header above names the round ("Giro 1 · Le esigenze"): here the activity and its question
+    h("h2", {}, phase ? loc(phase.title) : loc(s.event.title)),
     phase && phasePrompt(s) ? h("p", {}, phasePrompt(s)) : !phase ? h("p", {}, loc(s.event.subtitle)) : null,
     timer ? h("div", { class: "p-timer", "aria-hidden": "true" }, timer) : null));
 }
