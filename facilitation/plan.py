@@ -25,6 +25,7 @@ class EventInfo(_Strict):
     id: Slug
     title: Text
     subtitle: Text = Field(default_factory=dict)
+    place: Text = Field(default_factory=dict)  # where it is held, for the report's cover
     languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(min_length=1)
 
 

@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--lang", help="language of axis names (default: the plan's first)")
     exp.add_argument("--out", help="csv: a folder (default exports/<event>); json: a file, or - for stdout")
 
+    report = sub.add_parser("report", help="the PDF report for the steering committee, in the plan's language")
+    report.add_argument("event", nargs="?", help="event id (the plan's event.id)")
+    report.add_argument("--event", dest="event_flag", help=argparse.SUPPRESS)
+    data_flag(report)
+    report.add_argument("--lang", help="language of the report (default: the plan's first)")
+    report.add_argument("--out", help="the PDF file (default reports/<event>.pdf)")
+
     backup = sub.add_parser("backup", help="copy an event's database, consistently, even while it is served")
     backup.add_argument("--event", required=True, help="event id (the plan's event.id)")
     data_flag(backup)
@@ -106,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # facilitation.store.schema says what it upgrades
     from facilitation.cli import cards, data, rehearse, serve
     commands = {"serve": serve.serve, "export": data.export_event, "backup": data.backup, "restore": data.restore,
-                "audit": data.audit, "cards": cards.print_cards, "demo-plan": cards.demo_plan,
+                "audit": data.audit, "report": data.report, "cards": cards.print_cards, "demo-plan": cards.demo_plan,
                 "rehearse": rehearse.rehearse}
     return commands[args.command](args, config)
 

@@ -46,6 +46,24 @@ def export_event(args, config) -> int:
     return 0
 
 
+def report(args, config) -> int:
+    """The steering committee's PDF, from the event's database (the server may be running)."""
+    from facilitation.reports import export, pdf
+
+    event = args.event or args.event_flag
+    if not event:
+        _ = translator()
+        raise SystemExit(_("Name the event: facilitation report <event id>"))
+    service = _service(event_database(config, event))
+    lang = args.lang or service.plan.event.languages[0]
+    _ = translator(service.plan.event.languages, lang)
+    out = Path(args.out or Path("reports") / f"{event}.pdf")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf.build(export.collect(service, lang), service.plan, _))
+    print(_("Wrote %(path)s", path=out))
+    return 0
+
+
 def backup(args, config) -> int:
     source = event_database(config, args.event)
     _ = translator()

@@ -8,12 +8,12 @@ import re
 import time
 import zipfile
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
 from facilitation.store.models import (
-    Alignment, Dot, EventTable, Harvest, Idea, IdeaRevision, Participant, Theme, VoteRound,
+    Alignment, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Theme, VoteRound,
 )
 
 
@@ -91,9 +91,28 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                      "step_title": step_title.get((h.phase, h.step), ""), "text": h.text, "by": h.by.split(":")[0],
                      "at": _iso(h.at)}
                     for h in s.exec(select(Harvest).order_by(Harvest.phase, Harvest.step, Harvest.table_id))]
+        questions = [{"text": q["text"], "name": q["name"], "votes": q["votes"], "answered": q["answered"],
+                      "speaker": q["speaker"], "status": q["status"], "channel": _channel(tables, q["table"])}
+                     for q in rm.questions(s, full=True) if q["status"] != "hidden"]
+        polls = [{"question": poll["question"], "kind": poll["kind"], "options": poll["options"],
+                  "state": poll["state"], "results": poll["results"]} for poll in rm.polls(s, full=True)]
+        started = [(e.at, e.data) for e in s.exec(select(LogEntry).where(LogEntry.kind == "PhaseStarted")
+                                                    .order_by(LogEntry.version))]
+        agenda = [{"phase": data["phase_id"], "title": _name(plan.agenda[data["phase"]].title, lang),
+                   "kind": plan.agenda[data["phase"]].kind.value, "minutes": plan.agenda[data["phase"]].minutes,
+                   "started_at": _iso(at), "started_local": time.strftime("%H:%M", time.localtime(at))}
+                  for at, data in started if data["phase"] < len(plan.agenda)]
+        first = s.exec(select(func.min(LogEntry.at))).one()
         return {
-            "event": {"id": plan.event.id, "title": _name(plan.event.title, lang), "exported_at": _iso(time.time()),
-                      "version": service.version(s), "voting": plan.voting.model_dump()},
+            "event": {"id": plan.event.id, "title": _name(plan.event.title, lang),
+                      "subtitle": _name(plan.event.subtitle, lang), "place": _name(plan.event.place, lang),
+                      "date": time.strftime("%Y-%m-%d", time.localtime(first)) if first else "",
+                      "exported_at": _iso(time.time()),
+                      "version": service.version(s), "voting": plan.voting.model_dump(), "language": lang},
+            "table_labels": {str(t): table_label(t) for t in tables},
+            "agenda_as_run": agenda,
+            "questions": questions,
+            "polls": polls,
             "axes": [{"id": a.id, "name": axis_name[a.id]} for a in plan.axes],
             "participants": [who(p) for p in people.values()],
             "ideas": ideas,
@@ -108,6 +127,10 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "alignments": marks,
             "harvests": harvests,
         }
+
+
+def _channel(tables: dict, table_id: int | None) -> str:
+    return "" if table_id not in tables else ("online" if tables[table_id].online else "room")
 
 
 def _iso(ts: float) -> str:

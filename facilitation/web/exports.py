@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, current_app
 from flask_babel import get_locale
 
 from facilitation.domain.roles import Action, allowed
-from facilitation.reports import export
+from facilitation.i18n import translator
+from facilitation.reports import export, pdf
 from facilitation.web.identity import principal, service
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -34,3 +35,21 @@ def as_json(token: str):
 @bp.get("/<token>/event.zip")
 def as_csv_zip(token: str):
     return _download(export.to_zip(export.to_csv_files(_data(token))), "application/zip", "zip")
+
+
+@bp.get("/<token>/report.pdf")
+def as_report(token: str):
+    """The steering committee's PDF. The data is read here (short queries); the drawing, seconds of pure
+    Python for a big event, runs in a real thread under eventlet, so the event's screens keep updating."""
+    data = _data(token)
+    plan = service().plan
+    gettext = translator(plan.event.languages, data["event"]["language"])
+
+    def draw() -> bytes:
+        return pdf.build(data, plan, gettext)
+    if current_app.config["ASYNC_MODE"] == "eventlet":
+        from eventlet import tpool
+        body = tpool.execute(draw)
+    else:
+        body = draw()
+    return _download(body, "application/pdf", "pdf")

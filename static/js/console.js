@@ -578,3 +578,28 @@ $("#suggest")?.addEventListener("click", async () => {
   pairs = reply.pairs;
   renderSuggestions();
 });
+
+// The report takes a few seconds for a big event: the link says so while it is made, then saves the file.
+$("#report-link")?.addEventListener("click", async (event) => {
+  event.preventDefault();
+  const link = event.currentTarget;
+  if (link.dataset.busy) return;
+  link.dataset.busy = "1";
+  $("#report-status").textContent = t("report_building");
+  try {
+    const response = await fetch(link.href);
+    if (!response.ok) throw new Error(String(response.status));
+    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/)?.[1] || "report.pdf";
+    const url = URL.createObjectURL(await response.blob());
+    const save = h("a", { href: url, download: name });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    $("#report-status").textContent = t("report_ready");
+  } catch {
+    $("#report-status").textContent = t("report_failed");
+  } finally {
+    delete link.dataset.busy;
+  }
+});

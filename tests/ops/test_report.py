@@ -1,0 +1,59 @@
+"""The steering committee's PDF after a simulated day of 300 phones (`facilitation rehearse`, the public protocol
+only): its text, read back from the PDF, says the same numbers as the export; the console's download gives
+the same document."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import requests
+from pypdf import PdfReader
+
+from tests.conftest import run_english, start_server, stop_server
+
+PHONES = 300
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_report_of_a_300_phone_day_says_what_the_export_says(tmp_path):
+    server = start_server(tmp_path, env={"FACILITATION_JOIN_BURST": "400"})
+    try:
+        day = run_english("rehearse", "--url", f"{server.url}/console/{server.facilitator}", "--participants",
+                          str(PHONES), "--online", "30", "--ideas", "1", "--idea-seconds", "6", "--dots", "5",
+                          "--burst-seconds", "4", "--json", timeout=300)
+        assert day.returncode == 0, day.stderr
+        assert json.loads(day.stdout)["dots"]["counted"] == PHONES * 5
+        download = requests.get(f"{server.url}/export/{server.setting('observer_token')}/report.pdf", timeout=60)
+        assert download.status_code == 200 and download.headers["Content-Type"] == "application/pdf"
+        assert requests.get(f"{server.url}/export/{server.setting('projector_token')}/report.pdf",
+                            timeout=10).status_code == 403
+    finally:
+        stop_server(server)
+
+    out = tmp_path / "report.pdf"
+    made = run_english("report", "psm-torino-2024", "--data", str(server.data_dir), "--out", str(out),
+                       "--lang", "it", timeout=120)
+    assert made.returncode == 0, made.stderr
+    exported = run_english("export", "--event", "psm-torino-2024", "--data", str(server.data_dir), "--format",
+                           "json", "--out", "-", timeout=60)
+    data = json.loads(exported.stdout)
+
+    text = pdf_text(out.read_bytes())
+    assert text == pdf_text(download.content)  # the console's download is the same report
+    assert "Rapporto alla cabina di regia" in text and "PSM Torino 2024–2026" in text
+    online = sum(1 for p in data["participants"] if p["channel"] == "online")
+    assert f"{PHONES} in tutto: {PHONES - online} in sala, {online} online" in text
+    assert re.search(rf"Votanti\s*{data['ranking']['voters']}", text)
+    # every place of the ranking, with its dots, as the export counts them
+    lines = text.splitlines()
+    titles = {t["id"]: t["title"] for t in data["themes"]}
+    for place in data["ranking"]["ranking"]:
+        assert any(titles[place["theme"]] in line and line.rstrip().endswith(str(place["dots"])) for line in lines), \
+            (titles[place["theme"]], place["dots"])
+    assert sum(p["dots"] for p in data["ranking"]["ranking"]) == PHONES * 5
+    assert f"hanno votato {data['ranking']['voters']} persone su 8 temi" in text
+    assert "Idee per asse" in text and "Note di metodo" in text
