@@ -238,7 +238,7 @@ def build(data: dict, plan: Plan, gettext: Callable[..., str]) -> bytes:
                 rows.append([label(group), " · ".join(f"{p['rank']}. {title_of(p['theme'])} ({p['dots']})"
                                                       for p in voted) or "—",
                              str(max((p["voters"] for p in places), default=0))])
-            pdf.grid([_("Group"), _("First places"), _("Voters, most")], rows, widths=[40, 105, 29])
+            pdf.grid([_("Group of participants"), _("First places"), _("Voters, most")], rows, widths=[40, 105, 29])
 
     # --- themes and their ideas ----------------------------------------------------------------------
     ideas_by_theme = defaultdict(list)
@@ -281,7 +281,7 @@ def build(data: dict, plan: Plan, gettext: Callable[..., str]) -> bytes:
     if shown:
         pdf.add_page()
         pdf.heading(_("Questions from the floor and online"))
-        pdf.grid([_("Support"), _("Question"), _("Answered by")],
+        pdf.grid([_("Supporters"), _("Question"), _("Answered by")],
                  [[str(q["votes"]), q["text"] + (f" ({q['name']})" if q["name"] else ""),
                    q["speaker"] or (_("answered") if q["answered"] else "")]
                   for q in sorted(shown, key=lambda q: -q["votes"])], widths=[18, 110, 46])
