@@ -29,6 +29,12 @@ def export_event(args, config) -> int:
     service = _service(event_database(config, args.event))
     _ = translator(service.plan.event.languages)
     data = export.collect(service, args.lang)
+    if args.format == "xlsx":
+        out = Path(args.out or Path("exports") / f"{args.event}.xlsx")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(export.to_xlsx(data))
+        print(_("Wrote %(path)s", path=out))
+        return 0
     if args.format == "json":
         text = export.to_json(data)
         if args.out in (None, "-"):

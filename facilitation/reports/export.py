@@ -17,6 +17,9 @@ from facilitation.store.models import (
 )
 
 
+EXPORT_FORMAT = 1  # docs/export-format.md: raised when a column or a field changes meaning or goes away
+
+
 def _name(text: dict | None, lang: str) -> str:
     return "" if not text else text.get(lang) or next(iter(text.values()))
 
@@ -108,7 +111,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                       "subtitle": _name(plan.event.subtitle, lang), "place": _name(plan.event.place, lang),
                       "date": time.strftime("%Y-%m-%d", time.localtime(first)) if first else "",
                       "exported_at": _iso(time.time()),
-                      "version": service.version(s), "voting": plan.voting.model_dump(), "language": lang},
+                      "version": service.version(s), "voting": plan.voting.model_dump(), "language": lang,
+                      "export_format": EXPORT_FORMAT},
             "table_labels": {str(t): table_label(t) for t in tables},
             "agenda_as_run": agenda,
             "questions": questions,
@@ -155,7 +159,10 @@ def spreadsheet_safe(value: object) -> object:
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
+    """UTF-8 with a byte-order mark, so Excel reads the accents right; comma-separated (docs/export-format.md
+    says how to open it in an Excel set to Italian, whose own separator is the semicolon)."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
@@ -177,27 +184,63 @@ def ranking_rows(data: dict) -> list[dict]:
              "dots": p["dots"], "voters": p["voters"]} for dim, group, places in sections for p in places]
 
 
-def to_csv_files(data: dict) -> dict[str, str]:
-    first = lambda rows: list(rows[0]) if rows else []  # noqa: E731
+Table = tuple[list[str], list[dict]]  # columns, rows
+
+
+def tables(data: dict) -> dict[str, Table]:
+    """Every table of the export, by name: the CSV zip has one file each, the workbook one sheet each."""
+    first = lambda rows, default: list(rows[0]) if rows else default  # noqa: E731
     return {
-        "ideas.csv": _csv(data["ideas"], ["id", "table", "channel", "axis", "axis_name", "kind", "text",
-                                          "author_role", "category", "zone", "hidden", "held", "starred",
-                                          "merged_into",
-                                          "theme", "theme_title", "created_at"]),
-        "idea_history.csv": _csv(data["idea_history"], ["idea", "action", "text", "axis", "kind", "by", "at"]),
-        "alignments.csv": _csv(data["alignments"], ["zone", "zone_name", "about", "id", "text", "axis", "axis_name",
-                                                    "verdict", "note", "by"]),
-        "harvests.csv": _csv(data["harvests"], ["table", "phase", "step", "step_title", "text", "by", "at"]),
-        "themes.csv": _csv(data["themes"], first(data["themes"]) or ["id", "title", "axis", "axis_name", "on_ballot"]),
-        "votes.csv": _csv(data["votes"], ["round", "method", "participant", "table", "channel", "category", "zone",
-                                          "proxied", "theme", "theme_title", "axis", "dots"]),
-        "rounds.csv": _csv([{**r, "ballot": " ".join(map(str, r["ballot"]))} for r in data["rounds"]],
-                           ["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"]),
-        "ranking.csv": _csv(ranking_rows(data), ["dimension", "group", "rank", "theme", "theme_title", "axis",
-                                                 "dots", "voters"]),
-        "participants.csv": _csv(data["participants"], first(data["participants"])
-                                 or ["participant", "table", "channel", "category", "zone", "proxied"]),
+        "ideas": (["id", "table", "channel", "axis", "axis_name", "kind", "text", "author_role", "category", "zone",
+                   "hidden", "held", "starred", "merged_into", "theme", "theme_title", "created_at"], data["ideas"]),
+        "idea_history": (["idea", "action", "text", "axis", "kind", "by", "at"], data["idea_history"]),
+        "alignments": (["zone", "zone_name", "about", "id", "text", "axis", "axis_name", "verdict", "note", "by"],
+                       data["alignments"]),
+        "harvests": (["table", "phase", "step", "step_title", "text", "by", "at"], data["harvests"]),
+        "themes": (first(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot"]), data["themes"]),
+        "votes": (["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
+                   "theme_title", "axis", "dots"], data["votes"]),
+        "rounds": (["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
+                   [{**r, "ballot": " ".join(map(str, r["ballot"]))} for r in data["rounds"]]),
+        "ranking": (["dimension", "group", "rank", "theme", "theme_title", "axis", "dots", "voters"],
+                    ranking_rows(data)),
+        "participants": (first(data["participants"], ["participant", "table", "channel", "category", "zone",
+                                                      "proxied"]), data["participants"]),
     }
+
+
+def to_csv_files(data: dict) -> dict[str, str]:
+    return {f"{name}.csv": _csv(rows, columns) for name, (columns, rows) in tables(data).items()}
+
+
+def to_xlsx(data: dict) -> bytes:
+    """One workbook, a sheet per table of the CSV zip: the header bold and frozen, columns as wide as their
+    content (within reason), numbers as numbers, and the same formula-safe text as the CSVs."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, (columns, rows) in tables(data).items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell(row.get(column)) for column in columns])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            longest = max([len(column), *(len(str(row.get(column, ""))) for row in rows[:2000])])
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(60, max(8, longest + 2))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def to_zip(files: dict[str, str]) -> bytes:

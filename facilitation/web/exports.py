@@ -37,6 +37,12 @@ def as_csv_zip(token: str):
     return _download(export.to_zip(export.to_csv_files(_data(token))), "application/zip", "zip")
 
 
+@bp.get("/<token>/event.xlsx")
+def as_xlsx(token: str):
+    return _download(export.to_xlsx(_data(token)),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+
+
 @bp.get("/<token>/report.pdf")
 def as_report(token: str):
     """The steering committee's PDF. The data is read here (short queries); the drawing, seconds of pure

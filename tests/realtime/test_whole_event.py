@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections import Counter
 
+import openpyxl
 import requests
 
 from tests.conftest import ROOT
@@ -117,11 +118,25 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
     subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
                     "--data", str(server.data_dir), "--format", "csv", "--out", str(out)],
                    cwd=ROOT, check=True, capture_output=True, timeout=60)
-    with open(out / "ranking.csv", newline="") as f:
+    with open(out / "ranking.csv", newline="", encoding="utf-8-sig") as f:
         overall = {int(r["theme"]): int(r["dots"]) for r in csv.DictReader(f) if r["dimension"] == "overall"}
     assert overall == cast
-    with open(out / "ideas.csv", newline="") as f:
+    with open(out / "ideas.csv", newline="", encoding="utf-8-sig") as f:
         assert len(list(csv.DictReader(f))) == 33
+    # The Excel workbook holds the same tables: a sheet per CSV, read back cell by cell
+    book_path = tmp_path / "event.xlsx"
+    subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
+                    "--data", str(server.data_dir), "--format", "xlsx", "--out", str(book_path)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=60)
+    book = openpyxl.load_workbook(book_path)
+    for path in sorted(out.glob("*.csv")):
+        assert (path.read_bytes()[:3]) == b"\xef\xbb\xbf"  # a byte-order mark: Excel reads the accents right
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            from_csv = list(csv.reader(f))
+        sheet = book[path.stem]
+        assert sheet.freeze_panes == "A2"
+        from_xlsx = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        assert from_xlsx == from_csv, path.name
     json_out = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
                                "--data", str(server.data_dir), "--format", "json", "--out", "-"],
                               cwd=ROOT, check=True, capture_output=True, timeout=60, text=True).stdout

@@ -105,10 +105,10 @@ def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, se
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == ["alignments.csv", "harvests.csv", "idea_history.csv", "ideas.csv",
                                           "participants.csv", "ranking.csv", "rounds.csv", "themes.csv", "votes.csv"]
-    header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
+    header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode("utf-8-sig"))))
     assert header == ["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
                       "theme_title", "axis", "dots"]
-    rounds = list(csv.reader(io.StringIO(archive.read("rounds.csv").decode())))
+    rounds = list(csv.reader(io.StringIO(archive.read("rounds.csv").decode("utf-8-sig"))))
     assert rounds == [["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
                       ["1", "dots", "5", "3", "not_open", "False", "", ""]]
 

@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 
+import openpyxl
 import pytest
 
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+SUM(1;2)", "-2+3", "@cmd", "\t=1+1", "\r=1+1"]
@@ -48,10 +49,16 @@ def test_formulas_in_ideas_and_themes_reach_a_spreadsheet_as_text(client, settin
         command(client, facilitator, "theme.create", title=f"{text} tema\x00")
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/export/{facilitator}/event.zip").data))
     cells = [cell for name in ("ideas.csv", "idea_history.csv", "themes.csv")
-             for row in csv.reader(io.StringIO(archive.read(name).decode())) for cell in row]
+             for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"))) for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert not [c for c in cells if any(ch in c for ch in "\x00\x07\x1b")]
     assert sum(c.startswith("'=HYPERLINK") for c in cells) >= 3  # neutralised, not dropped
+    # the workbook too: no cell is a formula, every one is the same neutralised text
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/export/{facilitator}/event.xlsx").data))
+    sheet_cells = [cell for name in ("ideas", "idea_history", "themes") for row in book[name].iter_rows()
+                   for cell in row]
+    assert not [c for c in sheet_cells if c.data_type == "f"]
+    assert sum(str(c.value).startswith("'=HYPERLINK") for c in sheet_cells) >= 3
 
 
 def test_the_json_export_keeps_the_exact_text(client, settings):
