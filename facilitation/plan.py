@@ -93,6 +93,12 @@ class Voting(_Strict):
         return self
 
 
+class Privacy(_Strict):
+    # groups with fewer people are never shown alone in breakdowns and exports (0 or 1: no limit)
+    min_group: int = Field(default=5, ge=0, le=100)
+    keep_months: int = Field(default=12, ge=1, le=120)  # how long the organisers keep the event's data (phones say)
+
+
 class Ideas(_Strict):
     max_length: int = Field(default=400, ge=20, le=2000)
     held_words: list[str] = Field(default_factory=list, max_length=500)  # beyond the bundled list: ideas wait
@@ -107,6 +113,7 @@ class Plan(_Strict):
     agenda: list[Phase] = Field(min_length=1)
     voting: Voting
     ideas: Ideas = Field(default_factory=Ideas)
+    privacy: Privacy = Field(default_factory=Privacy)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Plan":

@@ -47,9 +47,23 @@ def totals(allocations: Iterable[tuple[int, int]]) -> tuple[dict[int, int], dict
     return dict(dots), dict(voters)
 
 
-def breakdown(items: list[int], rows: Iterable[tuple[str | None, int, int]]) -> dict[str, list[Place]]:
-    """(group, item, count) rows -> a ranking per group; voters with no group fall under '' (unknown)."""
+OTHERS = "_others"  # the groups too small to show alone, together
+
+
+def breakdown(items: list[int], rows: Iterable[tuple[str | None, int, int, int]],
+              min_group: int = 0) -> dict[str, list[Place]]:
+    """(group, voter, item, count) rows -> a ranking per group; voters with no group fall under '' (unknown).
+    Privacy of small groups: a group with fewer than `min_group` voters is not shown alone (a zone with two
+    people would tell what those two chose); such groups are merged into OTHERS, which is left out too if it
+    is itself still too small."""
     grouped: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for group, item, count in rows:
+    voters: dict[str, set[int]] = defaultdict(set)
+    for group, voter, item, count in rows:
         grouped[group or ""].append((item, count))
+        voters[group or ""].add(voter)
+    small = [group for group in grouped if len(voters[group]) < min_group]
+    if small:
+        merged = [alloc for group in small for alloc in grouped.pop(group)]
+        if sum(len(voters[group]) for group in small) >= min_group:
+            grouped[OTHERS] = merged
     return {group: rank(items, *totals(allocs)) for group, allocs in sorted(grouped.items())}

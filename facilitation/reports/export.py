@@ -7,9 +7,11 @@ import json
 import re
 import time
 import zipfile
+from collections import Counter
 
 from sqlmodel import func, select
 
+from facilitation.domain.ranking import OTHERS
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
 from facilitation.store.models import (
@@ -38,12 +40,21 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             t = tables.get(table_id)
             return "" if t is None else (f"online-{t.number}" if t.online else str(t.number))
 
+        # Privacy of small groups: a category or zone chosen by fewer than the plan's min_group people is written
+        # as OTHERS, so nobody's votes or ideas can be read back through a rare category or zone.
+        small = {field: {value for value, n in Counter(getattr(p, field) for p in people.values()).items()
+                         if value and n < plan.privacy.min_group} for field in ("category", "zone")}
+
+        def group(p: Participant, field: str) -> str:
+            value = getattr(p, field) or ""
+            return OTHERS if value in small[field] else value
+
         def who(p: Participant | None) -> dict:
             if p is None:
                 return {"participant": None, "table": "", "channel": "", "category": "", "zone": "", "proxied": ""}
             return {"participant": p.id, "table": table_label(p.table_id),
                     "channel": "online" if tables[p.table_id].online else "room",
-                    "category": p.category or "", "zone": p.zone or "", "proxied": p.proxied}
+                    "category": group(p, "category"), "zone": group(p, "zone"), "proxied": p.proxied}
 
         ideas = []
         for idea in s.exec(select(Idea).order_by(Idea.id)):
@@ -52,8 +63,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                 "id": idea.id, "table": table_label(idea.table_id),
                 "channel": "" if idea.table_id is None else ("online" if tables[idea.table_id].online else "room"),
                 "axis": idea.axis, "axis_name": axis_name.get(idea.axis, ""), "kind": idea.kind, "text": idea.text,
-                "author_role": idea.author.split(":")[0], "category": author.category or "" if author else "",
-                "zone": author.zone or "" if author else "", "hidden": idea.hidden, "held": idea.held,
+                "author_role": idea.author.split(":")[0], "category": group(author, "category") if author else "",
+                "zone": group(author, "zone") if author else "", "hidden": idea.hidden, "held": idea.held,
                 "starred": idea.starred,
                 "merged_into": idea.merged_into or "", "theme": idea.theme_id or "",
                 "theme_title": themes[idea.theme_id].title if idea.theme_id in themes else "",

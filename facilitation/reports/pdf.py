@@ -16,6 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from facilitation import resources
+from facilitation.domain.ranking import OTHERS
 from facilitation.plan import Plan
 
 FONT = "DejaVu"
@@ -226,18 +227,22 @@ def build(data: dict, plan: Plan, gettext: Callable[..., str]) -> bytes:
         pdf.heading(_("Who preferred what (round %(n)s)", n=tally["round"]))
         pdf.text(_("The first %(n)s places of each group, with their score and voters.", n=BREAKDOWN_TOP), 9,
                  color=MUTED)
+        if plan.privacy.min_group > 1:
+            pdf.text(_("Groups of fewer than %(n)s people are not shown alone: they are counted together as "
+                       "'other groups'.", n=plan.privacy.min_group), 9, color=MUTED)
         for key, heading, label in groups:
             grouped = tally.get(key) or {}
             if not grouped:
                 continue
             pdf.heading(heading, 12)
             rows = []
-            order = (lambda g: (len(g), g)) if key == "by_table" else (lambda g: g == "")  # tables 1, 2 ... 10
+            # tables 1, 2 ... 10; the unknown and the merged small groups last
+            order = (lambda g: (len(g), g)) if key == "by_table" else (lambda g: (g in ("", OTHERS), g))
             for group, places in sorted(grouped.items(), key=lambda item: order(item[0])):
                 voted = [p for p in places if p["dots"] > 0][:BREAKDOWN_TOP]
-                rows.append([label(group), " · ".join(f"{p['rank']}. {title_of(p['theme'])} ({p['dots']})"
-                                                      for p in voted) or "—",
-                             str(max((p["voters"] for p in places), default=0))])
+                name = _("Other groups together") if group == OTHERS else label(group)
+                firsts = " · ".join(f"{p['rank']}. {title_of(p['theme'])} ({p['dots']})" for p in voted) or "—"
+                rows.append([name, firsts, str(max((p["voters"] for p in places), default=0))])
             pdf.grid([_("Group of participants"), _("First places"), _("Voters, most")], rows, widths=[40, 105, 29])
 
     # --- themes and their ideas ----------------------------------------------------------------------

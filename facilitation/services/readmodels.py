@@ -47,6 +47,8 @@ def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
                     "prompt": ph.prompt, "steps": [step.model_dump() for step in ph.steps]} for ph in plan.agenda],
         "voting": plan.voting.model_dump(),
         "idea_max_length": plan.ideas.max_length,
+        "min_group": plan.privacy.min_group,
+        "keep_months": plan.privacy.keep_months,
     }
 
 
@@ -208,7 +210,8 @@ def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
         "by_zone": lambda p: p.zone,
     }
     for name, group_of in groupings.items():
-        grouped = ranking.breakdown(ballot, ((group_of(people[pid]), theme, count) for pid, theme, count in rows))
+        grouped = ranking.breakdown(ballot, ((group_of(people[pid]), pid, theme, count) for pid, theme, count in rows),
+                                    plan.privacy.min_group)
         view[name] = {group: _places(places) for group, places in grouped.items()}
     view["by_round"] = {str(r.id): _places(ranking.rank(r.ballot, *round_totals(s, r.id)))
                         for r in s.exec(select(VoteRound).where(VoteRound.id < row.id).order_by(VoteRound.id))}

@@ -509,6 +509,7 @@ function places(s, list) {
 }
 
 function groupLabel(s, dim, key) {
+  if (key === "_others") return t("other_groups").replace("{n}", s.event.min_group);
   if (dim === "by_axis") return loc(s.event.axes.find((a) => a.id === key)?.name);
   if (dim === "by_table") return tableName(s.event, Number(key));
   if (dim === "by_channel") return key === "online" ? t("online") : t("room");
