@@ -38,9 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export an event's ideas, themes, votes and rankings")
     exp.add_argument("--event", required=True, help="event id (the plan's event.id)")
     data_flag(exp)
-    exp.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+    exp.add_argument("--format", choices=["csv", "json", "xlsx", "pabulib"], default="csv",
+                     help="csv: the tables and each round's Pabulib ballots; pabulib: the ballots alone")
     exp.add_argument("--lang", help="language of axis names (default: the plan's first)")
-    exp.add_argument("--out", help="csv: a folder (default exports/<event>); json: a file, or - for stdout; "
+    exp.add_argument("--out", help="csv, pabulib: a folder (default exports/<event>); json: a file, or - for stdout; "
                                    "xlsx: a file (default exports/<event>.xlsx)")
 
     report = sub.add_parser("report", help="the PDF report for the steering committee, in the plan's language")

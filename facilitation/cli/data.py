@@ -45,10 +45,14 @@ def export_event(args, config) -> int:
         return 0
     folder = Path(args.out or Path("exports") / args.event)
     folder.mkdir(parents=True, exist_ok=True)
-    files = export.to_csv_files(data)
-    for name, text in files.items():
+    ballots = export.to_pabulib(data)
+    files = {} if args.format == "pabulib" else export.to_csv_files(data)
+    for name, text in (files | ballots).items():
         (folder / name).write_text(text, encoding="utf-8")
-    print(_("Wrote %(count)s CSV files to %(folder)s", count=len(files), folder=folder))
+    if files:
+        print(_("Wrote %(count)s CSV files to %(folder)s", count=len(files), folder=folder))
+    if ballots or not files:
+        print(_("Wrote %(count)s Pabulib ballot files to %(folder)s", count=len(ballots), folder=folder))
     return 0
 
 

@@ -260,3 +260,85 @@ def to_zip(files: dict[str, str]) -> bytes:
         for name, text in files.items():
             archive.writestr(name, text)
     return buffer.getvalue()
+
+
+# --- Pabulib ---------------------------------------------------------------------------------------------
+
+PABULIB_VOTE_TYPE = {"dots": "cumulative", "points": "cumulative", "borda": "ordinal"}
+
+
+def _pb_text(value: object) -> str:
+    """A field of a Pabulib file: one line (readers split the file into lines before the CSV parser)."""
+    return re.sub(r"[\r\n\x00-\x1f\x7f]+", " ", str(value)).strip()
+
+
+def to_pabulib(data: dict) -> dict[str, str]:
+    """Each opened round's anonymous raw ballots as a Pabulib file (pabulib.org; `docs/export-format.md`), so
+    anyone can recount it with their own tools: META (the round's rules), PROJECTS (the items on its ballot,
+    with their totals) and VOTES (one line per voter: the items, and the dots or points given to each; for a
+    Borda round the items in the voter's order, first preferred first). Voters are numbered anew 1, 2, 3 …
+    per file; no name, token or participant number is in it."""
+    files = {}
+    event = data["event"]
+    themes = {t["id"]: t for t in data["themes"]}
+    for r in data["rounds"]:
+        if r["state"] == "not_open":
+            continue
+        method = r["method"]
+        ballots: dict[object, list[dict]] = {}
+        for vote in data["votes"]:
+            if vote["round"] == r["round"]:
+                ballots.setdefault(vote["participant"], []).append(vote)
+        totals = Counter()
+        voters = Counter()
+        for given in ballots.values():
+            for vote in given:
+                totals[vote["theme"]] += vote["dots"]
+                voters[vote["theme"]] += 1
+        meta = {
+            "description": f"{event['title']} — round {r['round']} ({method})",
+            "country": "Italy" if event["language"] == "it" else "",
+            "unit": event.get("place", ""),
+            "instance": f"{event['id']} round {r['round']}",
+            "num_projects": len(r["ballot"]),
+            "num_votes": len(ballots),
+            "budget": len(r["ballot"]),  # a ranking of priorities, not money: every item costs 1
+            "vote_type": PABULIB_VOTE_TYPE[method],
+            "rule": "borda" if method == "borda" else "greedy",
+            "date_begin": event.get("date", ""),
+            "date_end": event.get("date", ""),
+            "language": event["language"],
+            "edition": r["round"],
+            "comment": f"facilitation export format {EXPORT_FORMAT}; {r.get('made_from') or 'ballot set by hand'}",
+        }
+        if method == "borda":
+            meta |= {"min_length": 1, "max_length": r["budget"]}
+        else:
+            meta |= {"max_sum_points": r["budget"], "max_points": r["cap"]}
+            if method == "points":
+                meta["min_sum_points"] = r["budget"]
+        buffer = io.StringIO()
+        out = csv.writer(buffer, delimiter=";", lineterminator="\n")
+        out.writerow(["META"])
+        out.writerow(["key", "value"])
+        out.writerows([key, _pb_text(value)] for key, value in meta.items() if value != "")
+        out.writerow(["PROJECTS"])
+        out.writerow(["project_id", "cost", "votes", "score", "name", "category"])
+        for theme_id in r["ballot"]:
+            theme = themes.get(theme_id, {})
+            out.writerow([theme_id, 1, voters[theme_id], totals[theme_id], _pb_text(theme.get("title", "")),
+                          _pb_text(theme.get("axis", "")) or "none"])
+        out.writerow(["VOTES"])
+        header = ["voter_id", "vote"] if method == "borda" else ["voter_id", "vote", "points"]
+        out.writerow([*header, "voting_method", "district"])
+        for number, (_participant, given) in enumerate(sorted(ballots.items(), key=lambda kv: kv[0] or 0), 1):
+            given = sorted(given, key=lambda v: (-v["dots"], v["theme"]))
+            row = [number, ",".join(str(v["theme"]) for v in given)]
+            if method != "borda":
+                row.append(",".join(str(v["dots"]) for v in given))
+            first = given[0]
+            row += ["paper" if first["proxied"] else "internet" if first["channel"] == "online" else "in-room",
+                    first["zone"] or "none"]
+            out.writerow(row)
+        files[f"{event['id']}-round-{r['round']}.pb"] = buffer.getvalue()
+    return files

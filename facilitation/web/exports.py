@@ -34,7 +34,14 @@ def as_json(token: str):
 
 @bp.get("/<token>/event.zip")
 def as_csv_zip(token: str):
-    return _download(export.to_zip(export.to_csv_files(_data(token))), "application/zip", "zip")
+    data = _data(token)
+    return _download(export.to_zip(export.to_csv_files(data) | export.to_pabulib(data)), "application/zip", "zip")
+
+
+@bp.get("/<token>/ballots.zip")
+def as_pabulib(token: str):
+    """Each round's anonymous raw ballots in the Pabulib format, for anyone to recount."""
+    return _download(export.to_zip(export.to_pabulib(_data(token))), "application/zip", "ballots.zip")
 
 
 @bp.get("/<token>/event.xlsx")

@@ -2,9 +2,11 @@
 points each, a run-off settles the tie that leaves by Borda count; every round is in the export."""
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
+from collections import Counter
 
 from tests.conftest import ROOT
 from tests.realtime.clients import Client, new_phone, open_vote
@@ -22,7 +24,26 @@ def ranking(facilitator: Client) -> list[tuple[int, int, int]]:
     return [(p["rank"], p["theme"], p["dots"]) for p in facilitator.sync()["tally"]["ranking"]]
 
 
-def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server):
+def parse_pabulib(text: str) -> tuple[dict, dict, list[dict]]:
+    """A Pabulib file read as its format says (pabulib.org; the reader of pabutools does the same): sections
+    META, PROJECTS and VOTES, each a header row then `;`-separated rows."""
+    meta, projects, votes, section, header = {}, {}, [], "", []
+    rows = csv.reader(text.splitlines(), delimiter=";")
+    for row in rows:
+        if not row:
+            continue
+        if row[0].strip().lower() in ("meta", "projects", "votes"):
+            section, header = row[0].strip().lower(), next(rows)
+        elif section == "meta":
+            meta[row[0]] = row[1]
+        elif section == "projects":
+            projects[row[0]] = dict(zip(header, row, strict=True))
+        else:
+            votes.append(dict(zip(header, row, strict=True)))
+    return meta, projects, votes
+
+
+def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server, tmp_path):
     a, b, c, d, e = open_vote(server, ["Trasporti", "Scuole", "Verde", "Casa", "Lavoro"])
     facilitator = Client(server.url, server.facilitator)
     observer = Client(server.url, server.setting("observer_token"))
@@ -120,3 +141,35 @@ def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server):
     assert per_round == {1: 300, 2: 6100, 3: 180}
     paper = sorted((v["theme"], v["dots"]) for v in data["votes"] if v["round"] == 2 and v["proxied"])
     assert paper == [(b, 50), (d, 50)]
+
+    # The anonymous raw ballots in Pabulib, one file per round, recounted here from the ballots alone.
+    folder = tmp_path / "ballots"
+    written = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
+                              "--data", str(server.data_dir), "--format", "pabulib", "--out", str(folder)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert written.returncode == 0, written.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [f"psm-torino-2024-round-{n}.pb" for n in (1, 2, 3)]
+    expected = {1: ("cumulative", 60, {a: 120, b: 120, c: 30, d: 30, e: 0}),
+                2: ("cumulative", 61, {a: 2000, b: 1100, c: 2000, d: 1000}),
+                3: ("ordinal", 60, {a: 100, c: 80})}
+    for number, (vote_type, voters, scores) in expected.items():
+        text = (folder / f"psm-torino-2024-round-{number}.pb").read_text(encoding="utf-8")
+        meta, projects, votes = parse_pabulib(text)
+        assert (meta["vote_type"], int(meta["num_votes"]), len(votes)) == (vote_type, voters, voters)
+        assert int(meta["num_projects"]) == len(projects) == len(scores)
+        recount = Counter()
+        for vote in votes:
+            items = [int(x) for x in vote["vote"].split(",")]
+            if vote_type == "ordinal":  # Borda: with k ranked, the first gets k, the next k - 1 ...
+                assert len(items) <= int(meta["max_length"])
+                recount.update({item: int(meta["max_length"]) - place for place, item in enumerate(items)})
+            else:
+                points = [int(x) for x in vote["points"].split(",")]
+                assert sum(points) <= int(meta["max_sum_points"]) and max(points) <= int(meta["max_points"])
+                recount.update(dict(zip(items, points, strict=True)))
+        assert {item: recount[item] for item in scores} == scores
+        assert {int(k): int(p["score"]) for k, p in projects.items()} == scores
+        assert "participant" not in text and "token" not in text
+    _meta, _projects, votes = parse_pabulib((folder / "psm-torino-2024-round-2.pb").read_text(encoding="utf-8"))
+    assert Counter(v["voting_method"] for v in votes) == {"in-room": 60, "paper": 1}
+    assert sorted(int(v["voter_id"]) for v in votes) == list(range(1, 62))

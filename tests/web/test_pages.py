@@ -111,6 +111,8 @@ def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, se
     rounds = list(csv.reader(io.StringIO(archive.read("rounds.csv").decode("utf-8-sig"))))
     assert rounds == [["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
                       ["1", "dots", "5", "3", "not_open", "False", "", ""]]
+    ballots = client.get(f"/export/{settings['observer_token']}/ballots.zip")  # no round opened: no ballot file
+    assert ballots.status_code == 200 and zipfile.ZipFile(io.BytesIO(ballots.data)).namelist() == []
 
 
 def test_no_page_loads_anything_from_outside_the_venue(client, settings, tables):
