@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from facilitation.realtime import handlers  # noqa: F401  (registers the socket events)
     from facilitation.realtime.notify import Broadcaster
-    from facilitation.web import api, exports, headers, health, identity, pages, requestlog
+    from facilitation.web import api, exports, headers, health, identity, pages, requestlog, results
 
     babel.init_app(app, locale_selector=identity.select_locale)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
@@ -54,4 +54,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(results.bp)
     return app

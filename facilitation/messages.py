@@ -72,6 +72,13 @@ MESSAGES = {
     "too_fast": N_("Too many requests at once: wait a few seconds and try again."),
     "disk_full": N_("The server could not save this: its disk is full. Nothing was changed. Tell the staff."),
     "busy": N_("The server is busy: nothing was changed. Try again in a moment."),
+    "import_newer_format": N_("This export was written by a newer version of facilitation (format %(found)s; this "
+                              "one reads up to %(known)s). Update facilitation, then import again."),
+    "import_same_event": N_("This is this event's own export: import the listening event's export instead."),
+    "import_unknown_axes": N_("The export has ideas on axes this event's plan does not have (%(axes)s): use the "
+                              "same axis ids in both plans."),
+    "import_not_export": N_("This file is not an event export of facilitation: download the listening event's "
+                            "JSON export from its console, or write it with `facilitation export --format json`."),
     "server_error": N_("Something went wrong on the server; nothing was changed. Please try again."),
 }
 

@@ -37,7 +37,7 @@ class Axis(_Strict):
 
 class Tables(_Strict):
     count: int = Field(ge=1, le=200)
-    size: int = Field(ge=2, le=30)  # seats at a table: with `headroom`, how many phones may join it
+    size: int = Field(ge=2, le=60)  # seats at a table (a thematic table seats more); with `headroom`: phones it takes
     online_groups: int = Field(default=0, ge=0, le=50)
     online_size: int | None = Field(default=None, ge=2, le=100)  # phones per online group (default: size)
     headroom: int = Field(default=2, ge=0, le=50)  # extra phones per table or group; the facilitator can change it

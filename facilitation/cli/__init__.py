@@ -51,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", help="language of the report (default: the plan's first)")
     report.add_argument("--out", help="the PDF file (default reports/<event>.pdf)")
 
+    material = sub.add_parser("import", help="bring an earlier event's ideas and themes (the listening day) into "
+                                             "an event, keeping where each came from (server stopped)")
+    material.add_argument("event", help="the event to import into: its plan file (the event is made if new), or "
+                                        "its event id")
+    material.add_argument("--from", dest="source", required=True,
+                          help="the earlier event: its JSON export (a file), or its event id in the data folder")
+    data_flag(material)
+
     backup = sub.add_parser("backup", help="copy an event's database, consistently, even while it is served")
     backup.add_argument("--event", required=True, help="event id (the plan's event.id)")
     data_flag(backup)
@@ -115,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # facilitation.store.schema says what it upgrades
     from facilitation.cli import cards, data, rehearse, serve
     commands = {"serve": serve.serve, "export": data.export_event, "backup": data.backup, "restore": data.restore,
-                "audit": data.audit, "report": data.report, "cards": cards.print_cards, "demo-plan": cards.demo_plan,
+                "audit": data.audit, "report": data.report, "import": data.import_material,
+                "cards": cards.print_cards, "demo-plan": cards.demo_plan,
                 "rehearse": rehearse.rehearse}
     return commands[args.command](args, config)
 

@@ -1,12 +1,13 @@
 """The event's data from the command line: export results, back up and restore the database, read the log."""
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
 from pathlib import Path
 
-from facilitation.cli.common import event_database, say_data_dir_error, say_schema_error
+from facilitation.cli.common import event_database, load_plan_or_exit, say_data_dir_error, say_schema_error
 from facilitation.i18n import translator
 from facilitation.store import backup as backups
 from facilitation.store import datadir
@@ -71,6 +72,72 @@ def report(args, config) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf.build(export.collect(service, lang), service.plan, _))
     print(_("Wrote %(path)s", path=out))
+    return 0
+
+
+def _export_of(config: dict, source: str) -> dict:
+    """An earlier event as export data: a JSON export file, or the event of that id in the data folder."""
+    from facilitation.reports import export
+
+    path = Path(source)
+    if path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            return {}
+    return export.collect(_service(event_database(config, source)))
+
+
+def import_material(args, config) -> int:
+    """The listening event's ideas and themes into the co-planning event, with where each came from. The event
+    must not be served meanwhile (the console's import does it while it is)."""
+    from facilitation.domain.errors import Refused
+    from facilitation.domain.roles import Role
+    from facilitation.messages import MESSAGES
+    from facilitation.services.commands import Principal
+    from facilitation.services.event import EventService
+    from facilitation.store.engine import make_engine
+
+    _ = translator()
+    source = _export_of(config, args.source)
+    try:
+        folder = datadir.check(config["DATA_DIR"], 0)
+    except datadir.DataDirError as exc:
+        return say_data_dir_error(_, exc)
+    plan_file = Path(args.event)
+    plan = load_plan_or_exit(args.event) if plan_file.suffix == ".toml" else None
+    event = plan.event.id if plan else args.event
+    try:
+        lock = datadir.lock(folder, event)
+    except datadir.DataDirError as exc:
+        code = say_data_dir_error(_, exc)
+        if exc.code == "event_running":
+            print(_("While it is served, import from the console: its panel 'Public results page · import the "
+                    "listening event'."),
+                  file=sys.stderr)
+        return code
+    try:
+        if plan:
+            service = EventService.open(make_engine(f"sqlite:///{sqlite_path(folder, event)}"), plan,
+                                        plan_file.read_text(encoding="utf-8"))
+        else:
+            service = _service(event_database(config, event))
+        _ = translator(service.plan.event.languages)
+        digest = hashlib.sha256(json.dumps(source, sort_keys=True, default=str).encode()).hexdigest()[:32]
+        if not isinstance(source, dict) or "event" not in source or "ideas" not in source:
+            raise Refused("import_not_export")
+        result = service.execute(Principal(Role.FACILITATOR), "material.import",
+                                 {"cid": f"cli-import-{digest}", "source": source})
+    except Refused as refused:
+        template = MESSAGES.get(refused.code, "%(code)s")
+        print(_(template, **(refused.params or {"code": refused.code})), file=sys.stderr)
+        return 2
+    finally:
+        lock.release()
+    print(_("Imported %(ideas)s ideas and %(themes)s themes from %(source)s into %(event)s.", ideas=result["ideas"],
+            themes=result["themes"], source=result["source"], event=event))
+    if result["already"]:
+        print(_("%(n)s ideas and themes of it were already here and were left as they are.", n=result["already"]))
     return 0
 
 

@@ -208,6 +208,20 @@ class ResultsRevealed(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ResultsPublished(DomainEvent):
+    """The public results page (/results) switched on or off."""
+    published: bool
+
+
+@dataclass(frozen=True)
+class MaterialImported(DomainEvent):
+    """Ideas and themes brought in from an earlier event (the listening day), with where each came from."""
+    source: str
+    ideas: int
+    themes: int
+
+
+@dataclass(frozen=True)
 class QaSet(DomainEvent):
     """Q&A opened or closed, and whether questions wait for a moderator."""
     open: bool

@@ -69,7 +69,8 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
     ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls",), ev.PollAnswered: ("polls",),
     ev.AlignmentSet: ("alignments",),
-    ev.StepStarted: ("control",), ev.HarvestSet: ("harvests",),
+    ev.StepStarted: ("control",), ev.HarvestSet: ("harvests",), ev.ResultsPublished: ("control",),
+    ev.MaterialImported: ("themes", "stats", "counts"),
 }
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from sqlmodel import func, select
 
 from facilitation.domain.ranking import OTHERS
+from facilitation.reports import EXPORT_FORMAT
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
 from facilitation.store.models import (
@@ -19,7 +20,6 @@ from facilitation.store.models import (
 )
 
 
-EXPORT_FORMAT = 1  # docs/export-format.md: raised when a column or a field changes meaning or goes away
 
 
 def _name(text: dict | None, lang: str) -> str:
@@ -59,16 +59,22 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         ideas = []
         for idea in s.exec(select(Idea).order_by(Idea.id)):
             author = people.get(int(idea.author.split(":")[1])) if idea.author.startswith("participant:") else None
+            origin = idea.origin or {}
             ideas.append({
                 "id": idea.id, "table": table_label(idea.table_id),
                 "channel": "" if idea.table_id is None else ("online" if tables[idea.table_id].online else "room"),
                 "axis": idea.axis, "axis_name": axis_name.get(idea.axis, ""), "kind": idea.kind, "text": idea.text,
-                "author_role": idea.author.split(":")[0], "category": group(author, "category") if author else "",
-                "zone": group(author, "zone") if author else "", "hidden": idea.hidden, "held": idea.held,
+                "author_role": idea.author.split(":")[0],
+                "category": group(author, "category") if author else origin.get("category", ""),
+                "zone": group(author, "zone") if author else origin.get("zone", ""), "hidden": idea.hidden,
+                "held": idea.held,
                 "starred": idea.starred,
                 "merged_into": idea.merged_into or "", "theme": idea.theme_id or "",
                 "theme_title": themes[idea.theme_id].title if idea.theme_id in themes else "",
                 "created_at": _iso(idea.created_at),
+                # an idea imported from an earlier event (the listening day): which, and where it was written
+                "origin_event": origin.get("event", ""), "origin_idea": origin.get("idea", ""),
+                "origin_table": origin.get("table", ""), "origin_channel": origin.get("channel", ""),
             })
         history = [{"idea": r.idea_id, "action": r.action, "text": r.text, "axis": r.axis, "kind": r.kind,
                     "by": r.by.split(":")[0], "at": _iso(r.at)}
@@ -134,7 +140,9 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "idea_history": history,
             "themes": [{"id": t.id, "title": t.title,
                         **{f"title_{lang}": t.titles.get(lang, "") for lang in plan.event.languages[1:]},
-                        "axis": t.axis or "", "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot}
+                        "axis": t.axis or "", "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot,
+                        "origin_event": (t.origin or {}).get("event", ""),
+                        "origin_theme": (t.origin or {}).get("theme", "")}
                        for t in themes.values()],
             "rounds": round_rows,
             "votes": votes,
@@ -203,12 +211,14 @@ def tables(data: dict) -> dict[str, Table]:
     first = lambda rows, default: list(rows[0]) if rows else default  # noqa: E731
     return {
         "ideas": (["id", "table", "channel", "axis", "axis_name", "kind", "text", "author_role", "category", "zone",
-                   "hidden", "held", "starred", "merged_into", "theme", "theme_title", "created_at"], data["ideas"]),
+                   "hidden", "held", "starred", "merged_into", "theme", "theme_title", "created_at", "origin_event",
+                   "origin_idea", "origin_table", "origin_channel"], data["ideas"]),
         "idea_history": (["idea", "action", "text", "axis", "kind", "by", "at"], data["idea_history"]),
         "alignments": (["zone", "zone_name", "about", "id", "text", "axis", "axis_name", "verdict", "note", "by"],
                        data["alignments"]),
         "harvests": (["table", "phase", "step", "step_title", "text", "by", "at"], data["harvests"]),
-        "themes": (first(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot"]), data["themes"]),
+        "themes": (first(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot", "origin_event",
+                                          "origin_theme"]), data["themes"]),
         "votes": (["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
                    "theme_title", "axis", "dots"], data["votes"]),
         "rounds": (["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],

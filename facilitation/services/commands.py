@@ -15,15 +15,16 @@ from facilitation.domain import alignment, moderation, polls, questions, ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     AlignmentSet, BallotChanged, DomainEvent, HarvestSet, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited,
-    IdeaGrouped, IdeaHidden, IdeaMerged, IdeasModerationSet, IdeaStarred, ParticipantJoined, PhaseStarted,
-    PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated, QuestionUpvoted,
-    ResultsRevealed, RoundSetUp, RoundStarted, StepStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed,
-    VoteOpened,
+    IdeaGrouped, IdeaHidden, IdeaMerged, IdeaStarred, IdeasModerationSet, MaterialImported, ParticipantJoined,
+    PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated,
+    QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted, StepStarted, ThemeDeleted,
+    ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import HARVEST_MAX_LENGTH, Timer, check_harvest, check_step, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
 from facilitation.plan import Plan
+from facilitation.reports import EXPORT_FORMAT
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import (
@@ -498,6 +499,84 @@ def next_round(tx: Tx, cmd: p.NextRound):
             tx.record(BallotChanged(theme.id, theme.on_ballot))
     tx.record(RoundStarted(row.id, row.method, row.budget, ballot, origin))
     return {"round": row.id, "ballot": ballot, "method": row.method}
+
+
+@command("material.import", p.ImportMaterial)
+def import_material(tx: Tx, cmd: p.ImportMaterial):
+    """An earlier event's ideas and themes (the listening day's JSON export) become this event's starting
+    material: every idea, hidden and held ones kept as they were, with its theme, star and merge, and where it
+    came from (event, idea, table, channel, category, zone). Importing the same event again adds only what is
+    new; all of it or nothing is taken."""
+    require(tx.who.role, Action.RUN_EVENT)
+    source = cmd.source
+    event = source.event
+    if event.export_format > EXPORT_FORMAT:
+        raise Refused("import_newer_format", found=event.export_format, known=EXPORT_FORMAT)
+    if event.id == tx.plan.event.id:
+        raise Refused("import_same_event")
+    unknown = sorted({i.axis for i in source.ideas} - tx.plan.axis_ids)
+    if unknown:
+        raise Refused("import_unknown_axes", axes=", ".join(unknown)[:200])
+    themes_done = {t.origin["theme"]: t.id for t in tx.session.exec(select(Theme).where(Theme.origin != None))  # noqa: E711
+                   if t.origin.get("event") == event.id}
+    ideas_done = {i.origin["idea"]: i.id for i in tx.session.exec(select(Idea).where(Idea.origin != None))  # noqa: E711
+                  if i.origin.get("event") == event.id}
+    theme_ids = dict(themes_done)
+    new_themes = 0
+    for theme in source.themes:
+        if theme.id in theme_ids:
+            continue
+        extra = theme.model_extra or {}
+        titles = {lang: str(extra.get(f"title_{lang}", ""))[:200] for lang in tx.plan.event.languages[1:]
+                  if extra.get(f"title_{lang}")}
+        row = Theme(title=_title(theme.title), titles=titles,
+                    axis=theme.axis if theme.axis in tx.plan.axis_ids else None, created_at=tx.now,
+                    origin={"event": event.id, "title": event.title, "theme": theme.id})
+        tx.session.add(row)
+        tx.session.flush()
+        theme_ids[theme.id] = row.id
+        new_themes += 1
+        tx.record(ThemeSaved(row.id, row.title, row.axis, row.titles))
+    first_text = {}
+    for revision in source.idea_history:
+        first_text.setdefault(revision.idea, revision.text)
+    idea_ids = dict(ideas_done)
+    added = []
+    for item in source.ideas:
+        if item.id in idea_ids:
+            continue
+        text = idea_rules.clean_text(item.text, max(tx.plan.ideas.max_length, len(item.text)))
+        idea = Idea(table_id=None, author="import", text=text, original=first_text.get(item.id, text),
+                    axis=item.axis, kind=item.kind.value, hidden=item.hidden, held=item.held, starred=item.starred,
+                    theme_id=theme_ids.get(item.theme) if item.theme else None, created_at=tx.now, updated_at=tx.now,
+                    origin={"event": event.id, "title": event.title, "date": event.date, "idea": item.id,
+                            "table": item.table, "channel": item.channel, "category": item.category,
+                            "zone": item.zone})
+        tx.session.add(idea)
+        added.append((item, idea))
+    tx.session.flush()
+    for item, idea in added:
+        idea_ids[item.id] = idea.id
+    for item, idea in added:
+        if item.merged_into:
+            idea.merged_into = idea_ids.get(item.merged_into)
+        tx.session.add(IdeaRevision(idea_id=idea.id, action="imported", text=idea.text, axis=idea.axis,
+                                    kind=idea.kind, by=tx.who.actor, at=tx.now))
+        tx.record(IdeaAdded(idea.id, None, idea.text, idea.axis, idea.kind))
+    tx.record(MaterialImported(event.id, len(added), new_themes))
+    return {"source": event.id, "ideas": len(added), "themes": new_themes,
+            "already": len(ideas_done) + len(themes_done)}
+
+
+@command("results.publish", p.PublishResults)
+def publish_results(tx: Tx, cmd: p.PublishResults):
+    """The results page for everyone, without a token: what came of the event, with revealed results only."""
+    require(tx.who.role, Action.RUN_EVENT)
+    control = tx.control()
+    control.results_public = cmd.published
+    tx.session.add(control)
+    tx.record(ResultsPublished(cmd.published))
+    return {"published": cmd.published}
 
 
 # --- questions from the floor and online ---------------------------------------------------------------

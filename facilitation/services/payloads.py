@@ -176,6 +176,10 @@ class SetHeadroom(Command):
     seats: Annotated[int, Field(strict=True, ge=0, le=50)]
 
 
+class PublishResults(Command):
+    published: Flag
+
+
 class SetQa(Command):
     open: Flag | None = None          # participants may ask (None: unchanged)
     premoderated: Flag | None = None  # their questions wait for a moderator (None: unchanged)
@@ -223,3 +227,60 @@ class SetAlignment(Command):
     zone: Code
     verdict: Literal["aligned", "partly", "misaligned"] | None = None  # None removes the mark
     note: Annotated[str, StringConstraints(strict=True, max_length=2000)] | None = None
+
+
+# --- material from an earlier event (the listening day), as its JSON export (docs/export-format.md) -------
+
+class _Exported(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # an export has more fields than an import needs
+
+
+Empty = Literal[""]  # the export writes a missing number as ""
+
+
+class ExportedEvent(_Exported):
+    id: Annotated[str, StringConstraints(strict=True, max_length=64, min_length=1)]
+    title: ShortText = ""
+    date: ShortText = ""
+    export_format: Annotated[int, Field(strict=True, ge=1)]
+
+
+class ExportedIdea(_Exported):
+    id: Id
+    table: ShortText = ""
+    channel: ShortText = ""
+    axis: ShortText
+    kind: IdeaKind
+    text: LongText
+    author_role: ShortText = ""
+    category: ShortText = ""
+    zone: ShortText = ""
+    hidden: Flag = False
+    held: Flag = False
+    starred: Flag = False
+    merged_into: Id | Empty = ""
+    theme: Id | Empty = ""
+
+
+class ExportedTheme(_Exported):
+    model_config = ConfigDict(extra="allow")  # title_<lang> for the plan's other languages
+    id: Id
+    title: ShortText
+    axis: ShortText = ""
+
+
+class ExportedRevision(_Exported):
+    idea: Id
+    action: ShortText
+    text: LongText
+
+
+class ExportedEventData(_Exported):
+    event: ExportedEvent
+    ideas: list[ExportedIdea] = Field(max_length=20_000)
+    themes: list[ExportedTheme] = Field(default_factory=list, max_length=2_000)
+    idea_history: list[ExportedRevision] = Field(default_factory=list, max_length=100_000)
+
+
+class ImportMaterial(Command):
+    source: ExportedEventData

@@ -73,6 +73,7 @@ def control_view(s: Session, control: Control) -> dict:
         "projector": {"screen": control.screen, "message": visible(control.message)},
         "qa": {"open": control.qa_open, "premoderated": control.qa_premoderated},
         "ideas_premoderated": control.ideas_premoderated,
+        "results_public": control.results_public,
         "server_time": time.time(),
     }
 
@@ -88,6 +89,8 @@ def idea_view(idea: Idea, full: bool) -> dict:
     if full:
         view |= {"hidden": idea.hidden, "held": idea.held, "merged_into": idea.merged_into, "author": idea.author,
                  "original": idea.original if idea.original != idea.text else None}
+        if idea.origin:  # imported from an earlier event: its id and the table it was written at
+            view["origin"] = {"event": idea.origin.get("event", ""), "table": idea.origin.get("table", "")}
     return view
 
 

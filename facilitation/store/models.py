@@ -48,6 +48,8 @@ class Idea(SQLModel, table=True):
     theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
     created_at: float
     updated_at: float
+    # where an imported idea came from: {"event", "title", "idea", "table", "channel", "category", "zone"}
+    origin: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Question(SQLModel, table=True):
@@ -140,6 +142,7 @@ class Theme(SQLModel, table=True):
     axis: str | None = None
     on_ballot: bool = False
     created_at: float
+    origin: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # {"event", "theme"}
 
 
 class VoteRound(SQLModel, table=True):
@@ -182,6 +185,7 @@ class Control(SQLModel, table=True):
     ideas_premoderated: bool = False  # participants' ideas wait for a moderator before the room sees them
     qa_open: bool = False          # participants may ask questions
     qa_premoderated: bool = False  # their questions wait for a moderator before the room sees them
+    results_public: bool = False   # the results page (/results) is open to anyone, without a token
 
 
 class LogEntry(SQLModel, table=True):

@@ -1,6 +1,9 @@
 """The JSON API: the same commands and snapshot as the socket protocol, for scripts and fallbacks."""
 from __future__ import annotations
 
+import hashlib
+import json
+
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -46,6 +49,27 @@ def _body() -> object:
 @bp.post("/command/<name>")
 def command(name: str):
     result = service().execute(_who(), name, _body())
+    return jsonify({"ok": True, **result})
+
+
+IMPORT_MAX_BYTES = 64 * 2**20  # a listening day's JSON export: 2,000 ideas are about 2 MB
+
+
+@bp.post("/import")
+def import_material():
+    """The console's import: the body is the earlier event's JSON export (the file as it was downloaded)."""
+    who = _who()
+    require(who.role, Action.RUN_EVENT)
+    request.max_content_length = IMPORT_MAX_BYTES
+    body = request.get_data(cache=False)
+    try:
+        source = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        source = None
+    if not isinstance(source, dict) or "event" not in source or "ideas" not in source:
+        raise Refused("import_not_export")
+    cid = "import-" + hashlib.sha256(body).hexdigest()[:32]  # the same file sent twice is one import
+    result = service().execute(who, "material.import", {"cid": cid, "source": source})
     return jsonify({"ok": True, **result})
 
 

@@ -392,6 +392,8 @@ function renderIdeas(s) {
     + (held ? ` · ${held} ${t("to_approve")}` : "");
   const pre = $("#ideas-premoderated");
   if (pre) pre.checked = Boolean(s.control.ideas_premoderated);
+  const published = $("#results-public");
+  if (published) published.checked = Boolean(s.control.results_public);
   const themes = canCluster ? s.themes : [];
   const themeNames = JSON.stringify(themes.map((x) => [x.id, x.title]));
   for (const id of [...selected]) if (!s.ideas.get(id) || s.ideas.get(id).gone) selected.delete(id);
@@ -578,6 +580,27 @@ $("#suggest")?.addEventListener("click", async () => {
   if (!reply?.ok) return toast(reply?.error?.message || t("no_connection"));
   pairs = reply.pairs;
   renderSuggestions();
+});
+
+$("#results-public")?.addEventListener("change", (e) => act("results.publish", { published: e.target.checked }));
+// The listening event's export, sent as it was downloaded; the server says what it took.
+$("#import-form")?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const file = $("#import-file").files[0];
+  const status = $("#import-status");
+  if (!file) return;
+  status.textContent = t("importing");
+  try {
+    const response = await fetch("/api/import", { method: "POST", body: file,
+      headers: { Authorization: `Bearer ${document.body.dataset.token}`, "Content-Type": "application/json" } });
+    const reply = await response.json();
+    if (!reply.ok) { status.textContent = reply.error.message; return; }
+    status.textContent = !reply.replayed && (reply.ideas || reply.themes)
+      ? t("imported").replace("{ideas}", reply.ideas).replace("{themes}", reply.themes).replace("{event}", reply.source)
+      : t("imported_again");
+  } catch {
+    status.textContent = t("no_connection");
+  }
 });
 
 // The report takes a few seconds for a big event: the link says so while it is made, then saves the file.

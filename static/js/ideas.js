@@ -73,6 +73,8 @@ export function ideaItem(idea, { event, act, readOnly = false, themes = [], show
         checked: selected, "aria-label": `${t("select")} #${idea.id}`, onchange: (e) => onSelect(e.target.checked) }),
       h("span", { class: "idea-id" }, `#${idea.id}`), axisChip(event, idea.axis),
       h("span", { class: "kind" }, t(idea.kind)), showTable && idea.table ? h("span", { class: "where" }, tableName(event, idea.table)) : null,
+      idea.origin ? h("span", { class: "badge origin", title: t("imported_from").replace("{event}", idea.origin.event) },
+        `${idea.origin.event}${idea.origin.table ? ` · ${t("table")} ${idea.origin.table}` : ""}`) : null,
       status ? h("span", { class: "badge" }, status) : null,
       idea.original ? h("span", { class: "badge edited", title: `${t("original")}: ${idea.original}` }, t("edited")) : null),
     h("p", { class: "idea-text" }, idea.text), actions,

@@ -19,7 +19,8 @@ def unversioned_database(path):
     ideas without their original text or a star, and nothing added since (seat codes: revision 0002; the
     projector's screen: 0003; theme titles in other languages: 0004;
     questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
-    paper ballots: 0009; rounds of voting: 0010; rounds at tables: 0011)."""
+    paper ballots: 0009; rounds of voting: 0010; rounds at tables: 0011; public results and
+    imported material: 0012)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -41,6 +42,9 @@ def unversioned_database(path):
         db.execute("alter table control drop column qa_open")
         db.execute("alter table control drop column qa_premoderated")
         db.execute("drop table harvest")
+        db.execute("alter table control drop column results_public")
+        db.execute("alter table idea drop column origin")
+        db.execute("alter table theme drop column origin")
         db.execute("alter table control drop column step_index")
         db.execute("alter table control drop column vote_round")
         db.execute("alter table control add column vote_state varchar not null default 'not_open'")

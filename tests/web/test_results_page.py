@@ -1,0 +1,60 @@
+"""The report as a web page for the staff and the committee, and the public results page the facilitator
+switches on after the event: no token, only revealed results, nothing for the committee only."""
+from __future__ import annotations
+
+import requests
+
+from tests.realtime.clients import Client, new_phone, open_vote
+
+
+def page(url: str) -> requests.Response:
+    return requests.get(url, timeout=30, headers={"Accept-Language": "en"})
+
+
+def test_the_results_page_opens_to_everyone_only_when_published_and_shows_only_revealed_results(server):
+    results = f"{server.url}/results?lang=en"
+    closed = page(results)
+    assert closed.status_code == 404 and "The results are not published yet." in closed.text
+
+    a, b, c = open_vote(server, ["Ciclabili tra i comuni", "Scuole aperte", "Case della salute"])
+    facilitator = Client(server.url, server.facilitator)
+    observer = Client(server.url, server.setting("observer_token"))
+    phones = [new_phone(server, n % 3) for n in range(6)]
+    try:
+        for phone in phones:
+            for theme in (a, a, b, c, c):
+                assert phone.send("dot.place", {"theme": theme})["ok"]
+        assert facilitator.send("vote.close")["ok"]
+        assert observer.send("results.publish", {"published": True})["error"]["code"] == "forbidden"
+        assert phones[0].send("results.publish", {"published": True})["error"]["code"] == "forbidden"
+        assert facilitator.send("results.publish", {"published": "yes"})["error"]["code"] == "invalid_payload"
+        assert page(results).status_code == 404  # refusals changed nothing
+
+        published = facilitator.send("results.publish", {"published": True})
+        assert published["ok"] and facilitator.sync()["control"]["results_public"] is True
+        shown = page(results)
+        assert shown.status_code == 200
+        assert "What came of the event" in shown.text and "Co-planning event" in shown.text
+        assert "6 in all: 6 in the room, 0 online" in shown.text
+        assert "<h2>The priorities</h2>" not in shown.text  # the vote's results are not revealed yet
+        for secret in ("facilitator_token", "observer_token", "theme_token", "projector_token"):
+            assert server.setting(secret) not in shown.text
+
+        assert facilitator.send("vote.reveal", {"revealed": True})["ok"]
+        revealed = page(results).text  # the event changed: the page is drawn again
+        assert "<h2>The priorities</h2>" in revealed and "Ciclabili tra i comuni" in revealed
+        assert "Who preferred what" not in revealed  # the breakdowns by group are for the committee
+        assert "Round 1: 5 dots each" in revealed
+
+        # the committee's page has everything, for the roles that may export; never for the projector
+        report = page(f"{server.url}/report/{server.setting('observer_token')}?lang=en")
+        assert report.status_code == 200 and "Report to the steering committee" in report.text
+        assert "Who preferred what (round 1)" in report.text and 'id="print"' in report.text
+        assert page(f"{server.url}/report/{server.setting('projector_token')}").status_code == 403
+        assert page(f"{server.url}/report/nonsense").status_code in (403, 404)
+
+        assert facilitator.send("results.publish", {"published": False})["ok"]
+        assert page(results).status_code == 404
+    finally:
+        for client in (facilitator, observer, *phones):
+            client.close()
