@@ -64,9 +64,18 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     themes = {t["id"]: t for t in data["themes"]}
     axis = {a.id: a for a in plan.axes}
     color = lambda axis_id: axis[axis_id].color if axis_id in axis else NEUTRAL  # noqa: E731
-    title_of = lambda theme_id: themes[theme_id]["title"] if theme_id in themes else f"#{theme_id}"  # noqa: E731
+    # a theme's title in the report's language when the theme team wrote it, else in the plan's first
+    title_in = lambda t: t.get(f"title_{lang}") or t["title"]  # noqa: E731
+    title_of = lambda theme_id: title_in(themes[theme_id]) if theme_id in themes else f"#{theme_id}"  # noqa: E731
     axis_of = lambda theme_id: themes.get(theme_id, {}).get("axis", "")  # noqa: E731
     live = [i for i in data["ideas"] if not i["hidden"] and not i["held"] and not i["merged_into"]]
+    names = [_name(n, lang) for n in plan.tables.names]
+
+    def table_label(label: str) -> str:
+        """This event's table "3" by its name in the plan (a thematic table), else "Table 3"."""
+        if label.isdigit() and 0 < int(label) <= len(names):
+            return names[int(label) - 1]
+        return _table_label(label, _)
 
     # --- cover ---------------------------------------------------------------------------------------
     people = data["participants"]
@@ -145,7 +154,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
                lambda k: _name(next((c.name for c in plan.categories if c.id == k), None), lang) or _("not said")),
               ("by_zone", _("By zona omogenea"),
                lambda k: _name(next((z.name for z in plan.zones if z.id == k), None), lang) or _("not said")),
-              ("by_table", _("By table"), lambda k: _table_label(data["table_labels"].get(k, k), _))]
+              ("by_table", _("By table"), lambda k: table_label(data["table_labels"].get(k, k)))]
     if not public and voted and any(tally.get(key) for key, _title, _label in groups):
         page()
         heading(_("Who preferred what (round %(n)s)", n=tally["round"]))
@@ -176,7 +185,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             ideas_by_theme[idea["theme"]].append(idea)
 
     def quote(idea: dict) -> None:
-        where = _table_label(idea["table"], _) if idea["table"] else ""
+        where = table_label(idea["table"]) if idea["table"] else ""
         origin = idea.get("origin_event")
         if origin:  # imported from the listening event: the table it was written at there
             at = _table_label(str(idea["origin_table"]), _) if idea.get("origin_table") else ""
@@ -188,7 +197,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
         heading(_("The themes and what people said"))
         for theme in data["themes"]:
             ideas = ideas_by_theme.get(theme["id"], [])
-            text(theme["title"], "strong")
+            text(title_in(theme), "strong")
             text(_("%(axis)s · %(n)s ideas", axis=theme["axis_name"] or "—", n=len(ideas)), "note")
             for idea in sorted(ideas, key=lambda i: (not i["starred"], i["id"]))[:QUOTES_PER_THEME]:
                 quote(idea)
@@ -264,10 +273,14 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
         text(_("%(n)s ideas came from the listening event %(event)s, with their axis, table and theme.", n=n,
                event=origin), "bullet")
     proxied = sum(1 for p in people if p["proxied"])
-    notes = [_("Results were hidden until the facilitator revealed them.") if plan.voting.hide_results_until_reveal
-             else _("Results were shown live."),
-             _("Each phone saw the ballot in an order of its own, against order bias."),
-             _("Participants are anonymous: no names are asked; category and zone are optional.")]
+    if voted:
+        notes = [_("Results were hidden until the facilitator revealed them.") if plan.voting.hide_results_until_reveal
+                 else _("Results were shown live."),
+                 _("Each phone saw the ballot in an order of its own, against order bias.")]
+    else:
+        notes = [_("There was no vote at this event: what people said, and the themes gathered from it, are its "
+                   "result.")]
+    notes.append(_("Participants are anonymous: no names are asked; category and zone are optional."))
     if proxied:
         notes.append(_("%(n)s people without a phone voted on paper ballots, entered by their table facilitator.",
                        n=proxied))

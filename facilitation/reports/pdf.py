@@ -125,9 +125,35 @@ def build(data: dict, plan: Plan, gettext: Callable[..., str]) -> bytes:
     pdf = Report(data["event"]["title"], gettext("page"))
     pdf.add_page()
     pdf.set_y(40)  # the cover starts lower
-    for block in content.blocks(data, plan, gettext):
+    blocks = content.blocks(data, plan, gettext)
+    for index, block in enumerate(blocks):
+        keep_together(pdf, block, blocks[index + 1] if index + 1 < len(blocks) else None)
         draw(pdf, block)
     return bytes(pdf.output())
+
+
+def _height(block: content.Block) -> float:
+    """About how tall a block is drawn, in mm (for keeping a short chart or a heading on one page)."""
+    if block.kind == "bars":
+        return 6 * len(block.bars) + 2
+    if block.kind == "grid":
+        return 5 * min(len(block.rows), 4) + 8
+    return 8 if block.kind == "text" else 0
+
+
+def keep_together(pdf: Report, block: content.Block, following: content.Block | None) -> None:
+    """A new page rather than a heading alone at the foot of one, or a short chart split over two."""
+    if pdf.get_y() <= pdf.t_margin + 30:
+        return
+    room = pdf.h - pdf.b_margin - 7 - pdf.get_y()
+    if block.kind == "heading" and following is not None:
+        need = 16 + min(_height(following), 90)
+    elif block.kind == "bars":
+        need = _height(block) if _height(block) <= 90 else 0
+    else:
+        return
+    if need > room:
+        pdf.add_page()
 
 
 def draw(pdf: Report, block: content.Block) -> None:

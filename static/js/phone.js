@@ -41,6 +41,7 @@ function render(s, change = {}) {
   $("#capture").hidden = phase?.kind !== "capture";
   $("#vote").hidden = voteState !== "open";
   $("#results").hidden = !s.tally;
+  $("#published").hidden = !s.control.results_public; // the facilitator published the results page
   // Between the vote's moments the phone says what happens next.
   const waiting = voteState === "closed" ? (s.tally ? t("vote_closed") : `${t("vote_closed")} ${t("results_hidden")}`)
     : phase?.kind === "voting" && voteState === "not_open" ? t("vote_not_open") : "";
