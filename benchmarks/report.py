@@ -5,12 +5,18 @@ then the report is made twice: from the command line (`facilitation report`, its
 console's download while the server runs (the drawing in a real thread). Its baseline, from the same run, is
 the JSON export of the same event: the report's own cost is the ratio. Target: under 30 s.
 
+Then the report as a web page, and the public results page once published: drawn once, then the whole room
+opens it within a few seconds (open loop: each request leaves at its scheduled time, latency counted from
+then), against `/healthz` under the same schedule as the baseline.
+
     .venv/bin/python benchmarks/report.py [--phones 300] [--ideas 7]
 """
 from __future__ import annotations
 
 import argparse
 import socket
+import statistics
+import threading
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +40,29 @@ def timed(args: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run([PY, "-m", "facilitation", *args], cwd=ROOT, check=True, capture_output=True, timeout=600)
     return time.perf_counter() - start
+
+
+def crowd(url: str, count: int, seconds: float) -> list[float]:
+    """`count` GETs of `url` at evenly scheduled times over `seconds`; each one's latency from its schedule."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.2
+
+    def one(at: float) -> None:
+        time.sleep(max(0.0, at - time.perf_counter()))
+        requests.get(url, timeout=60).raise_for_status()
+        with lock:
+            latencies.append(time.perf_counter() - at)
+    threads = [threading.Thread(target=one, args=(start + i * seconds / count,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
 
 
 def main() -> int:
@@ -67,6 +96,16 @@ def main() -> int:
         response = requests.get(f"{url}/export/{observer}/report.pdf", timeout=600)
         served = time.perf_counter() - start
         response.raise_for_status()
+        start = time.perf_counter()
+        requests.get(f"{url}/report/{observer}", timeout=600).raise_for_status()
+        page = time.perf_counter() - start
+        requests.post(f"{url}/api/command/results.publish", json={"cid": "bench-publish-1", "published": True},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30).raise_for_status()
+        start = time.perf_counter()
+        requests.get(f"{url}/results", timeout=600).raise_for_status()
+        first = time.perf_counter() - start
+        baseline = crowd(f"{url}/healthz", args.phones, 5)
+        room = crowd(f"{url}/results", args.phones, 5)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -80,6 +119,10 @@ def main() -> int:
           f"{size / 1e3:.0f} kB)")
     print(f"  PDF report (console download, served) {served:6.1f} s  target < 30 s: "
           f"{'met' if max(report, served) < 30 else 'NOT met'}")
+    print(f"  report as a web page (served)         {page:6.1f} s")
+    print(f"  public results page, first drawing    {first:6.1f} s")
+    print(f"  {args.phones} phones open it within 5 s: p95 {p95(room) * 1e3:.0f} ms "
+          f"(/healthz on the same schedule: {p95(baseline) * 1e3:.0f} ms; {p95(room) / p95(baseline):.1f}x)")
     return 0
 
 
