@@ -17,6 +17,8 @@ from facilitation.plan import Plan
 
 QUOTES_PER_THEME = 4
 BREAKDOWN_TOP = 3  # places shown per group in the breakdown tables
+BREAKDOWN_CHART = 5  # places charted per group where the groups are few (room and online, categories)
+CHARTED = ("by_channel", "by_category")
 NEUTRAL, PEOPLE, UNSAID = "#6e7887", "#466eaa", "#aaafb9"
 
 
@@ -158,7 +160,9 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     if not public and voted and any(tally.get(key) for key, _title, _label in groups):
         page()
         heading(_("Who preferred what (round %(n)s)", n=tally["round"]))
-        text(_("The first %(n)s places of each group, with their score and voters.", n=BREAKDOWN_TOP), "note")
+        text(_("Room and online, and the categories: the first %(chart)s places of each, charted. Zones and "
+               "tables: the first %(n)s places of each, with their score and voters.", chart=BREAKDOWN_CHART,
+               n=BREAKDOWN_TOP), "note")
         if plan.privacy.min_group > 1:
             text(_("Groups of fewer than %(n)s people are not shown alone: they are counted together as "
                    "'other groups'.", n=plan.privacy.min_group), "note")
@@ -170,6 +174,17 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             rows = []
             # tables 1, 2 ... 10; the unknown and the merged small groups last
             order = (lambda g: (len(g), g)) if key == "by_table" else (lambda g: (g in ("", OTHERS), g))
+            if key in CHARTED:  # a few large groups: a chart each, to compare at a glance
+                for group, places in sorted(grouped.items(), key=lambda item: order(item[0])):
+                    firsts = [p for p in places if p["dots"] > 0][:BREAKDOWN_CHART]
+                    field = key.removeprefix("by_")
+                    voters = len({v["participant"] for v in data["votes"]
+                                  if v["round"] == tally["round"] and (v[field] or "") == group})
+                    name = _("Other groups together") if group == OTHERS else label(group)
+                    text(_("%(group)s · %(n)s voters", group=name, n=voters), "strong")
+                    bars([Bar(str(p["rank"]), title_of(p["theme"]), p["dots"], str(p["dots"]),
+                              color(axis_of(p["theme"]))) for p in firsts], small=True)
+                continue
             for group, places in sorted(grouped.items(), key=lambda item: order(item[0])):
                 firsts = [p for p in places if p["dots"] > 0][:BREAKDOWN_TOP]
                 name = _("Other groups together") if group == OTHERS else label(group)
