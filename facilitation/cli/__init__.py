@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--event", dest="event_flag", help=argparse.SUPPRESS)
     data_flag(report)
     report.add_argument("--lang", help="language of the report (default: the plan's first)")
-    report.add_argument("--out", help="the PDF file (default reports/<event>.pdf)")
+    report.add_argument("--format", choices=["pdf", "md"], help="pdf (the default) or md (Markdown; also when "
+                                                                   "--out ends in .md)")
+    report.add_argument("--out", help="the file (default reports/<event>.pdf, or .md)")
 
     material = sub.add_parser("import", help="bring an earlier event's ideas and themes (the listening day) into "
                                              "an event, keeping where each came from (server stopped)")

@@ -58,8 +58,8 @@ def export_event(args, config) -> int:
 
 
 def report(args, config) -> int:
-    """The steering committee's PDF, from the event's database (the server may be running)."""
-    from facilitation.reports import export, pdf
+    """The steering committee's report (PDF, or Markdown), from the event's database (the server may be running)."""
+    from facilitation.reports import export, markdown, pdf
 
     event = args.event or args.event_flag
     if not event:
@@ -68,9 +68,14 @@ def report(args, config) -> int:
     service = _service(event_database(config, event))
     lang = args.lang or service.plan.event.languages[0]
     _ = translator(service.plan.event.languages, lang)
-    out = Path(args.out or Path("reports") / f"{event}.pdf")
+    form = args.format or ("md" if args.out and args.out.endswith(".md") else "pdf")
+    out = Path(args.out or Path("reports") / f"{event}.{form}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf.build(export.collect(service, lang), service.plan, _))
+    data = export.collect(service, lang)
+    if form == "md":
+        out.write_text(markdown.build(data, service.plan, _), encoding="utf-8")
+    else:
+        out.write_bytes(pdf.build(data, service.plan, _))
     print(_("Wrote %(path)s", path=out))
     return 0
 

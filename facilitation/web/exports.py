@@ -8,7 +8,7 @@ from flask_babel import get_locale
 
 from facilitation.domain.roles import Action, allowed
 from facilitation.i18n import translator
-from facilitation.reports import export, pdf
+from facilitation.reports import export, markdown, pdf
 from facilitation.web.identity import principal, service
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -48,6 +48,15 @@ def as_pabulib(token: str):
 def as_xlsx(token: str):
     return _download(export.to_xlsx(_data(token)),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+
+
+@bp.get("/<token>/report.md")
+def as_markdown(token: str):
+    """The same report as Markdown, for a wiki, an e-mail or a document to edit."""
+    data = _data(token)
+    plan = service().plan
+    text = markdown.build(data, plan, translator(plan.event.languages, data["event"]["language"]))
+    return _download(text, "text/markdown", "md")
 
 
 @bp.get("/<token>/report.pdf")

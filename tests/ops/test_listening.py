@@ -94,6 +94,15 @@ def test_the_listening_ideas_and_themes_come_into_the_co_planning_event_from_the
     assert len(listening["ideas"]) == 36 and len(listening["themes"]) == 2
     assert listening["ranking"]["voters"] == 0 and all(r["state"] == "not_open" for r in listening["rounds"])
 
+    # the listening day's report, as Markdown: its themes and quotes at its thematic tables, no vote
+    report = tmp_path / "ascolto.md"
+    written = run_english("report", "psm-ascolto-2024", "--data", str(data), "--out", str(report))
+    assert written.returncode == 0, written.stderr
+    text = report.read_text(encoding="utf-8")
+    assert "# PSM Torino 2024–2026 · Evento di ascolto" in text and "**Trasporto pubblico nelle valli**" in text
+    assert "— Tavolo Mobilità sostenibile" in text and "Le priorità" not in text
+    assert "In questo evento non si è votato" in text
+
     # the co-planning event is made from its plan by the import itself, before the day
     result = run_english("import", str(DEMO_PLAN), "--from", "psm-ascolto-2024", "--data", str(data))
     assert result.returncode == 0, result.stderr

@@ -50,6 +50,16 @@ def test_the_results_page_opens_to_everyone_only_when_published_and_shows_only_r
         report = page(f"{server.url}/report/{server.setting('observer_token')}?lang=en")
         assert report.status_code == 200 and "Report to the steering committee" in report.text
         assert "Who preferred what (round 1)" in report.text and 'id="print"' in report.text
+        markdown = page(f"{server.url}/export/{server.setting('observer_token')}/report.md?lang=en")
+        assert markdown.headers["Content-Type"].startswith("text/markdown") and "attachment" in \
+            markdown.headers["Content-Disposition"]
+        text = markdown.content.decode("utf-8")
+        assert text.startswith("*Report to the steering committee*\n\n# Turin PSM 2024–2026 · Co-planning event")
+        assert "## The priorities" in text and "### Round 1: 5 dots each, at most 3 on one theme" in text
+        assert "| 1 | Ciclabili tra i comuni | ████████████████████ | 12 |" in text  # 6 phones x 2 dots
+        assert "| 1 | Case della salute | ████████████████████ | 12 |" in text
+        assert "| 3 | Scuole aperte | ██████████ | 6 |" in text
+        assert page(f"{server.url}/export/{server.setting('projector_token')}/report.md").status_code == 403
         assert page(f"{server.url}/report/{server.setting('projector_token')}").status_code == 403
         assert page(f"{server.url}/report/nonsense").status_code in (403, 404)
 
