@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -72,7 +73,9 @@ def resolve(given: Mapping[str, object] | None = None, environ: Mapping[str, str
             config[option.key] = option.parse(environ[option.env], option.env)
         else:
             config[option.key] = option.default
+    from facilitation.resources import bundled_plan, demo_plan
     if config["PLAN"] is None:
-        from facilitation.resources import demo_plan
         config["PLAN"] = str(demo_plan())
+    elif not Path(config["PLAN"]).exists() and bundled_plan(config["PLAN"]):
+        config["PLAN"] = str(bundled_plan(config["PLAN"]))  # `serve psm-ascolto-2024`: a plan shipped with the app
     return config

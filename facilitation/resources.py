@@ -22,5 +22,15 @@ def demo_plan() -> Path:
     return folder("sessions") / DEMO_PLAN_NAME
 
 
+def bundled_plans() -> dict[str, Path]:
+    """The plans shipped with the app, by name: psm-torino-2024 (co-planning), psm-ascolto-2024 (listening),
+    psm-torino-lancio (the launch afternoon)."""
+    return {path.stem: path for path in sorted(folder("sessions").glob("*.toml"))}
+
+
+def bundled_plan(name: str) -> Path | None:
+    return bundled_plans().get(Path(name).name.removesuffix(".toml"))
+
+
 def translations() -> Path:
     return PACKAGE / "translations"

@@ -6,6 +6,7 @@ import sys
 
 from facilitation import __version__
 from facilitation.config import BY_KEY, LOG_LEVELS, ConfigError, resolve
+from facilitation.resources import bundled_plans
 
 # Each command's flags, by the setting they set (see facilitation.config); None means "not given".
 SERVE_FLAGS = {"plan": "PLAN", "data": "DATA_DIR", "host": "HOST", "port": "PORT", "public_url": "PUBLIC_URL",
@@ -93,7 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     rehearsal.add_argument("--json", action="store_true", help="print the results as JSON")
     rehearsal.add_argument("--force", action="store_true", help="even if the event already has participants")
 
-    demo = sub.add_parser("demo-plan", help="print the bundled demo plan, to start your own from it")
+    demo = sub.add_parser("demo-plan", help="print a plan shipped with the app, to start your own from it")
+    demo.add_argument("name", nargs="?", default="psm-torino-2024", choices=sorted(bundled_plans()),
+                      help="psm-torino-2024 (the co-planning morning, the default), psm-ascolto-2024 (the "
+                           "listening morning), psm-torino-lancio (the launch afternoon)")
     demo.add_argument("--out", help="write it to this file instead of the terminal")
 
     cards = sub.add_parser("cards", help="write printable join cards (HTML for print, PNG QR codes)")

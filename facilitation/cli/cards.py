@@ -45,9 +45,9 @@ def print_cards(args, config) -> int:
 
 
 def demo_plan(args, config) -> int:
-    from facilitation.resources import demo_plan as bundled
+    from facilitation.resources import bundled_plan
 
-    text = bundled().read_text(encoding="utf-8")
+    text = bundled_plan(args.name).read_text(encoding="utf-8")
     if not args.out:
         print(text, end="")
         return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from facilitation.cli.common import event_database, load_plan_or_exit, say_data_dir_error, say_schema_error
 from facilitation.i18n import translator
+from facilitation.resources import bundled_plan
 from facilitation.store import backup as backups
 from facilitation.store import datadir
 from facilitation.store.engine import sqlite_path
@@ -109,8 +110,11 @@ def import_material(args, config) -> int:
         folder = datadir.check(config["DATA_DIR"], 0)
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
+    # a plan file makes the event if it is new; so does the name of a plan shipped with the app
     plan_file = Path(args.event)
-    plan = load_plan_or_exit(args.event) if plan_file.suffix == ".toml" else None
+    if plan_file.suffix != ".toml" and not sqlite_path(folder, args.event).exists() and bundled_plan(args.event):
+        plan_file = bundled_plan(args.event)
+    plan = load_plan_or_exit(str(plan_file)) if plan_file.suffix == ".toml" else None
     event = plan.event.id if plan else args.event
     try:
         lock = datadir.lock(folder, event)
@@ -139,7 +143,7 @@ def import_material(args, config) -> int:
         return 2
     finally:
         lock.release()
-    print(_("Imported %(ideas)s ideas and %(themes)s themes from %(source)s into %(event)s.", ideas=result["ideas"],
+    print(_("Imported from %(source)s into %(event)s: ideas %(ideas)s, themes %(themes)s.", ideas=result["ideas"],
             themes=result["themes"], source=result["source"], event=event))
     if result["already"]:
         print(_("%(n)s ideas and themes of it were already here and were left as they are.", n=result["already"]))

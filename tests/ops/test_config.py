@@ -26,6 +26,16 @@ def test_the_plan_defaults_to_the_bundled_demo():
     assert resolve({}, {})["PLAN"].endswith("psm-torino-2024.toml")
 
 
+def test_a_plan_shipped_with_the_app_is_found_by_its_name(tmp_path):
+    cards = run_cli("cards", "psm-ascolto-2024", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "cards"),
+                    "--public-url", "http://192.168.1.20:5000", cwd=tmp_path)
+    assert cards.returncode == 0, cards.stderr
+    assert len(list((tmp_path / "cards").glob("table-*.png"))) == 6  # the six thematic tables
+    assert (tmp_path / "data" / "psm-ascolto-2024.sqlite").exists()
+    missing = run_cli("cards", "psm-nowhere", "--data", str(tmp_path / "data"), cwd=tmp_path)
+    assert missing.returncode == 2 and "psm-nowhere" in missing.stderr
+
+
 def test_flags_win_over_the_environment_for_the_data_folder_and_public_url(tmp_path):
     env = {"FACILITATION_DATA_DIR": str(tmp_path / "env-data"), "FACILITATION_PUBLIC_URL": "http://venue.example:80"}
     server = start_server(tmp_path, data_dir=tmp_path / "flag-data", env=env)

@@ -106,9 +106,9 @@ def test_the_listening_ideas_and_themes_come_into_the_co_planning_event_from_the
     # the co-planning event is made from its plan by the import itself, before the day
     result = run_english("import", str(DEMO_PLAN), "--from", "psm-ascolto-2024", "--data", str(data))
     assert result.returncode == 0, result.stderr
-    assert "Imported 36 ideas and 2 themes from psm-ascolto-2024 into psm-torino-2024" in result.stdout
+    assert "Imported from psm-ascolto-2024 into psm-torino-2024: ideas 36, themes 2." in result.stdout
     again = run_english("import", "psm-torino-2024", "--from", "psm-ascolto-2024", "--data", str(data))
-    assert again.returncode == 0 and "Imported 0 ideas and 0 themes" in again.stdout
+    assert again.returncode == 0 and "ideas 0, themes 0." in again.stdout
     assert "38 ideas and themes of it were already here" in again.stdout
     coplanning = export_of(data, "psm-torino-2024")
     assert_every_idea_kept_with_its_origin(listening, coplanning)
@@ -118,7 +118,7 @@ def test_the_listening_ideas_and_themes_come_into_the_co_planning_event_from_the
     export_file = tmp_path / "ascolto.json"
     export_file.write_text(json.dumps(listening), encoding="utf-8")
     from_file = run_english("import", "psm-torino-2024", "--from", str(export_file), "--data", str(data))
-    assert from_file.returncode == 0 and "Imported 0 ideas" in from_file.stdout
+    assert from_file.returncode == 0 and "ideas 0, themes 0." in from_file.stdout
     junk = tmp_path / "junk.json"
     junk.write_text('{"hello": 1}', encoding="utf-8")
     refused = run_english("import", "psm-torino-2024", "--from", str(junk), "--data", str(data))

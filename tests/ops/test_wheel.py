@@ -1,5 +1,6 @@
 """The built wheel, installed non-editable in a fresh venv, serves every screen from a folder far from the
 checkout — as `pipx install` would run it."""
+import json
 import os
 import sqlite3
 import subprocess
@@ -103,3 +104,21 @@ def test_the_installed_command_hands_out_the_demo_plan_to_start_from(installed, 
     assert (tmp_path / "mine.toml").read_text() == (ROOT / "sessions/psm-torino-2024.toml").read_text()
     again = run_cli("demo-plan", "--out", "mine.toml", cwd=tmp_path, command=(str(installed),))
     assert again.returncode == 2  # an existing plan is never overwritten
+    listening = run_cli("demo-plan", "psm-ascolto-2024", cwd=tmp_path, command=(str(installed),))
+    assert listening.stdout == (ROOT / "sessions/psm-ascolto-2024.toml").read_text()
+
+
+def test_the_installed_command_imports_a_listening_export_into_the_bundled_co_planning_plan(installed, tmp_path):
+    """After the listening day, on a laptop with only the wheel: its export into the co-planning event, which
+    the import makes from the plan shipped with the app."""
+    export = tmp_path / "ascolto.json"
+    export.write_text(json.dumps({
+        "event": {"id": "psm-ascolto-2024", "title": "Ascolto", "export_format": 1},
+        "ideas": [{"id": 7, "table": "3", "channel": "room", "axis": "mobilita", "kind": "need",
+                   "text": "Treni ogni 30 minuti sulla Torino–Pinerolo", "theme": 1}],
+        "themes": [{"id": 1, "title": "Trasporto pubblico frequente", "axis": "mobilita"}]}), encoding="utf-8")
+    result = run_cli("import", "psm-torino-2024", "--from", str(export), cwd=tmp_path, command=(str(installed),),
+                     lang="en_GB.UTF-8")
+    assert result.returncode == 0, result.stderr
+    assert "Imported from psm-ascolto-2024 into psm-torino-2024: ideas 1, themes 1." in result.stdout
+    assert (tmp_path / "data" / "psm-torino-2024.sqlite").exists()
