@@ -169,6 +169,8 @@ def _print_links(app, public: str, host: str, port: int, _) -> None:
         (_("Projector"), f"{public}/projector/{settings['projector_token']}"),
         (_("Observer (steering committee)"), f"{public}/observer/{settings['observer_token']}"),
         (_("Table cards to print"), f"{public}/cards/{settings['facilitator_token']}"),
+        (_("Report (steering committee)"), f"{public}/report/{settings['observer_token']}"),
+        (_("Public results (once published)"), f"{public}/results"),
     ]
     if host in ("0.0.0.0", "::", "") or _is_loopback(host):
         lines.append((_("On this laptop"), f"http://127.0.0.1:{port}/console/{settings['facilitator_token']}"))

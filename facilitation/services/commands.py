@@ -545,6 +545,7 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
     for item in source.ideas:
         if item.id in idea_ids:
             continue
+        idea_ids[item.id] = 0  # taken in this import (its row id is known after the flush)
         text = idea_rules.clean_text(item.text, max(tx.plan.ideas.max_length, len(item.text)))
         idea = Idea(table_id=None, author="import", text=text, original=first_text.get(item.id, text),
                     axis=item.axis, kind=item.kind.value, hidden=item.hidden, held=item.held, starred=item.starred,
