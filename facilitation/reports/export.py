@@ -20,8 +20,6 @@ from facilitation.store.models import (
 )
 
 
-
-
 def _name(text: dict | None, lang: str) -> str:
     return "" if not text else text.get(lang) or next(iter(text.values()))
 

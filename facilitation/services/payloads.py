@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from facilitation.domain.errors import Refused
 from facilitation.domain.ideas import IdeaKind
 from facilitation.domain.polls import PollKind
 from facilitation.domain.projector import Screen
@@ -284,3 +285,11 @@ class ExportedEventData(_Exported):
 
 class ImportMaterial(Command):
     source: ExportedEventData
+
+
+def import_command(source: object, digest: str) -> dict:
+    """The `material.import` payload for what a file held, or `import_not_export` when it is not an event's
+    export at all. `digest` (of the file) is its client id: the same file sent twice is one import."""
+    if not isinstance(source, dict) or "event" not in source or "ideas" not in source:
+        raise Refused("import_not_export")
+    return {"cid": f"import-{digest[:32]}", "source": source}

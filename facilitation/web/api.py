@@ -11,6 +11,7 @@ from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Action, require
 from facilitation.messages import error
 from facilitation.services import readmodels as rm
+from facilitation.services.payloads import import_command
 from facilitation.web.identity import bearer, service
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -66,10 +67,8 @@ def import_material():
         source = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         source = None
-    if not isinstance(source, dict) or "event" not in source or "ideas" not in source:
-        raise Refused("import_not_export")
-    cid = "import-" + hashlib.sha256(body).hexdigest()[:32]  # the same file sent twice is one import
-    result = service().execute(who, "material.import", {"cid": cid, "source": source})
+    payload = import_command(source, hashlib.sha256(body).hexdigest())
+    result = service().execute(who, "material.import", payload)
     return jsonify({"ok": True, **result})
 
 
