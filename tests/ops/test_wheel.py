@@ -39,6 +39,8 @@ def test_the_wheel_carries_templates_static_files_plans_catalogues_and_the_licen
     names = zipfile.ZipFile(next(dist.glob("*.whl"))).namelist()
     for needed in ("facilitation/templates/phone.html", "facilitation/static/js/client.js",
                    "facilitation/static/vendor/socket.io.esm.min.js", "facilitation/sessions/psm-torino-2024.toml",
+                   "facilitation/sessions/psm-ascolto-2024.toml", "facilitation/templates/report.html",
+                   "facilitation/static/fonts/DejaVuSans.ttf",
                    "facilitation/translations/it/LC_MESSAGES/messages.mo",
                    "facilitation/translations/en/LC_MESSAGES/messages.mo",
                    "facilitation/store/migrations/env.py", "facilitation/store/migrations/versions/0001_foundation.py"):
@@ -71,6 +73,8 @@ def test_the_installed_app_serves_every_screen_from_another_folder(installed, tm
                  f"/projector/{token['projector_token']}", f"/cards/{token['facilitator_token']}",
                  f"/qr/{code}.svg", f"/qr/{code}.png", "/healthz",
                  f"/export/{token['facilitator_token']}/event.json", f"/export/{token['facilitator_token']}/event.zip",
+                 f"/export/{token['facilitator_token']}/event.xlsx", f"/export/{token['observer_token']}/report.pdf",
+                 f"/export/{token['observer_token']}/report.md", f"/report/{token['observer_token']}",
                  *(f"/static/{p.relative_to(ROOT / 'static')}" for p in (ROOT / "static").rglob("*") if p.is_file())]
         for page in pages:
             response = requests.get(url + page, timeout=10, headers={"Accept-Language": "it"})
@@ -79,6 +83,13 @@ def test_the_installed_app_serves_every_screen_from_another_folder(installed, tm
         me = phone.post(f"{url}/j/{code}", timeout=10, headers={"Accept-Language": "it"})
         assert me.status_code == 200 and me.url == f"{url}/me"
         assert "Partecipa all'evento" in requests.get(url + "/", timeout=10, headers={"Accept-Language": "it"}).text
+        assert requests.get(url + "/results", timeout=10).status_code == 404  # not published yet
+        published = requests.post(f"{url}/api/command/results.publish", timeout=10,
+                                  json={"cid": "wheel-publish-1", "published": True},
+                                  headers={"Authorization": f"Bearer {token['facilitator_token']}"})
+        assert published.json()["ok"]
+        results = requests.get(url + "/results", timeout=10, headers={"Accept-Language": "it"})
+        assert results.status_code == 200 and "Che cosa è emerso" in results.text
         missing = requests.get(url + "/nothing-here", timeout=10, headers={"Accept-Language": "it"})
         assert missing.status_code == 404 and "<html" in missing.text
     finally:
