@@ -13,6 +13,7 @@ from facilitation.i18n import catalogues
 from facilitation.plan import load_plan
 from facilitation.services.event import EventService
 from facilitation.store.engine import make_engine, sqlite_url
+from facilitation.workers.pool import Pool
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,8 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
     service = EventService.open(make_engine(url), plan, plan_path.read_text(encoding="utf-8"),
                                 join_burst=app.config["JOIN_BURST"])
     app.extensions["facilitation"] = service
+    # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
+    app.extensions["facilitation.workers"] = Pool(url, app.config["WORKERS"])
 
-    from facilitation.realtime import handlers  # noqa: F401  (registers the socket events)
+    from facilitation.realtime import guard, handlers  # handlers registers the socket events
     from facilitation.realtime.notify import Broadcaster
     from facilitation.web import api, exports, headers, health, identity, pages, requestlog, results
 
@@ -43,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
+    app.extensions["facilitation.guard"] = guard.Guard(socketio.server, plan.event.languages)
     broadcaster = Broadcaster(socketio, service, float(app.config["FLUSH_INTERVAL"]))
     service.publish = broadcaster.publish
     app.extensions["facilitation.broadcaster"] = broadcaster

@@ -102,7 +102,7 @@ def import_material(args, config) -> int:
     from facilitation.messages import MESSAGES
     from facilitation.services.commands import Principal
     from facilitation.services.event import EventService
-    from facilitation.services.payloads import import_command
+    from facilitation.services import imports
     from facilitation.store.engine import make_engine
 
     _ = translator()
@@ -134,7 +134,7 @@ def import_material(args, config) -> int:
             service = _service(event_database(config, event))
         _ = translator(service.plan.event.languages)
         digest = hashlib.sha256(json.dumps(source, sort_keys=True, default=str).encode()).hexdigest()
-        result = service.execute(Principal(Role.FACILITATOR), "material.import", import_command(source, digest))
+        result = imports.apply(service, Principal(Role.FACILITATOR), imports.slices(source, digest))
     except Refused as refused:
         template = MESSAGES.get(refused.code, "%(code)s")
         print(_(template, **(refused.params or {"code": refused.code})), file=sys.stderr)

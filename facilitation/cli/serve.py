@@ -125,6 +125,7 @@ def serve(args, config) -> int:
     stalls = app.extensions["facilitation.stalls"] = StallWatch()
     socketio.start_background_task(stalls.run, socketio.sleep)
     socketio.start_background_task(QuietCollector(app.extensions["facilitation"].quiet_for).run, socketio.sleep)
+    socketio.start_background_task(app.extensions["facilitation.workers"].start)  # the first report is quick
     if listener is None:
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
     else:
@@ -143,17 +144,18 @@ def _serve_eventlet(listener, app, config, _) -> None:
     connections which stay silent: IDLE_TIMEOUT before each request, SOCKET_TIMEOUT for any read or write."""
     import eventlet.wsgi
 
-    from facilitation.web.door import Door, full_response, open_files_limit
+    from facilitation.web.door import Door, HeadDeadline, full_response, open_files_limit
     size = open_files_limit(config["MAX_CONNECTIONS"])
     if size < config["MAX_CONNECTIONS"]:
         log.warning("this system lets the server open at most %s connections, not %s: raise the open files "
                     "limit (ulimit -n) for larger events", size, config["MAX_CONNECTIONS"])
     languages = app.extensions["facilitation"].plan.event.languages
     texts = [translator(languages, lang)(EVENT_FULL) for lang in languages]
-    door = Door(size, min(size, config["MAX_PER_ADDRESS"]), full_response(texts))
+    door = Door(size, min(size, config["MAX_PER_ADDRESS"]), full_response(texts), config["MAX_OPENING_PER_ADDRESS"])
     app.extensions["facilitation.door"] = door
+    protocol = type("Protocol", (HeadDeadline,), {"door": door})
     eventlet.wsgi.server(listener, app, custom_pool=door, log_output=False,  # the request log: facilitation.requests
-                         keepalive=config["IDLE_TIMEOUT"], socket_timeout=SOCKET_TIMEOUT)
+                         keepalive=config["IDLE_TIMEOUT"], socket_timeout=SOCKET_TIMEOUT, protocol=protocol)
 
 
 def _print_links(app, public: str, host: str, port: int, _) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
-from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
@@ -25,6 +24,7 @@ from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
 from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
+from facilitation.services.payloads import validated
 from facilitation.services.queries import (
     allocation, current_round, default_rules, dots_view, headroom, joined_per_table, round_rules,
 )
@@ -330,13 +330,7 @@ class EventService:
         if name not in COMMANDS:
             raise Refused("unknown_command", name=name[:40])
         model, fn = COMMANDS[name]
-        if not isinstance(raw, dict):
-            raise Refused("invalid_payload", fields="payload")
-        try:
-            cmd = model.model_validate(raw)
-        except ValidationError as exc:
-            fields = sorted({".".join(str(x) for x in err["loc"]) or "payload" for err in exc.errors()})
-            raise Refused("invalid_payload", fields=", ".join(fields)) from None
+        cmd = validated(model, raw)
         key = f"{who.actor}|{cmd.cid}"
         digest = hashlib.sha256(f"{name}|{cmd.model_dump_json(exclude={'cid'})}".encode()).hexdigest()
         if COMMANDS[name][1] is None:  # dots: checked and written in batches (services/votes.py)
@@ -455,6 +449,10 @@ class EventService:
     @staticmethod
     def version(s: Session) -> int:
         return s.exec(select(func.max(LogEntry.version))).one() or 0
+
+    def current_version(self) -> int:
+        with self.reading() as s:
+            return self.version(s)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from facilitation.domain.errors import Refused
 from facilitation.domain.ideas import IdeaKind
@@ -293,3 +293,14 @@ def import_command(source: object, digest: str) -> dict:
     if not isinstance(source, dict) or "event" not in source or "ideas" not in source:
         raise Refused("import_not_export")
     return {"cid": f"import-{digest[:32]}", "source": source}
+
+
+def validated(model: type[BaseModel], raw: object) -> BaseModel:
+    """`raw` as the command's model, or `invalid_payload` naming the fields that are wrong."""
+    if not isinstance(raw, dict):
+        raise Refused("invalid_payload", fields="payload")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        fields = sorted({".".join(str(x) for x in err["loc"]) or "payload" for err in exc.errors()})
+        raise Refused("invalid_payload", fields=", ".join(fields)[:200]) from None

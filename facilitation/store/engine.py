@@ -37,3 +37,25 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     schema.upgrade(engine)
     return engine
+
+
+def snapshot_engine(url: str) -> Engine:
+    """An engine for readers in another process (the workers that draw reports and exports): no schema
+    upgrade, nothing written, and each session one real transaction, so that everything a report reads is one
+    consistent snapshot of the event even while the server keeps writing to it."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, isolation_level="REPEATABLE READ")
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # pysqlite would not begin before a SELECT: we do, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")  # WAL: the first read fixes the snapshot until the session ends
+    return engine

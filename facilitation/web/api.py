@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import os
+import pickle
+import tempfile
 
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -11,8 +13,10 @@ from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Action, require
 from facilitation.messages import error
 from facilitation.services import readmodels as rm
-from facilitation.services.payloads import import_command
+from facilitation.services import imports
+from facilitation.web.exports import refusal_of, workers
 from facilitation.web.identity import bearer, service
+from facilitation.workers.pool import Busy, WorkerFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,7 +29,8 @@ def _who():
 
 
 REFUSAL_STATUS = {"invalid_token": 401, "forbidden": 403, "not_your_table": 403, "too_fast": 429,
-                  "disk_full": 503, "busy": 503}
+                  "disk_full": 503, "busy": 503,
+                  "reports_busy": 503, "report_failed": 503}
 
 
 @bp.errorhandler(Refused)
@@ -54,22 +59,31 @@ def command(name: str):
 
 
 IMPORT_MAX_BYTES = 64 * 2**20  # a listening day's JSON export: 2,000 ideas are about 2 MB
+CHUNK = 2**20
 
 
 @bp.post("/import")
 def import_material():
-    """The console's import: the body is the earlier event's JSON export (the file as it was downloaded)."""
+    """The console's import: the body is the earlier event's JSON export (the file as it was downloaded).
+
+    The body goes to a temporary file as it arrives; a worker process reads and checks it and cuts it into
+    slices (facilitation.services.imports), which the writer then takes one short transaction at a time."""
     who = _who()
     require(who.role, Action.RUN_EVENT)
     request.max_content_length = IMPORT_MAX_BYTES
-    body = request.get_data(cache=False)
+    digest = hashlib.sha256()
+    descriptor, path = tempfile.mkstemp(prefix="facilitation-import-", suffix=".json")
     try:
-        source = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        source = None
-    payload = import_command(source, hashlib.sha256(body).hexdigest())
-    result = service().execute(who, "material.import", payload)
-    return jsonify({"ok": True, **result})
+        with os.fdopen(descriptor, "wb") as upload:
+            while chunk := request.stream.read(CHUNK):
+                digest.update(chunk)
+                upload.write(chunk)
+        payloads = pickle.loads(workers().run({"kind": "import", "path": path, "digest": digest.hexdigest()}))
+    except (Busy, WorkerFailed) as exc:
+        raise refusal_of(exc) from None
+    finally:
+        os.unlink(path)
+    return jsonify({"ok": True, **imports.apply(service(), who, payloads)})
 
 
 @bp.get("/snapshot")

@@ -1,77 +1,64 @@
-"""Downloads for the facilitator and the steering committee, available at any moment of the event."""
+"""Downloads for the facilitator and the steering committee, available at any moment of the event.
+
+Every file is made by a worker process (facilitation.workers) from one consistent snapshot of the event,
+and kept per event version and language: the event loop only waits for it, and serves everyone meanwhile.
+"""
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, abort, current_app
-from flask_babel import get_locale
+from flask import Blueprint, Response, abort, current_app, render_template
+from flask_babel import get_locale, gettext
 
+from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Action, allowed
-from facilitation.i18n import translator
-from facilitation.reports import export, markdown, pdf
+from facilitation.messages import MESSAGES
 from facilitation.web.identity import principal, service
+from facilitation.workers.pool import Busy, Pool, WorkerFailed
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 
+DOWNLOADS = {  # what /export/<token>/<name> serves: (job kind, mimetype, file name suffix)
+    "event.json": ("json", "application/json", "json"),
+    "event.zip": ("zip", "application/zip", "zip"),  # the CSV tables and each round's Pabulib ballots
+    "ballots.zip": ("ballots", "application/zip", "ballots.zip"),  # the anonymous raw ballots, to recount
+    "event.xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "report.md": ("md", "text/markdown", "md"),  # the report for a wiki, an e-mail or a document to edit
+    "report.pdf": ("pdf", "application/pdf", "pdf"),  # the steering committee's report
+}
 
-def _download(body: bytes | str, mimetype: str, suffix: str) -> Response:
-    stamp = time.strftime("%Y%m%d-%H%M")
-    name = f"{service().plan.event.id}-{stamp}.{suffix}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+def workers() -> Pool:
+    return current_app.extensions["facilitation.workers"]
 
 
-def _data(token: str) -> dict:
+def made(kind: str, **job) -> bytes:
+    """What a worker makes of the event as it is now, in the reader's language (kept per version)."""
+    lang = str(get_locale())
+    key = (kind, lang, service().current_version(), *sorted(job.items()))
+    return workers().cached(key, {"kind": kind, "lang": lang, **job})
+
+
+@bp.get("/<token>/<name>")
+def download(token: str, name: str):
+    if name not in DOWNLOADS:
+        abort(404)
     who = principal(token)
     if not allowed(who.role, Action.EXPORT):
         abort(403)
-    return export.collect(service(), str(get_locale()))
+    kind, mimetype, suffix = DOWNLOADS[name]
+    body = made(kind)
+    stamp = time.strftime("%Y%m%d-%H%M")
+    filename = f"{service().plan.event.id}-{stamp}.{suffix}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.get("/<token>/event.json")
-def as_json(token: str):
-    return _download(export.to_json(_data(token)), "application/json", "json")
+def refusal_of(exc: Busy | WorkerFailed) -> Refused:
+    return Refused("reports_busy") if isinstance(exc, Busy) else Refused("report_failed")
 
 
-@bp.get("/<token>/event.zip")
-def as_csv_zip(token: str):
-    data = _data(token)
-    return _download(export.to_zip(export.to_csv_files(data) | export.to_pabulib(data)), "application/zip", "zip")
-
-
-@bp.get("/<token>/ballots.zip")
-def as_pabulib(token: str):
-    """Each round's anonymous raw ballots in the Pabulib format, for anyone to recount."""
-    return _download(export.to_zip(export.to_pabulib(_data(token))), "application/zip", "ballots.zip")
-
-
-@bp.get("/<token>/event.xlsx")
-def as_xlsx(token: str):
-    return _download(export.to_xlsx(_data(token)),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-
-
-@bp.get("/<token>/report.md")
-def as_markdown(token: str):
-    """The same report as Markdown, for a wiki, an e-mail or a document to edit."""
-    data = _data(token)
-    plan = service().plan
-    text = markdown.build(data, plan, translator(plan.event.languages, data["event"]["language"]))
-    return _download(text, "text/markdown", "md")
-
-
-@bp.get("/<token>/report.pdf")
-def as_report(token: str):
-    """The steering committee's PDF. The data is read here (short queries); the drawing, seconds of pure
-    Python for a big event, runs in a real thread under eventlet, so the event's screens keep updating."""
-    data = _data(token)
-    plan = service().plan
-    gettext = translator(plan.event.languages, data["event"]["language"])
-
-    def draw() -> bytes:
-        return pdf.build(data, plan, gettext)
-    if current_app.config["ASYNC_MODE"] == "eventlet":
-        from eventlet import tpool
-        body = tpool.execute(draw)
-    else:
-        body = draw()
-    return _download(body, "application/pdf", "pdf")
+@bp.app_errorhandler(Busy)
+@bp.app_errorhandler(WorkerFailed)
+def _not_made(exc):
+    message = gettext(MESSAGES[refusal_of(exc).code])
+    return render_template("error.html", status=503, message=message), 503, {"Retry-After": "30"}

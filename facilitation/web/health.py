@@ -1,5 +1,5 @@
 """`/healthz`: is the server up and its database answering, at which event version, how many connections it
-holds and how long its event loop stalled (for monitors and scripts)."""
+holds, how long its event loop stalled and what its worker processes did (for monitors and scripts)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
@@ -23,6 +23,7 @@ def healthz():
     door = current_app.extensions.get("facilitation.door")
     if door is not None:
         answer["connections"] = door.state()
+    answer["workers"] = current_app.extensions["facilitation.workers"].state()
     stalls = current_app.extensions.get("facilitation.stalls")
     if stalls is not None:
         answer["stalls"] = stalls.state(per_second=request.args.get("seconds") == "1")

@@ -1,23 +1,25 @@
 """The report as a printable page for the staff and the committee (/report/<token>), and the public results
-page (/results, no token) the facilitator switches on after the event: the same blocks as the PDF."""
+page (/results, no token) the facilitator switches on after the event: the same blocks as the PDF.
+
+A worker process draws each page (facilitation.workers); it is kept per event version and language, so a
+crowd opening the public page in both languages costs one drawing per language per change of the event."""
 from __future__ import annotations
 
-import threading
-
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import get_locale, gettext
 
 from facilitation.domain.roles import Action, allowed
 from facilitation.i18n import translator
 from facilitation.reports import content, export
 from facilitation.store.models import Control
+from facilitation.web.exports import made
 from facilitation.web.identity import principal, service
 
 bp = Blueprint("results", __name__)
-_cache_lock = threading.Lock()
 
 
-def _render(public: bool, pdf_url: str | None = None) -> str:
+def draw(public: bool, pdf_url: str | None = None) -> str:
+    """The page, drawn from the event as it is (in a worker process: see facilitation.workers.jobs)."""
     plan = service().plan
     lang = str(get_locale())
     data = export.collect(service(), lang)
@@ -32,26 +34,15 @@ def report_page(token: str):
     who = principal(token)
     if not allowed(who.role, Action.EXPORT):
         abort(403)
-    return _render(False, url_for("exports.as_report", token=token))
+    return made("page", public=False, pdf_url=url_for("exports.download", token=token, name="report.pdf"))
 
 
 @bp.get("/results")
 def public_results():
-    """Open to anyone once the facilitator publishes it; drawn again only when the event has changed."""
+    """Open to anyone once the facilitator publishes it."""
     with service().reading() as s:
         published = s.get(Control, 1).results_public
-        version = service().version(s)
     if not published:
         return render_template("error.html", plan=service().plan, status=404,
                                message=gettext("The results are not published yet.")), 404
-    key = (version, str(get_locale()))
-    # (event version, language) -> the page: a crowd opening it costs one drawing per change of the event
-    cache = current_app.extensions.setdefault("facilitation.results_page", {})
-    with _cache_lock:
-        page = cache.get(key)
-    if page is None:
-        page = _render(True)
-        with _cache_lock:
-            cache.clear()
-            cache[key] = page
-    return page
+    return made("page", public=True)

@@ -1,0 +1,68 @@
+"""An earlier event's export brought in as starting material, in slices: read and checked once (in a worker
+process when the server is running), then written one short `material.import` transaction per slice.
+
+A slice of IMPORT_SLICE ideas keeps the writer for milliseconds, so a hall voting meanwhile does not notice
+an import of any size. Each slice is idempotent (an idea or theme already imported from that event is not
+written again), so an import cut short (a full disk) is completed by importing the same file again.
+"""
+from __future__ import annotations
+
+import json
+
+from facilitation.services.commands import Principal
+from facilitation.services.payloads import ImportMaterial, import_command, validated
+
+IMPORT_SLICE = 200  # ideas per transaction
+
+
+def slices(source: object, digest: str) -> list[str]:
+    """The export `source` (parsed JSON), checked in full, as `material.import` payloads (JSON text).
+
+    The first slice carries the themes; an idea comes after the idea it was merged into, so every slice finds
+    what it points to already written. `digest` (of the file) makes the client ids: the same file sent again
+    is the same import."""
+    whole = validated(ImportMaterial, import_command(source, digest)).source
+    first_text: dict[int, str] = {}
+    for revision in whole.idea_history:
+        first_text.setdefault(revision.idea, revision.text)
+    ideas = sorted(whole.ideas, key=_merge_depth(whole.ideas))
+    payloads = []
+    for start in range(0, max(len(ideas), 1), IMPORT_SLICE):
+        part = ideas[start:start + IMPORT_SLICE]
+        payloads.append(json.dumps({"cid": f"import-{digest[:32]}-{start // IMPORT_SLICE}", "source": {
+            "event": whole.event.model_dump(),
+            "themes": [t.model_dump() for t in whole.themes] if start == 0 else [],
+            "ideas": [i.model_dump(mode="json") for i in part],
+            "idea_history": [{"idea": i.id, "action": "created", "text": first_text[i.id]}
+                             for i in part if i.id in first_text],
+        }}))
+    return payloads
+
+
+def apply(service, who: Principal, payloads: list[str]) -> dict:
+    """Write the slices in order, each its own command; returns the import's totals."""
+    totals = {"ideas": 0, "themes": 0, "already": 0}
+    source, replayed = None, True
+    for payload in payloads:
+        result = service.execute(who, "material.import", json.loads(payload))
+        source, replayed = result["source"], replayed and result.get("replayed", False)
+        for key in totals:
+            totals[key] += result[key]
+    return {"source": source, **totals, **({"replayed": True} if replayed else {})}
+
+
+def _merge_depth(ideas):
+    """Sort key: how many merges lead from an idea to one nobody merged (0 for that one)."""
+    into = {i.id: i.merged_into for i in ideas if i.merged_into}
+    known: dict[int, int] = {}
+
+    def depth(idea) -> int:
+        chain, current = [], idea.id
+        while current in into and current not in known and current not in chain:
+            chain.append(current)
+            current = into[current]
+        base = known.get(current, 0)
+        for step, idea_id in enumerate(reversed(chain), 1):
+            known[idea_id] = base + step
+        return known.get(idea.id, 0)
+    return depth

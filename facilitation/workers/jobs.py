@@ -1,0 +1,100 @@
+"""What the workers make: every report, export and page drawing, and the reading of an uploaded import.
+
+Each job reads the event in one consistent snapshot (`store.engine.snapshot_engine`) and returns bytes. They
+run in worker processes (`facilitation.workers.pool`), never on the server's event loop: drawing a PDF or a
+workbook for a big event is seconds of pure Python, and a green thread that computes freezes every phone.
+"""
+from __future__ import annotations
+
+import json
+import pickle
+from functools import cache
+
+from flask import Flask
+
+from facilitation import resources
+from facilitation.domain.errors import Refused
+from facilitation.i18n import catalogues, translator
+from facilitation.services.event import EventService
+
+EXPORTS = ("json", "zip", "ballots", "xlsx", "md", "pdf")  # the downloads, by what `/export/<token>/...` names
+
+
+def run(service: EventService, job: dict) -> bytes:
+    kind = job["kind"]
+    if kind in EXPORTS:
+        return export(service, kind, job.get("lang"))
+    if kind == "page":
+        return page(service, job["lang"], bool(job.get("public")), job.get("pdf_url"))
+    if kind == "import":
+        return pickle.dumps(import_slices(job["path"], job["digest"]))
+    raise ValueError(f"unknown job {kind!r}")
+
+
+def warm() -> None:
+    """Import what the jobs use before the first one, so that the first report is as quick as the next."""
+    import facilitation.reports.export  # noqa: F401
+    import facilitation.reports.markdown  # noqa: F401
+    import facilitation.reports.pdf  # noqa: F401
+    import facilitation.web.results  # noqa: F401
+    import openpyxl  # noqa: F401
+
+
+def export(service: EventService, kind: str, lang: str | None) -> bytes:
+    from facilitation.reports import export as ex
+    from facilitation.reports import markdown, pdf
+
+    data = ex.collect(service, lang)
+    if kind == "json":
+        return ex.to_json(data).encode()
+    if kind == "zip":
+        return ex.to_zip(ex.to_csv_files(data) | ex.to_pabulib(data))
+    if kind == "ballots":
+        return ex.to_zip(ex.to_pabulib(data))
+    if kind == "xlsx":
+        return ex.to_xlsx(data)
+    gettext = translator(service.plan.event.languages, data["event"]["language"])
+    if kind == "md":
+        return markdown.build(data, service.plan, gettext).encode()
+    return pdf.build(data, service.plan, gettext)
+
+
+@cache
+def _pages_app(service: EventService) -> Flask:
+    """A Flask app that only renders templates, with the server's templates, filters and languages."""
+    from facilitation.extensions import babel
+    from facilitation.web import identity
+
+    app = Flask("facilitation", template_folder=str(resources.folder("templates")),
+                static_folder=str(resources.folder("static")))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogues())
+    app.extensions["facilitation"] = service
+    babel.init_app(app, locale_selector=identity.select_locale)
+    identity.init_app(app)
+    return app
+
+
+def page(service: EventService, lang: str, public: bool, pdf_url: str | None) -> bytes:
+    """The report as a web page (staff and committee) or the public results page, in `lang`."""
+    from facilitation.web.results import draw
+
+    app = _pages_app(service)
+    with app.test_request_context("/", query_string={"lang": lang}):
+        return draw(public, pdf_url).encode()
+
+
+def import_slices(path: str, digest: str) -> list[str]:
+    """An uploaded export file, parsed and checked, as the import's slices (`services.imports`)."""
+    from facilitation.services import imports
+
+    with open(path, "rb") as f:
+        body = f.read()
+    try:
+        source = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        source = None
+    return imports.slices(source, digest)
+
+
+def refusal(exc: Refused) -> dict:
+    return {"ok": False, "refused": exc.code, "params": exc.params}
