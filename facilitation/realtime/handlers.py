@@ -7,7 +7,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, join_room
 
 from facilitation.domain.errors import Refused
-from facilitation.domain.roles import Action, require
+from facilitation.domain.roles import Action, Role, require
 from facilitation.extensions import socketio
 from facilitation.messages import describe, error
 from facilitation.realtime.notify import rooms_for
@@ -49,6 +49,8 @@ def connect(auth=None, *_extra):
     if who is None:
         raise ConnectionRefusedError(describe(Refused("invalid_token")))
     session["who"] = who
+    current_app.extensions["facilitation.guard"].joined(request.sid, session.get("lang"),
+                                                        trusted=who.role not in (Role.PARTICIPANT, Role.SCRIBE))
     for room in rooms_for(who):
         join_room(room)
 

@@ -20,19 +20,20 @@ class RateLimit:
         self._lock = threading.Lock()
 
     def allow(self, key: object, burst: float | None = None, per_second: float | None = None,
-              now: float | None = None) -> bool:
-        """Spend one token of `key`'s bucket if there is one. `burst`/`per_second` override the defaults for
-        keys whose size depends on them (a table's join code fills at the table's capacity)."""
+              now: float | None = None, cost: float = 1) -> bool:
+        """Spend `cost` tokens (one try; or a message's bytes) of `key`'s bucket if it has them. `burst` and
+        `per_second` override the defaults for keys whose size depends on them (a table's join code fills at the
+        table's capacity)."""
         burst = self.burst if burst is None else burst
         rate = self.per_second if per_second is None else per_second
         now = time.monotonic() if now is None else now
         with self._lock:
             tokens, at = self._buckets.get(key, (burst, now))
             tokens = min(burst, tokens + (now - at) * rate)
-            if tokens < 1:
+            if tokens < cost:
                 self._buckets[key] = (tokens, now)
                 return False
-            self._buckets[key] = (tokens - 1, now)
+            self._buckets[key] = (tokens - cost, now)
             if len(self._buckets) > self.MAX_KEYS:
                 self._forget_full(now)
             return True

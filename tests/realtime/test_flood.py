@@ -1,0 +1,100 @@
+"""A socket's cost is bounded before its message is read (issue 18): a flood of large messages, with or without
+a token, is refused unread, the room keeps voting, and the log gets a line per source, not a traceback each."""
+from __future__ import annotations
+
+import json
+import time
+
+import requests
+import websocket
+
+from tests.realtime.clients import Client, join, open_vote
+
+BIG = "x" * 60_000
+
+
+def raw_socket(server, token: str | None = None, cookie: str | None = None) -> websocket.WebSocket:
+    """A Socket.IO connection spoken by hand, as a script would: the Engine.IO handshake, then (with a token
+    or a phone's cookie) the namespace's CONNECT."""
+    ws = websocket.create_connection(server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+                                     timeout=10, cookie=f"facilitation_device={cookie}" if cookie else None)
+    assert ws.recv().startswith("0")
+    if token or cookie:
+        ws.send("40" + json.dumps({"token": token} if token else {}))
+        assert ws.recv().startswith("40")
+    return ws
+
+
+def answers(ws: websocket.WebSocket, seconds: float) -> list[str]:
+    """Everything the server sent within `seconds` (pings answered)."""
+    got, deadline = [], time.time() + seconds
+    ws.settimeout(0.2)
+    while time.time() < deadline:
+        try:
+            message = ws.recv()
+        except websocket.WebSocketTimeoutException:
+            continue
+        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+            got.append("closed")
+            break
+        if message == "2":
+            ws.send("3")
+        else:
+            got.append(message)
+    return got
+
+
+def flood(ws: websocket.WebSocket, count: int, ack: bool = False) -> int:
+    sent = 0
+    try:
+        for n in range(count):
+            if ack:  # an Engine.IO message (4) holding a Socket.IO event (2) that asks for answer n
+                ws.send(f"42{n}" + json.dumps(["idea.add", {"cid": f"c{n}", "text": BIG}]))
+            else:
+                ws.send("42" + json.dumps(["x", BIG]))
+            sent += 1
+    except (websocket.WebSocketConnectionClosedException, ConnectionError, BrokenPipeError):
+        pass
+    return sent
+
+
+def test_a_flood_without_a_token_is_refused_unread_and_closed(server):
+    ws = raw_socket(server)
+    flood(ws, 400)
+    assert "closed" in answers(ws, 5)
+    health = requests.get(server.url + "/healthz", timeout=5).json()
+    assert health["ok"]
+    log = server.log_path.read_text()
+    assert "Traceback" not in log
+    assert 1 <= log.count("refused unread") <= 4  # a line at 1, 10, 100: counted, not written each time
+
+
+def test_a_phone_flooding_large_messages_gets_too_fast_unread_and_the_room_keeps_voting(server):
+    themes = open_vote(server, ["Treni", "Bus", "Piste"])
+    voter = Client(server.url, cookie=join(server.url, server.tables()[1][3]))
+    ws = raw_socket(server, cookie=join(server.url, server.tables()[0][3]))
+    sent = flood(ws, 300, ack=True)
+    replies = [m for m in answers(ws, 3) if m.startswith("43")]
+    assert replies, "the messages that asked for an answer got one"
+    assert all(json.loads(m[m.index("["):])[0]["error"]["code"] in ("too_fast", "text_too_long", "ideas_closed")
+               for m in replies)
+    assert any("too_fast" in m for m in replies) and sent >= 5
+    ack = voter.send("dot.place", {"theme": themes[0]})
+    assert ack["ok"], ack
+    staff = Client(server.url, server.facilitator)
+    assert staff.state["stats"]["ideas"] == 0  # nothing of the flood was taken
+    voter.close()
+    staff.close()
+    assert "Traceback" not in server.log_path.read_text()
+
+
+def test_malformed_messages_write_one_line_per_source_not_a_traceback_each(server):
+    ws = raw_socket(server, token=server.facilitator)  # trusted: every message is read and fails
+    for n in range(50):
+        ws.send('42["sync", {"since": ' + "[" * 3 + f'{n}')  # cut JSON
+        ws.send("49bogus")  # an unknown Socket.IO packet type
+    assert requests.get(server.url + "/healthz", timeout=5).json()["ok"]
+    time.sleep(1)
+    log = server.log_path.read_text()
+    assert "Traceback" not in log
+    assert 1 <= log.count("could not be handled") <= 4, log[-3000:]
