@@ -19,6 +19,8 @@ MESSAGES = {
     "text_too_short": N_("Write at least %(min)s characters."),
     "text_too_long": N_("The text is too long: %(length)s characters, at most %(max)s."),
     "unknown_axis": N_("Choose one of the plan's axes."),
+    "idea_cap": N_("You have added %(cap)s ideas in this phase, the most one phone or table may. Talk them over "
+                   "with your table, or improve one you wrote."),
     "merge_into_itself": N_("An idea cannot be merged into itself."),
     "already_merged": N_("This idea has already been merged."),
     "merge_target_merged": N_("That idea was itself merged: choose the idea it was merged into."),
@@ -79,6 +81,10 @@ MESSAGES = {
                               "same axis ids in both plans."),
     "import_not_export": N_("This file is not an event export of facilitation: download the listening event's "
                             "JSON export from its console, or write it with `facilitation export --format json`."),
+    "reports_busy": N_("The server is making many reports and exports right now: try again in a minute. The "
+                       "event itself is not affected."),
+    "report_failed": N_("This report or export could not be made; the event itself is not affected. Try again, "
+                        "and tell the staff if it happens again."),
     "server_error": N_("Something went wrong on the server; nothing was changed. Please try again."),
 }
 

@@ -101,6 +101,10 @@ class Privacy(_Strict):
 
 class Ideas(_Strict):
     max_length: int = Field(default=400, ge=20, le=2000)
+    # Ideas one phone, and one table screen, may add in one phase (each round of a phase anew): more than
+    # anyone writes in a real phase, few enough that a script cannot bury its table's ideas.
+    per_phone: int = Field(default=25, ge=1, le=500)
+    per_table: int = Field(default=300, ge=1, le=5000)
     held_words: list[str] = Field(default_factory=list, max_length=500)  # beyond the bundled list: ideas wait
 
 

@@ -31,7 +31,7 @@ from facilitation.services.queries import (
     ballot_ids, current_round, default_rules, headroom, joined_per_table, round_totals,
 )
 from facilitation.store.models import (
-    Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, Participant, Poll, PollAnswer, Question,
+    Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Poll, PollAnswer, Question,
     QuestionVote, Setting, Theme, VoteRound,
 )
 
@@ -112,6 +112,9 @@ def _moderated_idea(tx: Tx, idea_id: int) -> Idea:
 def add_idea(tx: Tx, cmd: p.AddIdea):
     require(tx.who.role, Action.ADD_IDEA)
     require_idea_capture(tx.who.role, tx.phase_kind())
+    cap = {Role.PARTICIPANT: tx.plan.ideas.per_phone, Role.SCRIBE: tx.plan.ideas.per_table}.get(tx.who.role)
+    if cap is not None and _ideas_this_phase(tx) >= cap:
+        raise Refused("idea_cap", cap=cap)
     text = idea_rules.clean_text(cmd.text, tx.plan.ideas.max_length)
     axis = idea_rules.check_axis(cmd.axis, tx.plan.axis_ids)
     table = tx.who.table_id
@@ -128,6 +131,14 @@ def add_idea(tx: Tx, cmd: p.AddIdea):
     _revise(tx, idea, "created")
     tx.record(IdeaAdded(idea.id, table, text, axis, idea.kind))
     return {"idea": idea.id, "held": held}
+
+
+def _ideas_this_phase(tx: Tx) -> int:
+    """Ideas the sender added since the phase (or its round) began."""
+    began = tx.session.exec(select(LogEntry.at).where(LogEntry.kind.in_((PhaseStarted.__name__, StepStarted.__name__)))
+                            .order_by(LogEntry.version.desc()).limit(1)).first() or 0.0
+    return tx.session.exec(select(func.count()).select_from(Idea)
+                           .where(Idea.author == tx.who.actor, Idea.created_at >= began)).one()
 
 
 @command("idea.approve", p.ApproveIdea)
@@ -517,10 +528,13 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
     unknown = sorted({i.axis for i in source.ideas} - tx.plan.axis_ids)
     if unknown:
         raise Refused("import_unknown_axes", axes=", ".join(unknown)[:200])
-    themes_done = {t.origin["theme"]: t.id for t in tx.session.exec(select(Theme).where(Theme.origin != None))  # noqa: E711
-                   if t.origin.get("event") == event.id}
-    ideas_done = {i.origin["idea"]: i.id for i in tx.session.exec(select(Idea).where(Idea.origin != None))  # noqa: E711
-                  if i.origin.get("event") == event.id}
+    # What this payload points to and an earlier import (or an earlier slice of this one) already wrote: only
+    # those rows are read, so a big import cut into slices costs each slice its own size.
+    themes_done = _imported(tx, Theme, event.id, "theme",
+                            {t.id for t in source.themes} | {i.theme for i in source.ideas if i.theme})
+    ideas_done = _imported(tx, Idea, event.id, "idea",
+                           {i.id for i in source.ideas} | {i.merged_into for i in source.ideas if i.merged_into})
+    already = sum(t.id in themes_done for t in source.themes) + sum(i.id in ideas_done for i in source.ideas)
     theme_ids = dict(themes_done)
     new_themes = 0
     for theme in source.themes:
@@ -565,8 +579,17 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
                                     kind=idea.kind, by=tx.who.actor, at=tx.now))
         tx.record(IdeaAdded(idea.id, None, idea.text, idea.axis, idea.kind))
     tx.record(MaterialImported(event.id, len(added), new_themes))
-    return {"source": event.id, "ideas": len(added), "themes": new_themes,
-            "already": len(ideas_done) + len(themes_done)}
+    return {"source": event.id, "ideas": len(added), "themes": new_themes, "already": already}
+
+
+def _imported(tx: Tx, row: type[Idea] | type[Theme], event: str, key: str, wanted: set[int]) -> dict[int, int]:
+    """Of the ids `wanted` from the export of `event`, those already imported: export id -> row id."""
+    if not wanted:
+        return {}
+    origin_id = row.origin[key].as_integer()
+    found = tx.session.exec(select(origin_id, row.id).where(row.origin["event"].as_string() == event,
+                                                             origin_id.in_(sorted(wanted))))
+    return dict(found.all())
 
 
 @command("results.publish", p.PublishResults)

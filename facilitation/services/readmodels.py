@@ -94,14 +94,21 @@ def idea_view(idea: Idea, full: bool) -> dict:
     return view
 
 
-def ideas(s: Session, full: bool, table_id: int | None = None) -> list[dict]:
-    """A screen's whole idea list: staff and scribes get every idea, others the live ones only."""
-    query = select(Idea).order_by(Idea.id)
+def ideas(s: Session, full: bool, table_id: int | None = None, newest: int | None = None) -> list[dict]:
+    """A screen's idea list: staff and scribes get every idea, others the live ones only; `newest`: only the
+    latest that many, oldest first."""
+    query = select(Idea).order_by(Idea.id.desc())
     if table_id is not None:
         query = query.where(Idea.table_id == table_id)
     if not full:
         query = query.where(LIVE_IDEA)
-    return [idea_view(i, full) for i in s.exec(query)]
+    if newest is not None:
+        query = query.limit(newest)
+    return [idea_view(i, full) for i in reversed(s.exec(query).all())]
+
+
+def live_ideas_at(s: Session, table_id: int) -> int:
+    return s.exec(select(func.count()).select_from(Idea).where(Idea.table_id == table_id, LIVE_IDEA)).one()
 
 
 def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
@@ -109,6 +116,7 @@ def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
 
 
 PUBLIC_TALLY = ("round", "method", "ranking", "voters", "dots")
+PHONE_IDEAS = 200  # a phone's snapshot carries its table's newest ideas, at most this many
 
 
 def public_tally(full: dict) -> dict:
@@ -323,9 +331,14 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     tables = list(s.exec(select(EventTable).order_by(EventTable.id)))
     view = {"version": version, "role": who.role.value, "event": event_info(plan, tables)}
     scope, full = IDEAS[group]
-    view["ideas"] = ideas(s, full=full, table_id=who.table_id if scope == "own table" else None)
+    phone = who.role is Role.PARTICIPANT
+    view["ideas"] = ideas(s, full=full, table_id=who.table_id if scope == "own table" else None,
+                          newest=PHONE_IDEAS if phone else None)
     if scope == "own table":
         view["table"] = who.table_id
+    if phone:  # a phone's snapshot stays small however much its table wrote: the newest, and how many more
+        view["ideas_more"] = max(0, live_ideas_at(s, who.table_id) - len(view["ideas"])) \
+            if len(view["ideas"]) == PHONE_IDEAS else 0
     if who.role is Role.PARTICIPANT:
         view["me"] = me(s, plan, who.participant_id)
     topics = {

@@ -62,6 +62,9 @@ function renderIdeas(s) {
       h("span", { class: "kind" }, t(idea.kind)), h("p", {}, idea.text)),
     empty: () => h("li", { class: "muted" }, t("no_ideas")),
   });
+  const more = $("#ideas-more");
+  more.hidden = !s.ideas_more;
+  more.textContent = t("ideas_more").replace("{n}", s.ideas_more || 0);
 }
 
 function renderBallot(s) {
