@@ -54,8 +54,11 @@ OPTIONS = (
     Option("MAX_CONNECTIONS", 4000, int, help="connections the server holds at once; past it: 'event full'"),
     Option("MAX_PER_ADDRESS", 1000, int,
            help="connections one network address may hold (a venue router or tunnel is one address)"),
+    Option("MAX_OPENING_PER_ADDRESS", 200, int,
+           help="connections one address may hold that have not yet sent their request whole (slow or silent)"),
     Option("JOIN_BURST", 100, int, help="new phones one network address may join at once (then 2 a second)"),
     Option("IDLE_TIMEOUT", 15.0, float, help="seconds a connection may stay silent before a request"),
+    Option("WORKERS", 2, int, help="worker processes for reports, exports and imports (off the event loop)"),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
 

@@ -12,6 +12,7 @@ import time
 import pytest
 import requests
 
+from facilitation.web.door import HEAD_SECONDS
 from tests.conftest import start_server, stop_server
 from tests.realtime.clients import Client, join
 
@@ -30,7 +31,10 @@ def enough_files():
 
 @pytest.fixture(scope="module")
 def door(tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("door"), env={"FACILITATION_IDLE_TIMEOUT": "6"})
+    """A server whose caps on opening connections are out of the way, to test the total and per-address caps
+    with silent connections (the cap on opening connections has its own tests, on a default server)."""
+    server = start_server(tmp_path_factory.mktemp("door"), env={"FACILITATION_IDLE_TIMEOUT": "6",
+                                                                 "FACILITATION_MAX_OPENING_PER_ADDRESS": "5000"})
     yield server
     stop_server(server)
 
@@ -187,3 +191,45 @@ def test_websockets_are_answered_without_compression(door):
         while b"\r\n\r\n" not in head:
             head += conn.recv(4096)
     assert head.startswith(b"HTTP/1.1 101") and b"sec-websocket-extensions" not in head.lower()
+
+
+def test_a_request_head_sent_a_byte_at_a_time_is_closed_by_its_deadline(door):
+    """Slowloris: one byte a second kept a connection past every per-read timeout; the head now has a total
+    deadline (HEAD_SECONDS) from its first byte, whatever trickles in."""
+    sock = from_attacker(door.url)
+    started = time.time()
+    try:
+        for byte in b"GET /join HTTP/1.1\r\nHost: x\r\nX-Padding: " + b"a" * 40:
+            sock.sendall(bytes([byte]))
+            time.sleep(0.5)
+            if not still_open(sock):
+                break
+        took = time.time() - started
+        assert not still_open(sock), "a head trickling in a byte at a time kept its connection"
+        assert took < HEAD_SECONDS + 4, f"closed after {took:.1f} s"
+    finally:
+        sock.close()
+    assert phone_joins(door) < 5
+
+
+def test_one_address_holds_at_most_its_share_of_opening_connections(tmp_path):
+    """Behind a tunnel every online participant has the same address: an attacker there must not take every
+    place with connections that never finish their request, while honest connections still get in."""
+    server = start_server(tmp_path, env={"FACILITATION_MAX_OPENING_PER_ADDRESS": "50"})
+    websockets = idle_websockets(server.url, 40)  # finished requests: held, and not opening
+    held = silent_connections(server.url, 80)
+    try:
+        refused = 0
+        for sock in held[50:]:
+            sock.settimeout(5)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            refused += sock.recv(4096).startswith(b"HTTP/1.1 503")
+        assert refused == 30
+        assert sum(still_open(sock) for sock in held[:50]) == 50
+        assert sum(still_open(sock) for sock in websockets) == 40
+        health = requests.get(f"{server.url}/healthz", timeout=5).json()["connections"]
+        assert health["opening"] >= 50 and health["opening_per_address"] == 50
+        assert phone_joins(server) < 5  # another address is not affected
+    finally:
+        close_all(held + websockets)
+        stop_server(server)
