@@ -69,9 +69,12 @@ def rss_mb(pid: int, peak: bool = False) -> float:
 
 
 class Echo:
+    def __init__(self, runtime: str = "eventlet"):
+        self.runtime = runtime
+
     def __enter__(self):
         self.port = free_port()
-        self.process = subprocess.Popen([sys.executable, str(HERE / "echo_server.py"), str(self.port)],
+        self.process = subprocess.Popen([sys.executable, str(HERE / "echo_server.py"), str(self.port), self.runtime],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 20
