@@ -1,13 +1,14 @@
 """`make bench`: the app against a bare echo server, with the same open-loop crowd, in the same run.
 
-For each crowd size (300 and 1,000 phones), it starts the echo server (benchmarks/echo_server.py) and then the
-app (the real eventlet server on SQLite, a console, a projector and an observer connected, 8 themes on the
-ballot, the vote open, phones joined through their table links), and plays the same bursts against both with
-the official Socket.IO JavaScript client under node (benchmarks/js/crowd.mjs): every phone's 5 dots sent at a
-scheduled rate, whatever the acks do, latency from the schedule. The main burst is played again by a Python
-crowd (benchmarks/crowd.py). Prints the table and writes benchmarks/results/<date>-<machine>.json.
+For each crowd size (300 and 1,000 phones) and each runtime asked for (gevent by default), it starts the echo
+server (benchmarks/echo_server.py) and then the app (the real server on SQLite, a console, a projector and an
+observer connected, 8 themes on the ballot, the vote open, phones joined through their table links), and plays the
+same bursts against both with the official Socket.IO JavaScript client under node (benchmarks/js/crowd.mjs): every
+phone's 5 dots sent at a scheduled rate, whatever the acks do, latency from the schedule. The main burst is played
+again by a Python crowd (benchmarks/crowd.py). Prints the table and writes
+benchmarks/results/<date>-<machine>.json.
 
-    .venv/bin/python benchmarks/bench.py [--phones 300 1000] [--quick]
+    .venv/bin/python benchmarks/bench.py [--phones 300 1000] [--quick] [--runtimes gevent threading]
 """
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def rss_mb(pid: int, peak: bool = False) -> float:
 
 
 class Echo:
-    def __init__(self, runtime: str = "eventlet"):
+    def __init__(self, runtime: str = "gevent"):
         self.runtime = runtime
 
     def __enter__(self):
@@ -145,10 +146,10 @@ IDEAS, IDEA_SECONDS = 3, 20  # every phone's 3 ideas within 20 s (the target: wi
 REPEATS = 10  # the same burst again and again: the 10th must be as fast as the first
 
 
-def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool) -> dict:
+def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool, runtime: str) -> dict:
     runs = [{"rate": r} for r in rates]
     idea_run = [{"rate": phones * IDEAS / IDEA_SECONDS}]
-    with Echo() as echo:
+    with Echo(runtime) as echo:
         echo_node = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones, "themes": list(range(1, 9)),
                                 "dots": DOTS, "runs": runs, "event": "echo"})
         echo_ideas = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones, "axes": ["a"],
@@ -161,7 +162,7 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
         plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {max(30, -(-phones // 10))}"))
         server = start_server(Path(tmp), plan=plan, flush=str(BY_KEY["FLUSH_INTERVAL"].default), env={
             "FACILITATION_JOIN_BURST": str(phones + 10), "FACILITATION_MAX_PER_ADDRESS": str(3 * phones + 100),
-            "FACILITATION_LOG_LEVEL": "WARNING"})
+            "FACILITATION_LOG_LEVEL": "WARNING"}, extra=("--async-mode", runtime))
         try:
             ready = prepare_app(server, phones)
             screens = [server.setting("observer_token"), server.setting("projector_token"), server.facilitator]
@@ -181,7 +182,8 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
             counted = check_export(server, app_python["acked"] if app_python else 0)
         finally:
             stop_server(server)
-    return {"phones": phones, "echo": echo_node, "app": app_node, "joins": ready["joins"], "rss_mb": rss,
+    return {"phones": phones, "runtime": runtime, "echo": echo_node, "app": app_node, "joins": ready["joins"],
+            "rss_mb": rss,
             "echo_rss_mb": echo_rss, "counted": counted,
             "ideas": {"echo": echo_ideas, "app": app_ideas} if extras else None, "repeats": repeats,
             "python": {"echo": echo_python, "app": app_python} if python_rate else None,
@@ -194,16 +196,17 @@ def fmt(value, unit="ms") -> str:
 
 def report(results: list[dict], machine: str) -> None:
     print(f"\nmake bench — {machine}")
-    print(f"{'load':44} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11} {'stall':>10}"
+    print(f"{'load':54} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11} {'stall':>10}"
           "  lost/refused")
     for result in results:
         for echo, app in zip(result["echo"]["runs"], result["app"]["runs"], strict=True):
-            load = f"{result['phones']} phones, {app['dots']:,} dots at {app['rate']:,}/s"
-            print(f"{load:44} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
+            load = f"{result['runtime']}: {result['phones']} phones, {app['dots']:,} dots at {app['rate']:,}/s"
+            print(f"{load:54} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
                   f"{fmt(app['screen_p95_ms']):>11} {fmt(app.get('stall_ms')):>10}  {app['lost']}/{app['refused']}")
         cap = result["capacity"]
         ratio = f"{cap['app'] / cap['echo']:.2f}" if cap["app"] and cap["echo"] else "—"
-        print(f"  capacity (p95 ≤ {BOUND_MS} ms): echo {fmt(cap['echo'], '')}/s, app {fmt(cap['app'], '')}/s, "
+        print(f"  {result['runtime']}, capacity (p95 ≤ {BOUND_MS} ms): echo {fmt(cap['echo'], '')}/s, "
+              f"app {fmt(cap['app'], '')}/s, "
               f"ratio {ratio}; joins: {result['joins']['phones']} in {result['joins']['seconds']:.1f} s, "
               f"p95 {result['joins']['p95_ms']:.0f} ms; peak RSS {result['rss_mb']:.0f} MB "
               f"(echo {result.get('echo_rss_mb', 0):.0f} MB)")
@@ -231,6 +234,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, nargs="+", default=[300, 1000])
     parser.add_argument("--quick", action="store_true", help="two rates per crowd, no Python crowd")
+    parser.add_argument("--runtimes", nargs="+", default=["gevent"], choices=BY_KEY["ASYNC_MODE"].choices,
+                        help="the app and the echo server on each runtime, in turn, with the same crowd")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the crowd's sockets, inherited by node
@@ -240,7 +245,8 @@ def main() -> None:
         if args.quick:
             rates = rates[1:3]
         main_rate = 750 if phones == 300 and not args.quick else None  # 300 × 5 dots within 2 s
-        results.append(measure(phones, rates, main_rate, extras=main_rate is not None))
+        for runtime in args.runtimes:
+            results.append(measure(phones, rates, main_rate, extras=main_rate is not None, runtime=runtime))
     machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}"
     report(results, machine)
     out = HERE / "results"

@@ -120,9 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"facilitation: {exc}", file=sys.stderr)
         return 2
-    if args.command == "serve" and config["ASYNC_MODE"] == "eventlet":
-        import eventlet  # must patch before Flask, SQLAlchemy or sockets are imported
-        eventlet.monkey_patch()
+    if args.command == "serve":
+        from facilitation import runtime
+        runtime.prepare(config["ASYNC_MODE"])  # before Flask, SQLAlchemy, logging or sockets are imported
     import logging  # after patching: logging creates locks that must be green
     logging.basicConfig(level=config["LOG_LEVEL"] if args.command == "serve" else "WARNING",
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)

@@ -9,9 +9,11 @@ import socket
 import sys
 from urllib.parse import urlsplit
 
+from facilitation import runtime
 from facilitation.cli.common import load_plan_or_exit, say_data_dir_error, say_schema_error
 from facilitation.i18n import terminal_language, translator
 from facilitation.messages import N_
+from facilitation.runtime.door import full_response
 from facilitation.store import datadir
 from facilitation.store.schema import SchemaError
 
@@ -74,19 +76,6 @@ def public_base(host: str, port: int, public_url: str | None, _) -> tuple[str, l
     return f"http://{shown}:{port}", notes
 
 
-def _listen(host: str, port: int, eventlet_mode: bool):
-    """Bind the port for this server alone: no SO_REUSEPORT, so a second server on it fails instead of
-    silently sharing the connections of the event."""
-    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-    if eventlet_mode:
-        import eventlet
-        return eventlet.listen((host, port), family=family, backlog=1024, reuse_addr=True, reuse_port=False)
-    with socket.socket(family, socket.SOCK_STREAM) as probe:  # werkzeug binds later; fail here, clearly
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
-    return None
-
-
 def serve(args, config) -> int:
     plan = load_plan_or_exit(config["PLAN"])
     _ = translator(plan.event.languages)
@@ -99,7 +88,7 @@ def serve(args, config) -> int:
             return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]
     try:
-        listener = _listen(host, port, config["ASYNC_MODE"] == "eventlet")
+        listener = runtime.listen(host, port, config["ASYNC_MODE"])
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(_("Port %(port)s is already in use on %(host)s: another server (perhaps facilitation, still "
@@ -126,36 +115,15 @@ def serve(args, config) -> int:
     socketio.start_background_task(stalls.run, socketio.sleep)
     socketio.start_background_task(QuietCollector(app.extensions["facilitation"].quiet_for).run, socketio.sleep)
     socketio.start_background_task(app.extensions["facilitation.workers"].start)  # the first report is quick
-    if listener is None:
-        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
-    else:
-        _serve_eventlet(listener, app, config, _)
+    languages = plan.event.languages
+    full = full_response([translator(languages, lang)(EVENT_FULL) for lang in languages])
+    runtime.serve(listener, app, config, full)
     if lock:
         lock.release()
     return 0
 
 
 EVENT_FULL = N_("The event is full right now: try again in a minute, or ask the staff.")
-SOCKET_TIMEOUT = 45  # seconds one read or write may wait: above the websocket ping interval (10 s)
-
-
-def _serve_eventlet(listener, app, config, _) -> None:
-    """Serve with a door that never stops accepting (see facilitation.web.door) and timeouts that close
-    connections which stay silent: IDLE_TIMEOUT before each request, SOCKET_TIMEOUT for any read or write."""
-    import eventlet.wsgi
-
-    from facilitation.web.door import Door, HeadDeadline, full_response, open_files_limit
-    size = open_files_limit(config["MAX_CONNECTIONS"])
-    if size < config["MAX_CONNECTIONS"]:
-        log.warning("this system lets the server open at most %s connections, not %s: raise the open files "
-                    "limit (ulimit -n) for larger events", size, config["MAX_CONNECTIONS"])
-    languages = app.extensions["facilitation"].plan.event.languages
-    texts = [translator(languages, lang)(EVENT_FULL) for lang in languages]
-    door = Door(size, min(size, config["MAX_PER_ADDRESS"]), full_response(texts), config["MAX_OPENING_PER_ADDRESS"])
-    app.extensions["facilitation.door"] = door
-    protocol = type("Protocol", (HeadDeadline,), {"door": door})
-    eventlet.wsgi.server(listener, app, custom_pool=door, log_output=False,  # the request log: facilitation.requests
-                         keepalive=config["IDLE_TIMEOUT"], socket_timeout=SOCKET_TIMEOUT, protocol=protocol)
 
 
 def _print_links(app, public: str, host: str, port: int, _) -> None:

@@ -18,8 +18,8 @@ def test_a_setting_comes_from_the_flag_then_the_environment_then_the_default():
 def test_an_unusable_environment_value_is_refused_by_name():
     with pytest.raises(ConfigError, match="FACILITATION_PORT: 'lots' is not a int"):
         resolve({}, {"FACILITATION_PORT": "lots"})
-    with pytest.raises(ConfigError, match="FACILITATION_ASYNC_MODE: 'gevent' is not one of eventlet, threading"):
-        resolve({}, {"FACILITATION_ASYNC_MODE": "gevent"})
+    with pytest.raises(ConfigError, match="FACILITATION_ASYNC_MODE: 'asyncio' is not one of gevent, threading"):
+        resolve({}, {"FACILITATION_ASYNC_MODE": "asyncio"})
 
 
 def test_the_plan_defaults_to_the_bundled_demo():

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from facilitation.web.door import HEAD_SECONDS
+from facilitation.runtime.door import HEAD_SECONDS
 from tests.conftest import start_server, stop_server
 from tests.realtime.clients import Client, join
 
@@ -132,7 +132,7 @@ def test_past_the_cap_one_address_hears_event_full(door):
         assert "Retry-After: 30" in answer
         assert "The event is full right now" in answer and "L'evento è al completo in questo momento" in answer
         health = requests.get(f"{door.url}/healthz", timeout=5).json()["connections"]
-        assert health["refused"] >= 1 and health["busiest_address"] == 1000
+        assert health["refused"] >= 1 and health["busiest_address"] <= 1000
         extra.close()
     finally:
         close_all(held)
@@ -212,24 +212,27 @@ def test_a_request_head_sent_a_byte_at_a_time_is_closed_by_its_deadline(door):
     assert phone_joins(door) < 5
 
 
-def test_one_address_holds_at_most_its_share_of_opening_connections(tmp_path):
+def test_an_attacker_behind_a_shared_address_cannot_lock_out_the_people_sharing_it(tmp_path):
     """Behind a tunnel every online participant has the same address: an attacker there must not take every
-    place with connections that never finish their request, while honest connections still get in."""
+    place with connections that never finish their request. Past the address's share of opening connections,
+    the oldest opening one is closed for the newcomer, so honest requests from that same address still get in."""
     server = start_server(tmp_path, env={"FACILITATION_MAX_OPENING_PER_ADDRESS": "50"})
     websockets = idle_websockets(server.url, 40)  # finished requests: held, and not opening
     held = silent_connections(server.url, 80)
     try:
-        refused = 0
-        for sock in held[50:]:
-            sock.settimeout(5)
-            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            refused += sock.recv(4096).startswith(b"HTTP/1.1 503")
-        assert refused == 30
-        assert sum(still_open(sock) for sock in held[:50]) == 50
+        time.sleep(1)
+        assert [still_open(sock) for sock in held] == [False] * 30 + [True] * 50  # the oldest made room
+        honest = from_attacker(server.url)  # a participant behind the same address
+        honest.settimeout(5)
+        honest.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert honest.recv(4096).startswith(b"HTTP/1.1 200")
+        honest.close()
+        assert sum(still_open(sock) for sock in held) == 49
         assert sum(still_open(sock) for sock in websockets) == 40
         health = requests.get(f"{server.url}/healthz", timeout=5).json()["connections"]
-        assert health["opening"] >= 50 and health["opening_per_address"] == 50
-        assert phone_joins(server) < 5  # another address is not affected
+        assert health["opening"] == 49 and health["opening_per_address"] == 50 and health["evicted"] == 31
+        assert health["refused"] == 0
+        assert phone_joins(server) < 5  # another address is not affected either
     finally:
         close_all(held + websockets)
         stop_server(server)

@@ -4,6 +4,7 @@ import subprocess
 from contextlib import contextmanager
 
 import pytest
+import requests
 
 from tests.conftest import run_cli, run_english, start_server, stop_server
 
@@ -84,3 +85,16 @@ def test_italian_is_the_default_language_of_the_refusals(tmp_path):
     result = run_cli("serve", "--port", "0", "--data", str(tmp_path), lang="it_IT.UTF-8",
                      env={"FACILITATION_MIN_FREE_MB": str(10**9)})
     assert "è pieno" in result.stderr
+
+
+def test_the_server_runs_on_gevent_and_no_warning_reaches_the_facilitators_terminal(tmp_path):
+    """eventlet greeted every facilitator with its own deprecation warning; the server now runs on gevent
+    (chosen by measurement: README, "Runtime") and starts, serves and stops without a warning."""
+    server = start_server(tmp_path, env={"PYTHONWARNINGS": ""})  # Python's own filters, as in a terminal
+    try:
+        assert requests.get(f"{server.url}/export/{server.facilitator}/report.pdf", timeout=60).status_code == 200
+    finally:
+        stop_server(server)
+    terminal = server.log_path.read_text()
+    assert f"on 127.0.0.1:{server.url.rsplit(':', 1)[1]} (gevent)" in terminal
+    assert "Warning" not in terminal and "deprecat" not in terminal.lower(), terminal

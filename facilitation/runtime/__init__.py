@@ -1,0 +1,69 @@
+"""The async runtime, behind one seam: patch the standard library, bind the port, serve.
+
+`facilitation serve` calls `prepare` before anything else is imported, then `listen` and `serve`; nothing
+else in the app names a runtime. The modes (setting ASYNC_MODE):
+- gevent: the default. One process, green threads, gevent's WSGI server with the door in front
+  (facilitation.runtime.door) and python-engineio's websockets through simple-websocket.
+- threading: Werkzeug's threaded server, a real thread per connection; for trying things out, not a hall
+  (benchmarks/runtimes.py: it does not hold 1,000 phones, and has no door).
+- eventlet: kept only while it is measured against gevent.
+"""
+from __future__ import annotations
+
+import socket
+
+GREEN = ("gevent", "eventlet")
+
+
+def prepare(mode: str) -> None:
+    """Make the standard library's sockets, threads and locks green. Must run before Flask, SQLAlchemy,
+    logging or sockets are imported."""
+    if mode == "gevent":
+        from gevent import monkey
+        monkey.patch_all()
+    elif mode == "eventlet":
+        import eventlet
+        eventlet.monkey_patch()
+
+
+def listen(host: str, port: int, mode: str):
+    """Bind the port for this server alone (no SO_REUSEPORT: a second server on it fails instead of silently
+    sharing the event's connections). Raises OSError. Returns the listening socket, or None for threading,
+    whose server binds its own (checked here first, so that a taken port is said clearly)."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    if mode == "gevent":
+        from facilitation.runtime import gevent_server
+        return gevent_server.listen(host, port, family)
+    if mode == "eventlet":
+        from facilitation.runtime import eventlet_server
+        return eventlet_server.listen(host, port, family)
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    return None
+
+
+def serve(listener, app, config: dict, door_full: bytes) -> None:
+    """Serve until stopped. Under a green runtime, a door caps the connections (facilitation.runtime.door)
+    and timeouts close the silent ones: IDLE_TIMEOUT before each request, a deadline on each request's head,
+    SOCKET_TIMEOUT on any read or write."""
+    mode = config["ASYNC_MODE"]
+    if mode not in GREEN:
+        from facilitation.extensions import socketio
+        socketio.run(app, host=config["HOST"], port=config["PORT"], log_output=False, allow_unsafe_werkzeug=True)
+        return
+    import logging
+
+    from facilitation.runtime.door import Door, open_files_limit
+    size = open_files_limit(config["MAX_CONNECTIONS"])
+    if size < config["MAX_CONNECTIONS"]:
+        logging.getLogger(__name__).warning(
+            "this system lets the server open at most %s connections, not %s: raise the open files limit "
+            "(ulimit -n) for larger events", size, config["MAX_CONNECTIONS"])
+    door = Door(size, min(size, config["MAX_PER_ADDRESS"]), door_full, config["MAX_OPENING_PER_ADDRESS"])
+    app.extensions["facilitation.door"] = door
+    if mode == "gevent":
+        from facilitation.runtime import gevent_server as server
+    else:
+        from facilitation.runtime import eventlet_server as server
+    server.serve(listener, app, door, config["IDLE_TIMEOUT"])

@@ -1,0 +1,101 @@
+"""Serving on gevent: its WSGI server, with the door in front of every connection (facilitation.runtime.door),
+an idle timeout before each request, a total deadline on each request's head, and a timeout on every read and
+write. Websockets are served by python-engineio through simple-websocket, on the connection's own socket."""
+from __future__ import annotations
+
+import logging
+
+import gevent
+from gevent import socket
+from gevent.pywsgi import LoggingLogAdapter, WSGIHandler, WSGIServer
+
+from facilitation.runtime.door import HEAD_SECONDS, SOCKET_TIMEOUT, Door, HeadTooSlow
+
+log = logging.getLogger("facilitation.requests")
+
+
+def listen(host: str, port: int, family: int):
+    """Bound for this server alone: no SO_REUSEPORT, so a second server on the port fails instead of silently
+    sharing the connections of the event."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+class Handler(WSGIHandler):
+    """gevent's HTTP handler with the idle timeout, the head deadline and the door told when the head is in."""
+
+    door_state: dict | None = None
+    _head_timer = None
+
+    def read_requestline(self):
+        self.socket.settimeout(self.server.idle_timeout)  # the wait for a request's first byte
+        try:
+            if not self.rfile.peek(1):
+                return ""
+        except (OSError, ValueError):
+            return ""
+        self.socket.settimeout(SOCKET_TIMEOUT)
+        self._head_timer = gevent.Timeout.start_new(HEAD_SECONDS, HeadTooSlow())
+        return super().read_requestline()
+
+    def read_request(self, raw_requestline):
+        try:
+            parsed = super().read_request(raw_requestline)
+        finally:
+            self._stop_head_timer()
+        if parsed and self.door_state is not None:
+            self.server.door.opened(self.door_state)
+        return parsed
+
+    def handle_one_request(self):
+        try:
+            result = super().handle_one_request()
+        except HeadTooSlow:
+            return None
+        finally:
+            self._stop_head_timer()
+        if result is True and self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            return None  # the websocket has ended: what follows on the connection is not HTTP, close it
+        return result
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.close()
+            self._head_timer = None
+
+
+class Server(WSGIServer):
+    handler_class = Handler
+
+    def __init__(self, listener, app, door: Door, idle_timeout: float):
+        super().__init__(listener, app, log=None, error_log=LoggingLogAdapter(log, logging.ERROR))
+        self.door = door
+        self.idle_timeout = idle_timeout
+
+    def do_handle(self, sock, address):
+        """Called by the accept loop for each connection: never waits, whatever the caps say."""
+        host = address[0] if isinstance(address, tuple) else str(address)
+        state = self.door.admit(host, lambda: sock.shutdown(socket.SHUT_RDWR))
+        gevent.spawn(self._refuse if state is None else self._serve, sock, address, state)
+
+    def _serve(self, sock, address, state) -> None:
+        try:
+            handler = self.handler_class(sock, address, self)
+            handler.door_state = state
+            handler.handle()
+        finally:
+            self.door.closed(state)
+            self.do_close(sock, address)
+
+    def _refuse(self, sock, address, _state) -> None:
+        try:
+            self.door.refuse(sock)
+        finally:
+            self.do_close(sock, address)
+
+
+def serve(listener, app, door: Door, idle_timeout: float) -> None:
+    Server(listener, app, door, idle_timeout).serve_forever()
