@@ -12,6 +12,7 @@ from facilitation.extensions import socketio
 from facilitation.messages import describe, error
 from facilitation.realtime.notify import rooms_for
 from facilitation.services import readmodels as rm
+from facilitation.services.audience import IDEAS, audience
 from facilitation.services.commands import COMMANDS, Principal
 from facilitation.services.event import DEVICE_COOKIE
 
@@ -76,6 +77,25 @@ def sync(*args):
             if type(since) is int and since == version:
                 return {"ok": True, "version": version, "current": True}
             return {"ok": True, **rm.snapshot(s, service.plan, who, version, service.refused_joins)}
+    except Refused as refused:
+        return error(refused)
+
+
+@socketio.on("ideas.page")
+def ideas_page(*args):
+    """The next page of a screen's ideas after its snapshot (`ideas_next`), in the snapshot's scope: a snapshot
+    never carries more than one page, however many ideas an import brought."""
+    try:
+        data = _one_payload(args)
+        after = data.get("after") if isinstance(data, dict) else None
+        if type(after) is not int or after < 0:
+            raise Refused("invalid_payload", fields="after")
+        who = _who()
+        service = _service()
+        service.throttle(who)
+        scope, full = IDEAS[audience(who.role)]
+        with service.reading() as s:
+            return {"ok": True, **rm.idea_page(s, full, who.table_id if scope == "own table" else None, after)}
     except Refused as refused:
         return error(refused)
 

@@ -94,6 +94,10 @@ def idea_view(idea: Idea, full: bool) -> dict:
     return view
 
 
+PHONE_IDEAS = 200  # a phone's snapshot carries its table's newest ideas, at most this many
+IDEA_PAGE = 500  # any other screen's snapshot carries its first page of ideas; it asks for the next ones
+
+
 def ideas(s: Session, full: bool, table_id: int | None = None, newest: int | None = None) -> list[dict]:
     """A screen's idea list: staff and scribes get every idea, others the live ones only; `newest`: only the
     latest that many, oldest first."""
@@ -107,6 +111,18 @@ def ideas(s: Session, full: bool, table_id: int | None = None, newest: int | Non
     return [idea_view(i, full) for i in reversed(s.exec(query).all())]
 
 
+def idea_page(s: Session, full: bool, table_id: int | None, after: int, size: int = IDEA_PAGE) -> dict:
+    """The ideas a screen sees with ids above `after`, oldest first, at most `size`; `next`: the id to ask
+    after for the following page, or None when this is the last."""
+    query = select(Idea).where(Idea.id > after).order_by(Idea.id).limit(size)
+    if table_id is not None:
+        query = query.where(Idea.table_id == table_id)
+    if not full:
+        query = query.where(LIVE_IDEA)
+    rows = s.exec(query).all()
+    return {"ideas": [idea_view(i, full) for i in rows], "next": rows[-1].id if len(rows) == size else None}
+
+
 def live_ideas_at(s: Session, table_id: int) -> int:
     return s.exec(select(func.count()).select_from(Idea).where(Idea.table_id == table_id, LIVE_IDEA)).one()
 
@@ -116,7 +132,6 @@ def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
 
 
 PUBLIC_TALLY = ("round", "method", "ranking", "voters", "dots")
-PHONE_IDEAS = 200  # a phone's snapshot carries its table's newest ideas, at most this many
 
 
 def public_tally(full: dict) -> dict:
@@ -332,13 +347,15 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     view = {"version": version, "role": who.role.value, "event": event_info(plan, tables)}
     scope, full = IDEAS[group]
     phone = who.role is Role.PARTICIPANT
-    view["ideas"] = ideas(s, full=full, table_id=who.table_id if scope == "own table" else None,
-                          newest=PHONE_IDEAS if phone else None)
-    if scope == "own table":
-        view["table"] = who.table_id
     if phone:  # a phone's snapshot stays small however much its table wrote: the newest, and how many more
+        view["ideas"] = ideas(s, full=full, table_id=who.table_id, newest=PHONE_IDEAS)
         view["ideas_more"] = max(0, live_ideas_at(s, who.table_id) - len(view["ideas"])) \
             if len(view["ideas"]) == PHONE_IDEAS else 0
+    else:  # a screen's snapshot stays small however many ideas there are: it asks for the rest in pages
+        page = idea_page(s, full, who.table_id if scope == "own table" else None, after=0)
+        view["ideas"], view["ideas_next"] = page["ideas"], page["next"]
+    if scope == "own table":
+        view["table"] = who.table_id
     if who.role is Role.PARTICIPANT:
         view["me"] = me(s, plan, who.participant_id)
     topics = {

@@ -15,6 +15,7 @@ export function connect({ token, lang, onState, onStatus = () => {}, onAlert = (
     if (control?.server_time) state.clockOffset = control.server_time - Date.now() / 1000;
   };
 
+  let snapshots = 0;
   // After a reconnect only what was missed matters; `full` asks again for the personal parts too.
   const resync = ({ full = false } = {}) =>
     socket.emit("sync", { since: !full && state.version >= 0 ? state.version : null }, (reply) => {
@@ -24,8 +25,21 @@ export function connect({ token, lang, onState, onStatus = () => {}, onAlert = (
       Object.assign(state, rest);
       applyControl(control);
       state.ideas = new Map(ideas.map((idea) => [idea.id, idea]));
+      snapshots += 1;
       onStatus("online");
       onState(state, { snapshot: true });
+      if (reply.ideas_next) morePages(reply.ideas_next, snapshots);
+    });
+
+  // A screen's snapshot carries one page of ideas; the rest come page by page, each read after the snapshot
+  // (so as new as the updates that came meanwhile), until the last or until a newer snapshot takes over.
+  const morePages = (after, snapshot) =>
+    socket.timeout(20000).emit("ideas.page", { after }, (err, page) => {
+      if (snapshot !== snapshots) return;
+      if (err || !page?.ok) return setTimeout(() => morePages(after, snapshot), 2000);
+      for (const idea of page.ideas) state.ideas.set(idea.id, idea);
+      onState(state, { ideas: page.ideas });
+      if (page.next) morePages(page.next, snapshot);
     });
 
   // The server closes a phone's socket when the phone moves table: reconnect at once, scoped to the new one.

@@ -1,8 +1,11 @@
 """What one phone can make the server carry is bounded before it is paid (issue 18): its ideas per phase, and
-the size of its snapshot however much its table wrote."""
+the size of its snapshot however much its table wrote, and any screen's snapshot however many ideas there are."""
 from __future__ import annotations
 
+import json
+
 import pytest
+import requests
 
 from tests.conftest import DEMO_PLAN, start_server, stop_server
 from tests.realtime.clients import Client, new_phone
@@ -66,3 +69,41 @@ def test_a_phone_snapshot_carries_a_bounded_page_of_its_table_ideas(server):
     assert [i["id"] for i in phone.state["ideas"]] == sorted(i["id"] for i in phone.state["ideas"])
     staff.close()
     phone.close()
+
+
+def listening_export(ideas: int, hidden_every: int = 10) -> bytes:
+    """Another event's JSON export with this many ideas on the demo's axes (what an import brings)."""
+    axes = ["mobilita", "digitale", "verde"]
+    return json.dumps({
+        "event": {"id": "ascolto-grande", "title": "Ascolto", "date": "2026-11-20", "export_format": 1},
+        "themes": [], "idea_history": [],
+        "ideas": [{"id": n, "table": str(n % 30 + 1), "channel": "room", "axis": axes[n % 3], "kind": "need",
+                   "text": f"Idea {n} del giorno di ascolto: più treni la sera", "hidden": n % hidden_every == 0,
+                   "held": False, "starred": False, "merged_into": "", "theme": "", "category": "",
+                   "zone": ""} for n in range(1, ideas + 1)]}).encode()
+
+
+def test_a_screen_snapshot_carries_one_page_of_ideas_and_asks_for_the_rest(server):
+    """After a big import the staff snapshot was every idea at once (64.5 MB after a 60 MiB import): now a
+    screen's snapshot carries one page, and the screen asks for the next ones, in its own scope."""
+    from facilitation.services.readmodels import IDEA_PAGE
+
+    total = 2 * IDEA_PAGE + 100
+    imported = requests.post(f"{server.url}/api/import", data=listening_export(total), timeout=60, headers={
+        "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+    assert imported["ok"] and imported["ideas"] == total, imported
+    for token, expected in ((server.facilitator, total), (server.setting("projector_token"), total - total // 10)):
+        screen = Client(server.url, token)
+        snapshot = screen.state
+        assert len(snapshot["ideas"]) == IDEA_PAGE and snapshot["ideas_next"] == snapshot["ideas"][-1]["id"]
+        assert len(json.dumps(snapshot)) < 500_000
+        ids, after = [i["id"] for i in snapshot["ideas"]], snapshot["ideas_next"]
+        while after is not None:
+            page = screen.sio.call("ideas.page", {"after": after}, timeout=10)
+            assert page["ok"] and 0 < len(page["ideas"]) <= IDEA_PAGE
+            ids += [i["id"] for i in page["ideas"]]
+            after = page["next"]
+        assert ids == sorted(set(ids)) and len(ids) == expected  # every idea once; the projector only live ones
+        refused = screen.sio.call("ideas.page", {"after": "all"}, timeout=10)
+        assert refused["error"]["code"] == "invalid_payload" and "after" in refused["error"]["message"]
+        screen.close()
