@@ -1,11 +1,17 @@
 """Serving on gevent: its WSGI server, with the door in front of every connection (facilitation.runtime.door),
 an idle timeout before each request, a total deadline on each request's head, and a timeout on every read and
-write. Websockets are served by python-engineio through simple-websocket, on the connection's own socket."""
+write. Websockets are served by python-engineio through simple-websocket, on the connection's own socket,
+with flow control (`WebSocket`)."""
 from __future__ import annotations
 
 import logging
 
 import gevent
+import gevent.event
+import gevent.selectors
+import simple_websocket
+from engineio.async_drivers import gevent as engineio_gevent
+from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from gevent import socket
 from gevent.pywsgi import LoggingLogAdapter, WSGIHandler, WSGIServer
 
@@ -22,6 +28,57 @@ def listen(host: str, port: int, family: int):
     sock.bind((host, port))
     sock.listen(1024)
     return sock
+
+
+READ_AHEAD = 16  # websocket messages read off a connection before the application has taken them
+
+
+class _FlowControlled(simple_websocket.Server):
+    """simple-websocket's server reads a connection in a thread of its own into a list, as fast as the client
+    sends, whether or not anyone takes the messages; and its close() could be undone by that thread, which
+    then read on. A client sending without pause grew the server by 100 MB a second (24 GB, then the kernel
+    killed it). Here the thread stops reading while READ_AHEAD messages wait (the client's sends then block,
+    as TCP intends), and close() shuts the connection down, so nothing is read after it."""
+
+    def __init__(self, *args, **kwargs):
+        self._taken = gevent.event.Event()  # before the reading thread starts (in the base class)
+        super().__init__(*args, **kwargs)
+
+    def _handle_events(self):
+        keep_going = super()._handle_events()
+        while keep_going and self.connected and len(self.input_buffer) >= READ_AHEAD:
+            self._taken.wait(1.0)
+            self._taken.clear()
+        return keep_going
+
+    def receive(self, timeout=None):
+        try:
+            return super().receive(timeout)
+        finally:
+            self._taken.set()
+
+    def close(self, reason=None, message=None):
+        try:
+            super().close(reason, message)
+        finally:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class WebSocket(SimpleWebSocketWSGI):
+    """python-engineio's websocket for gevent, on `_FlowControlled`, with engine.io's message size limit
+    applied as each frame arrives (not once a whole message is in memory)."""
+
+    def __init__(self, handler, server):
+        super().__init__(handler, server, thread_class=engineio_gevent.Thread, event_class=gevent.event.Event,
+                         selector_class=gevent.selectors.DefaultSelector)
+        self.max_message_size = server.max_http_buffer_size
+
+    def __call__(self, environ, start_response):
+        self.ws = _FlowControlled(environ, max_message_size=self.max_message_size, **self.server_args)
+        return self.app(self)
 
 
 class Handler(WSGIHandler):
@@ -98,4 +155,5 @@ class Server(WSGIServer):
 
 
 def serve(listener, app, door: Door, idle_timeout: float) -> None:
+    engineio_gevent._async["websocket"] = WebSocket  # python-engineio looks it up at each websocket upgrade
     Server(listener, app, door, idle_timeout).serve_forever()

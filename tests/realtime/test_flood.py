@@ -98,3 +98,31 @@ def test_malformed_messages_write_one_line_per_source_not_a_traceback_each(serve
     log = server.log_path.read_text()
     assert "Traceback" not in log
     assert 1 <= log.count("could not be handled") <= 4, log[-3000:]
+
+
+def rss_mb(pid: int) -> float:
+    status = open(f"/proc/{pid}/status").read()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
+def test_a_socket_that_never_stops_sending_is_cut_and_the_server_does_not_grow(server):
+    """Under gevent, simple-websocket read a connection as fast as the client sent, into a list nobody emptied
+    once the socket was refused, and its close could be undone by its reading thread (a race, lost about one
+    time in three): one phone sending 64 KB messages without pause grew the server by 100 MB a second until
+    the kernel killed it. Now the server reads only as fast as it handles, and cuts the socket every time."""
+    before = rss_mb(server.process.pid)
+    cookie = join(server.url, server.tables()[0][3])
+    for attempt in range(8):
+        ws = raw_socket(server, cookie=cookie)
+        started, sent = time.time(), 0
+        try:
+            while time.time() - started < 4:
+                ws.send("42" + json.dumps(["idea.add", {"text": BIG}]))
+                sent += 1
+        except (websocket.WebSocketException, OSError):
+            pass
+        cut_after = time.time() - started
+        assert cut_after < 3, f"attempt {attempt}: still sending after {cut_after:.1f} s ({sent} messages)"
+        ws.close()
+    assert rss_mb(server.process.pid) - before < 50
+    assert requests.get(server.url + "/healthz", timeout=5).json()["ok"]
