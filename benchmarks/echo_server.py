@@ -2,11 +2,13 @@
 the app can run on (eventlet, gevent, threading): the same stack without the application, i.e. what the
 machine, the network stack, the runtime and the crowd cost by themselves.
 
-    python benchmarks/echo_server.py <port> [eventlet|gevent|threading]
+    python benchmarks/echo_server.py <port> [gevent|threading|eventlet]
+
+(eventlet, the app's runtime before gevent, only once installed: pip install eventlet.)
 """
 import sys
 
-RUNTIME = sys.argv[2] if len(sys.argv) > 2 else "eventlet"
+RUNTIME = sys.argv[2] if len(sys.argv) > 2 else "gevent"
 if RUNTIME == "eventlet":
     import eventlet
     eventlet.monkey_patch()

@@ -5,7 +5,7 @@ This is the first half of choosing the runtime by measurement (issue 18): what e
 application adds anything. Prints ack p95/p99 per rate and the peak RSS, and writes
 benchmarks/results/<date>-<machine>-runtimes.json.
 
-    .venv/bin/python benchmarks/runtimes.py [--phones 300 1000] [--runtimes eventlet gevent threading]
+    .venv/bin/python benchmarks/runtimes.py [--phones 300 1000] [--runtimes gevent threading [eventlet]]
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from benchmarks.bench import BOUND_MS, DOTS, RATES, Echo, capacity, fmt, node_cr
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, nargs="+", default=[300, 1000])
-    parser.add_argument("--runtimes", nargs="+", default=["eventlet", "gevent", "threading"])
+    parser.add_argument("--runtimes", nargs="+", default=["gevent", "threading"],
+                        help="eventlet too, once installed (pip install eventlet): the app no longer needs it")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

@@ -46,7 +46,7 @@ OPTIONS = (
     Option("HOST", "0.0.0.0", help="address to listen on (0.0.0.0: every network of this computer)"),
     Option("PORT", 5000, int, help="port to listen on"),
     Option("PUBLIC_URL", None, help="base URL on links and QR codes; None: where the server listens"),
-    Option("ASYNC_MODE", "gevent", choices=("gevent", "threading", "eventlet"),
+    Option("ASYNC_MODE", "gevent", choices=("gevent", "threading"),
            help="server runtime: gevent (a hall), threading (trying things out)"),
     Option("LOG_LEVEL", "INFO", choices=LOG_LEVELS, help="least important log lines shown"),
     Option("FLUSH_INTERVAL", 0.1, float, help="seconds between coalesced screen updates"),

@@ -5,14 +5,14 @@ else in the app names a runtime. The modes (setting ASYNC_MODE):
 - gevent: the default. One process, green threads, gevent's WSGI server with the door in front
   (facilitation.runtime.door) and python-engineio's websockets through simple-websocket.
 - threading: Werkzeug's threaded server, a real thread per connection; for trying things out, not a hall
-  (benchmarks/runtimes.py: it does not hold 1,000 phones, and has no door).
-- eventlet: kept only while it is measured against gevent.
+  (make bench: past 300 dots/s a burst waits seconds, and with 1,000 phones it loses acknowledgements; it
+  has no door).
+eventlet, the runtime before, is gone: it is deprecated by its maintainers, warned every facilitator at
+start, and the app on gevent answered faster with the same memory in the same run (README, "Runtime").
 """
 from __future__ import annotations
 
 import socket
-
-GREEN = ("gevent", "eventlet")
 
 
 def prepare(mode: str) -> None:
@@ -21,9 +21,6 @@ def prepare(mode: str) -> None:
     if mode == "gevent":
         from gevent import monkey
         monkey.patch_all()
-    elif mode == "eventlet":
-        import eventlet
-        eventlet.monkey_patch()
 
 
 def listen(host: str, port: int, mode: str):
@@ -34,9 +31,6 @@ def listen(host: str, port: int, mode: str):
     if mode == "gevent":
         from facilitation.runtime import gevent_server
         return gevent_server.listen(host, port, family)
-    if mode == "eventlet":
-        from facilitation.runtime import eventlet_server
-        return eventlet_server.listen(host, port, family)
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
@@ -44,11 +38,10 @@ def listen(host: str, port: int, mode: str):
 
 
 def serve(listener, app, config: dict, door_full: bytes) -> None:
-    """Serve until stopped. Under a green runtime, a door caps the connections (facilitation.runtime.door)
+    """Serve until stopped. Under gevent, a door caps the connections (facilitation.runtime.door)
     and timeouts close the silent ones: IDLE_TIMEOUT before each request, a deadline on each request's head,
     SOCKET_TIMEOUT on any read or write."""
-    mode = config["ASYNC_MODE"]
-    if mode not in GREEN:
+    if config["ASYNC_MODE"] != "gevent":
         from facilitation.extensions import socketio
         socketio.run(app, host=config["HOST"], port=config["PORT"], log_output=False, allow_unsafe_werkzeug=True)
         return
@@ -62,8 +55,5 @@ def serve(listener, app, config: dict, door_full: bytes) -> None:
             "(ulimit -n) for larger events", size, config["MAX_CONNECTIONS"])
     door = Door(size, min(size, config["MAX_PER_ADDRESS"]), door_full, config["MAX_OPENING_PER_ADDRESS"])
     app.extensions["facilitation.door"] = door
-    if mode == "gevent":
-        from facilitation.runtime import gevent_server as server
-    else:
-        from facilitation.runtime import eventlet_server as server
-    server.serve(listener, app, door, config["IDLE_TIMEOUT"])
+    from facilitation.runtime import gevent_server
+    gevent_server.serve(listener, app, door, config["IDLE_TIMEOUT"])

@@ -1,7 +1,7 @@
 """The one path by which changes reach the database: a queue and a single writer.
 
 Callers (socket handlers, HTTP views, joins) submit a job and wait. One writer thread — a green thread under
-eventlet — takes what is waiting: consecutive jobs that can share a transaction (dots) are written together
+gevent — takes what is waiting: consecutive jobs that can share a transaction (dots) are written together
 and committed once (group commit), anything else gets a transaction of its own, in arrival order. Each caller
 is answered once its change is committed, so an acknowledged change is on disk. A quiet server writes a lone
 job at once; under a burst, the jobs that arrive while one batch is being written form the next batch.

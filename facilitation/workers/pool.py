@@ -1,8 +1,8 @@
 """The server's side of the workers: a few long-lived processes that do the heavy work, one job each at a time.
 
 A request that needs a report, an export, a page drawing or an import hands the job to an idle worker and
-waits for its answer on a pipe; the event loop meanwhile serves everyone else (under eventlet and gevent the
-pipe is green, under threading the request's own thread waits). What was made is kept per event version and
+waits for its answer on a loopback socket; the event loop meanwhile serves everyone else (under gevent the
+socket is green, under threading the request's own thread waits). What was made is kept per event version and
 language, within a bound, and a job asked for again while it is being made is made once: twenty clicks on
 *PDF* are one drawing. Past MAX_WAITING requests in line, the next is told that the server is busy.
 """
@@ -44,8 +44,9 @@ class WorkerFailed(Exception):
 class _Worker:
     """One worker process and the loopback connection it opened back to the server.
 
-    A socket rather than the process's pipes: a green pipe written after its reader died spins for ever under
-    eventlet, and a socket's timeout works alike under every runtime (and on Windows)."""
+    A socket rather than the process's pipes: a green pipe written after its reader died span for ever under
+    eventlet (the runtime before gevent), and a socket's timeout works alike under every runtime (and on
+    Windows)."""
 
     def __init__(self, database_url: str, listener: socket.socket):
         key = secrets.token_hex(16)
