@@ -57,7 +57,8 @@ constraints: install-test
 
 # Prints numbers: the app beside a bare echo server in the same run (benchmarks/README.md); not part of `make test`.
 bench: install-test bench-deps
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --runtimes gevent threading
+	$(BIN)/python benchmarks/mixed_day.py
 	$(BIN)/python benchmarks/mint_voters.py --requests 2200
 
 # The crowd runs the official Socket.IO JavaScript client under node (Debian's nodejs when missing).

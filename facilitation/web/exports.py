@@ -32,11 +32,12 @@ def workers() -> Pool:
     return current_app.extensions["facilitation.workers"]
 
 
-def made(kind: str, **job) -> bytes:
-    """What a worker makes of the event as it is now, in the reader's language (kept per version)."""
+def made(kind: str, fresh: float = 0, **job) -> bytes:
+    """What a worker makes of the event as it is now, in the reader's language (kept per version; see
+    Pool.cached for `fresh` and for a request that comes while the same is being made)."""
     lang = str(get_locale())
-    key = (kind, lang, service().current_version(), *sorted(job.items()))
-    return workers().cached(key, {"kind": kind, "lang": lang, **job})
+    family = (kind, lang, *sorted(job.items()))
+    return workers().cached(family, service().current_version(), {"kind": kind, "lang": lang, **job}, fresh)
 
 
 @bp.get("/<token>/<name>")

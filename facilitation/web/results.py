@@ -37,6 +37,9 @@ def report_page(token: str):
     return made("page", public=False, pdf_url=url_for("exports.download", token=token, name="report.pdf"))
 
 
+PUBLIC_FRESH = 5.0  # seconds the public page may lag the room: during a vote every dot is a new version
+
+
 @bp.get("/results")
 def public_results():
     """Open to anyone once the facilitator publishes it."""
@@ -45,4 +48,4 @@ def public_results():
     if not published:
         return render_template("error.html", plan=service().plan, status=404,
                                message=gettext("The results are not published yet.")), 404
-    return made("page", public=True)
+    return made("page", fresh=PUBLIC_FRESH, public=True)

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 MAX_WAITING = 64  # requests waiting for a worker; past this, "busy" at once
 WAIT_SECONDS = 60  # how long a request waits for a worker before it is told the server is busy
 JOB_SECONDS = 120  # a job still running then is stopped (its worker is ended and replaced)
-CACHE_BYTES = 64 * 2**20  # results kept in memory, newest first
+CACHE_BYTES = 64 * 2**20  # results kept in memory, the newest of each family, least recently used dropped first
 CACHE_ENTRIES = 64
 START_SECONDS = 60  # a worker's start-up (importing the report libraries) on a slow, busy laptop
 KEY_VARIABLE = "FACILITATION_WORKER_KEY"  # how a worker proves, on connecting back, that the server started it
@@ -102,6 +103,13 @@ class _Flight:
     error: BaseException | None = None
 
 
+@dataclass
+class _Made:
+    version: int
+    at: float  # time.monotonic() when it was made
+    body: bytes
+
+
 class Pool:
     def __init__(self, database_url: str, size: int = 2):
         self.database_url = database_url
@@ -110,9 +118,9 @@ class Pool:
         self._lock = threading.Lock()
         self._started = 0
         self._waiting = 0
-        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
+        self._cache: OrderedDict[tuple, _Made] = OrderedDict()  # by family: only its newest is worth keeping
         self._cached_bytes = 0
-        self._flights: dict[tuple, _Flight] = {}
+        self._flights: dict[tuple, _Flight] = {}  # by family: what is being made, whatever its version
         self._listener: socket.socket | None = None
         self._spawning = threading.Lock()  # one worker connects back at a time
         self.jobs = self.failures = self.busy = 0
@@ -180,43 +188,67 @@ class Pool:
             self._started -= 1
         self._spawn_idle()
 
-    def cached(self, key: tuple, job: dict) -> bytes:
-        """`run(job)`, kept under `key` (which names the event version and the language): asked again, it is
-        served from memory; asked while it is being made, it waits for that one making."""
+    def cached(self, family: tuple, version: int, job: dict, fresh: float = 0) -> bytes:
+        """`run(job)`, kept per `family` (what is made, in which language) with the event `version` it was made
+        at: asked again at that version, it is served from memory. With `fresh` (a public page), the kept one
+        is served at any version, and when it is older than `fresh` seconds it is made again in the background
+        for those who come next: nobody waits behind the workers once there is a page. A request that comes
+        while its family is being made waits for that making, whatever its version (so it may miss what
+        changed during that one making: during a vote the version moves with every dot, and twenty clicks on
+        *PDF* must stay one drawing)."""
         with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-            flight = self._flights.get(key)
+            kept = self._cache.get(family)
+            if kept is not None:
+                self._cache.move_to_end(family)
+            flight = self._flights.get(family)
+            if kept is not None and (kept.version == version or fresh):
+                if fresh and flight is None and time.monotonic() - kept.at > fresh:
+                    self._flights[family] = _Flight()
+                    threading.Thread(target=self._refresh, args=(family, version, job), daemon=True).start()
+                return kept.body
             leading = flight is None
             if leading:
-                flight = self._flights[key] = _Flight()
+                flight = self._flights[family] = _Flight()
         if not leading:
             flight.done.wait()
             if flight.error is not None:
                 raise flight.error
             return flight.result
+        return self._make(family, version, job)
+
+    def _refresh(self, family: tuple, version: int, job: dict) -> None:
+        try:
+            self._make(family, version, job)
+        except (Busy, WorkerFailed, Refused) as exc:  # the kept one goes on being served; the next asks again
+            log.warning("a page could not be made again in the background: %s", type(exc).__name__)
+
+    def _make(self, family: tuple, version: int, job: dict) -> bytes:
+        """Make it (this family's flight is registered) and keep it; tell those waiting."""
+        flight = self._flights[family]
         try:
             flight.result = self.run(job)
-            self._keep(key, flight.result)
+            self._keep(family, _Made(version, time.monotonic(), flight.result))
             return flight.result
         except BaseException as exc:
             flight.error = exc
             raise
         finally:
             with self._lock:
-                del self._flights[key]
+                del self._flights[family]
             flight.done.set()
 
-    def _keep(self, key: tuple, body: bytes) -> None:
-        if len(body) > CACHE_BYTES // 4:
-            return
+    def _keep(self, family: tuple, made: _Made) -> None:
         with self._lock:
-            self._cache[key] = body
-            self._cached_bytes += len(body)
+            old = self._cache.pop(family, None)
+            if old is not None:
+                self._cached_bytes -= len(old.body)
+            if len(made.body) > CACHE_BYTES // 4:
+                return
+            self._cache[family] = made
+            self._cached_bytes += len(made.body)
             while self._cached_bytes > CACHE_BYTES or len(self._cache) > CACHE_ENTRIES:
-                _key, dropped = self._cache.popitem(last=False)
-                self._cached_bytes -= len(dropped)
+                _family, dropped = self._cache.popitem(last=False)
+                self._cached_bytes -= len(dropped.body)
 
     def state(self) -> dict:
         return {"workers": self._started, "waiting": self._waiting, "jobs": self.jobs, "failures": self.failures,

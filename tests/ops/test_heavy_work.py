@@ -96,6 +96,43 @@ def test_the_public_page_in_both_languages_is_drawn_once_per_language(server):
     assert workers(server)["jobs"] == before + 2
 
 
+def test_while_the_room_votes_the_public_page_and_the_downloads_are_not_drawn_for_every_dot(server):
+    """During a vote every dot is a new version: the public page is drawn at most once per language every few
+    seconds (PUBLIC_FRESH, and then in the background, while the page drawn before is served), and downloads
+    asked while the same one is being made share that making."""
+    from facilitation.web.results import PUBLIC_FRESH
+
+    staff = Client(server.url, server.facilitator)
+    assert staff.send("results.publish", {"published": True})["ok"]
+    observer = server.setting("observer_token")
+    before = workers(server)["jobs"]
+    started = time.monotonic()
+    for n in range(12):  # the event moves between every two requests, as dots do
+        assert staff.send("theme.create", {"title": f"Tema che cambia la versione {n}"})["ok"]
+        for lang in ("it", "en"):
+            assert requests.get(f"{server.url}/results?lang={lang}", timeout=30).status_code == 200
+    took = time.monotonic() - started
+    assert workers(server)["jobs"] - before <= 2 * (1 + int(took // PUBLIC_FRESH) + 1)
+    drawn = workers(server)["jobs"]
+    time.sleep(PUBLIC_FRESH + 0.5)  # older than that, it is served at once and drawn anew for the next ones
+    assert requests.get(f"{server.url}/results?lang=it", timeout=30).status_code == 200
+    deadline = time.monotonic() + 20
+    while workers(server)["jobs"] == drawn and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers(server)["jobs"] == drawn + 1
+
+    before = workers(server)["jobs"]
+    with ThreadPoolExecutor(8) as pool:
+        asked = [pool.submit(requests.get, f"{server.url}/export/{observer}/report.pdf", timeout=60)]
+        for n in range(7):
+            assert staff.send("theme.create", {"title": f"Altro tema {n}"})["ok"]
+            asked.append(pool.submit(requests.get, f"{server.url}/export/{observer}/report.pdf", timeout=60))
+        answers = [a.result() for a in asked]
+    assert {a.status_code for a in answers} == {200}
+    assert workers(server)["jobs"] - before < len(answers)  # those asked meanwhile shared a making
+    staff.close()
+
+
 def test_a_worker_that_dies_is_replaced_and_the_server_goes_on(server):
     observer = server.setting("observer_token")
     assert requests.get(f"{server.url}/export/{observer}/event.json", timeout=30).status_code == 200
