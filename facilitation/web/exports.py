@@ -32,11 +32,12 @@ def workers() -> Pool:
     return current_app.extensions["facilitation.workers"]
 
 
-def made(kind: str, fresh: float = 0, **job) -> bytes:
+def made(kind: str, fresh: float = 0, stage: tuple = (), **job) -> bytes:
     """What a worker makes of the event as it is now, in the reader's language (kept per version; see
-    Pool.cached for `fresh` and for a request that comes while the same is being made)."""
+    Pool.cached for `fresh` and for a request that comes while the same is being made). A new `stage` (what
+    must show at once: results revealed, a round closed) is never served from an older one."""
     lang = str(get_locale())
-    family = (kind, lang, *sorted(job.items()))
+    family = (kind, lang, stage, *sorted(job.items()))
     return workers().cached(family, service().current_version(), {"kind": kind, "lang": lang, **job}, fresh)
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import get_locale, gettext
+from sqlmodel import select
 
 from facilitation.domain.roles import Action, allowed
 from facilitation.i18n import translator
 from facilitation.reports import content, export
-from facilitation.store.models import Control
+from facilitation.store.models import Control, VoteRound
 from facilitation.web.exports import made
 from facilitation.web.identity import principal, service
 
@@ -37,15 +38,18 @@ def report_page(token: str):
     return made("page", public=False, pdf_url=url_for("exports.download", token=token, name="report.pdf"))
 
 
-PUBLIC_FRESH = 5.0  # seconds the public page may lag the room: during a vote every dot is a new version
+PUBLIC_FRESH = 5.0  # seconds the public page may lag the room's dots (each a new version); never a reveal
 
 
 @bp.get("/results")
 def public_results():
     """Open to anyone once the facilitator publishes it."""
     with service().reading() as s:
-        published = s.get(Control, 1).results_public
+        control = s.get(Control, 1)
+        published = control.results_public
+        rounds = s.exec(select(VoteRound.id, VoteRound.state, VoteRound.revealed).order_by(VoteRound.id)).all()
+        stage = (control.phase_index, *(tuple(r) for r in rounds))
     if not published:
         return render_template("error.html", plan=service().plan, status=404,
                                message=gettext("The results are not published yet.")), 404
-    return made("page", fresh=PUBLIC_FRESH, public=True)
+    return made("page", fresh=PUBLIC_FRESH, stage=tuple(stage), public=True)
