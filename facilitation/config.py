@@ -56,7 +56,8 @@ OPTIONS = (
     Option("MAX_PER_ADDRESS", 1000, int,
            help="connections one network address may hold (a venue router or tunnel is one address)"),
     Option("MAX_OPENING_PER_ADDRESS", 200, int,
-           help="connections one address may hold that have not yet sent their request whole (slow or silent)"),
+           help="connections one address may hold that have not yet sent their request whole (slow or "
+                "silent); past it the oldest of them is closed for the newcomer"),
     Option("JOIN_BURST", 100, int, help="new phones one network address may join at once (then 2 a second)"),
     Option("IDLE_TIMEOUT", 15.0, float, help="seconds a connection may stay silent before a request"),
     Option("WORKERS", 2, int, help="worker processes for reports, exports and imports (off the event loop)"),
