@@ -14,7 +14,7 @@ from facilitation.services.commands import Principal
 from facilitation.services.payloads import ImportMaterial, import_command, validated
 
 IMPORT_SLICE = 50  # ideas per transaction: ~25 ms of the writer each (200 took 100 ms, a stall the room shares)
-BETWEEN_SLICES = 0.005  # seconds: a real turn of the event loop (timers, sockets) between two slices
+BETWEEN_SLICES = 0.005  # seconds, at least: a real turn of the event loop (timers, sockets) between two slices
 
 
 def slices(source: object, digest: str) -> list[str]:
@@ -45,11 +45,14 @@ def apply(service, who: Principal, payloads: list[str]) -> dict:
     """Write the slices in order, each its own command; returns the import's totals."""
     totals = {"ideas": 0, "themes": 0, "already": 0}
     source, replayed = None, True
+    # Between two slices, a (green, under gevent) sleep at least as long as the last slice took: handing slices
+    # between this request and the writer would otherwise keep timers and sockets waiting for the whole import,
+    # and this way at most half of the event loop's time goes to the import.
     took = 0.0
     for n, payload in enumerate(payloads):
-        if n:  # the request and the writer handing slices to each other would otherwise keep the loop's other
-            time.sleep(max(BETWEEN_SLICES, took))  # work waiting for the whole import: at most half the loop's
-        started = time.monotonic()  # time goes to it (a green sleep under gevent)
+        if n:
+            time.sleep(max(BETWEEN_SLICES, took))
+        started = time.monotonic()
         result = service.execute(who, "material.import", json.loads(payload))
         took = time.monotonic() - started
         source, replayed = result["source"], replayed and result.get("replayed", False)
