@@ -41,6 +41,7 @@ function render(s) {
   renderIdeas(s);
   renderThemes(s);
   renderTally(s);
+  if (pairs.length) renderSuggestions(); // ideas that came after the suggestions, or merged since, show at once
 }
 
 function renderGlance(s) {
