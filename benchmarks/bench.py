@@ -69,6 +69,12 @@ def rss_mb(pid: int, peak: bool = False) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) the process has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Echo:
     def __init__(self, runtime: str = "gevent"):
         self.runtime = runtime

@@ -1,7 +1,8 @@
 """The real server under cProfile, to see where its event loop spends its time under a benchmark's load.
 
     .venv/bin/python benchmarks/profile_server.py serve PLAN --host 127.0.0.1 --port 5000 --data /tmp/prof
-    (play a load against it, then stop it with SIGTERM: kill <pid>)
+    (play a load against it, then stop it with SIGTERM: kill <pid>; with PROFILE_FROM=SIGUSR1 in the
+    environment, profiling starts at `kill -USR1 <pid>`, once the load is set up)
     .venv/bin/python -c "import pstats; pstats.Stats('server.prof').sort_stats('tottime').print_stats(30)"
 
 Green threads share one OS thread, so the profile sees them all; their call stacks interleave, but the time
@@ -27,6 +28,13 @@ def stop(*_args):
     os._exit(0)
 
 
+def start(*_args):
+    profile.enable()
+
+
 signal.signal(signal.SIGTERM, stop)
-profile.enable()
+if os.environ.get("PROFILE_FROM") == "SIGUSR1":  # from a signal on: leave out the start and the setting up
+    signal.signal(signal.SIGUSR1, start)
+else:
+    profile.enable()
 main(sys.argv[1:])

@@ -8,6 +8,9 @@ Every Engine.IO message passes here before python-socketio decodes it:
   answer's id is read from the message's first characters), and a connection that keeps going past it
   (DROPS_BEFORE_CLOSE within DROP_WINDOW seconds) is closed. Staff screens, whose tokens are secret, are
   trusted: a console may send a burst of commands;
+- a message from a phone or table screen longer than any command of theirs can be (PHONE_MESSAGE) is a script's:
+  it gets `too_large` and its connection is closed at once, so a flood of big messages costs one message per
+  connection, not a budget's worth;
 - binary packets are not part of the protocol and are dropped;
 - a message that fails (malformed, or a bug) writes one log line, and then a count per source at 10, 100, ...
   instead of a traceback each: a phone sending garbage in a loop cannot fill the data disk.
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 MESSAGES = (60, 20.0)  # per connection: burst, then per second (a phone's commands are limited lower, politely)
 BYTES = (256 * 1024, 32 * 1024)  # per connection: burst, then per second (phones send ~200 bytes a message)
 UNJOINED_BYTES = 2048  # a CONNECT packet with its token and language is ~100 bytes
+PHONE_MESSAGE = 16 * 1024  # characters: a phone's longest command (an idea of 4,000 characters) is ~4,100
 DROPS_BEFORE_CLOSE, DROP_WINDOW = 100, 10.0  # messages refused on one connection within seconds: then closed
 CONNECT, BINARY = "0", ("5", "6")  # Socket.IO packet types, the first character of a message
 ACK_ID = re.compile(r"2(\d{1,15})\[")  # an event on the default namespace that asks for an answer: 2<id>[...
@@ -63,7 +67,7 @@ class Guard:
         self.lang: dict[str, str] = {}
         self.drops: dict[str, list[float]] = {}
         self.dropped, self.failed = Tally(), Tally()
-        self._too_fast: dict[str, str] = {}
+        self._refusals: dict[tuple[str, str], str] = {}
         self.eio.on("message", self.on_message)
         self.eio.on("disconnect", self.on_disconnect)
 
@@ -79,11 +83,12 @@ class Guard:
     def source(self, eio_sid: str) -> str:
         return (self.server.environ.get(eio_sid) or {}).get("REMOTE_ADDR") or "?"
 
-    def refuse(self, eio_sid: str, data: str, why: str) -> None:
-        """The message is not read; if it asks for an answer, `too_fast` (in the phone's language) at once."""
+    def refuse(self, eio_sid: str, data: str, why: str, code: str = "too_fast", close: bool = False) -> None:
+        """The message is not read; if it asks for an answer, `code` (in the phone's language) at once. The
+        connection is closed with it (`close`), or once it keeps sending past its budget."""
         asked = ACK_ID.match(data, 0, 20)
         if asked:
-            self.eio.send(eio_sid, f"3{asked.group(1)}{self._too_fast_text(self.lang.get(eio_sid))}")
+            self.eio.send(eio_sid, f"3{asked.group(1)}{self._refusal(code, self.lang.get(eio_sid))}")
         n = self.dropped.add(self.source(eio_sid))
         if n:
             log.warning("socket messages refused unread from %s: %s (%s so far from this address)",
@@ -91,17 +96,19 @@ class Guard:
         now = time.monotonic()
         recent = [t for t in self.drops.get(eio_sid, ()) if t > now - DROP_WINDOW] + [now]
         self.drops[eio_sid] = recent
-        if len(recent) >= DROPS_BEFORE_CLOSE:
+        if close or len(recent) >= DROPS_BEFORE_CLOSE:
             del self.drops[eio_sid]
-            log.warning("a socket from %s kept sending past its budget: closed", self.source(eio_sid))
+            if not close:
+                log.warning("a socket from %s kept sending past its budget: closed", self.source(eio_sid))
             self.eio.disconnect(eio_sid)
 
-    def _too_fast_text(self, lang: str | None) -> str:
+    def _refusal(self, code: str, lang: str | None) -> str:
+        """The answer's JSON for a refusal `code` in `lang`, made once per code and language."""
         lang = lang or self.languages[0]
-        if lang not in self._too_fast:
-            message = translator(self.languages, lang)(TEXTS["too_fast"])
-            self._too_fast[lang] = json.dumps([{"ok": False, "error": {"code": "too_fast", "message": message}}])
-        return self._too_fast[lang]
+        if (code, lang) not in self._refusals:
+            message = translator(self.languages, lang)(TEXTS[code])
+            self._refusals[code, lang] = json.dumps([{"ok": False, "error": {"code": code, "message": message}}])
+        return self._refusals[code, lang]
 
     def on_message(self, eio_sid, data):
         if eio_sid not in self.server.environ:
@@ -113,6 +120,8 @@ class Guard:
             if self.server.manager.sid_from_eio_sid(eio_sid, "/") is None:
                 if data[:1] != CONNECT or size > UNJOINED_BYTES:
                     return self.refuse(eio_sid, "", "not joined")
+            elif size > PHONE_MESSAGE:
+                return self.refuse(eio_sid, data, "larger than any command", code="too_large", close=True)
             elif not self.messages.allow(eio_sid) or not self.volume.allow(eio_sid, cost=size):
                 return self.refuse(eio_sid, data, "too many or too large")
         try:

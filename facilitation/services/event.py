@@ -425,6 +425,10 @@ class EventService:
         """Seconds since the last change was submitted."""
         return time.monotonic() - self._writer.last_job
 
+    def submitted(self) -> int:
+        """Changes submitted since start (each dot, idea, join...): whether the room wrote meanwhile."""
+        return self._writer.submitted
+
     def vote_totals(self, round_id: int) -> ranking.Totals | None:
         """Dots and voters per theme of round `round_id` from the vote book, when it is loaded (and on that round)."""
         book = self._book

@@ -15,6 +15,7 @@ from facilitation.services.payloads import ImportMaterial, import_command, valid
 
 IMPORT_SLICE = 50  # ideas per transaction: ~25 ms of the writer each (200 took 100 ms, a stall the room shares)
 BETWEEN_SLICES = 0.005  # seconds, at least: a real turn of the event loop (timers, sockets) between two slices
+ROOM_FIRST = 4  # while the room writes too (a vote), the pause is this many times the last slice's time
 
 
 def slices(source: object, digest: str) -> list[str]:
@@ -46,15 +47,16 @@ def apply(service, who: Principal, payloads: list[str]) -> dict:
     totals = {"ideas": 0, "themes": 0, "already": 0}
     source, replayed = None, True
     # Between two slices, a (green, under gevent) sleep at least as long as the last slice took: handing slices
-    # between this request and the writer would otherwise keep timers and sockets waiting for the whole import,
-    # and this way at most half of the event loop's time goes to the import.
-    took = 0.0
+    # between this request and the writer would otherwise keep timers and sockets waiting for the whole import.
+    # So at most half of the event loop's time goes to the import, and a fifth while the room writes too (dots
+    # came meanwhile): an import in the middle of a vote takes longer and the vote does not notice it.
+    took, ours = 0.0, service.submitted()
     for n, payload in enumerate(payloads):
         if n:
-            time.sleep(max(BETWEEN_SLICES, took))
+            time.sleep(max(BETWEEN_SLICES, took * (ROOM_FIRST if service.submitted() > ours else 1)))
         started = time.monotonic()
         result = service.execute(who, "material.import", json.loads(payload))
-        took = time.monotonic() - started
+        took, ours = time.monotonic() - started, service.submitted()
         source, replayed = result["source"], replayed and result.get("replayed", False)
         for key in totals:
             totals[key] += result[key]

@@ -44,10 +44,12 @@ class Writer:
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
         self.last_job = time.monotonic()  # when the last change was submitted: how long the event has been quiet
+        self.submitted = 0  # changes submitted since start: a long task sees whether others came meanwhile
 
     def submit(self, job: Job) -> object:
         """Queue `job`, wait until it is written (or refused), return its result or raise its error."""
         self.last_job = time.monotonic()
+        self.submitted += 1
         with self._ready:
             self._jobs.append(job)
             self._ready.notify()

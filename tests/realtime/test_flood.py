@@ -69,16 +69,19 @@ def test_a_flood_without_a_token_is_refused_unread_and_closed(server):
     assert 1 <= log.count("refused unread") <= 4  # a line at 1, 10, 100: counted, not written each time
 
 
-def test_a_phone_flooding_large_messages_gets_too_fast_unread_and_the_room_keeps_voting(server):
+def test_a_phone_sending_a_message_larger_than_any_command_gets_too_large_and_is_closed_at_once(server):
+    """Nothing a phone sends is longer than an idea of 4,000 characters: a 60,000-character message is a
+    script's. It is answered `too_large` unread, in the phone's language, and its connection closed, so a flood
+    of them costs one message per connection."""
     themes = open_vote(server, ["Treni", "Bus", "Piste"])
     voter = Client(server.url, cookie=join(server.url, server.tables()[1][3]))
     ws = raw_socket(server, cookie=join(server.url, server.tables()[0][3]))
-    sent = flood(ws, 300, ack=True)
-    replies = [m for m in answers(ws, 3) if m.startswith("43")]
-    assert replies, "the messages that asked for an answer got one"
-    assert all(json.loads(m[m.index("["):])[0]["error"]["code"] in ("too_fast", "invalid_payload", "ideas_closed")
-               for m in replies)
-    assert any("too_fast" in m for m in replies) and sent >= 5
+    flood(ws, 300, ack=True)
+    got = answers(ws, 3)
+    replies = [m for m in got if m.startswith("43")]
+    assert [json.loads(m[m.index("["):])[0]["error"]["code"] for m in replies] == ["too_large"]
+    assert json.loads(replies[0][replies[0].index("["):])[0]["error"]["message"] == "La richiesta è troppo grande."  # in Italian
+    assert "closed" in got
     ack = voter.send("dot.place", {"theme": themes[0]})
     assert ack["ok"], ack
     staff = Client(server.url, server.facilitator)
@@ -86,6 +89,19 @@ def test_a_phone_flooding_large_messages_gets_too_fast_unread_and_the_room_keeps
     voter.close()
     staff.close()
     assert "Traceback" not in server.log_path.read_text()
+
+
+def test_a_phone_sending_many_small_messages_gets_too_fast_unread_then_is_closed(server):
+    ws = raw_socket(server, cookie=join(server.url, server.tables()[0][3]))
+    try:
+        for n in range(400):
+            ws.send(f"42{n}" + json.dumps(["idea.add", {"cid": f"c{n}", "text": "x" * 1000}]))
+    except (websocket.WebSocketConnectionClosedException, ConnectionError, BrokenPipeError):
+        pass
+    got = answers(ws, 3)
+    codes = {json.loads(m[m.index("["):])[0]["error"]["code"] for m in got if m.startswith("43")}
+    assert "too_fast" in codes and codes <= {"too_fast", "invalid_payload", "ideas_closed"}, codes
+    assert "closed" in got
 
 
 def test_malformed_messages_write_one_line_per_source_not_a_traceback_each(server):
