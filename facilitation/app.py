@@ -16,10 +16,20 @@ from facilitation.store.engine import make_engine, sqlite_url
 from facilitation.workers.pool import Pool
 
 
+class App(Flask):
+    def create_url_adapter(self, request):
+        """No URL routing for a socket's messages: Flask-SocketIO opens a request context for each of them on
+        the socket's handshake environ, and matching it against the routes was a tenth of a dot's cost (socket
+        handlers build no URLs)."""
+        if request is not None and request.environ.get("PATH_INFO", "").startswith("/socket.io"):
+            return None
+        return super().create_url_adapter(request)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """`config` holds settings by key (see `facilitation.config`); what it leaves out comes from the
     environment (FACILITATION_<KEY>), then the defaults."""
-    app = Flask(__name__, template_folder=str(resources.folder("templates")),
+    app = App(__name__, template_folder=str(resources.folder("templates")),
                 static_folder=str(resources.folder("static")))
     app.config.update(settings.resolve(config))
     app.config.setdefault("SECRET_KEY", secrets.token_hex(16))

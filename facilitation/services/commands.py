@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, func, select
 
 from facilitation.domain import ideas as idea_rules
@@ -530,9 +531,9 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         raise Refused("import_unknown_axes", axes=", ".join(unknown)[:200])
     # What this payload points to and an earlier import (or an earlier slice of this one) already wrote: only
     # those rows are read, so a big import cut into slices costs each slice its own size.
-    themes_done = _imported(tx, Theme, event.id, "theme",
+    themes_done = _imported(tx, Theme, event.id,
                             {t.id for t in source.themes} | {i.theme for i in source.ideas if i.theme})
-    ideas_done = _imported(tx, Idea, event.id, "idea",
+    ideas_done = _imported(tx, Idea, event.id,
                            {i.id for i in source.ideas} | {i.merged_into for i in source.ideas if i.merged_into})
     already = sum(t.id in themes_done for t in source.themes) + sum(i.id in ideas_done for i in source.ideas)
     theme_ids = dict(themes_done)
@@ -545,7 +546,8 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
                   if extra.get(f"title_{lang}")}
         row = Theme(title=_title(theme.title), titles=titles,
                     axis=theme.axis if theme.axis in tx.plan.axis_ids else None, created_at=tx.now,
-                    origin={"event": event.id, "title": event.title, "theme": theme.id})
+                    origin={"event": event.id, "title": event.title, "theme": theme.id},
+                    source=f"{event.id}#{theme.id}")
         tx.session.add(row)
         tx.session.flush()
         theme_ids[theme.id] = row.id
@@ -555,41 +557,49 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
     for revision in source.idea_history:
         first_text.setdefault(revision.idea, revision.text)
     idea_ids = dict(ideas_done)
-    added = []
+    added, rows = [], []
     for item in source.ideas:
         if item.id in idea_ids:
             continue
-        idea_ids[item.id] = 0  # taken in this import (its row id is known after the flush)
+        idea_ids[item.id] = 0  # taken in this import (its row id is known after the insert)
         text = idea_rules.clean_text(item.text, max(tx.plan.ideas.max_length, len(item.text)))
-        idea = Idea(table_id=None, author="import", text=text, original=first_text.get(item.id, text),
-                    axis=item.axis, kind=item.kind.value, hidden=item.hidden, held=item.held, starred=item.starred,
-                    theme_id=theme_ids.get(item.theme) if item.theme else None, created_at=tx.now, updated_at=tx.now,
-                    origin={"event": event.id, "title": event.title, "date": event.date, "idea": item.id,
-                            "table": item.table, "channel": item.channel, "category": item.category,
-                            "zone": item.zone})
-        tx.session.add(idea)
-        added.append((item, idea))
-    tx.session.flush()
-    for item, idea in added:
-        idea_ids[item.id] = idea.id
-    for item, idea in added:
-        if item.merged_into:
-            idea.merged_into = idea_ids.get(item.merged_into)
-        tx.session.add(IdeaRevision(idea_id=idea.id, action="imported", text=idea.text, axis=idea.axis,
-                                    kind=idea.kind, by=tx.who.actor, at=tx.now))
-        tx.record(IdeaAdded(idea.id, None, idea.text, idea.axis, idea.kind))
+        added.append(item)
+        rows.append({"table_id": None, "author": "import", "text": text, "original": first_text.get(item.id, text),
+                     "axis": item.axis, "kind": item.kind.value, "hidden": item.hidden, "held": item.held,
+                     "starred": item.starred, "merged_into": None,
+                     "theme_id": theme_ids.get(item.theme) if item.theme else None,
+                     "created_at": tx.now, "updated_at": tx.now,
+                     "origin": {"event": event.id, "title": event.title, "date": event.date, "idea": item.id,
+                                "table": item.table, "channel": item.channel, "category": item.category,
+                                "zone": item.zone},
+                     "source": f"{event.id}#{item.id}"})
+    # Three statements for the whole slice, not an ORM object per row: the writer (and so the event loop) is
+    # held for the inserts themselves, which a hall voting meanwhile shares.
+    if rows:
+        new_ids = tx.session.execute(insert(Idea).returning(Idea.id, sort_by_parameter_order=True), rows).scalars()
+        for item, idea_id in zip(added, new_ids, strict=True):
+            idea_ids[item.id] = idea_id
+        merges = [{"id": idea_ids[item.id], "merged_into": idea_ids[item.merged_into]}
+                  for item in added if item.merged_into and idea_ids.get(item.merged_into)]
+        if merges:
+            tx.session.execute(update(Idea), merges)
+        tx.session.execute(insert(IdeaRevision), [
+            {"idea_id": idea_ids[item.id], "action": "imported", "text": row["text"], "axis": row["axis"],
+             "kind": row["kind"], "by": tx.who.actor, "at": tx.now} for item, row in zip(added, rows, strict=True)])
+    for item, row in zip(added, rows, strict=True):
+        tx.record(IdeaAdded(idea_ids[item.id], None, row["text"], row["axis"], row["kind"]))
     tx.record(MaterialImported(event.id, len(added), new_themes))
     return {"source": event.id, "ideas": len(added), "themes": new_themes, "already": already}
 
 
-def _imported(tx: Tx, row: type[Idea] | type[Theme], event: str, key: str, wanted: set[int]) -> dict[int, int]:
-    """Of the ids `wanted` from the export of `event`, those already imported: export id -> row id."""
+def _imported(tx: Tx, row: type[Idea] | type[Theme], event: str, wanted: set[int]) -> dict[int, int]:
+    """Of the ids `wanted` from the export of `event`, those already imported: export id -> row id (an indexed
+    lookup of as many keys as the slice holds, whatever the event already has)."""
     if not wanted:
         return {}
-    origin_id = row.origin[key].as_integer()
-    found = tx.session.exec(select(origin_id, row.id).where(row.origin["event"].as_string() == event,
-                                                             origin_id.in_(sorted(wanted))))
-    return dict(found.all())
+    keys = {f"{event}#{n}": n for n in wanted}
+    found = tx.session.exec(select(row.source, row.id).where(row.source.in_(sorted(keys))))
+    return {keys[source]: row_id for source, row_id in found.all()}
 
 
 @command("results.publish", p.PublishResults)

@@ -80,6 +80,8 @@ class EventService:
         # one transaction each, in arrival order. It alone assigns log versions and keeps the vote book.
         self._writer = Writer(self._write_dots, self._write_one)
         self._version: int | None = None  # the last committed log version, once the writer has read it
+        self._stage: tuple | None = None  # public_stage(), until a change that is not a dot
+        self._changes = 0  # changes that are not dots, written so far
         self._pending = 0  # versions handed out inside the transaction being written
         self._book: VoteBook | None = None  # the vote's state for checking dots; reloaded when the vote changes
         self._applied: dict[str, str] | None = None  # every command key -> digest, once a dot batch needed it
@@ -390,7 +392,7 @@ class EventService:
         except Refused as refused:
             job.answer(error=refused)
             return
-        self._version = self._pending
+        self._version, self._stage, self._changes = self._pending, None, self._changes + 1
         if self._applied is not None:
             self._applied.update(self._keys)
         if any(isinstance(event, VOTE_SHAPERS) for event in events):
@@ -455,8 +457,26 @@ class EventService:
         return s.exec(select(func.max(LogEntry.version))).one() or 0
 
     def current_version(self) -> int:
+        """The event's version: the writer's last commit, known without a query once it has written (this
+        process is the only writer: workers read, and the command line refuses to write under a server)."""
+        if self._version is not None:
+            return self._version
         with self.reading() as s:
             return self.version(s)
+
+    def public_stage(self) -> tuple[bool, tuple]:
+        """Whether the results page is published, and its stage (the phase and each round's state and reveal):
+        read again only after a change that is not a dot, so a crowd reading the page during a vote costs no
+        query each."""
+        stage, changes = self._stage, self._changes
+        if stage is None:
+            with self.reading() as s:
+                control = s.get(Control, 1)
+                rounds = s.exec(select(VoteRound.id, VoteRound.state, VoteRound.revealed).order_by(VoteRound.id))
+                stage = (control.results_public, (control.phase_index, *(tuple(r) for r in rounds.all())))
+            if changes == self._changes:  # no change was written while reading (threading mode)
+                self._stage = stage
+        return stage
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

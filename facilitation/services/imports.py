@@ -15,7 +15,7 @@ from facilitation.services.payloads import ImportMaterial, import_command, valid
 
 IMPORT_SLICE = 50  # ideas per transaction: ~25 ms of the writer each (200 took 100 ms, a stall the room shares)
 BETWEEN_SLICES = 0.005  # seconds, at least: a real turn of the event loop (timers, sockets) between two slices
-ROOM_FIRST = 4  # while the room writes too (a vote), the pause is this many times the last slice's time
+ROOM_FIRST = 8  # while the room writes too (a vote), the pause is this many times the last slice's time
 
 
 def slices(source: object, digest: str) -> list[str]:
@@ -48,15 +48,15 @@ def apply(service, who: Principal, payloads: list[str]) -> dict:
     source, replayed = None, True
     # Between two slices, a (green, under gevent) sleep at least as long as the last slice took: handing slices
     # between this request and the writer would otherwise keep timers and sockets waiting for the whole import.
-    # So at most half of the event loop's time goes to the import, and a fifth while the room writes too (dots
-    # came meanwhile): an import in the middle of a vote takes longer and the vote does not notice it.
-    took, ours = 0.0, service.submitted()
+    # So at most half of the event loop's time goes to the import, and a ninth while the room writes too (dots
+    # came during the last slice): an import in the middle of a vote takes longer and the vote does not notice it.
+    took, shared = 0.0, False
     for n, payload in enumerate(payloads):
         if n:
-            time.sleep(max(BETWEEN_SLICES, took * (ROOM_FIRST if service.submitted() > ours else 1)))
-        started = time.monotonic()
+            time.sleep(max(BETWEEN_SLICES, took * (ROOM_FIRST if shared else 1)))
+        started, before = time.monotonic(), service.submitted()
         result = service.execute(who, "material.import", json.loads(payload))
-        took, ours = time.monotonic() - started, service.submitted()
+        took, shared = time.monotonic() - started, service.submitted() > before + 1  # others wrote meanwhile
         source, replayed = result["source"], replayed and result.get("replayed", False)
         for key in totals:
             totals[key] += result[key]

@@ -50,6 +50,7 @@ class Idea(SQLModel, table=True):
     updated_at: float
     # where an imported idea came from: {"event", "title", "idea", "table", "channel", "category", "zone"}
     origin: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    source: str | None = Field(default=None, index=True)  # an imported one's "<event id>#<its id there>"
 
 
 class Question(SQLModel, table=True):
@@ -143,6 +144,7 @@ class Theme(SQLModel, table=True):
     on_ballot: bool = False
     created_at: float
     origin: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # {"event", "theme"}
+    source: str | None = Field(default=None, index=True)  # an imported one's "<event id>#<its id there>"
 
 
 class VoteRound(SQLModel, table=True):

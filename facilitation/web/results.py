@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import get_locale, gettext
-from sqlmodel import select
 
 from facilitation.domain.roles import Action, allowed
 from facilitation.i18n import translator
 from facilitation.reports import content, export
-from facilitation.store.models import Control, VoteRound
 from facilitation.web.exports import made
 from facilitation.web.identity import principal, service
 
@@ -44,12 +42,8 @@ PUBLIC_FRESH = 5.0  # seconds the public page may lag the room's dots (each a ne
 @bp.get("/results")
 def public_results():
     """Open to anyone once the facilitator publishes it."""
-    with service().reading() as s:
-        control = s.get(Control, 1)
-        published = control.results_public
-        rounds = s.exec(select(VoteRound.id, VoteRound.state, VoteRound.revealed).order_by(VoteRound.id)).all()
-        stage = (control.phase_index, *(tuple(r) for r in rounds))
+    published, stage = service().public_stage()
     if not published:
         return render_template("error.html", plan=service().plan, status=404,
                                message=gettext("The results are not published yet.")), 404
-    return made("page", fresh=PUBLIC_FRESH, stage=tuple(stage), public=True)
+    return made("page", fresh=PUBLIC_FRESH, stage=stage, public=True)

@@ -160,6 +160,8 @@ def test_the_console_imports_the_listening_export_while_the_event_is_served(tmp_
         refused = post(server.facilitator, json.dumps(wrong).encode()).json()
         assert refused["error"]["code"] == "import_unknown_axes" and "turismo" in refused["error"]["message"]
         assert staff.sync()["stats"]["ideas"] == 0  # refused: nothing taken
+        # a theme of the event's own (no origin) does not upset the import (it answered 500: issue 19, #5)
+        assert staff.send("theme.create", {"title": "Un tema nostro"})["ok"]
 
         reply = post(server.facilitator).json()
         assert reply["ok"] and (reply["ideas"], reply["themes"], reply["source"]) == (36, 2, "psm-ascolto-2024")
@@ -168,7 +170,7 @@ def test_the_console_imports_the_listening_export_while_the_event_is_served(tmp_
         update = staff.wait_for(lambda u: len(u.get("ideas", [])) >= 36, timeout=10)
         assert {i["origin"]["event"] for i in update["ideas"]} == {"psm-ascolto-2024"}
         state = staff.sync()
-        assert len(state["themes"]) == 2 and state["stats"]["ideas"] == 34  # one hidden, one merged
+        assert len(state["themes"]) == 3 and state["stats"]["ideas"] == 34  # one hidden, one merged
     finally:
         staff.close()
         stop_server(server)

@@ -20,7 +20,7 @@ def unversioned_database(path):
     projector's screen: 0003; theme titles in other languages: 0004;
     questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
     paper ballots: 0009; rounds of voting: 0010; rounds at tables: 0011; public results and
-    imported material: 0012)."""
+    imported material: 0012; the imported material's keys: 0013)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -43,8 +43,10 @@ def unversioned_database(path):
         db.execute("alter table control drop column qa_premoderated")
         db.execute("drop table harvest")
         db.execute("alter table control drop column results_public")
-        db.execute("alter table idea drop column origin")
-        db.execute("alter table theme drop column origin")
+        for table in ("idea", "theme"):
+            db.execute(f"drop index ix_{table}_source")
+            db.execute(f"alter table {table} drop column source")
+            db.execute(f"alter table {table} drop column origin")
         db.execute("alter table control drop column step_index")
         db.execute("alter table control drop column vote_round")
         db.execute("alter table control add column vote_state varchar not null default 'not_open'")
@@ -120,3 +122,24 @@ def test_a_database_of_something_else_is_refused(tmp_path):
     result = run_english("serve", "--port", "0", "--data", str(data))
     assert result.returncode == 2
     assert "is not a facilitation event database (it has the tables: invoices)" in result.stderr
+
+
+def test_ideas_and_themes_imported_before_their_keys_get_them_on_upgrade(tmp_path):
+    path = tmp_path / "event.sqlite"
+    make_engine(f"sqlite:///{path}").dispose()
+    with sqlite3.connect(path) as db:  # back to revision 0012: imported rows have their origin only
+        for table in ("idea", "theme"):
+            db.execute(f"drop index ix_{table}_source")
+            db.execute(f"alter table {table} drop column source")
+        db.execute("update alembic_version set version_num = '0012'")
+        db.execute("insert into theme (id, title, titles, on_ballot, created_at, origin) values "
+                   "(1, 'Treni', '{}', 0, 1, '{\"event\": \"ascolto\", \"theme\": 7}')")
+        db.execute("insert into idea (id, author, text, original, axis, kind, hidden, held, starred, created_at, "
+                   "updated_at, origin) values (1, 'import', 'Più treni', 'Più treni', 'mobilita', 'need', 0, 0, 0, "
+                   "1, 1, '{\"event\": \"ascolto\", \"idea\": 42}'), (2, 'facilitator', 'Una mia', 'Una mia', "
+                   "'mobilita', 'need', 0, 0, 0, 1, 1, 'null')")
+    make_engine(f"sqlite:///{path}").dispose()
+    with sqlite3.connect(path) as db:
+        assert db.execute("select id, source from idea order by id").fetchall() == [(1, "ascolto#42"), (2, None)]
+        assert db.execute("select source from theme").fetchall() == [("ascolto#7",)]
+        assert db.execute("select version_num from alembic_version").fetchone()[0] == head()
