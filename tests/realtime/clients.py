@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import requests
@@ -16,15 +17,28 @@ class Client:
     """A python-socketio client holding the same state a screen would: snapshot + batched updates."""
 
     def __init__(self, url: str, token: str | None = None, cookie: str | None = None, lang: str = "en"):
-        self.sio = socketio.Client(reconnection=False)
         self.state: dict = {}
         self.updates: list[dict] = []
         self._changed = threading.Condition()
+        self._connection = (url, token, cookie, lang)
+        self._connect()
+
+    def _connect(self) -> None:
+        url, token, cookie, lang = self._connection
+        self.sio = socketio.Client(reconnection=False)
         self.sio.on("update", self._on_update)
         headers = {"Cookie": f"facilitation_device={cookie}"} if cookie else {}
         self.sio.connect(url, auth={"token": token, "lang": lang} if token else {"lang": lang},
                          headers=headers, transports=["websocket"], wait_timeout=10)
         self.sync()
+
+    def reconnect_once_closed(self, seconds: float = 5.0) -> None:
+        """Wait until the server has closed this connection, then connect again, as a screen would."""
+        deadline = time.monotonic() + seconds
+        while self.sio.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not self.sio.connected, "the server did not close the connection"
+        self._connect()
 
     def _on_update(self, update: dict) -> None:
         with self._changed:
