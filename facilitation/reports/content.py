@@ -245,7 +245,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
                                 q["speaker"] or (_("answered") if q["answered"] else "")]
                                for q in sorted(shown, key=lambda q: -q["votes"])], widths=[18, 110, 46]))
     answered_polls = [p for p in data["polls"] if p["state"] != "draft" and p["results"]["answers"]
-                      and (not public or p["state"] == "closed")]
+                      and (not public or (p["state"] == "closed" and p.get("revealed")))]
     if answered_polls:
         heading(_("Polls"))
         for poll in answered_polls:

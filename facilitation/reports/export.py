@@ -113,7 +113,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                       "speaker": q["speaker"], "status": q["status"], "channel": _channel(tables, q["table"])}
                      for q in rm.questions(s, full=True) if q["status"] != "hidden"]
         polls = [{"question": poll["question"], "kind": poll["kind"], "options": poll["options"],
-                  "state": poll["state"], "results": poll["results"]} for poll in rm.polls(s, full=True)]
+                  "state": poll["state"], "revealed": poll["revealed"], "results": poll["results"]}
+                 for poll in rm.polls(s, full=True)]
         started = [(e.at, e.data) for e in s.exec(select(LogEntry).where(LogEntry.kind == "PhaseStarted")
                                                     .order_by(LogEntry.version))]
         agenda = [{"phase": data["phase_id"], "title": _name(plan.agenda[data["phase"]].title, lang),

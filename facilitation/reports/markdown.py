@@ -11,9 +11,18 @@ from facilitation.reports import content
 BAR_WIDTH = 20  # characters for the largest value of a chart
 
 
+_INLINE = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "<": "&lt;"})
+
+
+def _inline(text: object) -> str:
+    """One line of participants' text, as text: no HTML a Markdown viewer would run, and no link or image (a
+    `javascript:` link, a remote image that reports who opened the file) made of brackets."""
+    return " ".join(str(text).split()).translate(_INLINE)
+
+
 def _cell(text: object) -> str:
-    """One line of participants' text: pipes escaped (tables), and no HTML a Markdown viewer would run."""
-    return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;")
+    """`_inline`, with pipes escaped too (a table's cell)."""
+    return _inline(text).replace("|", "\\|")
 
 
 _MARKUP_START = re.compile(r"^(#|>|[-+*]\s|\||\d+[.)]\s)")
@@ -21,7 +30,7 @@ _MARKUP_START = re.compile(r"^(#|>|[-+*]\s|\||\d+[.)]\s)")
 
 def _line(text: str) -> str:
     """A paragraph: Markdown's own characters at the start of a line kept as text."""
-    text = _cell(text).replace("\\|", "|")
+    text = _inline(text)
     return "\\" + text if _MARKUP_START.match(text) else text
 
 

@@ -40,11 +40,22 @@ def test_the_results_page_opens_to_everyone_only_when_published_and_shows_only_r
         for secret in ("facilitator_token", "observer_token", "theme_token", "projector_token"):
             assert server.setting(secret) not in shown.text
 
+        # a poll answered and closed, never revealed: nothing of it on the public page (issue 19, #4)
+        poll = facilitator.send("poll.create", {"question": "Da dove arrivi oggi?", "kind": "single",
+                                                "options": ["Torino", "Prima cintura"]})["poll"]
+        assert facilitator.send("poll.change", {"poll": poll, "state": "open"})["ok"]
+        assert phones[0].send("poll.answer", {"poll": poll, "choices": [1]})["ok"]
+        assert facilitator.send("poll.change", {"poll": poll, "state": "closed"})["ok"]
+        assert "Da dove arrivi oggi?" not in page(results).text
+        assert "Da dove arrivi oggi?" in page(f"{server.url}/report/{server.setting('observer_token')}").text
+
         assert facilitator.send("vote.reveal", {"revealed": True})["ok"]
+        assert facilitator.send("poll.change", {"poll": poll, "revealed": True})["ok"]
         revealed = page(results).text  # the event changed: the page is drawn again
         assert "<h2>The priorities</h2>" in revealed and "Ciclabili tra i comuni" in revealed
         assert "Who preferred what" not in revealed  # the breakdowns by group are for the committee
         assert "Round 1: 5 dots each" in revealed
+        assert "Da dove arrivi oggi?" in revealed and "Prima cintura" in revealed  # once revealed
 
         # the committee's page has everything, for the roles that may export; never for the projector
         report = page(f"{server.url}/report/{server.setting('observer_token')}?lang=en")
@@ -68,3 +79,18 @@ def test_the_results_page_opens_to_everyone_only_when_published_and_shows_only_r
     finally:
         for client in (facilitator, observer, *phones):
             client.close()
+
+
+def test_the_markdown_report_keeps_link_and_image_syntax_in_the_rooms_text_as_text(server):
+    """A `javascript:` link or a remote image (a pixel that tells who opened the report) written as a theme or an
+    idea stays text in every Markdown viewer (issue 19, #10)."""
+    link, pixel = "[clic qui](javascript:alert(1))", "![x](http://evil.example/p.png)"
+    a, b = open_vote(server, [link, pixel])
+    phone = new_phone(server, 0)
+    try:
+        assert phone.send("dot.place", {"theme": a})["ok"] and phone.send("dot.place", {"theme": b})["ok"]
+    finally:
+        phone.close()
+    text = page(f"{server.url}/export/{server.setting('observer_token')}/report.md?lang=en").content.decode()
+    assert r"\[clic qui\](javascript:alert(1))" in text and r"!\[x\](http://evil.example/p.png)" in text
+    assert link not in text and pixel not in text
