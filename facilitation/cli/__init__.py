@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=config["LOG_LEVEL"] if args.command == "serve" else "WARNING",
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # facilitation.store.schema says what it upgrades
+    from facilitation import secretlog
+    secretlog.install()
     from facilitation.cli import cards, data, rehearse, serve
     commands = {"serve": serve.serve, "export": data.export_event, "backup": data.backup, "restore": data.restore,
                 "audit": data.audit, "report": data.report, "import": data.import_material,

@@ -17,6 +17,8 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s worker %(name)s: %(message)s")
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # fpdf2's font subsetting is chatty at INFO
+    from facilitation import secretlog
+    secretlog.install()
     if hasattr(os, "nice"):
         os.nice(10)  # the server's event loop comes first when both want the same core
     database_url, address = argv
