@@ -76,8 +76,15 @@ def join_now(code: str):
             response.headers["Retry-After"] = "30"
         return response
     response = redirect(url_for("pages.phone"), code=303)
-    response.set_cookie(DEVICE_COOKIE, token, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    response.set_cookie(DEVICE_COOKIE, token, max_age=ONE_YEAR, samesite="Lax", httponly=True, secure=_over_https())
     return response
+
+
+def _over_https() -> bool:
+    """Whether the phone reached us over HTTPS: directly, or through a tunnel or proxy that says so. A client
+    cannot harm anyone by claiming it: a Secure cookie sent back over plain HTTP only loses its own sender."""
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return request.is_secure or forwarded == "https"
 
 
 def _same_origin() -> bool:

@@ -115,3 +115,18 @@ def test_online_joiners_fill_a_group_before_the_next_one_opens(tmp_path):
         placed.append(phone.get("/api/snapshot").get_json()["me"]["table"])
     # 3 seats each: the first group fills, then the second, then one spare each
     assert placed == [groups[0]] * 3 + [groups[1]] * 3 + [groups[0], groups[1]]
+
+
+def test_the_device_cookie_is_secure_when_the_phone_came_over_https(app, tables):
+    """Reached over HTTPS (directly, or through a tunnel that says so in X-Forwarded-Proto), the device cookie
+    is never sent back over plain HTTP (issue 19, #12). A room's phones on the venue's plain-HTTP network keep a
+    cookie they can use; a header saying "https" can only keep the cookie from its own sender."""
+    def cookie_of(**kwargs) -> str:
+        response = app.test_client().post(f"/j/{tables[0].join_code}", **kwargs)
+        assert response.status_code == 303
+        return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(DEVICE_COOKIE))
+
+    assert "Secure" not in cookie_of()
+    assert "Secure" in cookie_of(base_url="https://localhost")
+    assert "Secure" in cookie_of(headers={"X-Forwarded-Proto": "https"})
+    assert "HttpOnly" in cookie_of() and "SameSite=Lax" in cookie_of()
