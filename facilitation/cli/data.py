@@ -87,9 +87,10 @@ def _export_of(config: dict, source: str) -> dict:
 
     path = Path(source)
     if path.is_file():
+        from facilitation.services.imports import parsed
         try:
-            return json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            return parsed(path.read_bytes()) or {}
+        except OSError:
             return {}
     return export.collect(_service(event_database(config, source)))
 

@@ -18,6 +18,16 @@ BETWEEN_SLICES = 0.005  # seconds, at least: a real turn of the event loop (time
 ROOM_FIRST = 8  # while the room writes too (a vote), the pause is this many times the last slice's time
 
 
+def parsed(body: bytes) -> object:
+    """An export file's JSON, or None when it is not JSON at all (not UTF-8, malformed, nested past Python's
+    limit, or a number too long to read: each a ValueError or a RecursionError): `slices` then refuses it as
+    `import_not_export`, never a 500."""
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return None
+
+
 def slices(source: object, digest: str) -> list[str]:
     """The export `source` (parsed JSON), checked in full, as `material.import` payloads (JSON text).
 

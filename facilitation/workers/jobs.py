@@ -6,7 +6,6 @@ workbook for a big event is seconds of pure Python, and a green thread that comp
 """
 from __future__ import annotations
 
-import json
 import pickle
 from functools import cache
 
@@ -88,12 +87,7 @@ def import_slices(path: str, digest: str) -> list[str]:
     from facilitation.services import imports
 
     with open(path, "rb") as f:
-        body = f.read()
-    try:
-        source = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        source = None
-    return imports.slices(source, digest)
+        return imports.slices(imports.parsed(f.read()), digest)
 
 
 def refusal(exc: Refused) -> dict:

@@ -155,6 +155,8 @@ def test_the_console_imports_the_listening_export_while_the_event_is_served(tmp_
         observer = post(server.setting("observer_token"))
         assert observer.status_code == 403 and observer.json()["error"]["code"] == "forbidden"
         assert post(server.facilitator, b"\xff\xfe not json").json()["error"]["code"] == "import_not_export"
+        huge = post(server.facilitator, b'{"event": {"id": ' + b"9" * 5000 + b"}}")  # past Python's digit limit
+        assert huge.status_code == 422 and huge.json()["error"]["code"] == "import_not_export"
         wrong = json.loads(body)
         wrong["ideas"][0]["axis"] = "turismo"
         refused = post(server.facilitator, json.dumps(wrong).encode()).json()
