@@ -86,6 +86,7 @@ class Broadcaster:
         self._public_tally: object = None  # what phones and the projector were last sent (None: hidden)
         self._breakdowns: tuple[float, dict] = (0.0, {})  # when the staff's breakdowns were computed, and them
         self._counts: dict | None = None  # the stats last counted in the database
+        self._room_themes: list | None = None  # the themes as phones, table screens and the projector last got them
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         for event in events:
@@ -161,8 +162,15 @@ class Broadcaster:
             values, public_tally = {}, None
             if "control" in topics:
                 values["control"] = rm.control_view(s, control)
+            quiet: set[str] = set()  # topics the room (all but staff) is not sent: unchanged for it
             if "themes" in topics:
                 values["themes"] = rm.themes(s)
+                # How many ideas each theme gathers is the staff's (the projector counts its own ideas): an
+                # import or the theme team grouping ideas changes only that, and 300 phones need not hear it.
+                room_themes = [{k: v for k, v in theme.items() if k != "ideas"} for theme in values["themes"]]
+                if room_themes == self._room_themes:
+                    quiet.add("themes")
+                self._room_themes = room_themes
             public_changed = False
             if "tally" in topics:
                 values["tally"] = self._staff_tally(s, plan, row)
@@ -187,8 +195,12 @@ class Broadcaster:
             if "polls" in topics:
                 values["polls"] = rm.polls(s, full=True)
                 public["polls"] = rm.room_polls(values["polls"])
+            if "themes" in values and "themes" not in quiet:
+                public["themes"] = self._room_themes
             for topic, value in values.items():
                 for group in au.TOPICS[topic]:
+                    if topic in quiet and group != au.STAFF_AUDIENCE:
+                        continue
                     if topic == "tally" and group != au.STAFF_AUDIENCE:
                         if public_changed:
                             out[AUDIENCE_ROOMS[group]][topic] = public_tally

@@ -3,6 +3,7 @@ the size of its snapshot however much its table wrote, and any screen's snapshot
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import requests
@@ -107,3 +108,30 @@ def test_a_screen_snapshot_carries_one_page_of_ideas_and_asks_for_the_rest(serve
         refused = screen.sio.call("ideas.page", {"after": "all"}, timeout=10)
         assert refused["error"]["code"] == "invalid_payload" and "after" in refused["error"]["message"]
         screen.close()
+
+
+def test_phones_hear_of_themes_only_when_what_they_show_of_them_changes(server):
+    """How many ideas each theme gathers is for the staff: an import or the theme team grouping ideas changed
+    only that, and every phone was sent the whole list of themes four times a second (during a vote, an import
+    of 5,000 ideas took the dots' p95 from 25 ms to 300 ms). A new or renamed theme still reaches every phone."""
+    imported = requests.post(f"{server.url}/api/import", data=listening_export(20), timeout=60, headers={
+        "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+    assert imported["ok"], imported
+    staff = Client(server.url, server.facilitator)
+    phone = new_phone(server)
+    try:
+        theme = staff.send("theme.create", {"title": "Treni serali"})["theme"]
+        phone.wait_for(lambda u: any(t["title"] == "Treni serali" for t in u.get("themes", [])))
+        ideas = [i["id"] for i in staff.sync()["ideas"]][:5]
+        phone.updates.clear()
+        assert staff.send("theme.group_many", {"ideas": ideas, "theme": theme})["ok"]
+        counted = staff.wait_for(lambda u: any(t["id"] == theme and t["ideas"] == 5 for t in u.get("themes", [])))
+        assert counted
+        time.sleep(1.0)  # four ticks of the broadcaster
+        assert not [u for u in phone.updates if "themes" in u], phone.updates
+        assert staff.send("theme.update", {"theme": theme, "title": "Treni serali e notturni"})["ok"]
+        renamed = phone.wait_for(lambda u: "themes" in u)
+        assert [t["title"] for t in renamed["themes"] if t["id"] == theme] == ["Treni serali e notturni"]
+    finally:
+        staff.close()
+        phone.close()
