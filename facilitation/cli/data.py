@@ -119,7 +119,7 @@ def import_material(args, config) -> int:
     plan = load_plan_or_exit(str(plan_file)) if plan_file.suffix == ".toml" else None
     event = plan.event.id if plan else args.event
     try:
-        lock = datadir.lock(folder, event)
+        lock = datadir.lock(sqlite_path(folder, event), event)
     except datadir.DataDirError as exc:
         code = say_data_dir_error(_, exc)
         if exc.code == "event_running":
@@ -172,7 +172,7 @@ def restore(args, config) -> int:
         return 2
     try:
         folder = datadir.check(config["DATA_DIR"], 0)
-        lock = datadir.lock(folder, event)  # refuses while a server runs the event
+        lock = datadir.lock(sqlite_path(folder, event), event)  # refuses while a server runs the event
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
     try:

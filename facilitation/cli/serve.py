@@ -76,16 +76,27 @@ def public_base(host: str, port: int, public_url: str | None, _) -> tuple[str, l
     return f"http://{shown}:{port}", notes
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file a SQLite database URL names (None for another database, or SQLite in memory)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.database if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "",
+                                                                                              ":memory:") else None
+
+
 def serve(args, config) -> int:
     plan = load_plan_or_exit(config["PLAN"])
     _ = translator(plan.event.languages)
-    lock = None  # held until this process ends: one server per event
-    if not config["DATABASE_URL"]:
-        try:
+    lock = None  # held until this process ends: one server per event (per database file it resolves to)
+    try:
+        if not config["DATABASE_URL"]:
             folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
-            lock = datadir.lock(folder, plan.event.id)
-        except datadir.DataDirError as exc:
-            return say_data_dir_error(_, exc)
+            lock = datadir.lock(folder / f"{plan.event.id}.sqlite", plan.event.id)
+        elif sqlite_file(config["DATABASE_URL"]):
+            lock = datadir.lock(sqlite_file(config["DATABASE_URL"]), plan.event.id)
+    except datadir.DataDirError as exc:
+        return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]
     try:
         listener = runtime.listen(host, port, config["ASYNC_MODE"])

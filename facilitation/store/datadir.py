@@ -65,9 +65,12 @@ def check(folder: str | Path, min_free_mb: int) -> Path:
     return folder
 
 
-def lock(folder: str | Path, event_id: str) -> EventLock:
-    """Lock the event in this folder for this process, or refuse because another process runs it."""
-    path = Path(folder) / f"{event_id}.lock"
+def lock(database: str | Path, event_id: str) -> EventLock:
+    """Lock the event's database file for this process, or refuse because another process runs it. The lock
+    sits beside the file the path resolves to: a symlinked `.sqlite` in another data folder, or a database URL
+    naming the same file, meets the same lock (`<event>.lock` in a plain data folder)."""
+    real = Path(os.path.realpath(database))
+    path = real.with_name(f"{real.stem}.lock")
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

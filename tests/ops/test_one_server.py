@@ -31,6 +31,20 @@ def test_a_second_server_on_a_running_events_data_folder_is_refused(running, tmp
     assert "Event 'psm-torino-2024' is already being served from this data folder" in result.stderr
 
 
+def test_a_second_server_on_the_same_database_by_another_path_is_refused(running, tmp_path):
+    """Through a symlinked .sqlite in another data folder, or a database URL naming the file, both servers
+    started, and the first then failed four changes in five (issue 19, #8): the lock is the resolved file's."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "psm-torino-2024.sqlite").symlink_to(running.db)
+    linked = run_english("serve", "--host", "127.0.0.1", "--port", "0", "--data", str(other), timeout=30)
+    assert linked.returncode == 3 and f"(process {running.process.pid})" in linked.stderr, linked.stderr
+    by_url = run_english("serve", "--host", "127.0.0.1", "--port", "0", "--data", str(tmp_path / "third"),
+                         env={"FACILITATION_DATABASE_URL": f"sqlite:///{running.db}"}, timeout=30)
+    assert by_url.returncode == 3 and f"(process {running.process.pid})" in by_url.stderr, by_url.stderr
+    assert requests.get(running.url + "/healthz", timeout=5).json()["ok"]
+
+
 def test_the_lock_is_released_when_the_server_is_killed(tmp_path):
     server = start_server(tmp_path)
     server.process.kill()
