@@ -44,6 +44,10 @@ STAFF_TOKENS = {"facilitator_token": Role.FACILITATOR, "theme_token": Role.THEME
 # burst (setting JOIN_BURST) lets a room's first minute in; a script minting voters is slowed to this rate, and
 # the tables' capacities stop it.
 JOINS_PER_SECOND_PER_ADDRESS = 2.0
+# Codes that open nothing, per address: their own budget (a person mistyping a few times, never a script
+# guessing), so that wrong codes sent from a shared address (a tunnel, a venue's router) do not spend the
+# joins of the honest people behind it.
+GUESSES_PER_ADDRESS = (20, 0.5)  # at once, then per second
 # Commands per phone and per table screen: (burst, per second). Nobody taps 30 times in a few seconds.
 COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
 REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
@@ -87,6 +91,7 @@ class EventService:
         self._applied: dict[str, str] | None = None  # every command key -> digest, once a dot batch needed it
         self._keys: dict[str, str] = {}  # the keys of the transaction being written
         self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
+        self._guesses_by_address = RateLimit(*GUESSES_PER_ADDRESS)
         # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
         self._joins_by_code = RateLimit()
         self._commands = RateLimit()  # sized per role, see COMMAND_LIMITS
@@ -230,7 +235,7 @@ class EventService:
                address: str | None) -> tuple[str, list[DomainEvent]]:
         place = self._place(s, join_code)
         if place is None:
-            if address and not self._joins_by_address.allow(address):  # guessing codes costs like joining
+            if address and not self._guesses_by_address.allow(address):
                 raise Refused("too_many_joins")
             raise Refused("unknown_join_code")
         table, is_online = place.table, place.kind == "online"

@@ -1,6 +1,7 @@
 """One person, one voice, as far as an anonymous event allows: a participant exists only once a phone really
 joins, tables and online groups hold what the plan seats (plus the facilitator's headroom), and one address
 or one join code cannot mint voters faster than a room of people joins."""
+from facilitation.app import create_app
 from facilitation.domain.roles import Role
 from facilitation.services.commands import Principal
 from facilitation.web.identity import DEVICE_COOKIE
@@ -130,3 +131,20 @@ def test_the_device_cookie_is_secure_when_the_phone_came_over_https(app, tables)
     assert "Secure" in cookie_of(base_url="https://localhost")
     assert "Secure" in cookie_of(headers={"X-Forwarded-Proto": "https"})
     assert "HttpOnly" in cookie_of() and "SameSite=Lax" in cookie_of()
+
+
+def test_wrong_codes_from_a_shared_address_do_not_spend_the_honest_joins_behind_it(tmp_path):
+    """Behind a tunnel everyone shares one address: a script sending wrong codes kept its join budget empty,
+    and 15 of 19 real online joins were refused (issue 19, #3). Wrong codes have their own budget now: past
+    it they are refused, and the people behind the same address still join."""
+    app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "JOIN_BURST": 5})
+    app.testing = True
+    script = app.test_client()
+    answers = [script.post(f"/j/WRONG{n:04d}", headers={"Accept-Language": "en"}).status_code
+               for n in range(200)]
+    assert 404 in answers and 429 in answers and answers.count(404) <= 25  # guessing stays slow
+    with app.app_context():
+        from facilitation.web.identity import service
+        codes = [t.join_code for t in service().tables()]
+    joined = [app.test_client().post(f"/j/{codes[n]}").status_code for n in range(5)]
+    assert joined == [303] * 5, joined  # the address's whole join budget is still there
