@@ -1,9 +1,10 @@
 """An earlier event's export brought in as starting material, in slices: read and checked once (in a worker
 process when the server is running), then written one short `material.import` transaction per slice.
 
-A slice of IMPORT_SLICE ideas keeps the writer for milliseconds, so a hall voting meanwhile does not notice
-an import of any size. Each slice is idempotent (an idea or theme already imported from that event is not
-written again), so an import cut short (a full disk) is completed by importing the same file again.
+A slice of IMPORT_SLICE ideas keeps the writer for milliseconds: however big the import, no single write
+stalls the hall (beside a vote it still adds work: see the README's mixed-day figures). Each slice is
+idempotent (an idea or theme already imported from that event is not written again), so an import cut short
+(a full disk) is completed by importing the same file again.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from facilitation.services.commands import Principal
 from facilitation.services.payloads import ImportMaterial, import_command, validated
 
-IMPORT_SLICE = 50  # ideas per transaction: ~25 ms of the writer each (200 took 100 ms, a stall the room shares)
+IMPORT_SLICE = 50  # ideas per transaction: 15-35 ms of the writer each (200 took 100 ms, a stall the room shares)
 BETWEEN_SLICES = 0.005  # seconds, at least: a real turn of the event loop (timers, sockets) between two slices
 ROOM_FIRST = 8  # while the room writes too (a vote), the pause is this many times the last slice's time
 
@@ -59,7 +60,7 @@ def apply(service, who: Principal, payloads: list[str]) -> dict:
     # Between two slices, a (green, under gevent) sleep at least as long as the last slice took: handing slices
     # between this request and the writer would otherwise keep timers and sockets waiting for the whole import.
     # So at most half of the event loop's time goes to the import, and a ninth while the room writes too (dots
-    # came during the last slice): an import in the middle of a vote takes longer and the vote does not notice it.
+    # came during the last slice): an import in the middle of a vote takes longer, and the vote feels it less.
     took, shared = 0.0, False
     for n, payload in enumerate(payloads):
         if n:
