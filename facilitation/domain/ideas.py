@@ -31,7 +31,8 @@ def visible(text: str) -> str:
 def clean_text(text: str, max_length: int) -> str:
     """Trim and fold whitespace, drop invisible controls; refuse text too short to mean anything or longer
     than the plan allows."""
-    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", visible(text)).strip())
+    text = visible(text).replace("\u2028", "\n").replace("\u2029", "\n\n")  # Unicode's line and paragraph breaks
+    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text).strip())
     text = "\n".join(line.strip() for line in text.split("\n"))
     if len(text) < MIN_LENGTH:
         raise Refused("text_too_short", min=MIN_LENGTH)

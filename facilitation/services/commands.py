@@ -526,14 +526,15 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         raise Refused("import_newer_format", found=event.export_format, known=EXPORT_FORMAT)
     if event.id == tx.plan.event.id:
         raise Refused("import_same_event")
+    event_id = _short(event.id)  # as it is kept, in origins and import keys
     unknown = sorted({i.axis for i in source.ideas} - tx.plan.axis_ids)
     if unknown:
         raise Refused("import_unknown_axes", axes=", ".join(unknown)[:200])
     # What this payload points to and an earlier import (or an earlier slice of this one) already wrote: only
     # those rows are read, so a big import cut into slices costs each slice its own size.
-    themes_done = _imported(tx, Theme, event.id,
+    themes_done = _imported(tx, Theme, event_id,
                             {t.id for t in source.themes} | {i.theme for i in source.ideas if i.theme})
-    ideas_done = _imported(tx, Idea, event.id,
+    ideas_done = _imported(tx, Idea, event_id,
                            {i.id for i in source.ideas} | {i.merged_into for i in source.ideas if i.merged_into})
     already = sum(t.id in themes_done for t in source.themes) + sum(i.id in ideas_done for i in source.ideas)
     theme_ids = dict(themes_done)
@@ -542,12 +543,12 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         if theme.id in theme_ids:
             continue
         extra = theme.model_extra or {}
-        titles = {lang: str(extra.get(f"title_{lang}", ""))[:200] for lang in tx.plan.event.languages[1:]
-                  if extra.get(f"title_{lang}")}
+        titles = {lang: _short(extra[f"title_{lang}"]) for lang in tx.plan.event.languages[1:]
+                  if isinstance(extra.get(f"title_{lang}"), str) and _short(extra[f"title_{lang}"])}
         row = Theme(title=_title(theme.title), titles=titles,
                     axis=theme.axis if theme.axis in tx.plan.axis_ids else None, created_at=tx.now,
-                    origin={"event": event.id, "title": event.title, "theme": theme.id},
-                    source=f"{event.id}#{theme.id}")
+                    origin={"event": event_id, "title": _short(event.title), "theme": theme.id},
+                    source=f"{event_id}#{theme.id}")
         tx.session.add(row)
         tx.session.flush()
         theme_ids[theme.id] = row.id
@@ -564,15 +565,16 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         idea_ids[item.id] = 0  # taken in this import (its row id is known after the insert)
         text = idea_rules.clean_text(item.text, max(tx.plan.ideas.max_length, len(item.text)))
         added.append(item)
-        rows.append({"table_id": None, "author": "import", "text": text, "original": first_text.get(item.id, text),
+        original = idea_rules.visible(first_text[item.id]).replace("\u2028", "\n") if item.id in first_text else text
+        rows.append({"table_id": None, "author": "import", "text": text, "original": original,
                      "axis": item.axis, "kind": item.kind.value, "hidden": item.hidden, "held": item.held,
                      "starred": item.starred, "merged_into": None,
                      "theme_id": theme_ids.get(item.theme) if item.theme else None,
                      "created_at": tx.now, "updated_at": tx.now,
-                     "origin": {"event": event.id, "title": event.title, "date": event.date, "idea": item.id,
-                                "table": item.table, "channel": item.channel, "category": item.category,
-                                "zone": item.zone},
-                     "source": f"{event.id}#{item.id}"})
+                     "origin": {"event": event_id, "title": _short(event.title), "date": _short(event.date),
+                                "idea": item.id, "table": _short(item.table), "channel": _short(item.channel),
+                                "category": _short(item.category), "zone": _short(item.zone)},
+                     "source": f"{event_id}#{item.id}"})
     # Three statements for the whole slice, not an ORM object per row: the writer (and so the event loop) is
     # held for the inserts themselves, which a hall voting meanwhile shares.
     if rows:
@@ -588,8 +590,14 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
              "kind": row["kind"], "by": tx.who.actor, "at": tx.now} for item, row in zip(added, rows, strict=True)])
     for item, row in zip(added, rows, strict=True):
         tx.record(IdeaAdded(idea_ids[item.id], None, row["text"], row["axis"], row["kind"]))
-    tx.record(MaterialImported(event.id, len(added), new_themes))
-    return {"source": event.id, "ideas": len(added), "themes": new_themes, "already": already}
+    tx.record(MaterialImported(event_id, len(added), new_themes))
+    return {"source": event_id, "ideas": len(added), "themes": new_themes, "already": already}
+
+
+def _short(text: str) -> str:
+    """An imported label (a table, a channel, a zone, a title) under the rules typed text follows: no control or
+    bidirectional characters, whitespace folded, at most 200 characters."""
+    return " ".join(idea_rules.visible(text).split())[:200]
 
 
 def _imported(tx: Tx, row: type[Idea] | type[Theme], event: str, wanted: set[int]) -> dict[int, int]:

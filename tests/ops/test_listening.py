@@ -177,3 +177,32 @@ def test_the_console_imports_the_listening_export_while_the_event_is_served(tmp_
         staff.close()
         stop_server(server)
     assert_every_idea_kept_with_its_origin(listening, export_of(server.data_dir, "psm-torino-2024"))
+
+
+def test_imported_text_follows_the_rules_typed_text_does(tmp_path):
+    """Bidirectional overrides reached 13 CSV and 13 XLSX cells, a line separator the web report, and a theme's
+    title in English given as an object was stored as its Python text (issue 19, #6)."""
+    server = start_server(tmp_path)
+    evil = "\u202eetats\u202c"
+    export = {"event": {"id": "ascolto\u202e", "title": f"Ascolto {evil}", "date": f"2026{evil}", "export_format": 1},
+              "themes": [{"id": 1, "title": f"Treni {evil}", "axis": "mobilita", "title_en": {"not": "a string"}},
+                         {"id": 2, "title": "Bus", "axis": "mobilita", "title_en": f"Buses {evil}"}],
+              "idea_history": [{"idea": 1, "action": "created", "text": f"Prima\u2028riga {evil}"}],
+              "ideas": [{"id": n, "table": f"T{evil}", "channel": f"room{evil}", "axis": "mobilita", "kind": "need",
+                         "text": f"Più treni\u2028la sera {evil}", "category": f"cittadini{evil}",
+                         "zone": f"Zona{evil}", "theme": 1 + n % 2} for n in range(1, 4)]}
+    try:
+        answer = requests.post(f"{server.url}/api/import", data=json.dumps(export).encode(), timeout=60, headers={
+            "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+        assert answer["ok"] and answer["ideas"] == 3, answer
+        exported = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=60).text
+        page = requests.get(f"{server.url}/report/{server.facilitator}", timeout=60).text
+    finally:
+        stop_server(server)
+    data = json.loads(exported)
+    for text in (exported, page):
+        assert "\u202e" not in text and "\u202c" not in text and "\u2028" not in text
+        assert "\\u202e" not in text and "\\u2028" not in text
+    themes = {t["title"]: t for t in data["themes"]}
+    assert "{'not'" not in exported and set(themes) >= {"Treni etats", "Bus"}
+    assert any("Più treni\nla sera" in i["text"] for i in data["ideas"])
