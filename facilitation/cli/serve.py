@@ -93,8 +93,8 @@ def serve(args, config) -> int:
         if not config["DATABASE_URL"]:
             folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
             lock = datadir.lock(folder / f"{plan.event.id}.sqlite", plan.event.id)
-        elif sqlite_file(config["DATABASE_URL"]):
-            lock = datadir.lock(sqlite_file(config["DATABASE_URL"]), plan.event.id)
+        elif database := sqlite_file(config["DATABASE_URL"]):
+            lock = datadir.lock(database, plan.event.id)
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]

@@ -23,16 +23,19 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n"})  # Unicode's line and paragraph separators
+
+
 def visible(text: str) -> str:
-    """The text without control codes and bidirectional controls (tabs and line breaks are kept)."""
-    return _INVISIBLE.sub("", text)
+    """The text without control codes and bidirectional controls (tabs and line breaks are kept; Unicode's
+    line and paragraph separators become line breaks)."""
+    return _INVISIBLE.sub("", text).translate(_BREAKS)
 
 
 def clean_text(text: str, max_length: int) -> str:
     """Trim and fold whitespace, drop invisible controls; refuse text too short to mean anything or longer
     than the plan allows."""
-    text = visible(text).replace("\u2028", "\n").replace("\u2029", "\n\n")  # Unicode's line and paragraph breaks
-    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text).strip())
+    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", visible(text)).strip())
     text = "\n".join(line.strip() for line in text.split("\n"))
     if len(text) < MIN_LENGTH:
         raise Refused("text_too_short", min=MIN_LENGTH)

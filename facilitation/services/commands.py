@@ -224,7 +224,7 @@ def _theme_axis(tx: Tx, axis: str | None) -> str | None:
 
 
 def _title(text: str) -> str:
-    title = " ".join(idea_rules.visible(text).split())
+    title = _short(text)
     if len(title) < idea_rules.MIN_LENGTH:
         raise Refused("text_too_short", min=idea_rules.MIN_LENGTH)
     return title
@@ -565,7 +565,7 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         idea_ids[item.id] = 0  # taken in this import (its row id is known after the insert)
         text = idea_rules.clean_text(item.text, max(tx.plan.ideas.max_length, len(item.text)))
         added.append(item)
-        original = idea_rules.visible(first_text[item.id]).replace("\u2028", "\n") if item.id in first_text else text
+        original = idea_rules.visible(first_text[item.id]) if item.id in first_text else text
         rows.append({"table_id": None, "author": "import", "text": text, "original": original,
                      "axis": item.axis, "kind": item.kind.value, "hidden": item.hidden, "held": item.held,
                      "starred": item.starred, "merged_into": None,
