@@ -52,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=identity.select_locale)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
-                      ping_interval=10, ping_timeout=20)
+                      ping_interval=10, ping_timeout=20, serializer=handlers.TextPacket)
     app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))

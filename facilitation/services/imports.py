@@ -16,7 +16,8 @@ from facilitation.services.payloads import ImportMaterial, import_command, valid
 
 IMPORT_SLICE = 50  # ideas per transaction: 15-35 ms of the writer each (200 took 100 ms, a stall the room shares)
 BETWEEN_SLICES = 0.005  # seconds, at least: a real turn of the event loop (timers, sockets) between two slices
-ROOM_FIRST = 8  # while the room writes too (a vote), the pause is this many times the last slice's time
+QUIET = 0.1  # seconds without a change from anyone else: the room pauses, a slice may go
+BUSY_PAUSE = 0.5  # seconds: the longest pause between two slices while the room keeps writing
 
 
 def parsed(body: bytes) -> object:
@@ -54,24 +55,30 @@ def slices(source: object, digest: str) -> list[str]:
 
 
 def apply(service, who: Principal, payloads: list[str]) -> dict:
-    """Write the slices in order, each its own command; returns the import's totals."""
+    """Write the slices in order, each its own command, each after the room's turn; returns the import's totals."""
     totals = {"ideas": 0, "themes": 0, "already": 0}
     source, replayed = None, True
-    # Between two slices, a (green, under gevent) sleep at least as long as the last slice took: handing slices
-    # between this request and the writer would otherwise keep timers and sockets waiting for the whole import.
-    # So at most half of the event loop's time goes to the import, and a ninth while the room writes too (dots
-    # came during the last slice): an import in the middle of a vote takes longer, and the vote feels it less.
-    took, shared = 0.0, False
     for n, payload in enumerate(payloads):
-        if n:
-            time.sleep(max(BETWEEN_SLICES, took * (ROOM_FIRST if shared else 1)))
-        started, before = time.monotonic(), service.submitted()
+        started = time.monotonic()
         result = service.execute(who, "material.import", json.loads(payload))
-        took, shared = time.monotonic() - started, service.submitted() > before + 1  # others wrote meanwhile
+        if n + 1 < len(payloads):
+            _room_turn(service, took=time.monotonic() - started)
         source, replayed = result["source"], replayed and result.get("replayed", False)
         for key in totals:
             totals[key] += result[key]
     return {"source": source, **totals, **({"replayed": True} if replayed else {})}
+
+
+def _room_turn(service, took: float) -> None:
+    """The pause after a slice (a green sleep under gevent): at least as long as the slice took, so the import
+    has at most half of the event loop; while the room writes (a vote), until it pauses for QUIET or
+    BUSY_PAUSE has passed. Slices then fill the gaps between the room's bursts and come at most two a second
+    during one: a vote goes on as if nothing were imported, and the import takes longer."""
+    begun, seen = time.monotonic(), service.submitted()  # changes submitted so far, this import's own included
+    time.sleep(max(BETWEEN_SLICES, took))
+    while service.submitted() != seen and time.monotonic() - begun < BUSY_PAUSE:
+        seen = service.submitted()  # others wrote meanwhile: wait for a quiet moment
+        time.sleep(QUIET)
 
 
 def _merge_depth(ideas):

@@ -3,13 +3,14 @@ the size of its snapshot however much its table wrote, and any screen's snapshot
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import pytest
 import requests
 
 from tests.conftest import DEMO_PLAN, start_server, stop_server
-from tests.realtime.clients import Client, new_phone
+from tests.realtime.clients import Client, new_phone, open_vote
 
 CAPTURE = 2  # the demo's idea-capture phase
 
@@ -135,3 +136,59 @@ def test_phones_hear_of_themes_only_when_what_they_show_of_them_changes(server):
     finally:
         staff.close()
         phone.close()
+
+
+def test_an_import_during_a_vote_writes_between_the_rooms_dots_and_still_arrives_whole(server):
+    """The room goes first: while phones keep voting (never a quiet moment), an import's slices wait their turn
+    between the dots (at most imports.BUSY_PAUSE each), so no dot waits for the whole import, and the import
+    still arrives whole. Every dot is answered and logged once."""
+    from facilitation.services.imports import IMPORT_SLICE
+
+    theme = open_vote(server, ["Treni serali", "Bus nelle valli"])[0]
+    phones = [new_phone(server, n) for n in range(8)]
+    stop, answers = threading.Event(), []
+
+    def vote(phone):  # 4 a second, each phone's within what a phone may send
+        placed = False
+        while not stop.is_set():
+            answers.append(phone.send("dot.remove" if placed else "dot.place", {"theme": theme}))
+            placed = not placed
+            time.sleep(0.25)
+
+    voters = [threading.Thread(target=vote, args=(phone,)) for phone in phones]
+    for voter in voters:
+        voter.start()
+        time.sleep(0.03)  # staggered: together the room writes every 30 ms or so
+    try:
+        time.sleep(0.3)
+        slices = 6
+        imported = requests.post(f"{server.url}/api/import", data=listening_export(slices * IMPORT_SLICE),
+                                 timeout=60, headers={"Authorization": f"Bearer {server.facilitator}",
+                                                      "Content-Type": "application/json"}).json()
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        for voter in voters:
+            voter.join()
+        for phone in phones:
+            phone.close()
+    assert imported["ok"] and imported["ideas"] == slices * IMPORT_SLICE, imported
+    assert answers and all(answer["ok"] for answer in answers), [a for a in answers if not a["ok"]][:3]
+
+    staff = Client(server.url, server.facilitator)
+    try:
+        entries, since = [], 0
+        while batch := requests.get(f"{server.url}/api/log?since={since}", timeout=10, headers={
+                "Authorization": f"Bearer {server.facilitator}"}).json()["entries"]:
+            entries += batch
+            since = batch[-1]["version"]
+    finally:
+        staff.close()
+    kinds = [e["kind"] for e in entries]
+    assert kinds.count("DotPlaced") + kinds.count("DotRemoved") == len(answers)
+    assert kinds.count("MaterialImported") == slices
+    # Between the import's first and last slice, the room's dots were written (not all after the import). Two
+    # slices may follow each other when the room happened to pause.
+    first, last = kinds.index("IdeaAdded"), len(kinds) - 1 - kinds[::-1].index("MaterialImported")
+    runs = "".join("i" if k in ("IdeaAdded", "MaterialImported") else "d" for k in kinds[first:last + 1])
+    assert "d" in runs, runs
