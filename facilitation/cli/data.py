@@ -162,31 +162,60 @@ def backup(args, config) -> int:
 
 
 def restore(args, config) -> int:
+    """Put a backup back as the event's database. The file is checked first (its schema, its plan); the event's
+    database is replaced only by a copy already brought to this version, the one it replaces kept beside it."""
+    from facilitation.store.engine import make_engine
+
     _ = translator()
     source = Path(args.backup)
     try:
-        event = backups.event_id(source)
+        event = backups.check(source)
     except backups.BackupError as exc:
-        print(_("%(path)s is not a backup of a facilitation event: %(reason)s", path=source,
-                reason=exc.params.get("reason", exc.code)), file=sys.stderr)
-        return 2
+        return _say_backup_error(_, source, exc)
     try:
         folder = datadir.check(config["DATA_DIR"], 0)
         lock = datadir.lock(sqlite_path(folder, event), event)  # refuses while a server runs the event
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
+    target = sqlite_path(folder, event)
+    staged = target.with_name(f"{event}.restoring.sqlite")
     try:
-        target = sqlite_path(folder, event)
+        backups.copy(source, staged)
+        make_engine(f"sqlite:///{staged}").dispose()  # an older schema is upgraded on the copy, not in place
         if target.exists():
             kept = target.with_name(f"{event}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
             backups.copy(target, kept)  # nothing is ever lost: what was there stays beside it
             print(_("Kept the previous database as %(path)s", path=kept))
-        backups.copy(source, target)
-        _service(target)  # a backup from an older version is brought to this version's schema now
+        backups.copy(staged, target)
     finally:
+        for path in (staged, staged.with_name(staged.name + "-wal"), staged.with_name(staged.name + "-shm")):
+            path.unlink(missing_ok=True)
         lock.release()
     print(_("Restored event '%(event)s' from %(path)s into %(folder)s", event=event, path=source, folder=folder))
     return 0
+
+
+def _say_backup_error(_, source: Path, exc) -> int:
+    """Why a file is not restored, in the operator's language; nothing was changed."""
+    if exc.code == "newer_schema":
+        print(_("%(path)s was written by a newer version of facilitation (schema %(found)s). Install that version "
+                "or newer to restore it; nothing was changed.", path=source, found=exc.params["found"]),
+              file=sys.stderr)
+    elif exc.code == "foreign_objects":
+        print(_("%(path)s holds what no facilitation backup has (%(objects)s): it was changed after it was taken. "
+                "It is not restored; nothing was changed.", path=source, objects=exc.params["objects"]),
+              file=sys.stderr)
+    elif exc.code == "foreign_schema":
+        print(_("%(path)s does not have the tables a facilitation backup has (%(difference)s): it was changed "
+                "after it was taken. It is not restored; nothing was changed.", path=source,
+                difference=exc.params["difference"]), file=sys.stderr)
+    elif exc.code == "broken_plan":
+        print(_("The event plan stored in %(path)s cannot be read (%(reason)s). It is not restored; nothing was "
+                "changed.", path=source, reason=exc.params["reason"]), file=sys.stderr)
+    else:
+        print(_("%(path)s is not a backup of a facilitation event: %(reason)s", path=source,
+                reason=exc.params.get("reason", exc.code)), file=sys.stderr)
+    return 2
 
 
 def audit(args, config) -> int:

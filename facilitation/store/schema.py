@@ -84,3 +84,16 @@ def upgrade(engine: Engine) -> str:
                 for table, *_ in connection.exec_driver_sql("PRAGMA foreign_key_check").all():
                     log.warning("after the upgrade, table %s has rows pointing at rows that do not exist", table)
     return script.get_current_head()
+
+
+def revisions() -> set[str]:
+    """Every schema revision this release knows (a backup at any of them can be brought to the newest)."""
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def build(engine: Engine, revision: str) -> None:
+    """Bring an empty database to `revision` (not further): the reference a backup's schema is compared with."""
+    config = _config()
+    with engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)

@@ -1,10 +1,12 @@
 """Backups of a running event, restore, the audit log, /healthz and the request log."""
 import json
 import sqlite3
+from contextlib import closing
 
 import pytest
 import requests
 
+from facilitation.store.schema import head
 from tests.conftest import run_english, start_server, stop_server
 from tests.realtime.clients import Client
 
@@ -80,6 +82,80 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     junk.write_text("shopping list")
     result = run_english("restore", str(junk), "--data", str(tmp_path / "data"))
     assert result.returncode == 2 and "is not a backup of a facilitation event" in result.stderr
+
+
+def dump(database) -> list[str]:
+    """Everything a database holds, as SQL (the file's bytes may change when SQLite merges its log)."""
+    with closing(sqlite3.connect(database)) as db:
+        return list(db.iterdump())
+
+
+def _tampered(backup, tmp_path, name: str, statements: list[str]):
+    copy = tmp_path / f"{name}.sqlite"
+    copy.write_bytes(backup.read_bytes())
+    with sqlite3.connect(copy) as db:
+        for statement in statements:
+            db.execute(statement)
+    return copy
+
+
+TAMPERINGS = {
+    # one phone's dot on theme 3 became 2 dots on theme 1, live and after restart (issue 19)
+    "trigger": (["CREATE TRIGGER more AFTER INSERT ON dot BEGIN UPDATE dot SET count = count + 1; END"],
+                "holds what no facilitation backup has (trigger more)"),
+    "view": (["CREATE VIEW everyone AS SELECT * FROM participant"], "holds what no facilitation backup has (view"),
+    "table": (["CREATE TABLE spy (secret TEXT)"], "does not have the tables a facilitation backup has (+spy)"),
+    "column": (["ALTER TABLE idea ADD COLUMN note TEXT"], "does not have the tables a facilitation backup has (~idea)"),
+    "newer": (["UPDATE alembic_version SET version_num = '0999'"], "written by a newer version of facilitation"),
+    "plan": (["UPDATE setting SET value = '[event' WHERE key = 'plan'"], "The event plan stored in"),
+}
+
+
+def test_restore_takes_only_a_backup_this_release_made_and_otherwise_changes_nothing(tmp_path):
+    """A backup is a file anyone could have edited: restore takes only a schema exactly as this release's
+    migrations make it, with a plan it can read, and tells the truth when it refuses (before, a trigger was
+    restored and ran, and a newer schema replaced the database while the message said nothing was changed)."""
+    first = start_server(tmp_path, data_dir=tmp_path / "data")
+    add_ideas(first, ["Before"])
+    backup = tmp_path / "backup.sqlite"
+    assert run_english("backup", "--event", EVENT, "--data", str(first.data_dir), "--out", str(backup)).returncode == 0
+    add_ideas(first, ["After"])
+    stop_server(first)
+    database = first.data_dir / f"{EVENT}.sqlite"
+    held = dump(database)
+    for name, (statements, said) in TAMPERINGS.items():
+        result = run_english("restore", str(_tampered(backup, tmp_path, name, statements)), "--data",
+                             str(first.data_dir))
+        assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr, (name, result)
+        assert "nothing was changed" in result.stderr or "is not a backup" in result.stderr, (name, result.stderr)
+        assert dump(database) == held, name
+    assert not [p.name for p in first.data_dir.iterdir() if "restor" in p.name]  # no copy kept, none left over
+    again = start_server(tmp_path, data_dir=first.data_dir)
+    try:
+        ideas = requests.get(f"{again.url}/export/{again.facilitator}/event.json", timeout=10).json()["ideas"]
+    finally:
+        stop_server(again)
+    assert [idea["text"] for idea in ideas] == ["Before", "After"]
+
+
+def test_a_backup_from_an_older_release_is_restored_and_brought_to_this_one(tmp_path):
+    first = start_server(tmp_path, data_dir=tmp_path / "data")
+    add_ideas(first, ["Da una versione precedente"])
+    backup = tmp_path / "old.sqlite"
+    assert run_english("backup", "--event", EVENT, "--data", str(first.data_dir), "--out", str(backup)).returncode == 0
+    stop_server(first)
+    with sqlite3.connect(backup) as db:  # as revision 0012 left it: no import keys
+        for table in ("idea", "theme"):
+            db.execute(f"drop index ix_{table}_source")
+            db.execute(f"alter table {table} drop column source")
+        db.execute("update alembic_version set version_num = '0012'")
+    elsewhere = tmp_path / "restored"
+    result = run_english("restore", str(backup), "--data", str(elsewhere))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(elsewhere / f"{EVENT}.sqlite") as db:
+        assert db.execute("select version_num from alembic_version").fetchone()[0] == head()
+        assert db.execute("select text, source from idea").fetchall() == [("Da una versione precedente", None)]
+    assert not list(elsewhere.glob("*restoring*"))
 
 
 def test_audit_prints_every_change_in_order(server):
