@@ -142,9 +142,14 @@ def _print_links(app, public: str, host: str, port: int, _) -> None:
     settings = service.settings()
     languages = service.plan.event.languages
     secret = _("(secret: for you only)")
+    online = f"{public}/j/{settings['online_code']}"
+    if service.plan.tables.seat_codes and service.plan.tables.online_groups:  # the shared link admits nobody:
+        # each online person gets a link of their own
+        online = f"{public}/cards/{settings['facilitator_token']}/online.csv   " + \
+            _("(one personal link each, to send out; secret)")
     lines = [
         (_("Phones join at (LAN)"), f"{public}/join"),
-        (_("Online participants"), f"{public}/j/{settings['online_code']}"),
+        (_("Online participants"), online),
         (_("Facilitator console"), f"{public}/console/{settings['facilitator_token']}   {secret}"),
         (_("Theme team console"), f"{public}/console/{settings['theme_token']}   {secret}"),
         (_("Projector"), f"{public}/projector/{settings['projector_token']}"),

@@ -24,8 +24,9 @@ def normal_code(typed: str) -> str:
 
 
 def add_seat_codes(s: Session, plan: Plan, spare: int) -> None:
-    """Give every room table its seats plus `spare` codes (never fewer than it already has)."""
+    """Give every table and online group its seats plus `spare` codes (never fewer than it already has): a room
+    table's are printed on slips, an online group's are personal links the organisers send out."""
     have = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(SeatCode.table_id)).all())
-    for table in s.exec(select(EventTable).where(EventTable.online == False)):  # noqa: E712
-        for _ in range(plan.tables.size + spare - have.get(table.id, 0)):
+    for table in s.exec(select(EventTable)):
+        for _ in range(plan.tables.seats(table.online) + spare - have.get(table.id, 0)):
             s.add(SeatCode(code=code(SEAT_CODE_LENGTH), table_id=table.id))

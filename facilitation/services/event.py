@@ -244,8 +244,10 @@ class EventService:
             return participant.token, []
         if place.kind == "seat":
             return self._take_seat(s, place.seat, participant, address)
-        if self.plan.tables.seat_codes and not is_online:
-            raise self._join_refused(table, "seat_code_needed")  # a table's own code admits nobody new
+        if self.plan.tables.seat_codes:  # a shared code (a table's, the online link) admits nobody new
+            if is_online:
+                raise self._join_refused(None, "personal_link_needed")
+            raise self._join_refused(table, "seat_code_needed")
         if participant is None and address and not self._joins_by_address.allow(address):
             raise self._join_refused(table, "too_many_joins")
         counts = joined_per_table(s)

@@ -8,7 +8,7 @@ from facilitation import qr
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import STAFF, Role
 from facilitation.messages import describe
-from facilitation.reports.cards import card_texts, cards, join_url, seat_sheets
+from facilitation.reports.cards import card_texts, cards, join_url, online_links, seat_sheets
 from facilitation.services.codes import normal_code
 from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, localized, principal, public_url, service
 
@@ -36,7 +36,8 @@ def join_picker():
 
 
 JOIN_REFUSAL_STATUS = {"unknown_join_code": 404, "table_full": 409, "online_full": 409, "too_many_joins": 429,
-                       "seat_code_needed": 403, "already_seated": 409, "disk_full": 503, "busy": 503}
+                       "seat_code_needed": 403, "personal_link_needed": 403, "already_seated": 409,
+                       "disk_full": 503, "busy": 503}
 
 
 def table_label(table) -> str:
@@ -146,6 +147,18 @@ def print_cards(token: str):
         if plan.tables.seat_codes else []
     return render_template("cards.html", plan=plan, cards=cards(service(), public_url()), sheets=sheets,
                            texts=card_texts(plan.event.languages))
+
+
+@bp.get("/cards/<token>/online.csv")
+def online_link_list(token: str):
+    """With seat codes, one personal link per online seat, to send one to each online participant."""
+    principal(token, Role.FACILITATOR)
+    if not (service().plan.tables.seat_codes and service().plan.tables.online_groups):
+        abort(404)
+    response = make_response(online_links(service(), public_url()))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{service().plan.event.id}-online-links.csv"'
+    return response
 
 
 def _join_link(code: str) -> str:

@@ -1,5 +1,7 @@
 """Seat codes (plan `tables.seat_codes`): printed one-person codes, a sheet per table, cut apart. Each code
 admits one participant; the same code on another phone is the same participant again, never a new voice."""
+import csv
+import io
 import re
 import time
 
@@ -31,14 +33,14 @@ def codes_of(app, table_id: int) -> list[str]:
 
 def test_every_table_gets_its_seats_plus_the_headroom_as_codes_on_a_sheet_to_print(app, client, settings):
     service = app.extensions["facilitation"]
-    assert len(service.seat_codes()) == 30 * 12 and len(set(s.code for s in service.seat_codes())) == 360
+    room = [s.code for s in service.seat_codes() if s.table_id <= 30]
+    assert len(room) == 30 * 12 and len(set(s.code for s in service.seat_codes())) == len(service.seat_codes())
     page = client.get(f"/cards/{settings['facilitator_token']}").get_data(as_text=True)
     assert page.count('class="sheet"') == 30 and page.count('<article class="slip') == 360
     first = codes_of(app, 1)[0]
     assert f"{first[:4]}-{first[4:]}" in page and f"http://10.0.0.5:5000/j/{first}" not in page  # in the QR only
     assert page.count("<svg") >= 360
-    assert 'class="card"' in page  # the online card is still there; the tables' own cards are not
-    assert page.count('class="card"') == 1
+    assert 'class="card"' not in page  # no shared code to print: not the tables' own, not the online link
 
 
 def test_a_seat_code_admits_one_participant_and_the_same_code_later_is_that_participant_again(app, tables):
@@ -95,3 +97,36 @@ def test_raising_the_headroom_adds_codes_to_print_and_the_console_counts_codes_a
     assert table["capacity"] == 14 and table["joined"] == 1
     assert re.search(r"<article class=\"slip used\"", client.get(f"/cards/{settings['facilitator_token']}").get_data(
         as_text=True))
+
+
+def test_online_people_each_get_a_personal_link_and_the_shared_online_link_admits_nobody(app, client, settings):
+    """With seat codes, the online link gave all 36 online seats to one burst from one address (issue 19): it
+    now admits nobody, and the facilitator downloads one personal link per online seat to send out."""
+    service = app.extensions["facilitation"]
+    online = settings["online_code"]
+    burst = [app.test_client().post(f"/j/{online}", headers=EN) for _ in range(40)]
+    assert {answer.status_code for answer in burst} == {403} and participants(app) == 0
+    assert "personal link" in burst[0].get_data(as_text=True)
+
+    page = client.get("/join", headers=EN).get_data(as_text=True)
+    assert f"/j/{online}" not in page and "personal link the organisers sent you" in page
+    console = client.get(f"/console/{settings['facilitator_token']}", headers=EN).get_data(as_text=True)
+    assert f"/cards/{settings['facilitator_token']}/online.csv" in console and f"/j/{online}" not in console
+
+    listed = client.get(f"/cards/{settings['facilitator_token']}/online.csv")
+    assert listed.status_code == 200 and listed.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(listed.get_data(as_text=True))))
+    groups = [t for t in service.tables() if t.online]
+    per_group = service.plan.tables.seats(True) + service.plan.tables.headroom
+    assert len(rows) == len(groups) * per_group and len({row["link"] for row in rows}) == len(rows)
+    assert {row["group"] for row in rows} == {str(t.number) for t in groups}
+    assert all(row["link"] == f"http://10.0.0.5:5000/j/{row['code']}" and row["used"] == "no" for row in rows)
+
+    phone = app.test_client()
+    assert phone.post(rows[0]["link"].removeprefix("http://10.0.0.5:5000")).status_code == 303
+    who = service.resolve(phone.get_cookie(DEVICE_COOKIE).value)
+    assert service.table(who.table_id).online and participants(app) == 1
+    again = list(csv.DictReader(io.StringIO(client.get(f"/cards/{settings['facilitator_token']}/online.csv")
+                                            .get_data(as_text=True))))
+    assert [row["used"] for row in again].count("yes") == 1
+    assert app.test_client().get("/cards/not-the-secret/online.csv").status_code in (403, 404)
