@@ -22,6 +22,17 @@ class ParticipantMoved(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ParticipantRemoved(DomainEvent):
+    """The staff took a participant out (a phantom), with what they gave: dots, poll answers, question supports."""
+
+    participant: int
+    table: int
+    dots: int
+    answers: int
+    supports: int
+
+
+@dataclass(frozen=True)
 class HeadroomSet(DomainEvent):
     seats: int
 

@@ -132,6 +132,19 @@ def proxies(*args):
         return error(refused)
 
 
+@socketio.on("participants")
+def participants(*args):
+    """Who joined at a table (numbers, never names), for the facilitator checking a table the console flags."""
+    try:
+        data = _one_payload(args)
+        table = data.get("table") if isinstance(data, dict) else None
+        if type(table) is not int:
+            raise Refused("invalid_payload", fields="table")
+        return {"ok": True, "table": table, "participants": _service().people_at(_who(), table)}
+    except Refused as refused:
+        return error(refused)
+
+
 @socketio.on("*")
 def unknown(event, *_args):
     """Any event the protocol does not name gets an answer too, so a client never waits for a silent server."""

@@ -64,6 +64,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.VoteOpened: ("control", "tally"), ev.VoteClosed: ("control", "tally"), ev.ResultsRevealed: ("control", "tally"),
     ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
     ev.ProfileSet: ("stats", "counts", "seats"),
+    ev.ParticipantRemoved: ("stats", "counts", "seats", "tally", "polls", "questions"),
     ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
     ev.QaSet: ("control",), ev.IdeasModerationSet: ("control",), ev.IdeaApproved: ("stats", "counts"),
     ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
@@ -90,8 +91,8 @@ class Broadcaster:
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         for event in events:
-            if isinstance(event, ev.ParticipantMoved):
-                self.rescope(event.participant)
+            if isinstance(event, (ev.ParticipantMoved, ev.ParticipantRemoved)):
+                self.rescope(event.participant)  # a removed one's phone reconnects and is refused: signed out
             elif isinstance(event, ev.StorageTrouble):
                 self.alert_staff(event.problem)
         with self._lock:

@@ -17,6 +17,7 @@ from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     AlignmentSet, BallotChanged, DomainEvent, HarvestSet, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited,
     IdeaGrouped, IdeaHidden, IdeaMerged, IdeaStarred, IdeasModerationSet, MaterialImported, ParticipantJoined,
+    ParticipantRemoved,
     PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated,
     QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted, StepStarted, ThemeDeleted,
     ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
@@ -33,7 +34,7 @@ from facilitation.services.queries import (
 )
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Poll, PollAnswer, Question,
-    QuestionVote, Setting, Theme, VoteRound,
+    QuestionVote, SeatCode, Setting, Theme, VoteRound,
 )
 
 
@@ -780,6 +781,37 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
     tx.session.add(answer)
     tx.record(PollAnswered(poll.id, tx.who.participant_id))
     return {"poll": poll.id, "choices": choices}
+
+
+# --- the room's participants -------------------------------------------------------------------------
+
+@command("participant.remove", p.RemoveParticipant)
+def remove_participant(tx: Tx, cmd: p.RemoveParticipant):
+    """The facilitator takes out a participant who is no person in the room (one device minting voters, a
+    phone left from a rehearsal): their seat frees up, their phone is signed out, and their dots, poll answers
+    and question supports go with them; what they wrote stays, for moderation. The row stays too (marked
+    removed), so the log and the ideas keep pointing at someone."""
+    require(tx.who.role, Action.RUN_EVENT)
+    person = tx.session.get(Participant, cmd.participant)
+    if person is None or person.removed_at is not None:
+        raise Refused("unknown_participant")
+    dots = tx.session.exec(select(Dot).where(Dot.participant_id == person.id)).all()
+    given = sum(max(dot.count, 0) for dot in dots)
+    answers = tx.session.exec(select(PollAnswer).where(PollAnswer.participant_id == person.id)).all()
+    supports = tx.session.exec(select(QuestionVote).where(QuestionVote.participant_id == person.id)).all()
+    for support in supports:
+        question = tx.session.get(Question, support.question_id)
+        question.votes -= 1
+        tx.session.add(question)
+    for row in (*dots, *answers, *supports):
+        tx.session.delete(row)
+    for seat in tx.session.exec(select(SeatCode).where(SeatCode.participant_id == person.id)):
+        seat.participant_id, seat.used_at = None, None  # the slip admits its real holder again
+        tx.session.add(seat)
+    person.removed_at = tx.now
+    tx.session.add(person)
+    tx.record(ParticipantRemoved(person.id, person.table_id, given, len(answers), len(supports)))
+    return {"participant": person.id, "dots": given, "answers": len(answers), "supports": len(supports)}
 
 
 # --- participants --------------------------------------------------------------------------------------

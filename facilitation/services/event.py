@@ -17,7 +17,8 @@ from sqlmodel import Session, func, select
 from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, RoundSetUp, RoundStarted,
+    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, ParticipantRemoved, RoundSetUp,
+    RoundStarted,
     StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
 )
 from facilitation.domain.roles import Action, Role, require
@@ -26,13 +27,13 @@ from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
 from facilitation.services.payloads import validated
 from facilitation.services.queries import (
-    allocation, current_round, default_rules, dots_view, headroom, joined_per_table, round_rules,
+    PRESENT, allocation, current_round, default_rules, dots_view, headroom, joined_per_table, round_rules,
 )
 from facilitation.services.limits import RateLimit
 from facilitation.services.votes import VoteBook, applied_keys, write_dots
 from facilitation.services.writer import Job, Writer
 from facilitation.store.models import (
-    CommandRecord, Control, EventTable, LogEntry, Participant, SeatCode, Setting, VoteRound,
+    CommandRecord, Control, Dot, EventTable, Idea, LogEntry, Participant, SeatCode, Setting, VoteRound,
 )
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ GUESSES_PER_ADDRESS = (20, 0.5)  # at once, then per second
 COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
 REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
 # Events after which the vote book is read again from the database (the vote's state or its ballot changed).
-VOTE_SHAPERS = (VoteOpened, VoteClosed, BallotChanged, ThemeDeleted, RoundStarted, RoundSetUp)
+VOTE_SHAPERS = (VoteOpened, VoteClosed, BallotChanged, ThemeDeleted, RoundStarted, RoundSetUp, ParticipantRemoved)
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class EventService:
             table = s.exec(select(EventTable).where(EventTable.scribe_token == token)).first()
             if table:
                 return Principal(Role.SCRIBE, table_id=table.id)
-            participant = s.exec(select(Participant).where(Participant.token == token)).first()
+            participant = s.exec(select(Participant).where(Participant.token == token, PRESENT)).first()
             if participant:
                 return Principal(Role.PARTICIPANT, table_id=participant.table_id, participant_id=participant.id)
         return None
@@ -188,7 +189,7 @@ class EventService:
     def _participant(s: Session, device_token: str | None) -> Participant | None:
         if not device_token:
             return None
-        return s.exec(select(Participant).where(Participant.token == device_token)).first()
+        return s.exec(select(Participant).where(Participant.token == device_token, PRESENT)).first()
 
     def _already_there(self, s: Session, place: Place, participant: Participant | None) -> bool:
         if participant is None:
@@ -354,15 +355,35 @@ class EventService:
         require(who.role, Action.PROXY_VOTE)
         with self.reading() as s:
             person = s.get(Participant, participant_id)
-        if person is None or not person.proxied or person.table_id != who.table_id:
+        if person is None or not person.proxied or person.table_id != who.table_id or person.removed_at is not None:
             raise Refused("not_your_table")
         return Principal(Role.PARTICIPANT, table_id=person.table_id, participant_id=person.id)
+
+    def people_at(self, who: Principal, table_id: int) -> list[dict]:
+        """Who joined at a table, newest first, for the facilitator checking a table the console flags:
+        participant numbers (never names or tokens), when each joined, the dots they gave in this round and the
+        ideas they wrote."""
+        require(who.role, Action.RUN_EVENT)
+        with self.reading() as s:
+            if s.get(EventTable, table_id) is None:
+                raise Refused("unknown_table")
+            people = s.exec(select(Participant).where(Participant.table_id == table_id, PRESENT)
+                            .order_by(Participant.joined_at.desc(), Participant.id.desc())).all()
+            ids = [p.id for p in people]
+            given = dict(s.exec(select(Dot.participant_id, func.sum(Dot.count))
+                                .where(Dot.round_id == current_round(s).id, Dot.count > 0, Dot.participant_id.in_(ids))
+                                .group_by(Dot.participant_id)).all()) if ids else {}
+            authors = [f"participant:{pid}" for pid in ids]
+            wrote = dict(s.exec(select(Idea.author, func.count()).where(Idea.author.in_(authors))
+                                .group_by(Idea.author)).all()) if ids else {}
+            return [{"participant": p.id, "joined_at": p.joined_at, "dots": int(given.get(p.id, 0)),
+                     "ideas": wrote.get(f"participant:{p.id}", 0), "proxied": p.proxied} for p in people]
 
     def proxies(self, who: Principal) -> list[dict]:
         """The paper ballots of a table facilitator's table, with each one's dots."""
         require(who.role, Action.PROXY_VOTE)
         with self.reading() as s:
-            people = s.exec(select(Participant).where(Participant.table_id == who.table_id,
+            people = s.exec(select(Participant).where(Participant.table_id == who.table_id, PRESENT,
                                                       Participant.proxied == True)  # noqa: E712
                             .order_by(Participant.id)).all()
             row = current_round(s)

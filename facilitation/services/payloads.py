@@ -173,6 +173,10 @@ class ShowOnProjector(Command):
     message: Annotated[str, StringConstraints(strict=True, max_length=2000)] | None = None  # None: keep it
 
 
+class RemoveParticipant(Command):
+    participant: Id
+
+
 class SetHeadroom(Command):
     seats: Annotated[int, Field(strict=True, ge=0, le=50)]
 

@@ -32,8 +32,12 @@ def headroom(session: Session, plan: Plan) -> int:
     return int(row.value) if row else plan.tables.headroom
 
 
+PRESENT = Participant.removed_at == None  # noqa: E711  (participants the staff did not take out)
+
+
 def joined_per_table(session: Session) -> dict[int, int]:
-    return dict(session.exec(select(Participant.table_id, func.count()).group_by(Participant.table_id)).all())
+    return dict(session.exec(select(Participant.table_id, func.count()).where(PRESENT)
+                             .group_by(Participant.table_id)).all())
 
 
 def ballot_ids(session: Session) -> list[int]:

@@ -18,7 +18,7 @@ from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
 from facilitation.services.queries import (
-    allocation, ballot_ids, current_round, dots_view, headroom, joined_per_table, round_rules, round_totals,
+    PRESENT, allocation, ballot_ids, current_round, dots_view, headroom, joined_per_table, round_rules, round_totals,
 )
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode,
@@ -267,7 +267,7 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
     spare = headroom(s, plan)
     since = time.time() - BURST_WINDOW
     joined = joined_per_table(s)
-    recent = dict(s.exec(select(Participant.table_id, func.count()).where(Participant.joined_at >= since)
+    recent = dict(s.exec(select(Participant.table_id, func.count()).where(Participant.joined_at >= since, PRESENT)
                          .group_by(Participant.table_id)).all())
     codes = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(SeatCode.table_id)).all()) \
         if plan.tables.seat_codes else {}
@@ -290,7 +290,8 @@ def crowd(s: Session, plan: Plan, people: int) -> dict:
     out = {"people": people}
     for name, column, choices in (("categories", Participant.category, plan.categories),
                                   ("zones", Participant.zone, plan.zones)):
-        counts = dict(s.exec(select(column, func.count()).where(column != None).group_by(column)).all())  # noqa: E711
+        counts = dict(s.exec(select(column, func.count()).where(column != None, PRESENT)  # noqa: E711
+                             .group_by(column)).all())
         answered = sum(counts.get(c.id, 0) for c in choices)
         out[name] = {"answered": answered, "groups": [
             {"id": c.id, "joined": counts.get(c.id, 0), "target": c.target,

@@ -31,6 +31,7 @@ class Participant(SQLModel, table=True):
     zone: str | None = None
     joined_at: float
     proxied: bool = False  # a person without a phone: the table facilitator casts their dots (a paper ballot)
+    removed_at: float | None = None  # taken out by the staff (a phantom): no seat, no token, no dots or answers
 
 
 class Idea(SQLModel, table=True):

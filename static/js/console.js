@@ -15,6 +15,7 @@ const showAlert = (alert) => {
 const { state, act, request } = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")), onAlert: showAlert });
 startClock($("#clock"), () => state);
 let filtersReady = false;
+let peopleTable = null, peopleShown = null; // the table whose participants the facilitator opened, and how many
 const MAX_SHOWN = 400; // newest first; filters by axis or table reach the rest
 
 function render(s) {
@@ -245,10 +246,42 @@ function renderSeats(s) {
   syncList($("#seats"), seats.tables, {
     key: (x) => x.id,
     signature: (x) => JSON.stringify(x),
-    render: (x) => h("li", { class: `seat${x.burst ? " burst" : ""}${x.joined >= x.capacity ? " full" : ""}`,
-      title: `${x.joined} / ${x.capacity} ${t("seats_places")} · ${x.last_minute} ${t("seats_last_minute")} · ${x.refused} ${t("seats_refused")}${x.burst ? " · " + t("seats_burst") : ""}` },
-      h("b", {}, tableName(s.event, x.id)), ` ${x.joined}/${x.capacity}`, x.burst ? " ⚠" : ""),
+    render: (x) => {
+      const title = `${x.joined} / ${x.capacity} ${t("seats_places")} · ${x.last_minute} ${t("seats_last_minute")} · ${x.refused} ${t("seats_refused")}${x.burst ? " · " + t("seats_burst") : ""}`;
+      const label = [h("b", {}, tableName(s.event, x.id)), ` ${x.joined}/${x.capacity}`, x.burst ? " ⚠" : ""];
+      return h("li", { class: `seat${x.burst ? " burst" : ""}${x.joined >= x.capacity ? " full" : ""}`, title },
+        canRun ? h("button", { class: "seat-open", "aria-expanded": String(peopleTable === x.id), onclick: () => showPeople(x.id) }, ...label) : label);
+    },
   });
+  if (peopleTable !== null && seats.tables.find((x) => x.id === peopleTable)?.joined !== peopleShown) showPeople(peopleTable);
+}
+
+// A table flagged for too many joins: who joined there (participant numbers, never names), newest first, and
+// for the facilitator a way to take out a phantom (one device minting voters), with its dots and answers.
+async function showPeople(tableId) {
+  peopleTable = tableId;
+  const box = $("#seat-people");
+  const reply = await request("participants", { table: tableId });
+  if (peopleTable !== tableId) return;
+  if (!reply.ok) { fill(box, h("p", { class: "muted" }, reply.error?.message || t("no_connection"))); return; }
+  peopleShown = reply.participants.length;
+  const when = (at) => new Date(at * 1000).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  fill(box,
+    h("h3", {}, `${tableName(state.event, tableId)} · ${count(reply.participants.length, "participant", "participants")}`),
+    reply.participants.length
+      ? h("ul", { class: "people" }, ...reply.participants.map((p) => h("li", {},
+        h("span", {}, `#${p.participant} · ${t("joined_at")} ${when(p.joined_at)} · ${scoreText("dots", p.dots)} · ${count(p.ideas, "idea", "ideas")}${p.proxied ? ` · ${t("paper_ballot")}` : ""}`),
+        h("button", { class: "danger", onclick: () => removePerson(p) }, t("remove_participant")))))
+      : h("p", { class: "muted" }, t("no_participants")),
+    h("p", { class: "hint" }, t("remove_participant_hint")));
+}
+
+async function removePerson(p) {
+  const body = t("ask_remove_participant_body");
+  if (!(await ask({ title: `${t("remove_participant")}: #${p.participant}`, body, confirm: t("remove_participant"), danger: true }))) return;
+  const ack = await act("participant.remove", { participant: p.participant });
+  if (ack.ok) toast(t("participant_removed").replace("{n}", p.participant).replace("{dots}", ack.dots), "ok");
+  if (peopleTable !== null) showPeople(peopleTable);
 }
 
 function renderAgenda(s) {

@@ -20,7 +20,7 @@ def unversioned_database(path):
     projector's screen: 0003; theme titles in other languages: 0004;
     questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
     paper ballots: 0009; rounds of voting: 0010; rounds at tables: 0011; public results and
-    imported material: 0012; the imported material's keys: 0013)."""
+    imported material: 0012; the imported material's keys: 0013; participants the staff removed: 0014)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -32,6 +32,7 @@ def unversioned_database(path):
         db.execute("alter table control drop column message")
         db.execute("alter table theme drop column titles")
         db.execute("alter table participant drop column proxied")
+        db.execute("alter table participant drop column removed_at")
         db.execute("drop table alignment")
         db.execute("alter table idea drop column held")
         db.execute("alter table control drop column ideas_premoderated")
@@ -128,6 +129,7 @@ def test_ideas_and_themes_imported_before_their_keys_get_them_on_upgrade(tmp_pat
     path = tmp_path / "event.sqlite"
     make_engine(f"sqlite:///{path}").dispose()
     with sqlite3.connect(path) as db:  # back to revision 0012: imported rows have their origin only
+        db.execute("alter table participant drop column removed_at")
         for table in ("idea", "theme"):
             db.execute(f"drop index ix_{table}_source")
             db.execute(f"alter table {table} drop column source")
