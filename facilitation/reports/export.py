@@ -40,7 +40,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
 
         # Privacy of small groups: a category or zone chosen by fewer than the plan's min_group people is written
         # as OTHERS, so nobody's votes or ideas can be read back through a rare category or zone.
-        small = {field: {value for value, n in Counter(getattr(p, field) for p in people.values()).items()
+        present = [p for p in people.values() if p.removed_at is None]
+        small = {field: {value for value, n in Counter(getattr(p, field) for p in present).items()
                          if value and n < plan.privacy.min_group} for field in ("category", "zone")}
 
         def group(p: Participant, field: str) -> str:
@@ -134,7 +135,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "questions": questions,
             "polls": polls,
             "axes": [{"id": a.id, "name": axis_name[a.id]} for a in plan.axes],
-            "participants": [who(p) for p in people.values()],
+            "participants": [who(p) for p in people.values() if p.removed_at is None],  # not those taken out
             "ideas": ideas,
             "idea_history": history,
             "themes": [{"id": t.id, "title": t.title,

@@ -64,3 +64,6 @@ def test_the_facilitator_sees_who_joined_at_a_table_and_removes_a_phantom_with_i
                        timeout=10).json()["entries"]
     entry = next(e for e in log if e["kind"] == "ParticipantRemoved")
     assert entry["actor"] == "facilitator" and entry["data"]["participant"] == me and entry["data"]["dots"] == 2
+    exported = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=30).json()
+    assert me not in [p["participant"] for p in exported["participants"]] and len(exported["participants"]) == 1
+    assert all(vote["participant"] != me for vote in exported["votes"])
