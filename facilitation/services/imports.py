@@ -72,8 +72,8 @@ def apply(service, who: Principal, payloads: list[str]) -> dict:
 def _room_turn(service, took: float) -> None:
     """The pause after a slice (a green sleep under gevent): at least as long as the slice took, so the import
     has at most half of the event loop; while the room writes (a vote), until it pauses for QUIET or
-    BUSY_PAUSE has passed. Slices then fill the gaps between the room's bursts and come at most two a second
-    during one: a vote goes on as if nothing were imported, and the import takes longer."""
+    BUSY_PAUSE has passed. Slices then fill the gaps between the room's bursts and come about two a second
+    during one: the vote hardly feels the import (see the README's mixed-day figures), which takes longer."""
     begun, seen = time.monotonic(), service.submitted()  # changes submitted so far, this import's own included
     time.sleep(max(BETWEEN_SLICES, took))
     while service.submitted() != seen and time.monotonic() - begun < BUSY_PAUSE:
