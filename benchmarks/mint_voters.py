@@ -24,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 import requests
@@ -50,8 +51,10 @@ class FromAddress(HTTPAdapter):
 
 
 def session_from(address: str) -> requests.Session:
+    """A client that keeps no cookie: every join is a new device, as an attacker's script would be."""
     session = requests.Session()
     session.mount("http://", FromAddress(address))
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     return session
 
 
@@ -92,7 +95,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for name, addresses in (("one address", ADDRESSES[:1]), ("six addresses", ADDRESSES)):
-            server = start_server(Path(tmp) / name.replace(" ", "-"))
+            folder = Path(tmp) / name.replace(" ", "-")
+            folder.mkdir()
+            server = start_server(folder)
             try:
                 codes = [t[3] for t in server.tables()] + [server.setting("online_code")]
                 answers, took = flood(server, codes, args.requests, addresses, args.threads)
@@ -113,6 +118,7 @@ def main() -> None:
         finally:
             stop_server(server)
 
+        (Path(tmp) / "shared").mkdir()
         server = start_server(Path(tmp) / "shared")
         try:
             codes = [t[3] for t in server.tables() if not t[2]]

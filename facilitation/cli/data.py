@@ -135,7 +135,7 @@ def import_material(args, config) -> int:
             service = _service(event_database(config, event))
         _ = translator(service.plan.event.languages)
         digest = hashlib.sha256(json.dumps(source, sort_keys=True, default=str).encode()).hexdigest()
-        result = imports.apply(service, Principal(Role.FACILITATOR), imports.slices(source, digest))
+        result = imports.apply(service, Principal(Role.FACILITATOR), imports.slices(source, digest, service.plan))
     except Refused as refused:
         template = MESSAGES.get(refused.code, "%(code)s")
         print(_(template, **(refused.params or {"code": refused.code})), file=sys.stderr)

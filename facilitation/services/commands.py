@@ -519,18 +519,12 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
     """An earlier event's ideas and themes (the listening day's JSON export) become this event's starting
     material: every idea, hidden and held ones kept as they were, with its theme, star and merge, and where it
     came from (event, idea, table, channel, category, zone). Importing the same event again adds only what is
-    new; all of it or nothing is taken."""
+    new; of one payload (a slice of a big import: services.imports), all of it or nothing is taken."""
     require(tx.who.role, Action.RUN_EVENT)
     source = cmd.source
     event = source.event
-    if event.export_format > EXPORT_FORMAT:
-        raise Refused("import_newer_format", found=event.export_format, known=EXPORT_FORMAT)
-    if event.id == tx.plan.event.id:
-        raise Refused("import_same_event")
+    check_import(source, tx.plan)
     event_id = _short(event.id)  # as it is kept, in origins and import keys
-    unknown = sorted({i.axis for i in source.ideas} - tx.plan.axis_ids)
-    if unknown:
-        raise Refused("import_unknown_axes", axes=", ".join(unknown)[:200])
     # What this payload points to and an earlier import (or an earlier slice of this one) already wrote: only
     # those rows are read, so a big import cut into slices costs each slice its own size.
     themes_done = _imported(tx, Theme, event_id,
@@ -539,22 +533,25 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
                            {i.id for i in source.ideas} | {i.merged_into for i in source.ideas if i.merged_into})
     already = sum(t.id in themes_done for t in source.themes) + sum(i.id in ideas_done for i in source.ideas)
     theme_ids = dict(themes_done)
-    new_themes = 0
+    taken, theme_rows = [], []
     for theme in source.themes:
         if theme.id in theme_ids:
             continue
         extra = theme.model_extra or {}
         titles = {lang: _short(extra[f"title_{lang}"]) for lang in tx.plan.event.languages[1:]
                   if isinstance(extra.get(f"title_{lang}"), str) and _short(extra[f"title_{lang}"])}
-        row = Theme(title=_title(theme.title), titles=titles,
-                    axis=theme.axis if theme.axis in tx.plan.axis_ids else None, created_at=tx.now,
-                    origin={"event": event_id, "title": _short(event.title), "theme": theme.id},
-                    source=f"{event_id}#{theme.id}")
-        tx.session.add(row)
-        tx.session.flush()
-        theme_ids[theme.id] = row.id
-        new_themes += 1
-        tx.record(ThemeSaved(row.id, row.title, row.axis, row.titles))
+        taken.append(theme)
+        theme_rows.append({"title": _title(theme.title), "titles": titles, "on_ballot": False,
+                           "axis": theme.axis if theme.axis in tx.plan.axis_ids else None, "created_at": tx.now,
+                           "origin": {"event": event_id, "title": _short(event.title), "theme": theme.id},
+                           "source": f"{event_id}#{theme.id}"})
+    if theme_rows:  # one statement for all of them, as for the ideas below
+        new_ids = tx.session.execute(insert(Theme).returning(Theme.id, sort_by_parameter_order=True),
+                                     theme_rows).scalars()
+        for theme, row, theme_id in zip(taken, theme_rows, new_ids, strict=True):
+            theme_ids[theme.id] = theme_id
+            tx.record(ThemeSaved(theme_id, row["title"], row["axis"], row["titles"]))
+    new_themes = len(theme_rows)
     first_text = {}
     for revision in source.idea_history:
         first_text.setdefault(revision.idea, revision.text)
@@ -593,6 +590,19 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         tx.record(IdeaAdded(idea_ids[item.id], None, row["text"], row["axis"], row["kind"]))
     tx.record(MaterialImported(event_id, len(added), new_themes))
     return {"source": event_id, "ideas": len(added), "themes": new_themes, "already": already}
+
+
+def check_import(source, plan) -> None:
+    """What refuses an import as a whole: a newer export format, this event's own export, axes the plan does not
+    have. Checked on the whole file before its first slice is written (services.imports.slices), and again on
+    each slice."""
+    if source.event.export_format > EXPORT_FORMAT:
+        raise Refused("import_newer_format", found=source.event.export_format, known=EXPORT_FORMAT)
+    if source.event.id == plan.event.id:
+        raise Refused("import_same_event")
+    unknown = sorted({i.axis for i in source.ideas} - plan.axis_ids)
+    if unknown:
+        raise Refused("import_unknown_axes", axes=", ".join(unknown)[:200])
 
 
 def _short(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 
-from facilitation.services.commands import Principal
+from facilitation.services.commands import Principal, check_import
 from facilitation.services.payloads import ImportMaterial, import_command, validated
 
 IMPORT_SLICE = 50  # ideas per transaction: 15-35 ms of the writer each (200 took 100 ms, a stall the room shares)
@@ -30,23 +30,26 @@ def parsed(body: bytes) -> object:
         return None
 
 
-def slices(source: object, digest: str) -> list[str]:
-    """The export `source` (parsed JSON), checked in full, as `material.import` payloads (JSON text).
+def slices(source: object, digest: str, plan) -> list[str]:
+    """The export `source` (parsed JSON), checked in full against this event's `plan` (nothing is written of a
+    file refused as a whole), as `material.import` payloads (JSON text).
 
-    The first slice carries the themes; an idea comes after the idea it was merged into, so every slice finds
-    what it points to already written. `digest` (of the file) makes the client ids: the same file sent again
-    is the same import."""
+    The themes come first, a slice of their own (written in one statement: every phone hears of new themes,
+    once); an idea comes after the idea it was merged into, so every slice finds what it points to already
+    written. `digest` (of the file) makes the client ids: the same file sent again is the same import."""
     whole = validated(ImportMaterial, import_command(source, digest)).source
+    check_import(whole, plan)
     first_text: dict[int, str] = {}
     for revision in whole.idea_history:
         first_text.setdefault(revision.idea, revision.text)
     ideas = sorted(whole.ideas, key=_merge_depth(whole.ideas))
+    parts = [(whole.themes, [])] if whole.themes else []
+    parts += [([], ideas[start:start + IMPORT_SLICE]) for start in range(0, len(ideas), IMPORT_SLICE)]
     payloads = []
-    for start in range(0, max(len(ideas), 1), IMPORT_SLICE):
-        part = ideas[start:start + IMPORT_SLICE]
-        payloads.append(json.dumps({"cid": f"import-{digest[:32]}-{start // IMPORT_SLICE}", "source": {
+    for n, (themes, part) in enumerate(parts or [([], [])]):  # an empty export still answers where it came from
+        payloads.append(json.dumps({"cid": f"import-{digest[:32]}-{n}", "source": {
             "event": whole.event.model_dump(),
-            "themes": [t.model_dump() for t in whole.themes] if start == 0 else [],
+            "themes": [t.model_dump() for t in themes],
             "ideas": [i.model_dump(mode="json") for i in part],
             "idea_history": [{"idea": i.id, "action": "created", "text": first_text[i.id]}
                              for i in part if i.id in first_text],

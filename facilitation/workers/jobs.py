@@ -26,7 +26,7 @@ def run(service: EventService, job: dict) -> bytes:
     if kind == "page":
         return page(service, job["lang"], bool(job.get("public")), job.get("pdf_url"))
     if kind == "import":
-        return pickle.dumps(import_slices(job["path"], job["digest"]))
+        return pickle.dumps(import_slices(service, job["path"], job["digest"]))
     raise ValueError(f"unknown job {kind!r}")
 
 
@@ -82,12 +82,13 @@ def page(service: EventService, lang: str, public: bool, pdf_url: str | None) ->
         return draw(public, pdf_url).encode()
 
 
-def import_slices(path: str, digest: str) -> list[str]:
-    """An uploaded export file, parsed and checked, as the import's slices (`services.imports`)."""
+def import_slices(service: EventService, path: str, digest: str) -> list[str]:
+    """An uploaded export file, parsed and checked against the event's plan, as the import's slices
+    (`services.imports`)."""
     from facilitation.services import imports
 
     with open(path, "rb") as f:
-        return imports.slices(imports.parsed(f.read()), digest)
+        return imports.slices(imports.parsed(f.read()), digest, service.plan)
 
 
 def refusal(exc: Refused) -> dict:

@@ -161,7 +161,8 @@ def test_the_console_imports_the_listening_export_while_the_event_is_served(tmp_
         wrong["ideas"][0]["axis"] = "turismo"
         refused = post(server.facilitator, json.dumps(wrong).encode()).json()
         assert refused["error"]["code"] == "import_unknown_axes" and "turismo" in refused["error"]["message"]
-        assert staff.sync()["stats"]["ideas"] == 0  # refused: nothing taken
+        refused_state = staff.sync()
+        assert refused_state["stats"]["ideas"] == 0 and refused_state["themes"] == []  # refused: nothing taken
         # a theme of the event's own (no origin) does not upset the import (it answered 500: issue 19, #5)
         assert staff.send("theme.create", {"title": "Un tema nostro"})["ok"]
 
