@@ -270,7 +270,7 @@ async function showPeople(tableId) {
     h("h3", {}, `${tableName(state.event, tableId)} · ${count(reply.participants.length, "participant", "participants")}`),
     reply.participants.length
       ? h("ul", { class: "people" }, ...reply.participants.map((p) => h("li", {},
-        h("span", {}, `#${p.participant} · ${t("joined_at")} ${when(p.joined_at)} · ${scoreText("dots", p.dots)} · ${count(p.ideas, "idea", "ideas")}${p.proxied ? ` · ${t("paper_ballot")}` : ""}`),
+        h("span", {}, `#${p.participant} · ${t("joined_at")} ${when(p.joined_at)} · ${scoreText(state.tally?.method || "dots", p.dots)} · ${count(p.ideas, "idea", "ideas")}${p.proxied ? ` · ${t("paper_ballot")}` : ""}`),
         h("button", { class: "danger", onclick: () => removePerson(p) }, t("remove_participant")))))
       : h("p", { class: "muted" }, t("no_participants")),
     h("p", { class: "hint" }, t("remove_participant_hint")));
