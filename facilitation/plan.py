@@ -48,6 +48,12 @@ class Tables(_Strict):
     def seats(self, online: bool) -> int:
         return (self.online_size or self.size) if online else self.size
 
+    @property
+    def personal_online_links(self) -> bool:
+        """Online people join by links of their own (seat codes, with online groups): the shared online link
+        admits nobody."""
+        return self.seat_codes and self.online_groups > 0
+
     def capacity(self, online: bool, spare: int) -> int:
         """Phones a table (or an online group) takes: its seats plus the headroom in force."""
         return self.seats(online) + spare

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from facilitation.cli.common import event_database, load_plan_or_exit, say_data_dir_error, say_schema_error
 from facilitation.i18n import translator
+from facilitation.messages import N_
 from facilitation.resources import bundled_plan
 from facilitation.store import backup as backups
 from facilitation.store import datadir
@@ -174,10 +175,10 @@ def restore(args, config) -> int:
         return _say_backup_error(_, source, exc)
     try:
         folder = datadir.check(config["DATA_DIR"], 0)
-        lock = datadir.lock(sqlite_path(folder, event), event)  # refuses while a server runs the event
+        target = sqlite_path(folder, event)
+        lock = datadir.lock(target, event)  # refuses while a server runs the event
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
-    target = sqlite_path(folder, event)
     staged = target.with_name(f"{event}.restoring.sqlite")
     try:
         backups.copy(source, staged)
@@ -195,26 +196,23 @@ def restore(args, config) -> int:
     return 0
 
 
+# Why a backup is not restored (store.backup.BackupError codes); `path` is the file, the rest its params.
+BACKUP_REFUSALS = {
+    "newer_schema": N_("%(path)s was written by a newer version of facilitation (schema %(found)s). Install that "
+                       "version or newer to restore it; nothing was changed."),
+    "foreign_objects": N_("%(path)s holds what no facilitation backup has (%(objects)s): it was changed after it was "
+                          "taken. It is not restored; nothing was changed."),
+    "foreign_schema": N_("%(path)s does not have the tables a facilitation backup has (%(difference)s): it was "
+                         "changed after it was taken. It is not restored; nothing was changed."),
+    "broken_plan": N_("The event plan stored in %(path)s cannot be read (%(reason)s). It is not restored; nothing "
+                      "was changed."),
+}
+
+
 def _say_backup_error(_, source: Path, exc) -> int:
     """Why a file is not restored, in the operator's language; nothing was changed."""
-    if exc.code == "newer_schema":
-        print(_("%(path)s was written by a newer version of facilitation (schema %(found)s). Install that version "
-                "or newer to restore it; nothing was changed.", path=source, found=exc.params["found"]),
-              file=sys.stderr)
-    elif exc.code == "foreign_objects":
-        print(_("%(path)s holds what no facilitation backup has (%(objects)s): it was changed after it was taken. "
-                "It is not restored; nothing was changed.", path=source, objects=exc.params["objects"]),
-              file=sys.stderr)
-    elif exc.code == "foreign_schema":
-        print(_("%(path)s does not have the tables a facilitation backup has (%(difference)s): it was changed "
-                "after it was taken. It is not restored; nothing was changed.", path=source,
-                difference=exc.params["difference"]), file=sys.stderr)
-    elif exc.code == "broken_plan":
-        print(_("The event plan stored in %(path)s cannot be read (%(reason)s). It is not restored; nothing was "
-                "changed.", path=source, reason=exc.params["reason"]), file=sys.stderr)
-    else:
-        print(_("%(path)s is not a backup of a facilitation event: %(reason)s", path=source,
-                reason=exc.params.get("reason", exc.code)), file=sys.stderr)
+    template = BACKUP_REFUSALS.get(exc.code, N_("%(path)s is not a backup of a facilitation event: %(reason)s"))
+    print(_(template, **{"reason": exc.code, **exc.params, "path": source}), file=sys.stderr)
     return 2
 
 

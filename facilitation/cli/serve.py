@@ -143,8 +143,7 @@ def _print_links(app, public: str, host: str, port: int, _) -> None:
     languages = service.plan.event.languages
     secret = _("(secret: for you only)")
     online = f"{public}/j/{settings['online_code']}"
-    if service.plan.tables.seat_codes and service.plan.tables.online_groups:  # the shared link admits nobody:
-        # each online person gets a link of their own
+    if service.plan.tables.personal_online_links:
         online = f"{public}/cards/{settings['facilitator_token']}/online.csv   " + \
             _("(one personal link each, to send out; secret)")
     lines = [

@@ -153,7 +153,7 @@ def print_cards(token: str):
 def online_link_list(token: str):
     """With seat codes, one personal link per online seat, to send one to each online participant."""
     principal(token, Role.FACILITATOR)
-    if not (service().plan.tables.seat_codes and service().plan.tables.online_groups):
+    if not service().plan.tables.personal_online_links:
         abort(404)
     response = make_response(online_links(service(), public_url()))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
