@@ -8,6 +8,7 @@ import requests
 
 from facilitation.store.schema import head
 from tests.conftest import run_english, start_server, stop_server
+from tests.ops.test_schema import back_to_0012
 from tests.realtime.clients import Client
 
 EVENT = "psm-torino-2024"
@@ -61,19 +62,27 @@ def test_restore_is_refused_while_a_server_runs_the_event_and_changes_nothing(se
     assert [idea["text"] for idea in ideas] == ["Kept"]
 
 
+def backed_up(tmp_path, before: list[str], after: list[str] = ()):
+    """A data folder whose event had the ideas `before` when it was backed up and `after` added since, its
+    server stopped; returns the folder and the backup."""
+    server = start_server(tmp_path, data_dir=tmp_path / "data")
+    add_ideas(server, before)
+    backup = tmp_path / "backup.sqlite"
+    assert run_english("backup", "--event", EVENT, "--data", str(server.data_dir), "--out", str(backup)).returncode == 0
+    if after:
+        add_ideas(server, after)
+    stop_server(server)
+    return server.data_dir, backup
+
+
 def test_restore_keeps_the_database_it_replaces(tmp_path):
-    first = start_server(tmp_path, data_dir=tmp_path / "data")
-    add_ideas(first, ["Before"])
-    backup = tmp_path / "before.sqlite"
-    assert run_english("backup", "--event", EVENT, "--data", str(first.data_dir), "--out", str(backup)).returncode == 0
-    add_ideas(first, ["After"])
-    stop_server(first)
-    result = run_english("restore", str(backup), "--data", str(first.data_dir))
+    data, backup = backed_up(tmp_path, ["Before"], ["After"])
+    result = run_english("restore", str(backup), "--data", str(data))
     assert result.returncode == 0, result.stderr
-    kept = next(first.data_dir.glob(f"{EVENT}.before-restore-*.sqlite"))
+    kept = next(data.glob(f"{EVENT}.before-restore-*.sqlite"))
     with sqlite3.connect(kept) as db:
         assert [row[0] for row in db.execute("select text from idea order by id")] == ["Before", "After"]
-    with sqlite3.connect(first.data_dir / f"{EVENT}.sqlite") as db:
+    with sqlite3.connect(data / f"{EVENT}.sqlite") as db:
         assert [row[0] for row in db.execute("select text from idea order by id")] == ["Before"]
 
 
@@ -115,22 +124,16 @@ def test_restore_takes_only_a_backup_this_release_made_and_otherwise_changes_not
     """A backup is a file anyone could have edited: restore takes only a schema exactly as this release's
     migrations make it, with a plan it can read, and tells the truth when it refuses (before, a trigger was
     restored and ran, and a newer schema replaced the database while the message said nothing was changed)."""
-    first = start_server(tmp_path, data_dir=tmp_path / "data")
-    add_ideas(first, ["Before"])
-    backup = tmp_path / "backup.sqlite"
-    assert run_english("backup", "--event", EVENT, "--data", str(first.data_dir), "--out", str(backup)).returncode == 0
-    add_ideas(first, ["After"])
-    stop_server(first)
-    database = first.data_dir / f"{EVENT}.sqlite"
+    data, backup = backed_up(tmp_path, ["Before"], ["After"])
+    database = data / f"{EVENT}.sqlite"
     held = dump(database)
     for name, (statements, said) in TAMPERINGS.items():
-        result = run_english("restore", str(_tampered(backup, tmp_path, name, statements)), "--data",
-                             str(first.data_dir))
+        result = run_english("restore", str(_tampered(backup, tmp_path, name, statements)), "--data", str(data))
         assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr, (name, result)
         assert "nothing was changed" in result.stderr or "is not a backup" in result.stderr, (name, result.stderr)
         assert dump(database) == held, name
-    assert not [p.name for p in first.data_dir.iterdir() if "restor" in p.name]  # no copy kept, none left over
-    again = start_server(tmp_path, data_dir=first.data_dir)
+    assert not [p.name for p in data.iterdir() if "restor" in p.name]  # no copy kept, none left over
+    again = start_server(tmp_path, data_dir=data)
     try:
         ideas = requests.get(f"{again.url}/export/{again.facilitator}/event.json", timeout=10).json()["ideas"]
     finally:
@@ -139,17 +142,9 @@ def test_restore_takes_only_a_backup_this_release_made_and_otherwise_changes_not
 
 
 def test_a_backup_from_an_older_release_is_restored_and_brought_to_this_one(tmp_path):
-    first = start_server(tmp_path, data_dir=tmp_path / "data")
-    add_ideas(first, ["Da una versione precedente"])
-    backup = tmp_path / "old.sqlite"
-    assert run_english("backup", "--event", EVENT, "--data", str(first.data_dir), "--out", str(backup)).returncode == 0
-    stop_server(first)
-    with sqlite3.connect(backup) as db:  # as revision 0012 left it: no import keys, no removed participants
-        db.execute("alter table participant drop column removed_at")
-        for table in ("idea", "theme"):
-            db.execute(f"drop index ix_{table}_source")
-            db.execute(f"alter table {table} drop column source")
-        db.execute("update alembic_version set version_num = '0012'")
+    _data, backup = backed_up(tmp_path, ["Da una versione precedente"])
+    with sqlite3.connect(backup) as db:
+        back_to_0012(db)
     elsewhere = tmp_path / "restored"
     result = run_english("restore", str(backup), "--data", str(elsewhere))
     assert result.returncode == 0, result.stderr

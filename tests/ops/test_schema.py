@@ -125,15 +125,20 @@ def test_a_database_of_something_else_is_refused(tmp_path):
     assert "is not a facilitation event database (it has the tables: invoices)" in result.stderr
 
 
+def back_to_0012(db) -> None:
+    """A database at the newest schema, as revision 0012 left it: no import keys, no removed participants."""
+    db.execute("alter table participant drop column removed_at")
+    for table in ("idea", "theme"):
+        db.execute(f"drop index ix_{table}_source")
+        db.execute(f"alter table {table} drop column source")
+    db.execute("update alembic_version set version_num = '0012'")
+
+
 def test_ideas_and_themes_imported_before_their_keys_get_them_on_upgrade(tmp_path):
     path = tmp_path / "event.sqlite"
     make_engine(f"sqlite:///{path}").dispose()
     with sqlite3.connect(path) as db:  # back to revision 0012: imported rows have their origin only
-        db.execute("alter table participant drop column removed_at")
-        for table in ("idea", "theme"):
-            db.execute(f"drop index ix_{table}_source")
-            db.execute(f"alter table {table} drop column source")
-        db.execute("update alembic_version set version_num = '0012'")
+        back_to_0012(db)
         db.execute("insert into theme (id, title, titles, on_ballot, created_at, origin) values "
                    "(1, 'Treni', '{}', 0, 1, '{\"event\": \"ascolto\", \"theme\": 7}')")
         db.execute("insert into idea (id, author, text, original, axis, kind, hidden, held, starred, created_at, "
