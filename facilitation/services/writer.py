@@ -4,7 +4,8 @@ Callers (socket handlers, HTTP views, joins) submit a job and wait. One writer t
 gevent — takes what is waiting: consecutive jobs that can share a transaction (dots) are written together
 and committed once (group commit), anything else gets a transaction of its own, in arrival order. Each caller
 is answered once its change is committed, so an acknowledged change is on disk. A quiet server writes a lone
-job at once; under a burst, the jobs that arrive while one batch is being written form the next batch.
+job at once; during a burst, a batch waits up to LINGER for more dots before it is written: a batch costs about
+the same with 3 dots or 30, so a burst's dots then cost the server ~40% less CPU (README, "The day's real mix").
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 BATCH = 64  # jobs per group commit: bounds how long one write holds the event loop (256 held it 30-60 ms)
+LINGER = 0.010  # seconds a batch may wait for more jobs, during a burst only: what each dot's ack may lose
 
 
 @dataclass(eq=False)
@@ -43,6 +45,7 @@ class Writer:
         self._jobs: deque[Job] = deque()
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._last_batch, self._last_batch_size = 0.0, 0  # when the last batch was written, and its jobs
         self.last_job = time.monotonic()  # when the last change was submitted: how long the event has been quiet
         self.submitted = 0  # changes submitted since start: a long task sees whether others came meanwhile
 
@@ -67,6 +70,14 @@ class Writer:
                 self._ready.wait()
             if not self._jobs[0].batched:
                 return [self._jobs.popleft()]
+            crowd = len(self._jobs) > 1 or self._last_batch_size > 1
+            if crowd and time.monotonic() - self._last_batch < LINGER:
+                # A burst: several dots waiting or in the last batch, written moments ago, more on their way (a
+                # lone phone tapping dot after dot sends one at a time, and never waits). Waiting a few
+                # milliseconds for them makes fewer, fuller batches, and a batch's cost is mostly its own (a
+                # session, three statements, a commit), not its dots': without the wait a burst's batches
+                # held ~4 dots each. The acks get the wait back many times over once cores are scarce.
+                self._ready.wait_for(lambda: len(self._jobs) >= BATCH, LINGER)
             batch = []
             while self._jobs and self._jobs[0].batched and len(batch) < BATCH:
                 batch.append(self._jobs.popleft())
@@ -78,6 +89,7 @@ class Writer:
             try:
                 if batch[0].batched:
                     self._write_batch(batch)
+                    self._last_batch, self._last_batch_size = time.monotonic(), len(batch)
                 else:
                     self._write_one(batch[0])
             except BaseException as exc:  # a bug must not leave callers waiting forever, nor stop the writer
