@@ -75,6 +75,7 @@ class Disturbances:
         self.server, self.tokens, self.seconds, self.body = server, tokens, seconds, import_body
         self.stop = threading.Event()
         self.downloads: list[tuple[str, int, float]] = []  # (kind, status, seconds)
+        self.busy: list[tuple[str, float, float]] = []  # (what, from, to): wall-clock seconds, to place bursts
         self.pages: Counter = Counter()  # status of the public page's answers
         self.page_ms: list[float] = []
         self.imported: dict = {}
@@ -114,12 +115,13 @@ class Disturbances:
                else f"{self.server.url}/export/{observer}/{kind}")
 
         def download():
-            started = time.monotonic()
+            started, wall = time.monotonic(), time.time()
             try:
                 status = requests.get(url, timeout=300).status_code
             except requests.RequestException:
                 status = 0
             self.downloads.append((kind, status, time.monotonic() - started))
+            self.busy.append((kind, wall, time.time()))
 
         sent = []
         for n in range(ROUNDS):
@@ -155,9 +157,10 @@ class Disturbances:
     def _import(self, _):
         if not self._at(self.seconds / 4):
             return
-        started = time.monotonic()
+        started, wall = time.monotonic(), time.time()
         answer = requests.post(f"{self.server.url}/api/import", data=self.body, timeout=300, headers={
             "Authorization": f"Bearer {self.tokens['facilitator']}", "Content-Type": "application/json"})
+        self.busy.append(("import", wall, time.time()))
         self.imported = {"status": answer.status_code, "seconds": time.monotonic() - started, **answer.json()}
 
     def _flood(self, _):
@@ -271,6 +274,7 @@ def main() -> None:
         "flood": dict(mix.flood), "slowloris": dict(mix.slow), "workers": health.get("workers"),
         "connections": health.get("connections"), "rss_mb": rss,
         "server_cpu_s": round(cpu - cpu_before, 1), "disturbances_cpu_s": round(own, 1),
+        "worst_burst_beside": beside(bursts, mix.busy),
         "echo": echo_crowd, "app": crowd,
     }
     report(result)
@@ -279,6 +283,14 @@ def main() -> None:
     out = HERE / "results" / f"{stamp}-{platform.node()}-mixed-day.json"
     out.write_text(json.dumps({"machine": machine, "at": stamp, "result": result}, indent=1, default=str))
     print(f"\nwritten: {out.relative_to(HERE.parent)}")
+
+
+def beside(bursts: list[dict], busy: list[tuple[str, float, float]]) -> dict:
+    """What else was going on during the worst burst (downloads by kind, the import): where to look first."""
+    worst = max(bursts, key=lambda run: run["p95_ms"] or 0)
+    start = worst["started_ms"] / 1000
+    end = start + worst["seconds"]
+    return {"burst": bursts.index(worst), **Counter(what for what, a, b in busy if a < end and b > start)}
 
 
 def report(r: dict) -> None:
@@ -295,7 +307,8 @@ def report(r: dict) -> None:
           f"app p99 {fmt(r['app_p99_ms'])}")
     bursts = [run["p95_ms"] for run in r["app"]["runs"][:r["bursts"]]]
     print(f"  dot ack p95 per burst: median {fmt(statistics.median(bursts))}, "
-          f"{sum(b <= r['echo_p95_ms'] + TARGET_MS for b in bursts)} of {len(bursts)} within the target")
+          f"{sum(b <= r['echo_p95_ms'] + TARGET_MS for b in bursts)} of {len(bursts)} within the target; "
+          f"beside the worst: {r['worst_burst_beside']}")
     print(f"  longest event-loop stall: {fmt(r['stall_ms'])} (target ≤ {TARGET_MS} ms: "
           f"{ok(r['stall_ms'] <= TARGET_MS)})")
     for kind, statuses in r["downloads"].items():

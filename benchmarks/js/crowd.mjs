@@ -113,7 +113,7 @@ async function burst(run, index) {
   await sleep(300);
   return {
     rate: run.rate, event: name, dots: total, acked: latencies.length, refused, lost, errors,
-    seconds: sent / 1000,
+    seconds: sent / 1000, started_ms: wallStart,
     p50_ms: percentile(latencies, 0.5), p95_ms: percentile(latencies, 0.95), p99_ms: percentile(latencies, 0.99),
     max_ms: latencies.length ? Math.max(...latencies) : null,
     screen_p95_ms: freshness.length ? percentile(freshness, 0.95) : null,
