@@ -2,7 +2,8 @@
 not a JSON parse, a request context and a handler per message.
 
 Every Engine.IO message passes here before python-socketio decodes it:
-- a socket that has not joined the event may send only its small CONNECT packet;
+- a socket that has not joined the event may send only its small CONNECT packet: anything else is a script's
+  (a Socket.IO client holds its messages until it is connected), and the connection is closed at once;
 - each phone's and table screen's connection has a budget of messages and of bytes (above any honest screen,
   below a script); past it a message is not read: if it asks for an answer, it gets `too_fast` at once (the
   answer's id is read from the message's first characters), and a connection that keeps going past it
@@ -10,7 +11,8 @@ Every Engine.IO message passes here before python-socketio decodes it:
   trusted: a console may send a burst of commands;
 - a message from a phone or table screen longer than any command of theirs can be (PHONE_MESSAGE) is a script's:
   it gets `too_large` and its connection is closed at once, so a flood of big messages costs one message per
-  connection, not a budget's worth;
+  connection, not a budget's worth. A connection being closed is not read any further (under gevent: the
+  runtime's websocket `stop_reading`), so what the script had already sent is not paid for either;
 - binary packets are not part of the protocol and are dropped;
 - a message that fails (malformed, or a bug) writes one log line, and then a count per source at 10, 100, ...
   instead of a traceback each: a phone sending garbage in a loop cannot fill the data disk.
@@ -100,6 +102,9 @@ class Guard:
             del self.drops[eio_sid]
             if not close:
                 log.warning("a socket from %s kept sending past its budget: closed", self.source(eio_sid))
+            websocket = getattr(self.eio.sockets.get(eio_sid), "websocket", None)
+            if websocket is not None and hasattr(websocket, "stop_reading"):
+                websocket.stop_reading()
             self.eio.disconnect(eio_sid)
 
     def _refusal(self, code: str, lang: str | None) -> str:
@@ -119,7 +124,7 @@ class Guard:
         if eio_sid not in self.trusted:
             if self.server.manager.sid_from_eio_sid(eio_sid, "/") is None:
                 if data[:1] != CONNECT or size > UNJOINED_BYTES:
-                    return self.refuse(eio_sid, "", "not joined")
+                    return self.refuse(eio_sid, "", "not joined", close=True)
             elif size > PHONE_MESSAGE:
                 return self.refuse(eio_sid, data, "larger than any command", code="too_large", close=True)
             elif not self.messages.allow(eio_sid) or not self.volume.allow(eio_sid, cost=size):

@@ -30,7 +30,7 @@ def listen(host: str, port: int, family: int):
     return sock
 
 
-READ_AHEAD = 16  # websocket messages read off a connection before the application has taken them
+READ_AHEAD = 4  # websocket messages read off a connection before the application has taken them
 
 
 class _FlowControlled(simple_websocket.Server):
@@ -38,18 +38,28 @@ class _FlowControlled(simple_websocket.Server):
     sends, whether or not anyone takes the messages; and its close() could be undone by that thread, which
     then read on. A client sending without pause grew the server by 100 MB a second (24 GB, then the kernel
     killed it). Here the thread stops reading while READ_AHEAD messages wait (the client's sends then block,
-    as TCP intends), and close() shuts the connection down, so nothing is read after it."""
+    as TCP intends), and close() shuts the connection down, so nothing is read after it.
+
+    `stop_reading` is for a connection the server has decided to close (facilitation.realtime.guard): nothing
+    more is read off it while its last answer goes out. A script flooding 64 KB messages otherwise had each of
+    its connections read (and unmasked, and decoded) for megabytes before the close took effect."""
 
     def __init__(self, *args, **kwargs):
         self._taken = gevent.event.Event()  # before the reading thread starts (in the base class)
+        self._stopped = self._closed = False
         super().__init__(*args, **kwargs)
+
+    def stop_reading(self) -> None:
+        self._stopped = True
 
     def _handle_events(self):
         keep_going = super()._handle_events()
-        while keep_going and self.connected and len(self.input_buffer) >= READ_AHEAD:
+        while keep_going and self.connected and (self._stopped or len(self.input_buffer) >= READ_AHEAD):
             self._taken.wait(1.0)
             self._taken.clear()
-        return keep_going
+        # Closed meanwhile: the reading thread ends and closes the socket, whatever is still unread (returning
+        # True would set `connected` again and read on, down to the last byte a flooding script had sent).
+        return keep_going and not self._closed
 
     def receive(self, timeout=None):
         try:
@@ -58,9 +68,11 @@ class _FlowControlled(simple_websocket.Server):
             self._taken.set()
 
     def close(self, reason=None, message=None):
+        self._closed = True
         try:
             super().close(reason, message)
         finally:
+            self._taken.set()  # a reading thread held by `stop_reading` sees the close and ends
             try:
                 self.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -69,15 +81,19 @@ class _FlowControlled(simple_websocket.Server):
 
 class WebSocket(SimpleWebSocketWSGI):
     """python-engineio's websocket for gevent, on `_FlowControlled`, with engine.io's message size limit
-    applied as each frame arrives (not once a whole message is in memory)."""
+    applied as each frame arrives (not once a whole message is in memory). The Engine.IO socket it serves
+    holds it as `websocket`, for the guard's `stop_reading`."""
 
     def __init__(self, handler, server):
         super().__init__(handler, server, thread_class=engineio_gevent.Thread, event_class=gevent.event.Event,
                          selector_class=gevent.selectors.DefaultSelector)
         self.max_message_size = server.max_http_buffer_size
+        self.engineio_socket = getattr(handler, "__self__", None)  # the handler is that socket's method
 
     def __call__(self, environ, start_response):
         self.ws = _FlowControlled(environ, max_message_size=self.max_message_size, **self.server_args)
+        if self.engineio_socket is not None:
+            self.engineio_socket.websocket = self.ws
         return self.app(self)
 
 
