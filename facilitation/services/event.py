@@ -80,6 +80,7 @@ class EventService:
                  join_burst: int = 100):
         self.engine = engine
         self.plan = plan
+        self._log_to_give_back = False  # a write was refused for a full disk: truncate the log (`_storing`)
         self.publish = publish or (lambda events: None)
         # Every change goes through one writer (facilitation.services.writer): dots in group commits, the rest
         # one transaction each, in arrival order. It alone assigns log versions and keeps the vote book.
@@ -214,7 +215,8 @@ class EventService:
     @contextmanager
     def _storing(self) -> Iterator[None]:
         """A full disk or a locked database refuses the change with a message that says what to do, and warns
-        the staff on the console; the transaction is rolled back, so nothing is half-saved."""
+        the staff on the console; the transaction is rolled back, so nothing is half-saved. After a full disk,
+        the write-ahead log gives its space back (`_give_back_log`)."""
         try:
             yield
         except OperationalError as exc:
@@ -222,8 +224,34 @@ class EventService:
             if problem is None:
                 raise
             log.error("a change could not be saved: %s", exc.orig if getattr(exc, "orig", None) else exc)
+            if problem == "disk_full":
+                self._log_to_give_back = True
+                self._give_back_log()
             self.publish([StorageTrouble(problem)])
             raise Refused(problem) from None
+        if self._log_to_give_back:
+            self._give_back_log()
+
+    def _give_back_log(self) -> None:
+        """Checkpoint SQLite's write-ahead log and truncate it to nothing: what a write refused for a full disk
+        left in it (an import cut short left 199 MB, and the server then would not start) is the disk's again.
+        Tried at once, and after each later write until it succeeds: the checkpoint itself needs room in the
+        database when the log holds changes not yet copied there. Never waits for a reader (a report being
+        drawn): then it is simply tried again at the next write."""
+        if self.engine.dialect.name != "sqlite":
+            self._log_to_give_back = False
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA busy_timeout=0")
+                try:
+                    busy, _pages, _copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+                finally:
+                    connection.exec_driver_sql("PRAGMA busy_timeout=5000")
+        except OperationalError as exc:
+            log.info("the write-ahead log could not be truncated yet: %s", exc)
+            return
+        self._log_to_give_back = bool(busy)
 
     def join(self, join_code: str, device_token: str | None, address: str | None = None) -> str:
         """A phone asks to join with a code (a table's, a seat's, the online one); returns its device token.

@@ -1,7 +1,10 @@
 """A disk that fills up during the event: every change is refused with a message that says what to do, the
 staff are warned on the console, nothing accepted is lost, and the event goes on once space is freed."""
 import errno
+import json
+import os
 import threading
+from pathlib import Path
 
 import requests
 
@@ -62,6 +65,49 @@ def test_a_full_disk_refuses_changes_clearly_and_warns_the_staff(tmp_path):
             accepted = [a["idea"] for a in kept + answers + [after] if a["ok"]]
             on_the_wall = {i["id"] for i in facilitator.sync()["ideas"]}
             assert set(accepted) <= on_the_wall and len(on_the_wall) == len(accepted)  # nothing accepted was lost
+            assert "Traceback" not in server.log_path.read_text()
+        finally:
+            stop_server(server)
+
+
+def export_of(ideas: int) -> bytes:
+    """Another event's JSON export: `ideas` ideas of nearly the longest length the demo plan takes."""
+    text = "Più treni la sera tra le valli e il capoluogo, con orari per chi lavora a turni. " * 5
+    return json.dumps({
+        "event": {"id": "ascolto-pieno", "title": "Ascolto", "date": "2026-11-20", "export_format": 1},
+        "themes": [], "idea_history": [],
+        "ideas": [{"id": n, "table": str(n % 30 + 1), "channel": "room", "axis": "verde", "kind": "need",
+                   "text": f"{n}. {text}"[:390], "hidden": False, "held": False, "starred": False,
+                   "merged_into": "", "theme": "", "category": "", "zone": ""} for n in range(1, ideas + 1)]}).encode()
+
+
+def test_an_import_cut_short_by_a_full_disk_gives_the_space_of_its_log_back(tmp_path):
+    """Issue 19 #9: an import that failed on a nearly full disk left its write-ahead log behind (199 MB then), and
+    the server would not start again until space was freed by hand. After a refused write the log is
+    checkpointed and truncated: at once if it can be, else at the first write once there is room again. The
+    import, sent again, then completes: the slices it had written stay, once."""
+    with tmpfs(tmp_path / "small", "size=32m") as folder:
+        server = start_server(tmp_path, data_dir=folder, env={"FACILITATION_MIN_FREE_MB": "0"})
+        log_file = Path(f"{server.db}-wal")
+        body = export_of(4000)
+        headers = {"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json",
+                   "Accept-Language": "en"}
+        try:
+            fill(folder)
+            with open(folder / "filler", "r+b") as filler:  # leave 3 MB: some slices fit, the import does not
+                filler.truncate(filler.seek(0, os.SEEK_END) - 3 * 2**20)
+            cut_short = requests.post(f"{server.url}/api/import", data=body, headers=headers, timeout=120)
+            assert cut_short.status_code == 503 and cut_short.json()["error"]["code"] == "disk_full"
+            (folder / "filler").unlink()
+            phone = Client(server.url, cookie=join(server.url, server.tables()[0][3]))  # a write, room again
+            phone.close()
+            assert log_file.stat().st_size == 0  # checkpointed and truncated: its space is the disk's again
+            staff = Client(server.url, server.facilitator)
+            assert 0 < staff.state["stats"]["ideas"] < 4000  # the slices written before the disk filled
+            whole = requests.post(f"{server.url}/api/import", data=body, headers=headers, timeout=120).json()
+            assert whole["ok"] and whole["ideas"] == 4000, whole  # the slices already written answer as before
+            assert staff.sync()["stats"]["ideas"] == 4000  # each idea once
+            staff.close()
             assert "Traceback" not in server.log_path.read_text()
         finally:
             stop_server(server)
