@@ -69,6 +69,16 @@ def test_a_flood_without_a_token_is_refused_unread_and_closed(server):
     assert 1 <= log.count("refused unread") <= 4  # a line at 1, 10, 100: counted, not written each time
 
 
+def test_a_socket_that_sends_an_event_before_joining_is_closed_at_its_first_message(server):
+    """A Socket.IO client holds its messages until it is connected: anything but CONNECT from a socket that has
+    not joined is a script's. It used to be refused a hundred times (each read) before the connection closed."""
+    ws = raw_socket(server)
+    ws.send("42" + json.dumps(["idea.add", {"cid": "c1", "text": "x" * 1000}]))
+    got = answers(ws, 3)
+    assert "closed" in got and not [m for m in got if m.startswith("4")], got  # closed, nothing answered
+    assert requests.get(server.url + "/healthz", timeout=5).json()["ok"]
+
+
 def test_a_phone_sending_a_message_larger_than_any_command_gets_too_large_and_is_closed_at_once(server):
     """Nothing a phone sends is longer than an idea of 4,000 characters: a 60,000-character message is a
     script's. It is answered `too_large` unread, in the phone's language, and its connection closed, so a flood
