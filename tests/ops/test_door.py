@@ -4,8 +4,10 @@ every connection, and past the caps a client hears "event full" instead of waiti
 The attacker connects from 127.0.0.2 (every 127.x address reaches a loopback server on Linux), the new phone
 from 127.0.0.1, as a laptop and a phone on the venue Wi-Fi would.
 """
+import http.client
 import resource
 import socket
+import statistics
 import threading
 import time
 
@@ -191,6 +193,24 @@ def test_websockets_are_answered_without_compression(door):
         while b"\r\n\r\n" not in head:
             head += conn.recv(4096)
     assert head.startswith(b"HTTP/1.1 101") and b"sec-websocket-extensions" not in head.lower()
+
+
+def test_requests_on_a_kept_alive_connection_are_answered_without_waiting_for_the_clients_acknowledgement(door):
+    """A response goes out in more than one write (its head, its body). With Nagle's algorithm on, the second
+    waited for the client to acknowledge the first, which clients delay (40 ms on Linux, up to 200 ms on other
+    systems): every request after the first on a kept-alive connection took at least 40 ms on loopback. The
+    server sends at once (TCP_NODELAY): the same request takes a few milliseconds."""
+    host, port = door.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    took = []
+    for _ in range(12):
+        started = time.monotonic()
+        connection.request("GET", "/static/js/client.js")
+        answer = connection.getresponse()
+        assert answer.status == 200 and answer.read()
+        took.append(time.monotonic() - started)
+    connection.close()
+    assert statistics.median(took[2:]) < 0.030, took  # delayed acknowledgement alone is 40 ms
 
 
 def test_a_request_head_sent_a_byte_at_a_time_is_closed_by_its_deadline(door):
