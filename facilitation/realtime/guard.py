@@ -102,8 +102,8 @@ class Guard:
             del self.drops[eio_sid]
             if not close:
                 log.warning("a socket from %s kept sending past its budget: closed", self.source(eio_sid))
-            websocket = getattr(self.eio.sockets.get(eio_sid), "websocket", None)
-            if websocket is not None and hasattr(websocket, "stop_reading"):
+            websocket = getattr(self.eio.sockets.get(eio_sid), "websocket", None)  # gevent's runtime sets it
+            if websocket is not None:
                 websocket.stop_reading()
             self.eio.disconnect(eio_sid)
 

@@ -135,7 +135,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "questions": questions,
             "polls": polls,
             "axes": [{"id": a.id, "name": axis_name[a.id]} for a in plan.axes],
-            "participants": [who(p) for p in people.values() if p.removed_at is None],  # not those taken out
+            "participants": [who(p) for p in present],  # not those taken out
             "ideas": ideas,
             "idea_history": history,
             "themes": [{"id": t.id, "title": t.title,

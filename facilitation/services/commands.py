@@ -17,10 +17,9 @@ from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     AlignmentSet, BallotChanged, DomainEvent, HarvestSet, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited,
     IdeaGrouped, IdeaHidden, IdeaMerged, IdeaStarred, IdeasModerationSet, MaterialImported, ParticipantJoined,
-    ParticipantRemoved,
-    PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked, QuestionModerated,
-    QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted, StepStarted, ThemeDeleted,
-    ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
+    ParticipantRemoved, PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked,
+    QuestionModerated, QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted, StepStarted,
+    ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import HARVEST_MAX_LENGTH, Timer, check_harvest, check_step, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message

@@ -18,8 +18,7 @@ from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, ParticipantRemoved, RoundSetUp,
-    RoundStarted,
-    StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
+    RoundStarted, StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
 )
 from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
