@@ -8,8 +8,9 @@ from facilitation import qr
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import STAFF, Role
 from facilitation.messages import describe
-from facilitation.reports.cards import card_texts, cards, join_url, online_links, seat_sheets
+from facilitation.reports.cards import join_url, online_links
 from facilitation.services.codes import normal_code
+from facilitation.web.exports import made
 from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, localized, principal, public_url, service
 
 bp = Blueprint("pages", __name__)
@@ -140,13 +141,10 @@ def projector(token: str):
 
 @bp.get("/cards/<token>")
 def print_cards(token: str):
-    """The table cards; with seat codes, a sheet of slips per table (`?unused=1`: only codes not yet used)."""
+    """The table cards; with seat codes, a sheet of slips per table (`?unused=1`: only codes not yet used).
+    Drawn by a worker process: a hall's seat codes are hundreds of QR codes."""
     principal(token, Role.FACILITATOR)
-    plan = service().plan
-    sheets = seat_sheets(service(), public_url(), unused_only=request.args.get("unused") == "1") \
-        if plan.tables.seat_codes else []
-    return render_template("cards.html", plan=plan, cards=cards(service(), public_url()), sheets=sheets,
-                           texts=card_texts(plan.event.languages))
+    return made("cards", base=public_url(), unused=request.args.get("unused") == "1").decode()
 
 
 @bp.get("/cards/<token>/online.csv")
@@ -162,8 +160,9 @@ def online_link_list(token: str):
 
 
 def _join_link(code: str) -> str:
-    """The join URL a QR image encodes; join codes are short and alphanumeric, anything else is not one."""
-    if not code.isalnum() or len(code) > 16:
+    """The join URL a QR image encodes: only of a code the event has (a table's, a seat's, the online link),
+    so that drawing one cannot be asked for at will."""
+    if not code.isalnum() or len(code) > 16 or service().place(code)[0] is None:
         abort(404)
     return join_url(public_url(), code)
 

@@ -25,6 +25,8 @@ def run(service: EventService, job: dict) -> bytes:
         return export(service, kind, job.get("lang"))
     if kind == "page":
         return page(service, job["lang"], bool(job.get("public")), job.get("pdf_url"))
+    if kind == "cards":
+        return cards_page(service, job["lang"], job["base"], bool(job.get("unused")))
     if kind == "import":
         return pickle.dumps(import_slices(service, job["path"], job["digest"]))
     raise ValueError(f"unknown job {kind!r}")
@@ -80,6 +82,19 @@ def page(service: EventService, lang: str, public: bool, pdf_url: str | None) ->
     app = _pages_app(service)
     with app.test_request_context("/", query_string={"lang": lang}):
         return draw(public, pdf_url).encode()
+
+
+def cards_page(service: EventService, lang: str, base: str, unused: bool) -> bytes:
+    """The printable table cards (with seat codes, the slips: hundreds of QR codes, seconds to draw)."""
+    from flask import render_template
+
+    from facilitation.reports.cards import card_texts, cards, seat_sheets
+
+    plan = service.plan
+    with _pages_app(service).test_request_context("/", query_string={"lang": lang}):
+        sheets = seat_sheets(service, base, unused_only=unused) if plan.tables.seat_codes else []
+        return render_template("cards.html", plan=plan, cards=cards(service, base), sheets=sheets,
+                               texts=card_texts(plan.event.languages)).encode()
 
 
 def import_slices(service: EventService, path: str, digest: str) -> list[str]:

@@ -15,7 +15,7 @@ def test_the_cards_print_four_to_an_a4_sheet_and_as_a_pdf(browser, server):
     console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
     console.set_default_timeout(10_000)
     console.goto(f"{server.url}/console/{server.facilitator}")
-    with console.expect_popup() as opened:
+    with console.expect_popup(timeout=30_000) as opened:  # a loaded CI machine: the new tab is slow to come
         console.locator("#print-cards").click()
     cards = opened.value
     cards.wait_for_load_state()

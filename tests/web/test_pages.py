@@ -97,6 +97,8 @@ def test_printable_cards_carry_one_qr_per_table_and_one_for_online(client, setti
     assert "Tavolo · Table" in html and "Inquadra il codice QR" in html and "Scan the QR code" in html
     png = client.get(f"/qr/{tables[0].join_code}.png")
     assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    # a code the event does not have draws nothing: drawing is CPU, and nobody gets it at will
+    assert client.get("/qr/ZZZZ9999.png").status_code == 404 and client.get("/qr/ZZZZ9999.svg").status_code == 404
 
 
 def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, settings):
