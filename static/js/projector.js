@@ -8,8 +8,14 @@ import { connect } from "./client.js";
 import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
-const PAGE_SECONDS = 12; // a full wall turns its pages at this pace; page 1 is always the newest
-const PER_PAGE = { wall: 6, themes: 8, results: 8, questions: 5 };
+const PAGE_SECONDS = 12; // a full screen turns its pages at this pace
+const PAGED = new Set(["wall", "themes", "results", "questions", "poll"]);
+// The wall turns through the tables' starred ideas, then the newest, at most this many: a hall's 600 ideas
+// would be a 15-minute cycle nobody reads. All of them are on the console, the phones and the report, and the
+// strip above the cards counts them per axis.
+const WALL_CYCLE = 36;
+const LENGTHS = [[280, "longest"], [160, "longer"], [80, "long"]]; // a longer idea, smaller type (app.css)
+const WALL_WHOLE = 420; // characters of an idea (or a question) the screen shows; a longer one ends after its last whole word, with "…"
 
 const link = $("#p-link");
 const { state } = connect({
@@ -31,6 +37,12 @@ function fit() {
 }
 addEventListener("resize", fit);
 fit();
+// The screen's height follows the header's (a title on two lines): its pages are laid out again.
+let screenHeight = 0;
+new ResizeObserver(() => {
+  const height = $("#screen").clientHeight;
+  if (height !== screenHeight && state.event) { screenHeight = height; render(state); }
+}).observe($("#screen"));
 
 function render(s) {
   if (!s.event) return;
@@ -40,20 +52,73 @@ function render(s) {
   stage.dataset.screen = screen;
   const phase = currentPhase(s);
   // one line at projector size: the round's own title when there is one ("Asse 3 · Mobilità sostenibile")
-  $("#phase-title").textContent = phase ? (loc(currentStep(s)?.title) || loc(phase.title)) : loc(s.event.subtitle);
+  const title = $("#phase-title");
+  title.textContent = phase ? (loc(currentStep(s)?.title) || loc(phase.title)) : loc(s.event.subtitle);
+  shrinkToLines(title, 2, 34);
   const st = s.stats || {};
   const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
   fill($("#p-stats"), stat(st.participants, "participant", "participants"),
     screen === "wall" || screen === "themes" ? stat(st.ideas, "idea", "ideas") : null);
-  $("#p-page").textContent = "";
+  if (!PAGED.has(screen)) $("#p-page").textContent = ""; // a paged screen sets its own (or keeps it, unchanged)
   ({ join, prompt, wall, themes, progress, results, questions, poll, message, blank })[screen](s);
 }
 
-function paged(list, size) {
-  const pages = Math.max(1, Math.ceil(list.length / size));
+// A long text keeps every word: its type gets smaller until it takes at most `lines` lines (CSS sets the
+// line height), and past `min` pixels it takes more lines rather than lose any.
+function shrinkToLines(el, lines, min) {
+  el.style.fontSize = "";
+  let size = parseFloat(getComputedStyle(el).fontSize);
+  const lineHeight = parseFloat(getComputedStyle(el).lineHeight) / size;
+  while (el.scrollHeight > lines * size * lineHeight + 2 && size > min) {
+    size -= 2;
+    el.style.fontSize = `${size}px`;
+  }
+}
+
+// Whole rows a page. Every row is laid out at the stage's size first, and a page ends where the screen does:
+// a long title takes a second line and pushes its row to the next page, never off the screen or cut.
+// In a grid of columns, a page starts at the start of a grid row, so a row keeps its columns.
+function pageRows(list) {
+  const rows = [...list.children];
+  $("#p-page").textContent = "";
+  if (rows.length < 2) return;
+  const screen = $("#screen");
+  const limit = screen.clientHeight - parseFloat(getComputedStyle(screen).paddingBottom);
+  const starts = [0];
+  for (let i = 1; i < rows.length; i += 1) {
+    const shift = rows[starts.at(-1)].offsetTop - rows[0].offsetTop;
+    if (rows[i].offsetTop + rows[i].offsetHeight - shift <= limit) continue;
+    let start = i;
+    while (start > starts.at(-1) + 1 && rows[start - 1].offsetTop === rows[i].offsetTop) start -= 1;
+    starts.push(start);
+  }
+  page %= starts.length;
+  const end = starts[page + 1] ?? rows.length;
+  rows.forEach((row, i) => { if (i < starts[page] || i >= end) row.remove(); });
+  if (starts.length > 1) $("#p-page").textContent = `${page + 1} / ${starts.length}`;
+}
+
+// Whole items a page, for a list laid out in CSS columns (app.css: `columns`, `column-fill: auto`): the list
+// gets the screen's height left, items fill the columns top to bottom as tall as each needs, and the columns
+// past the screen's width are the next pages.
+function pageColumns(list) {
+  const screen = $("#screen");
+  list.style.height = `${screen.clientHeight - parseFloat(getComputedStyle(screen).paddingBottom) - list.offsetTop}px`;
+  const width = list.clientWidth + parseFloat(getComputedStyle(list).columnGap);
+  const pageOf = (item) => Math.floor((item.offsetLeft - list.offsetLeft + 1) / width);
+  const items = [...list.children].map((item) => [item, pageOf(item)]); // all measured before any is taken out
+  const pages = items.length ? items.at(-1)[1] + 1 : 1;
   page %= pages;
+  for (const [item, on] of items) if (on !== page) item.remove();
   $("#p-page").textContent = pages > 1 ? `${page + 1} / ${pages}` : "";
-  return list.slice(page * size, page * size + size);
+}
+
+// An idea's words on a card: whole, or up to the last whole word that fits WALL_WHOLE characters.
+function wholeWords(text) {
+  if (text.length <= WALL_WHOLE) return text;
+  const cut = text.slice(0, WALL_WHOLE);
+  const space = cut.search(/\s\S*$/);
+  return `${(space > WALL_WHOLE / 2 ? cut.slice(0, space) : cut).trimEnd()} …`;
 }
 
 function filterChip(s) {
@@ -83,14 +148,29 @@ function prompt(s) {
     timer ? h("div", { class: "p-timer", "aria-hidden": "true" }, timer) : null));
 }
 
-// Newest first, a page of whole cards at a time: nothing is ever cut at the edge of the screen.
+// The tables' starred ideas first, then the newest (WALL_CYCLE in all), as whole cards a page at a time;
+// above them, how many ideas each axis has gathered so far, every idea counted, which is also the key to the
+// axis numbers on the cards. The cards fill three columns top to bottom (pageColumns).
 function wall(s) {
-  const ideas = [...s.ideas.values()].filter((i) => !i.gone && (!axisFilter || i.axis === axisFilter)).sort((a, b) => b.id - a.id);
+  const all = [...s.ideas.values()].filter((i) => !i.gone);
+  const ideas = all.filter((i) => !axisFilter || i.axis === axisFilter).sort((a, b) => b.id - a.id);
   if (!ideas.length) return fill($("#screen"), filterChip(s), h("p", { class: "p-big" }, t("wall_empty")));
-  fill($("#screen"), filterChip(s), h("ul", { class: "p-wall" }, paged(ideas, PER_PAGE.wall).map((idea) =>
-    h("li", { class: `p-note${idea.starred ? " starred" : ""}${idea.text.length > 160 ? " long" : ""}`, style: { "--axis": axisOf(s.event, idea.axis)?.color } },
-      h("p", {}, idea.text),
-      h("div", { class: "p-note-meta" }, axisChip(s.event, idea.axis), h("span", {}, tableName(s.event, idea.table)))))));
+  const shown = [...ideas.filter((i) => i.starred), ...ideas.filter((i) => !i.starred)].slice(0, WALL_CYCLE);
+  const perAxis = new Map();
+  for (const idea of all) perAxis.set(idea.axis, (perAxis.get(idea.axis) || 0) + 1);
+  const axisNumber = (id) => {
+    const axis = axisOf(s.event, id);
+    return axis ? h("span", { class: "chip", style: { "--axis": axis.color }, title: loc(axis.name) }, s.event.axes.indexOf(axis) + 1) : null;
+  };
+  const list = h("ul", { class: "p-wall" }, shown.map((idea) =>
+    h("li", { class: `p-note${idea.starred ? " starred" : ""}`, style: { "--axis": axisOf(s.event, idea.axis)?.color } },
+      h("p", { class: LENGTHS.find(([chars]) => idea.text.length > chars)?.[1] }, wholeWords(idea.text)),
+      h("div", { class: "p-note-meta" }, idea.starred ? h("span", { class: "p-star", title: t("starred") }, "★") : null,
+        axisNumber(idea.axis), h("span", {}, tableName(s.event, idea.table))))));
+  fill($("#screen"), h("ul", { class: "p-axes" }, s.event.axes.map((axis, n) => h("li", {
+    class: axisFilter && axis.id !== axisFilter ? "off" : "", style: { "--axis": axis.color } },
+  `${n + 1} · ${loc(axis.name)} `, h("b", {}, perAxis.get(axis.id) || 0)))), list);
+  pageColumns(list);
 }
 
 // The themes the theme team is forming, with how many ideas each gathers so far.
@@ -101,10 +181,11 @@ function themes(s) {
     .map((x) => ({ ...x, ideas: counts.get(x.id) || 0 })).sort((a, b) => b.ideas - a.ideas || a.id - b.id);
   if (!list.length) return fill($("#screen"), filterChip(s), h("p", { class: "p-big" }, t("themes_forming")));
   fill($("#screen"), filterChip(s), h("h2", { class: "p-screen-title" }, t("themes_forming")),
-    h("ul", { class: "p-themes" }, paged(list, PER_PAGE.themes).map((x) =>
+    h("ul", { class: "p-themes" }, list.map((x) =>
       h("li", { style: { "--axis": axisOf(s.event, x.axis)?.color } },
         h("span", { class: "p-theme-title" }, themeLabel(s.event, x)),
         h("span", { class: "p-theme-count" }, `${x.ideas} ${plural(x.ideas, "idea", "ideas")}`)))));
+  pageColumns($("#screen .p-themes"));
 }
 
 function progress(s) {
@@ -131,15 +212,16 @@ function results(s) {
   const old = $("#screen .p-ranking");
   // The bars grow from where they were: same rows, new widths (a CSS transition animates them).
   if (old && old.dataset.key === key) {
-    for (const [i, p] of paged(list, PER_PAGE.results).entries()) {
-      const row = old.children[i];
+    const byTheme = new Map(list.map((p) => [String(p.theme), p]));
+    for (const row of old.children) {
+      const p = byTheme.get(row.dataset.theme);
       row.querySelector(".p-bar-fill").style.width = `${(100 * p.dots) / max}%`;
       row.querySelector(".p-score").textContent = p.dots;
       row.querySelector(".p-rank").textContent = p.rank;
     }
     return;
   }
-  const rows = paged(list, PER_PAGE.results).map((p) => h("li", { style: { "--axis": axisOf(s.event, themesById.get(p.theme)?.axis)?.color } },
+  const rows = list.map((p) => h("li", { "data-theme": p.theme, style: { "--axis": axisOf(s.event, themesById.get(p.theme)?.axis)?.color } },
     h("span", { class: "p-rank" }, p.rank),
     h("span", { class: "p-result-title" }, themeLabel(s.event, themesById.get(p.theme))),
     h("span", { class: "p-bar" }, h("span", { class: "p-bar-fill", "data-width": `${(100 * p.dots) / max}%` })),
@@ -148,6 +230,7 @@ function results(s) {
   const round = s.control.rounds?.find((r) => r.round === s.tally.round);
   const label = round && (round.round > 1 || round.method !== "dots") ? h("p", { class: "p-round" }, roundLabel(round)) : null;
   fill($("#screen"), filterChip(s), h("h2", { class: "p-screen-title" }, t("results")), label, ranking);
+  pageRows(ranking);
   requestAnimationFrame(() => requestAnimationFrame(() => {
     for (const bar of ranking.querySelectorAll(".p-bar-fill")) bar.style.width = bar.dataset.width;
   }));
@@ -158,11 +241,12 @@ function questions(s) {
   const list = s.questions || [];
   if (!list.length) return fill($("#screen"), h("p", { class: "p-big" }, s.control.qa?.open ? t("ask_from_phone") : t("no_questions")));
   fill($("#screen"), h("h2", { class: "p-screen-title" }, t("questions"), s.control.qa?.open ? h("small", {}, ` · ${t("ask_from_phone")}`) : null),
-    h("ol", { class: "p-questions" }, paged(list, PER_PAGE.questions).map((q) =>
+    h("ol", { class: "p-questions" }, list.map((q) =>
       h("li", { class: `${q.pinned ? "pinned" : ""}${q.answered ? " answered" : ""}` },
         h("span", { class: "p-votes" }, h("span", { "aria-hidden": "true" }, "▲"), q.votes),
-        h("span", { class: "p-question" }, q.pinned ? h("span", { class: "p-pin" }, t("pinned")) : "", q.text,
+        h("span", { class: "p-question" }, q.pinned ? h("span", { class: "p-pin" }, t("pinned")) : "", wholeWords(q.text),
           h("small", {}, ` — ${q.name || t("anonymous")}${q.answered ? ` · ${t("answered")}${q.speaker ? ` (${q.speaker})` : ""}` : ""}`))))));
+  pageRows($("#screen .p-questions"));
 }
 
 // The open poll, or the last revealed one: its question and answers, with bars once revealed.
@@ -176,12 +260,14 @@ function poll(s) {
   fill($("#screen"), h("h2", { class: "p-screen-title" }, current.question,
     current.state === "open" ? h("small", {}, ` · ${t("answer_from_phone")}`) : null),
     current.kind === "scale" && !res ? h("p", { class: "p-lead" }, t("scale_hint")) : null,
+    // above the answers, which may take more than a page
+    res ? h("p", { class: "p-count p-poll-count" }, h("b", {}, res.answers), ` ${t("people_answered")}${res.mean != null ? ` · ${t("mean")} ${res.mean}` : ""}`) : null,
     h("ol", { class: "p-ranking p-poll" }, labels.map((label, i) => h("li", {},
       h("span", { class: "p-rank" }, current.kind === "scale" ? "" : String.fromCharCode(65 + i)),
       h("span", { class: "p-result-title" }, label),
       h("span", { class: "p-bar" }, res ? h("span", { class: "p-bar-fill", style: { width: `${(100 * res.counts[i]) / max}%` } }) : null),
-      h("span", { class: "p-score" }, res ? res.counts[i] : "")))),
-    res ? h("p", { class: "p-count" }, h("b", {}, res.answers), ` ${t("people_answered")}${res.mean != null ? ` · ${t("mean")} ${res.mean}` : ""}`) : null);
+      h("span", { class: "p-score" }, res ? res.counts[i] : "")))));
+  pageRows($("#screen .p-poll"));
 }
 
 function message(s) {
@@ -198,7 +284,7 @@ setInterval(() => { // the prompt's big timer; the small one in the corner has i
 }, 500);
 
 setInterval(() => {
-  if (!state.event || !PER_PAGE[shown]) return;
+  if (!state.event || !PAGED.has(shown)) return;
   page += 1;
   render(state);
 }, PAGE_SECONDS * 1000);

@@ -31,6 +31,53 @@ def shot(page, name: str) -> None:
 
 
 
+# Every word of visible text inside `root`, checked where the reader sees it: a word split across two lines
+# (broken mid-way), off the viewport, or outside an ancestor that clips (overflow other than visible), and text
+# ended by an ellipsis or a line clamp. Returns what is wrong, as short lines for the assertion message.
+_CUT_TEXT = """(selector) => {
+  const bad = [];
+  const range = document.createRange();
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!node.textContent.trim() || !el.checkVisibility() || el.closest('.visually-hidden')) continue;
+      const style = getComputedStyle(el);
+      const text = el.textContent.slice(0, 50);
+      if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) bad.push(`ellipsis: ${text}`);
+      if (style.webkitLineClamp !== 'none' && el.scrollHeight > el.clientHeight + 1) bad.push(`clamped: ${text}`);
+      const clips = [];
+      for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        if (s.overflowX !== 'visible' || s.overflowY !== 'visible') clips.push(a);
+      }
+      for (const m of node.textContent.matchAll(/\\S+/g)) {
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0.5);
+        if (rects.length > 1) bad.push(`split: ${m[0]}`);
+        for (const r of rects) {
+          const off = r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1;
+          if (off) bad.push(`off the screen: ${m[0]}`);
+          for (const a of clips) {
+            const b = a.getBoundingClientRect();
+            if (r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 || r.bottom > b.bottom + 1) {
+              bad.push(`clipped by .${a.className || a.tagName}: ${m[0]}`);
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  return [...new Set(bad)].slice(0, 15);
+}"""
+
+
+def cut_text(page, selector: str = "body") -> list[str]:
+    """What text under `selector` a reader cannot read whole (see _CUT_TEXT); [] when every word shows."""
+    return page.evaluate(_CUT_TEXT, selector)
+
 
 def phone_page(browser):
     """A phone-sized page in an Italian browser, as the Turin audience has."""
