@@ -32,11 +32,15 @@ def shot(page, name: str) -> None:
 
 
 # Every word of visible text inside `root`, checked where the reader sees it: a word split across two lines
-# (broken mid-way), off the viewport, or outside an ancestor that clips (overflow other than visible), and text
+# (broken mid-way), off the viewport (below it only on a page that cannot scroll), or outside an ancestor that
+# clips (overflow other than visible), and text
 # ended by an ellipsis or a line clamp. Returns what is wrong, as short lines for the assertion message.
 _CUT_TEXT = """(selector) => {
   const bad = [];
   const range = document.createRange();
+  // a page that scrolls down may hold text below the fold; a screen that does not (the projector) may not
+  const scrolls = document.documentElement.scrollHeight > innerHeight + 1
+    && getComputedStyle(document.body).overflowY !== 'hidden';
   for (const root of document.querySelectorAll(selector)) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -57,7 +61,8 @@ _CUT_TEXT = """(selector) => {
         const rects = [...range.getClientRects()].filter((r) => r.width > 0.5);
         if (rects.length > 1) bad.push(`split: ${m[0]}`);
         for (const r of rects) {
-          const off = r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1;
+          const below = !scrolls && (r.top < -1 || r.bottom > innerHeight + 1);
+          const off = r.left < -1 || r.right > innerWidth + 1 || below;
           if (off) bad.push(`off the screen: ${m[0]}`);
           for (const a of clips) {
             const b = a.getBoundingClientRect();
