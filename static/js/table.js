@@ -77,33 +77,46 @@ $("#add-paper").addEventListener("click", async () => {
 });
 
 // Rounds at tables: the table's short note of each round (World Café, 1-2-4-All) for the theme team.
-let harvestKey = null;
+// A note belongs to the round it was written in: when the facilitator starts the next round while the host
+// is still typing, the field keeps the round it holds (its title says which) until the host saves or leaves
+// it; then it moves on to the round in progress.
+let held = null; // the round the field holds: { phase (index), id (phase id), step, key }
 function renderHarvest(s) {
   const phase = currentPhase(s);
   const steps = phase?.steps || [];
   const box = $("#harvest");
-  box.hidden = !steps.some((step) => step.harvest);
+  const form = $("#harvest-form");
+  const writing = document.activeElement === form.text || (held && form.text.value !== held.saved);
+  box.hidden = !steps.some((step) => step.harvest) && !(held && writing);
   if (box.hidden) return;
   const index = s.control.step;
-  const mine = (s.harvests || []).filter((x) => x.table === s.table && x.phase === phase.id);
   const current = steps[index]?.harvest ? index : null;
-  const form = $("#harvest-form");
-  form.hidden = current == null;
-  const key = `${phase.id}:${current}`;
-  // a new round: the field shows that round's note (kept while being written)
-  if (key !== harvestKey && document.activeElement !== form.text) {
-    harvestKey = key;
-    form.text.value = mine.find((x) => x.step === current)?.text || "";
+  const key = `${phase?.id}:${current}`;
+  if ((!held || held.key !== key) && !(held && writing)) {
+    const saved = (s.harvests || []).find((x) => x.table === s.table && x.phase === phase.id && x.step === current)?.text || "";
+    held = current == null ? null : { phase: s.control.phase, id: phase.id, step: current, key, saved, title: loc(steps[current].title) };
+    form.text.value = saved;
   }
-  $("#harvest-step").textContent = current == null ? "" : loc(steps[current].title);
-  fill($("#harvest-notes"), mine.filter((x) => x.step !== current).map((x) => h("li", {}, h("strong", {}, loc(steps[x.step]?.title)), h("p", {}, x.text))));
+  form.hidden = held == null;
+  $("#harvest-step").textContent = held ? held.title : "";
+  $("#harvest-earlier").hidden = !held || held.key === key;
+  const mine = (s.harvests || []).filter((x) => x.table === s.table && x.phase === phase?.id);
+  fill($("#harvest-notes"), mine.filter((x) => x.step !== held?.step || x.phase !== held?.id)
+    .map((x) => h("li", {}, h("strong", {}, loc(steps[x.step]?.title)), h("p", {}, x.text))));
 }
 
 $("#harvest-form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const ack = await act("harvest.set", { phase: state.control.phase, step: state.control.step, text: e.target.text.value });
-  if (ack.ok) $("#harvest-saved").hidden = false;
+  if (!held) return;
+  const text = e.target.text.value;
+  const ack = await act("harvest.set", { phase: held.phase, step: held.step, text });
+  if (!ack.ok) return;
+  held.saved = text;
+  $("#harvest-saved").hidden = false;
+  e.target.text.blur(); // saved: the field may move on to the round in progress
+  renderHarvest(state);
 });
+$("#harvest-form").text.addEventListener("blur", () => renderHarvest(state));
 $("#harvest-form").addEventListener("input", () => ($("#harvest-saved").hidden = true));
 
 function render(s) {

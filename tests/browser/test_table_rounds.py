@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser.conftest import phone_page, shot
 from tests.conftest import start_server, stop_server
+from tests.realtime.clients import Client
 from tests.realtime.test_table_rounds import CAFE, LAUNCH
 
 pytestmark = pytest.mark.browser
@@ -79,4 +80,32 @@ def test_a_world_cafe_round_by_round_with_the_tables_notes(browser, tmp_path):
     finally:
         for context in pages:
             context.close()
+        stop_server(server)
+
+
+def test_a_note_being_written_when_the_next_round_starts_is_saved_under_its_own_round(browser, tmp_path):
+    server = start_server(tmp_path, plan=LAUNCH)
+    facilitator = Client(server.url, server.facilitator)
+    host = browser.new_context(viewport={"width": 1024, "height": 768}, locale="it-IT").new_page()
+    host.set_default_timeout(10_000)
+    try:
+        assert facilitator.send("phase.start", {"phase": CAFE})["ok"]
+        host.goto(f"{server.url}/table/{server.tables()[0][4]}")
+        host.locator("#harvest-step").filter(has_text="Giro 1 · Le esigenze").wait_for()
+        host.fill("#harvest-text", "Trasporti tra le valli")  # still typing, not saved...
+        assert facilitator.send("phase.step", {"step": 1})["ok"]  # ...when round 2 starts
+        host.locator("#phase-title").filter(has_text="Giro 2").wait_for()
+        assert host.locator("#harvest-step").inner_text() == "Giro 1 · Le esigenze"  # the field keeps its round
+        assert host.locator("#harvest-earlier").is_visible()
+        assert host.input_value("#harvest-text") == "Trasporti tra le valli"
+        shot(host, "table-harvest-earlier-round")
+        host.get_by_role("button", name="Salva la nota").click()
+        host.locator("#harvest-step").filter(has_text="Giro 2 · Le proposte").wait_for()  # then moves on
+        assert host.input_value("#harvest-text") == "" and not host.locator("#harvest-earlier").is_visible()
+        host.locator("#harvest-notes li").filter(has_text="Trasporti tra le valli").wait_for()
+        notes = facilitator.sync()["harvests"]
+        assert [(n["step"], n["text"]) for n in notes] == [(0, "Trasporti tra le valli")]  # round 1's, not 2's
+    finally:
+        facilitator.close()
+        host.context.close()
         stop_server(server)
