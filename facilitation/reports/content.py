@@ -98,8 +98,11 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
         if not choices:
             continue
         counts = Counter(p[key] for p in people)
+        pooled = set(data.get("small_groups", {}).get(key, ()))
+        few = _("fewer than %(n)s", n=plan.privacy.min_group)  # counted together below: some, never "0"
         heading(title, 2)
-        rows = [Bar("", _name(c.name, lang), counts.get(c.id, 0), str(counts.get(c.id, 0)), PEOPLE)
+        rows = [Bar("", _name(c.name, lang), 0, few, PEOPLE) if c.id in pooled else
+                Bar("", _name(c.name, lang), counts.get(c.id, 0), str(counts.get(c.id, 0)), PEOPLE)
                 for c in choices]
         if counts.get(OTHERS):
             rows.append(Bar("", _("Other groups together"), counts[OTHERS], str(counts[OTHERS]), PEOPLE))

@@ -136,6 +136,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "polls": polls,
             "axes": [{"id": a.id, "name": axis_name[a.id]} for a in plan.axes],
             "participants": [who(p) for p in present],  # not those taken out
+            # the categories and zones written as OTHERS: each had people, fewer than min_group (never "0")
+            "small_groups": {field: sorted(values) for field, values in small.items()},
             "ideas": ideas,
             "idea_history": history,
             "themes": [{"id": t.id, "title": t.title,

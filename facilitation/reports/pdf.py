@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from facilitation import resources
 from facilitation.plan import Plan
@@ -65,25 +65,33 @@ class Report(FPDF):
         width = self.w - self.l_margin - self.r_margin
         label_w, bar_w, value_w = width * 0.50, width * 0.34, width * 0.16 - 8
         self.set_font(FONT, "", size)
+        line = 4.6  # mm a label's line: a long title takes two or three, never an ellipsis
         for rank, label, value, shown, color in rows:
-            if self.get_y() > self.h - 25:
+            self.set_font(FONT, "", size)
+            lines = self.multi_cell(label_w - 2, line, label, dry_run=True, output=MethodReturnValue.LINES)
+            height = max(6, len(lines) * line + 1.4)
+            if self.get_y() + height > self.h - 20:
                 self.add_page()
-                self.set_font(FONT, "", size)
             y = self.get_y()
             self.set_text_color(*MUTED)
             self.cell(8, 6, rank, align="R")
             self.set_text_color(*INK)
-            self.cell(label_w, 6, self._fit(label, label_w - 2))
             x = self.get_x()
+            self.set_xy(x, y + 0.7)
+            self.multi_cell(label_w - 2, line, label, align="L")
+            x += label_w
             self.set_fill_color(*TRACK)
             self.rect(x, y + 1.2, bar_w, 3.6, style="F")
             self.set_fill_color(*color)
             if value > 0:
                 self.rect(x, y + 1.2, max(0.6, bar_w * value / top), 3.6, style="F")
-            self.set_x(x + bar_w)
+            self.set_xy(x + bar_w, y)
             self.set_font(FONT, "B", size)
-            self.cell(value_w, 6, shown, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.set_font(FONT, "", size)
+            if self.get_string_width(shown) > value_w:  # a word, not a number ("fewer than 5"): whole, smaller
+                self.set_font_size(size * value_w / self.get_string_width(shown))
+            self.cell(value_w, 6, shown, align="R")
+            self.set_xy(self.l_margin, y + height)
+        self.set_font(FONT, "", size)
 
     def grid(self, header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
         if not rows:
@@ -100,14 +108,6 @@ class Report(FPDF):
                 for value in row:
                     line.cell(str(value))
         self.ln(2)
-
-    def _fit(self, text: str, width: float) -> str:
-        if self.get_string_width(text) <= width:
-            return text
-        while text and self.get_string_width(text + "…") > width:
-            text = text[:-1]
-        return text.rstrip() + "…"
-
 
 def _heading_style():
     from fpdf.fonts import FontFace

@@ -57,3 +57,30 @@ def test_the_report_of_a_300_phone_day_says_what_the_export_says(tmp_path):
     assert sum(p["dots"] for p in data["ranking"]["ranking"]) == PHONES * 5
     assert f"hanno votato {data['ranking']['voters']} persone su 8 temi" in text
     assert "Idee per asse" in text and "Note di metodo" in text
+
+
+def test_long_theme_titles_and_small_groups_read_whole_in_the_pdf(server):
+    from tests.realtime.clients import Client, new_phone, open_vote
+
+    titles = ["Collegamenti serali tra le valli alpine e il capoluogo metropolitano per chi lavora a turni",
+              "Trasporto serale e ferrovie metropolitane per le valli e i comuni della cintura sud",
+              "Trasporto pubblico serale e nei giorni festivi per i comuni della cintura nord"]
+    themes = open_vote(server, titles)
+    phones = [new_phone(server) for _ in range(7)]
+    try:
+        for n, phone in enumerate(phones):
+            assert phone.send("profile.set", {"zone": "z01" if n < 5 else "z05"})["ok"]
+            assert phone.send("dot.place", {"theme": themes[n % 3]})["ok"]
+    finally:
+        for phone in phones:
+            phone.close()
+    staff = Client(server.url, server.facilitator)
+    assert staff.send("vote.close")["ok"]
+    staff.close()
+    pdf = requests.get(f"{server.url}/export/{server.setting('observer_token')}/report.pdf",
+                       headers={"Accept-Language": "en"}, timeout=60)
+    text = " ".join(pdf_text(pdf.content).split())
+    assert "…" not in text  # nothing cut: a long title takes more lines
+    for title in titles:
+        assert title in text
+    assert re.search(r"5 · Pinerolese\s+fewer than 5", text)  # two people: pooled, but never "0"

@@ -4,6 +4,7 @@ zone cannot have their votes read back; and the phone says what is kept and for 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -27,6 +28,21 @@ def test_a_zone_of_two_is_never_shown_alone(server):
         assert set(tally["by_zone"]) == {"z01", "_others"}  # the 2 of z05 only with the 3 of z08
         assert [(p["theme"], p["dots"], p["voters"]) for p in tally["by_zone"]["_others"]] == [(b, 5, 5), (a, 0, 0)]
         assert set(tally["by_category"]) == {"cittadini"}  # 2 stakeholders: too few even together
+        # who came, by zone: the pooled zones had people, so they read "fewer than 5", never "0"
+        assert facilitator.send("results.publish", {"published": True})["ok"]
+        pages = {"report": requests.get(f"{server.url}/report/{server.setting('observer_token')}?lang=en",
+                                        timeout=30).text,
+                 "public": requests.get(f"{server.url}/results?lang=en", timeout=30).text,
+                 "markdown": requests.get(f"{server.url}/export/{server.setting('observer_token')}/report.md",
+                                          headers={"Accept-Language": "en"}, timeout=30).text}
+        for name, page in pages.items():
+            words = " ".join(re.sub(r"<[^>]+>|[|*]", " ", page).split())  # the text a reader reads
+            who = words[words.index("Who came, by zona omogenea"):]
+            who = who[:who.index("not said")]
+            bar = r" (?:[█▏▎▍▌▋▊▉·]+ )?"  # the Markdown's bar, drawn in characters
+            assert re.search("Pinerolese" + bar + "fewer than 5", who), (name, who)
+            assert re.search("Western Canavese" + bar + "fewer than 5", who), (name, who)
+            assert re.search("1 · Turin" + bar + "6 ", who), (name, who)
     finally:
         facilitator.close()
         for phone in phones:
