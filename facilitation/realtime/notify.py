@@ -68,7 +68,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
     ev.QaSet: ("control",), ev.IdeasModerationSet: ("control",), ev.IdeaApproved: ("stats", "counts"),
     ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
-    ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls",), ev.PollAnswered: ("polls",),
+    ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls", "control"), ev.PollAnswered: ("polls",),
     ev.AlignmentSet: ("alignments",),
     ev.StepStarted: ("control",), ev.HarvestSet: ("harvests",), ev.ResultsPublished: ("control",),
     ev.MaterialImported: ("themes", "stats", "counts"),

@@ -29,7 +29,7 @@ from facilitation.reports import EXPORT_FORMAT
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import (
-    ballot_ids, current_round, default_rules, headroom, joined_per_table, round_totals,
+    POLL_FOCUS, ballot_ids, current_round, default_rules, focused_poll, headroom, joined_per_table, round_totals,
 )
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Poll, PollAnswer, Question,
@@ -349,6 +349,7 @@ def start_phase(tx: Tx, cmd: p.StartPhase):
     control.phase_index = cmd.phase
     # a phase in rounds starts with its first round, on that round's timer
     control.step_index = 0 if phase.steps else None
+    focus_poll(tx, None)
     tx.record(PhaseStarted(cmd.phase, phase.id, control.step_index))
     _set_timer(tx, Timer.start((phase.steps[0].minutes if phase.steps else phase.minutes) * 60, tx.now))
     return {"phase": cmd.phase, "step": control.step_index}
@@ -364,6 +365,7 @@ def start_step(tx: Tx, cmd: p.StartStep):
     steps = tx.plan.agenda[control.phase_index].steps
     check_step(len(steps), cmd.step)
     control.step_index = cmd.step
+    focus_poll(tx, None)
     tx.record(StepStarted(control.phase_index, cmd.step))
     _set_timer(tx, Timer.start(steps[cmd.step].minutes * 60, tx.now))
     return {"phase": control.phase_index, "step": cmd.step}
@@ -414,6 +416,16 @@ def adjust_timer(tx: Tx, cmd: p.AdjustTimer):
     _set_timer(tx, _timer(tx.control()).add(cmd.seconds, tx.now))
 
 
+def focus_poll(tx: Tx, poll: int | None) -> None:
+    """The poll whose results the facilitator has just shown (None: none). On "auto" the projector shows it
+    until the next step of the event: a phase, a round, the vote, Q&A or a screen chosen by hand."""
+    row = tx.session.get(Setting, POLL_FOCUS)
+    if poll is not None:
+        tx.session.merge(Setting(key=POLL_FOCUS, value=str(poll)))
+    elif row is not None:
+        tx.session.delete(row)
+
+
 @command("projector.show", p.ShowOnProjector)
 def show_on_projector(tx: Tx, cmd: p.ShowOnProjector):
     """What the room sees. The message is kept when only the screen changes, so the facilitator can go back."""
@@ -425,6 +437,7 @@ def show_on_projector(tx: Tx, cmd: p.ShowOnProjector):
         raise Refused("message_needed")
     control.screen = cmd.screen.value
     tx.session.add(control)
+    focus_poll(tx, None)
     tx.record(ProjectorSet(control.screen, control.message))
     return {"screen": control.screen}
 
@@ -450,6 +463,7 @@ def open_vote(tx: Tx, cmd: p.OpenVote):
             row.budget = row.cap = min(row.budget, len(ballot))
     row.state = voting.VoteState.OPEN.value
     tx.session.add(row)
+    focus_poll(tx, None)
     tx.record(VoteOpened(ballot, row.id))
     return {"round": row.id}
 
@@ -471,6 +485,7 @@ def reveal_results(tx: Tx, cmd: p.Reveal):
     row = tx.round()
     row.revealed = cmd.revealed
     tx.session.add(row)
+    focus_poll(tx, None)
     tx.record(ResultsRevealed(cmd.revealed, row.id))
     return {"round": row.id}
 
@@ -642,6 +657,8 @@ def set_qa(tx: Tx, cmd: p.SetQa):
     if cmd.premoderated is not None:
         control.qa_premoderated = cmd.premoderated
     tx.session.add(control)
+    if cmd.open:
+        focus_poll(tx, None)
     tx.record(QaSet(control.qa_open, control.qa_premoderated))
     return {"open": control.qa_open, "premoderated": control.qa_premoderated}
 
@@ -769,6 +786,10 @@ def change_poll(tx: Tx, cmd: p.ChangePoll):
         poll.state = cmd.state
     if cmd.revealed is not None:
         poll.revealed = cmd.revealed
+        if cmd.revealed:  # "show results": on auto, the projector shows them, whatever the agenda shows
+            focus_poll(tx, poll.id)
+        elif focused_poll(tx.session) == poll.id:
+            focus_poll(tx, None)
     tx.session.add(poll)
     tx.record(PollChanged(poll.id, poll.state, poll.revealed))
     return {"poll": poll.id, "state": poll.state, "revealed": poll.revealed}

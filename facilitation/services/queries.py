@@ -32,6 +32,14 @@ def headroom(session: Session, plan: Plan) -> int:
     return int(row.value) if row else plan.tables.headroom
 
 
+POLL_FOCUS = "poll_focus"  # setting: the poll whose results the facilitator has just shown (commands.focus_poll)
+
+
+def focused_poll(session: Session) -> int | None:
+    row = session.get(Setting, POLL_FOCUS)
+    return int(row.value) if row else None
+
+
 PRESENT = Participant.removed_at == None  # noqa: E711  (participants the staff did not take out)
 
 

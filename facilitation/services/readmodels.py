@@ -18,7 +18,8 @@ from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
 from facilitation.services.queries import (
-    PRESENT, allocation, ballot_ids, current_round, dots_view, headroom, joined_per_table, round_rules, round_totals,
+    PRESENT, allocation, ballot_ids, current_round, dots_view, focused_poll, headroom, joined_per_table, round_rules,
+    round_totals,
 )
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode,
@@ -70,7 +71,8 @@ def control_view(s: Session, control: Control) -> dict:
         "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
         "vote": round_view(current),
         "rounds": [round_view(r) for r in rounds],
-        "projector": {"screen": control.screen, "message": visible(control.message)},
+        # `poll`: results the facilitator has just shown, which "auto" puts up (ui.js screenFor)
+        "projector": {"screen": control.screen, "message": visible(control.message), "poll": focused_poll(s)},
         "qa": {"open": control.qa_open, "premoderated": control.qa_premoderated},
         "ideas_premoderated": control.ideas_premoderated,
         "results_public": control.results_public,

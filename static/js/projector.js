@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, pollOnScreen, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full screen turns its pages at this pace
@@ -251,8 +251,7 @@ function questions(s) {
 
 // The open poll, or the last revealed one: its question and answers, with bars once revealed.
 function poll(s) {
-  const list = s.polls || [];
-  const current = list.filter((p) => p.state === "open").at(-1) || list.filter((p) => p.revealed).at(-1);
+  const current = pollOnScreen(s);
   if (!current) return fill($("#screen"), h("p", { class: "p-big" }, t("no_poll")));
   const labels = pollLabels(current);
   const res = current.results;

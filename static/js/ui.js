@@ -131,6 +131,14 @@ export const pollLabels = (poll) => (poll.kind === "scale" ? ["1", "2", "3", "4"
 
 export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "questions", "poll", "message", "blank"];
 
+// The poll a projector shows: the one open, else the one whose results were just shown, else the last revealed.
+export function shownPoll(state) {
+  const polls = state.polls || [];
+  const focus = state.control?.projector?.poll;
+  return polls.filter((p) => p.state === "open").at(-1) || polls.find((p) => p.id === focus && p.revealed);
+}
+export const pollOnScreen = (state) => shownPoll(state) || (state.polls || []).filter((p) => p.revealed).at(-1);
+
 // What the projector shows: the facilitator's choice, or on "auto" what the agenda and the vote call for.
 // The console shows the same answer, so the facilitator always knows what the room sees.
 export function screenFor(state) {
@@ -140,13 +148,13 @@ export function screenFor(state) {
   const phase = currentPhase(state);
   if (vote.state === "open") return "progress";
   if ((state.polls || []).some((p) => p.state === "open")) return "poll";
+  // the results the facilitator has just shown stay up until the event moves on (the server clears it)
+  if (shownPoll(state)) return "poll";
   if (state.control.qa?.open) return "questions";
   if (phase?.kind === "voting" || phase?.kind === "results") return vote.revealed ? "results" : vote.state === "closed" ? "progress" : "prompt";
   // a round with its own question (a World Café round, a 1-2-4-All step): the room reads the question
   if (phase?.kind === "capture") return loc(currentStep(state)?.prompt) ? "prompt" : "wall";
   if (phase?.kind === "clustering") return "themes";
-  // between the working phases, the results of the last poll once the facilitator shows them
-  if ((state.polls || []).at(-1)?.revealed) return "poll";
   if (!phase || state.control.phase === 0) return "join";
   return "prompt";
 }

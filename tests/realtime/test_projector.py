@@ -8,7 +8,7 @@ from tests.realtime.clients import Client, new_phone
 def test_the_facilitators_choice_reaches_the_projector_and_the_message_is_kept(event):
     server, facilitator = event
     projector = Client(server.url, server.setting("projector_token"))
-    assert projector.state["control"]["projector"] == {"screen": "auto", "message": ""}
+    assert projector.state["control"]["projector"] == {"screen": "auto", "message": "", "poll": None}
     answer = facilitator.send("projector.show",
                               {"screen": "message", "message": "  Pausa caffè:\n  si riprende alle 11  "})
     assert answer["ok"] and answer["screen"] == "message"
@@ -17,7 +17,8 @@ def test_the_facilitators_choice_reaches_the_projector_and_the_message_is_kept(e
     assert facilitator.send("projector.show", {"screen": "wall"})["ok"]  # the message stays for later
     projector.wait_for(lambda u: (u.get("control") or {}).get("projector", {}).get("screen") == "wall")
     again = Client(server.url, server.setting("projector_token"))  # a projector that reconnects sees the same
-    assert again.state["control"]["projector"] == {"screen": "wall", "message": "Pausa caffè:\nsi riprende alle 11"}
+    assert again.state["control"]["projector"] == {"screen": "wall", "message": "Pausa caffè:\nsi riprende alle 11",
+                                                 "poll": None}
     assert facilitator.send("projector.show", {"screen": "auto"})["ok"]
     for client in (projector, again):
         client.close()
