@@ -52,6 +52,50 @@ function render(s, change = {}) {
   renderPoll(s);
   if (s.tally) renderResults(s);
   renderIdeas(s);
+  followChange(s);
+}
+
+// The phone takes its person to what just changed: the new phase's prompt, the ballot when the vote opens,
+// the results when revealed, the poll when it opens or its results are shown, the questions when Q&A opens
+// (a page of 200 ideas is thousands of pixels: nobody deep in it would see them arrive). Not while the person
+// is writing something: a button at the bottom of the screen then offers the way.
+const PLACES = { results: "#results", vote: "#vote", poll: "#poll", qa: "#qa", phase: ".phase" }; // first wins
+let moments = null;
+function followChange(s) {
+  const poll = pollView(s);
+  const now = {
+    phase: `${s.control.phase}:${s.control.step}`,
+    vote: s.control.vote.state === "open" ? String(s.control.vote.round) : "",
+    results: s.tally ? String(s.tally.round) : "",
+    poll: poll ? `${poll.id}:${poll.state}:${poll.revealed}` : "",
+    qa: s.control.qa?.open ? "open" : "",
+  };
+  const before = moments;
+  moments = now;
+  if (!before) return; // the page just opened: it starts at the top anyway
+  const what = Object.keys(PLACES).find((key) => now[key] && now[key] !== before[key]);
+  const target = what && $(PLACES[what]);
+  if (!target || target.hidden) return;
+  const drafts = [$("#idea-text"), $("#qa-text")].some((field) => field.value.trim());
+  const writing = document.activeElement?.matches("textarea, input, select") || drafts;
+  const jump = $("#jump");
+  if (!writing) {
+    jump.hidden = true;
+    return goTo(target);
+  }
+  jump.textContent = t(`jump_${what}`);
+  jump.onclick = () => { jump.hidden = true; goTo(target); };
+  jump.hidden = false;
+  clearTimeout(jumpTimer);
+  jumpTimer = setTimeout(() => (jump.hidden = true), 15000); // never in the way of writing for long
+}
+let jumpTimer;
+function goTo(target) {
+  const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  target.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
+  target.classList.remove("arrived");
+  void target.offsetWidth; // restart the highlight
+  target.classList.add("arrived");
 }
 
 function renderIdeas(s) {

@@ -124,3 +124,65 @@ def test_an_english_phone_reads_the_english_titles_and_sees_which_are_not_transl
     finally:
         facilitator.close()
         phone.context.close()
+
+
+def _in_view(page, selector: str) -> bool:
+    """The element's top is on the screen, below the sticky bar."""
+    return page.evaluate("""(selector) => {
+        const top = document.querySelector(selector).getBoundingClientRect().top;
+        return top >= document.querySelector('.bar').getBoundingClientRect().bottom - 2 && top < innerHeight / 2; }""",
+                         selector)
+
+
+def _arrives(page, selector: str) -> None:
+    """Waits (up to 5 s) until the element's top is in view below the bar (the page scrolls smoothly)."""
+    for _ in range(50):
+        if _in_view(page, selector):
+            return
+        page.wait_for_timeout(100)
+    assert _in_view(page, selector), selector
+
+
+def test_a_phone_deep_in_a_long_idea_list_is_taken_to_what_just_changed(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    phone = small_phone(browser, 360, 740)
+    try:
+        assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
+        for n in range(120):  # the table's list: thousands of pixels
+            assert facilitator.send("idea.add", {"text": f"Idea {n}: più corse serali dei bus extraurbani tra le "
+                                                 "valli e il capoluogo", "axis": "mobilita", "table": 1})["ok"]
+        for title in ("Trasporti serali", "Scuole aperte"):
+            theme = facilitator.send("theme.create", {"title": title})["theme"]
+            assert facilitator.send("theme.ballot", {"theme": theme})["ok"]
+        phone.goto(f"{server.url}/j/{server.tables()[0][3]}")
+        phone.locator("#ideas li").nth(119).wait_for()
+        assert facilitator.send("phase.start", {"phase": VOTING})["ok"]
+        phone.locator("#phase-title").filter(has_text="Voto").wait_for()
+        phone.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # reading the ideas, far below
+        assert facilitator.send("vote.open")["ok"]
+        _arrives(phone, "#vote")  # the ballot, under the bar
+        phone.get_by_role("button", name="+ Trasporti serali").click()
+        phone.locator("#vote-saved").wait_for()
+        phone.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        assert facilitator.send("vote.close")["ok"] and facilitator.send("vote.reveal", {"revealed": True})["ok"]
+        _arrives(phone, "#results")
+        shot(phone, "phone-360-taken-to-the-results")
+
+        # someone writing a question is not moved: a button offers the way
+        assert facilitator.send("qa.set", {"open": True})["ok"]
+        phone.locator("#qa-text").wait_for()
+        phone.fill("#qa-text", "Quando partono le nuove corse?")
+        phone.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        poll = facilitator.send("poll.create", {"question": "Com'è andata?", "kind": "scale"})["poll"]
+        assert facilitator.send("poll.change", {"poll": poll, "state": "open"})["ok"]
+        jump = phone.locator("#jump")
+        jump.filter(has_text="Un sondaggio").wait_for()
+        phone.wait_for_timeout(800)
+        assert not _in_view(phone, "#poll") and phone.input_value("#qa-text") == "Quando partono le nuove corse?"
+        shot(phone, "phone-360-jump-while-writing")
+        jump.click()
+        _arrives(phone, "#poll")
+        assert jump.is_hidden()
+    finally:
+        facilitator.close()
+        phone.context.close()
