@@ -5,8 +5,9 @@ import { axisChip, h, syncList, t, themeLabel, themeTitle } from "./ui.js";
 
 const STEP = 5; // the − and + buttons move points by five; the field takes any number
 
-// One voter's draft, kept across redraws; started again from the server's ballot when that changes (an
-// acknowledgement, another device of the same person, a new round).
+// One voter's draft, kept across redraws and reloads (in the browser's storage, per event and round); started
+// again from the server's ballot when that changes (an acknowledgement, another device of the same person, a
+// new round). A reload finds its draft only if the server's ballot is still the one the draft started from.
 export class WholeBallot {
   constructor(keyPrefix = "") {
     this.prefix = keyPrefix;
@@ -16,12 +17,26 @@ export class WholeBallot {
     this.sending = false;
   }
 
-  follow(round, mine) {
+  follow(round, mine, eventId = "") {
     const seen = `${round}:${JSON.stringify(mine)}`;
     if (seen === this.seen) return;
+    const reloaded = this.seen === null;
     this.seen = seen;
+    this.key = `ballot-draft:${eventId}:${this.prefix}${round}`;
+    const kept = reloaded ? readDraft(this.key) : null;
+    if (kept?.seen === seen) {
+      this.points = kept.points;
+      this.order = kept.order;
+      return;
+    }
     this.points = Object.fromEntries(Object.entries(mine).map(([id, n]) => [Number(id), n]));
     this.order = Object.entries(mine).sort((a, b) => b[1] - a[1]).map(([id]) => Number(id));
+  }
+
+  keep() {
+    try {
+      localStorage.setItem(this.key, JSON.stringify({ seen: this.seen, points: this.points, order: this.order }));
+    } catch { /* storage full or off (private mode): the draft lives as long as the page */ }
   }
 
   payload(vote) {
@@ -56,7 +71,7 @@ export function drawWholeBallot(root, { event, themes, vote, mine, ballot, send,
     root.querySelector(".wb-send").addEventListener("click", () => submit(root));
   }
   root._wb = { event, themes, vote, mine, ballot, send, label };
-  ballot.follow(vote.round, mine);
+  ballot.follow(vote.round, mine, event.id);
   const borda = vote.method === "borda";
   const given = Object.values(ballot.points).reduce((a, b) => a + b, 0);
   root.querySelector(".wb-head").textContent = borda
@@ -89,6 +104,7 @@ function pointsItem(root, event, theme, value, given) {
   const id = theme.id;
   const set = (n) => {
     ballot.points[id] = Math.max(0, Math.min(vote.cap, vote.budget - (given - value), Math.round(n) || 0));
+    ballot.keep();
     redraw(root);
   };
   const key = `${root._wb.ballot.prefix}${id}`;
@@ -96,7 +112,7 @@ function pointsItem(root, event, theme, value, given) {
     h("div", { class: "ballot-text" }, axisChip(event, theme.axis), themeLabel(event, theme, "strong")),
     h("div", { class: "ballot-controls" },
       h("button", { type: "button", class: "round", "aria-label": `− ${STEP} ${themeTitle(theme)}`, "data-focus-key": `less-${key}`, disabled: value === 0, onclick: () => set(value - STEP) }, "−"),
-      h("input", { type: "number", class: "points-field", min: 0, max: vote.cap, step: 1, value, inputmode: "numeric", "aria-label": `${t("points")}: ${themeTitle(theme)}`, "data-focus-key": `points-${key}`, onchange: (e) => set(Number(e.target.value)) }),
+      h("input", { type: "number", class: "points-field", min: 0, max: vote.cap, step: 1, value, inputmode: "numeric", "aria-label": `${t("points")}: ${themeTitle(theme)}`, "data-focus-key": `points-${key}`, onfocus: (e) => e.target.select(), onchange: (e) => set(Number(e.target.value)) }),
       h("button", { type: "button", class: "round primary", "aria-label": `+ ${STEP} ${themeTitle(theme)}`, "data-focus-key": `more-${key}`, disabled: value >= vote.cap || given >= vote.budget, onclick: () => set(value + STEP) }, "+")));
 }
 
@@ -106,6 +122,7 @@ function rankItem(root, event, theme, place) {
   const toggle = () => {
     if (place) ballot.order = ballot.order.filter((x) => x !== id);
     else if (ballot.order.length < vote.budget) ballot.order = [...ballot.order, id];
+    ballot.keep();
     redraw(root);
   };
   const full = !place && ballot.order.length >= vote.budget;
@@ -114,6 +131,16 @@ function rankItem(root, event, theme, place) {
     h("div", { class: "ballot-controls" },
       h("button", { type: "button", class: `round${place ? " primary" : ""}`, "aria-pressed": place ? "true" : "false", "data-focus-key": `rank-${ballot.prefix}${id}`, disabled: full,
         "aria-label": place ? `${t("place")} ${place}: ${themeTitle(theme)} (${t("tap_to_remove")})` : `${t("rank_next")}: ${themeTitle(theme)}`, onclick: toggle }, place ? String(place) : "+")));
+}
+
+function readDraft(key) {
+  try {
+    const kept = JSON.parse(localStorage.getItem(key) || "null");
+    if (!kept || typeof kept.points !== "object" || !Array.isArray(kept.order)) return null;
+    return { seen: kept.seen, points: Object.fromEntries(Object.entries(kept.points).map(([id, n]) => [Number(id), Number(n) || 0])), order: kept.order.map(Number) };
+  } catch {
+    return null;
+  }
 }
 
 async function submit(root) {

@@ -122,3 +122,36 @@ def test_a_second_round_with_points_and_a_run_off_by_ranking(browser, server):
             page.context.close()
         facilitator.close()
         other.close()
+
+
+def test_a_100_point_draft_survives_a_reload_and_a_typed_split_replaces_the_number(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    ids = []
+    for title in ("Trasporto pubblico notturno", "Scuole aperte il pomeriggio", "Boschi urbani"):
+        ids.append(facilitator.send("theme.create", {"title": title})["theme"])
+        assert facilitator.send("theme.ballot", {"theme": ids[-1]})["ok"]
+    assert facilitator.send("vote.setup", {"method": "points"})["ok"]
+    assert facilitator.send("vote.open")["ok"]
+    a, b, c = ids
+    phone = phone_page(browser)
+    try:
+        phone.goto(f"{server.url}/j/{server.tables()[0][3]}")
+        ballot = phone.locator("#whole-ballot")
+        ballot.wait_for(state="visible")
+        for theme, points in ((a, "50"), (b, "30"), (c, "20")):  # typed: no taps of five
+            field = phone.locator(f'[data-focus-key="points-{theme}"]')
+            field.click()
+            phone.keyboard.type(points)  # the field's 0 is selected: typing replaces it
+            field.press("Enter")
+        ballot.locator(".wb-head").filter(has_text="Punti rimasti: 0 / 100").wait_for()
+        phone.reload()  # not sent yet: the draft is kept
+        ballot.locator(".wb-head").filter(has_text="Punti rimasti: 0 / 100").wait_for()
+        assert [phone.locator(f'[data-focus-key="points-{t}"]').input_value() for t in ids] == ["50", "30", "20"]
+        ballot.get_by_role("button", name="Invia i miei punti").click()
+        ballot.locator(".wb-note.complete").wait_for()
+        phone.reload()  # sent: the server's ballot, saved
+        ballot.locator(".wb-note.complete").wait_for()
+        assert [phone.locator(f'[data-focus-key="points-{t}"]').input_value() for t in ids] == ["50", "30", "20"]
+    finally:
+        facilitator.close()
+        phone.context.close()

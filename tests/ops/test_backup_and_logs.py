@@ -45,7 +45,7 @@ def test_a_backup_taken_while_serving_restores_every_idea_into_a_new_folder(serv
     assert result.returncode == 0, result.stderr
     restored = start_server(tmp_path, data_dir=elsewhere)
     try:
-        ideas = requests.get(f"{restored.url}/export/{restored.facilitator}/event.json", timeout=10).json()["ideas"]
+        ideas = requests.get(f"{restored.url}/export/{restored.facilitator}/event.json", timeout=60).json()["ideas"]
     finally:
         stop_server(restored)
     assert [idea["text"] for idea in ideas] == ["Case della salute nelle valli", "Medicina di prossimità"]
@@ -58,7 +58,7 @@ def test_restore_is_refused_while_a_server_runs_the_event_and_changes_nothing(se
     add_ideas(server, ["Kept"])
     result = run_english("restore", str(backup), "--data", str(server.data_dir))
     assert result.returncode == 3 and "is already being served" in result.stderr
-    ideas = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=10).json()["ideas"]
+    ideas = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=60).json()["ideas"]
     assert [idea["text"] for idea in ideas] == ["Kept"]
 
 
@@ -135,7 +135,7 @@ def test_restore_takes_only_a_backup_this_release_made_and_otherwise_changes_not
     assert not [p.name for p in data.iterdir() if "restor" in p.name]  # no copy kept, none left over
     again = start_server(tmp_path, data_dir=data)
     try:
-        ideas = requests.get(f"{again.url}/export/{again.facilitator}/event.json", timeout=10).json()["ideas"]
+        ideas = requests.get(f"{again.url}/export/{again.facilitator}/event.json", timeout=60).json()["ideas"]
     finally:
         stop_server(again)
     assert [idea["text"] for idea in ideas] == ["Before", "After"]
