@@ -29,7 +29,7 @@ function render(s) {
   const st = s.stats || {};
   const stat = (n, one, many) => h("span", {}, h("b", {}, n ?? 0), ` ${plural(n ?? 0, one, many)}`);
   fill($("#stats"), stat(st.participants, "participant", "participants"), stat(st.online, "online", "online"),
-    stat(st.ideas, "idea", "ideas"), stat(st.voters, "voter", "voters"));
+    stat(st.ideas, "idea", "ideas"), hasVote(s) ? stat(st.voters, "voter", "voters") : null);
   renderControls(s);
   renderProjector(s);
   renderGlance(s);
@@ -284,14 +284,40 @@ async function removePerson(p) {
   if (peopleTable !== null) showPeople(peopleTable);
 }
 
+// An event without a vote in its agenda (a listening day) shows no vote until one is opened anyway.
+const hasVote = (s) => s.event.agenda.some((p) => p.kind === "voting") || s.control.vote.state !== "not_open" || s.control.vote.round > 1;
+
+// The agenda's next step: the next round of the current phase, else the next phase (null at the end).
+function nextStep(s) {
+  const agenda = s.event.agenda;
+  const index = s.control.phase;
+  const phase = agenda[index];
+  const round = (s.control.step ?? -1) + 1;
+  if (phase && round < phase.steps.length) {
+    const step = phase.steps[round];
+    return { phase: index, step: round, title: `${loc(phase.title)} · ${loc(step.title)}`, minutes: step.minutes };
+  }
+  const next = index == null ? 0 : index + 1;
+  return next < agenda.length ? { phase: next, step: null, title: loc(agenda[next].title), minutes: agenda[next].minutes } : null;
+}
+const runStep = (next) => (next.step == null ? startPhase(state.event.agenda[next.phase], next.phase) : act("phase.step", { step: next.step }));
+// The vote's buttons lead while the vote is the business of the moment; otherwise the agenda's next step does.
+const voteLeads = (s) => ["voting", "results"].includes(currentPhase(s)?.kind) || s.control.vote.state === "open"
+  || (s.control.vote.state === "closed" && !s.control.vote.revealed);
+
 function renderAgenda(s) {
-  const phases = s.event.agenda.map((phase, index) => ({ phase, index, current: index === s.control.phase, step: index === s.control.phase ? s.control.step : null }));
+  const next = nextStep(s);
+  const phases = s.event.agenda.map((phase, index) => ({ phase, index, current: index === s.control.phase, step: index === s.control.phase ? s.control.step : null,
+    next: next?.step == null && next?.phase === index, lead: !voteLeads(s) }));
   syncList($("#agenda"), phases, {
     key: (x) => x.index,
-    render: ({ phase, index, current, step }) => h("li", { class: current ? "current" : "", "aria-current": current ? "step" : false },
+    render: ({ phase, index, current, step, next: isNext, lead }) => h("li", { class: current ? "current" : isNext ? "next" : "", "aria-current": current ? "step" : false },
       h("span", {}, `${loc(phase.title)} · ${phase.minutes} ${t("min")}`),
       // The current phase is marked, not a button: a stray click must not restart its timer.
-      current ? h("span", { class: "badge ok" }, t("current")) : canRun ? h("button", { onclick: () => startPhase(phase, index) }, t("start")) : null,
+      current ? h("span", { class: "badge ok" }, t("current"))
+        : isNext ? h("span", { class: "next-start" }, h("span", { class: "badge" }, t("next")),
+          canRun ? h("button", { class: lead ? "primary" : "", "data-focus-key": `phase-${index}`, onclick: () => startPhase(phase, index) }, t("start")) : null)
+          : canRun ? h("button", { "data-focus-key": `phase-${index}`, onclick: () => startPhase(phase, index) }, t("start")) : null,
       // Its rounds (World Café, 1-2-4-All, a round table by axis), each on its own timer; the next one is the primary button.
       current && phase.steps.length ? h("ol", { class: "steps" }, phase.steps.map((x, n) => h("li", { class: n === step ? "current" : "" },
         h("span", {}, `${loc(x.title)} · ${x.minutes} ${t("min")}${x.harvest ? ` · ${t("with_note")}` : ""}`),
@@ -323,6 +349,17 @@ async function startPhase(phase, index) {
 // Only what is possible now is enabled, and the next step of the vote is the primary button.
 function renderControls(s) {
   if (!canRun) return;
+  const next = nextStep(s);
+  const lead = !voteLeads(s);
+  $("#next-step").hidden = !next;
+  if (next) {
+    $("#next-title").textContent = `${next.title} · ${next.minutes} ${t("min")}`;
+    const start = $("#next-start");
+    start.textContent = t("start");
+    start.classList.toggle("primary", lead);
+    start.onclick = () => runStep(nextStep(state));
+  }
+  $("#vote-box").hidden = !hasVote(s);
   const timer = s.control.timer || {};
   const running = timer.ends_at != null, paused = timer.paused_left != null;
   $("#timer-pause").disabled = !running;
@@ -336,8 +373,8 @@ function renderControls(s) {
   buttons.close.disabled = vote.state !== "open";
   buttons.reveal.disabled = vote.state !== "closed" || vote.revealed;
   buttons.hide.disabled = !vote.revealed;
-  const next = vote.state === "not_open" ? buttons.open : vote.state === "open" ? buttons.close : !vote.revealed ? buttons.reveal : null;
-  for (const button of Object.values(buttons)) button.classList.toggle("primary", button === next);
+  const voteNext = lead ? null : vote.state === "not_open" ? buttons.open : vote.state === "open" ? buttons.close : !vote.revealed ? buttons.reveal : null;
+  for (const button of Object.values(buttons)) button.classList.toggle("primary", button === voteNext);
   // The method is chosen before the round opens; the next round is started once this one is closed.
   $("#method-row").hidden = vote.state !== "not_open";
   if (document.activeElement !== $("#vote-method")) $("#vote-method").value = vote.method;
@@ -497,6 +534,9 @@ function renderTableCounts(s) {
   const rows = s.event.tables.filter((x) => counts.get(x.id) || joined[x.id]).map((x) => ({
     id: x.id, n: counts.get(x.id) || 0,
     quiet: capturing && joined[x.id] > 0 && now - Math.max(last.get(x.id) || 0, started) > QUIET_MINUTES * 60 }));
+  // folded: a hall's thirty tables would fill the column above the ideas; the summary keeps the warning in view
+  const quiet = rows.filter((row) => row.quiet).length;
+  $("#table-counts-summary").textContent = `${t("ideas_per_table")} (${rows.length})${quiet ? ` · ⚠ ${t("quiet_tables").replace("{n}", quiet)}` : ""}`;
   syncList($("#table-counts"), rows, {
     key: (row) => row.id,
     render: (row) => h("li", {}, h("button", { type: "button", class: `table-count${row.quiet ? " quiet" : ""}`, "data-focus-key": `count-${row.id}`,

@@ -92,7 +92,9 @@ def test_a_closed_vote_cannot_be_reopened_by_one_click_and_the_controls_follow_t
         button = {name: console.locator(f"#{name}") for name in (
             "vote-open", "vote-reopen", "vote-close", "vote-reveal", "vote-hide", "timer-pause", "timer-resume")}
         console.locator("#agenda li.current").wait_for()
-        assert button["vote-open"].is_enabled() and "primary" in button["vote-open"].get_attribute("class")
+        # during the capture the agenda's next step leads, not the vote
+        assert button["vote-open"].is_enabled() and "primary" not in (button["vote-open"].get_attribute("class") or "")
+        assert "primary" in console.locator("#next-start").get_attribute("class")
         assert not any(button[b].is_enabled() for b in ("vote-close", "vote-reveal", "vote-hide", "timer-resume"))
         assert button["timer-pause"].is_enabled() and button["vote-reopen"].is_hidden()
 
@@ -164,3 +166,54 @@ def test_the_console_flags_a_group_under_its_target_while_people_arrive(browser,
         shot(console, "console-who-is-in-the-room")
     finally:
         console.context.close()
+
+
+def test_the_next_step_is_always_in_view_and_primary_and_a_hall_of_tables_leaves_room_for_the_ideas(
+        browser, tmp_path):
+    from facilitation.resources import bundled_plan
+    from tests.conftest import start_server, stop_server
+
+    for plan in ("psm-torino-2024", "psm-ascolto-2024"):
+        (tmp_path / plan).mkdir()
+        server = start_server(tmp_path / plan, plan=bundled_plan(plan))
+        staff = Client(server.url, server.facilitator)
+        try:
+            assert staff.send("phase.start", {"phase": 2})["ok"]
+            tables = [t[0] for t in server.tables()]
+            for n in range(90):  # ideas at every table of the hall
+                assert staff.send("idea.add", {"text": f"Idea {n}: più corse serali", "axis": "mobilita",
+                                               "table": tables[n % len(tables)]})["ok"]
+            for width, height in ((1440, 900), (1280, 800)):
+                console = browser.new_context(viewport={"width": width, "height": height},
+                                              locale="it-IT").new_page()
+                console.set_default_timeout(10_000)
+                console.goto(f"{server.url}/console/{server.facilitator}")
+                start = console.locator("#next-start")
+                start.wait_for()
+                box = start.bounding_box()
+                assert box["y"] + box["height"] <= height  # in view without scrolling
+                assert "primary" in start.get_attribute("class")
+                assert console.locator(".control-strip button.primary:visible").count() == 1  # one next step
+                assert console.locator("#agenda li.next, #agenda .steps button.primary").count() == 1  # the agenda too
+                if plan == "psm-ascolto-2024":  # a listening day has no vote: no vote controls
+                    assert console.locator("#vote-box").is_hidden()
+                else:
+                    assert "primary" not in (console.locator("#vote-open").get_attribute("class") or "")
+                # the ideas column shows ideas, not a wall of table buttons
+                console.locator("#ideas-section").scroll_into_view_if_needed()
+                shown = console.evaluate("""() => [...document.querySelectorAll('#ideas > li')].filter((li) => {
+                    const r = li.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }).length""")
+                assert shown >= 3, (plan, width, shown)  # at 1280×800 the 31 table buttons left one
+                assert "Idee per tavolo" in console.locator("#table-counts-summary").inner_text()
+                shot(console, f"console-{plan}-{width}-next-step")
+                console.context.close()
+            if plan == "psm-torino-2024":  # in the vote's phase, the vote leads
+                assert staff.send("phase.start", {"phase": 4})["ok"]
+                console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+                console.goto(f"{server.url}/console/{server.facilitator}")
+                console.locator("#vote-open.primary").wait_for()
+                assert "primary" not in (console.locator("#next-start").get_attribute("class") or "")
+                console.context.close()
+        finally:
+            staff.close()
+            stop_server(server)
