@@ -264,10 +264,14 @@ $("#qa-form").addEventListener("submit", async (event) => {
   note.hidden = false;
 });
 
-let ideasSent = 0;
+// "sent from this phone": counted in the browser, so a reload does not start it again from one
+const sentKey = () => `ideas-sent:${state.event?.id}:${state.me?.participant}`;
+let sentHere = 0; // the same count, for a browser that keeps nothing (private mode)
 bindIdeaForm($("#idea-form"), sendIdea, (ack) => {
   $("#idea-count").textContent = "0";
-  ideasSent += 1;
+  const ideasSent = Math.max(sentHere, Number(localStorage.getItem(sentKey())) || 0) + 1;
+  sentHere = ideasSent;
+  try { localStorage.setItem(sentKey(), String(ideasSent)); } catch { /* counted for this page only */ }
   const note = $("#ideas-saved");
   note.textContent = `${t("idea_saved").replace("{n}", ideasSent)}${ack.held ? ` ${t("idea_held")}` : ""}`;
   note.hidden = false;

@@ -39,6 +39,11 @@ def test_a_phone_at_320_px_votes_sees_saved_and_then_results_with_bars(browser, 
         phone.select_option("#idea-axis", "mobilita")
         phone.get_by_role("button", name="Invia l'idea").click()
         phone.locator("#ideas-saved").filter(has_text="1 inviate").wait_for()
+        phone.reload()  # the count of ideas sent from this phone goes on after a reload
+        phone.fill("#idea-text", "Parcheggi custoditi per le bici alle stazioni")
+        phone.select_option("#idea-axis", "mobilita")
+        phone.get_by_role("button", name="Invia l'idea").click()
+        phone.locator("#ideas-saved").filter(has_text="2 inviate").wait_for()
 
         themes = [facilitator.send("theme.create", {"title": title, "axis": "mobilita"})["theme"]
                   for title in LONG_TITLES]
