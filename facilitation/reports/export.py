@@ -237,7 +237,7 @@ def to_csv_files(data: dict) -> dict[str, str]:
 
 
 def to_xlsx(data: dict) -> bytes:
-    """One workbook, a sheet per table of the CSV zip: the header bold and frozen, columns as wide as their
+    """One workbook, a sheet per table of the CSV zip: the header bold, frozen and filtered, columns as wide as their
     content (within reason), numbers as numbers, and the same formula-safe text as the CSVs."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -252,6 +252,7 @@ def to_xlsx(data: dict) -> bytes:
         for row in rows:
             sheet.append([_cell(row.get(column)) for column in columns])
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions  # a filter on every column: "only table 3", "only axis 2"
         for index, column in enumerate(columns, start=1):
             longest = max([len(column), *(len(str(row.get(column, ""))) for row in rows[:2000])])
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(60, max(8, longest + 2))

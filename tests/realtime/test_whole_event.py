@@ -134,7 +134,7 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
         with open(path, newline="", encoding="utf-8-sig") as f:
             from_csv = list(csv.reader(f))
         sheet = book[path.stem]
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions  # frozen, filtered
         from_xlsx = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         assert from_xlsx == from_csv, path.name
     json_out = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
