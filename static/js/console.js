@@ -300,7 +300,7 @@ function nextStep(s) {
   const next = index == null ? 0 : index + 1;
   return next < agenda.length ? { phase: next, step: null, title: loc(agenda[next].title), minutes: agenda[next].minutes } : null;
 }
-const runStep = (next) => (next.step == null ? startPhase(state.event.agenda[next.phase], next.phase) : act("phase.step", { step: next.step }));
+const runStep = (next) => (next.step == null ? startPhase(state.event.agenda[next.phase], next.phase) : startRoundAt(next.step));
 // The vote's buttons lead while the vote is the business of the moment; otherwise the agenda's next step does.
 const voteLeads = (s) => ["voting", "results"].includes(currentPhase(s)?.kind) || s.control.vote.state === "open"
   || (s.control.vote.state === "closed" && !s.control.vote.revealed);
@@ -322,7 +322,7 @@ function renderAgenda(s) {
       current && phase.steps.length ? h("ol", { class: "steps" }, phase.steps.map((x, n) => h("li", { class: n === step ? "current" : "" },
         h("span", {}, `${loc(x.title)} · ${x.minutes} ${t("min")}${x.harvest ? ` · ${t("with_note")}` : ""}`),
         n === step ? h("span", { class: "badge ok" }, t("current"))
-          : canRun ? h("button", { class: n === (step ?? -1) + 1 ? "primary" : "", "data-focus-key": `step-${n}`, onclick: () => act("phase.step", { step: n }) }, t("start")) : null))) : null),
+          : canRun ? h("button", { class: n === (step ?? -1) + 1 ? "primary" : "", "data-focus-key": `step-${n}`, onclick: () => startRoundAt(n) }, t("start")) : null))) : null),
   });
 }
 
@@ -339,6 +339,14 @@ function renderHarvests(s) {
     });
   }
   fill($("#harvests"), groups.length ? groups : h("p", { class: "muted" }, t("no_harvests")));
+}
+
+// A round at tables restarts the timer and moves every table on, as a phase does: confirmed in the page too.
+async function startRoundAt(n) {
+  const step = currentPhase(state)?.steps[n];
+  if (!step) return;
+  const body = t("ask_step_body").replace("{minutes}", step.minutes);
+  if (await ask({ title: `${t("start")}: ${loc(step.title)}`, body, confirm: t("start") })) act("phase.step", { step: n });
 }
 
 async function startPhase(phase, index) {

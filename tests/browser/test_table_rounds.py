@@ -59,6 +59,10 @@ def test_a_world_cafe_round_by_round_with_the_tables_notes(browser, tmp_path):
         next_round = steps.nth(1).get_by_role("button", name="Avvia")
         assert "primary" in next_round.get_attribute("class")
         next_round.click()
+        ask = console.locator("dialog.ask")  # confirmed in the page, as a phase is: it restarts the timer
+        ask.filter(has_text="tutti i tavoli passano a questo giro").wait_for()
+        assert host.locator("#harvest-step").inner_text() == "Giro 1 · Le esigenze"  # nothing moved yet
+        ask.get_by_role("button", name="Avvia").click()
         host.locator("#harvest-step").filter(has_text="Giro 2 · Le proposte").wait_for()
         assert host.input_value("#harvest-text") == ""  # a new round, a new note
         host.locator("#harvest-notes li").filter(has_text="Case per giovani coppie").wait_for()  # last round's
