@@ -90,7 +90,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     facts = [(_("Date"), event.get("date", "")), (_("Venue"), event.get("place", "")),
              (_("Participants"), _("%(n)s in all: %(room)s in the room, %(online)s online", n=len(people),
                                    room=room, online=online)),
-             (_("Ideas"), str(len(live))),
+             (_("Ideas"), _ideas_fact(live, _)),
              (_("Voters"), str(data["ranking"]["voters"]))]
     out.append(Block("facts", facts=[(label, value) for label, value in facts if value]))
     for title, key, choices in ((_("Who came, by category"), "category", plan.categories),
@@ -321,3 +321,13 @@ def _method(info: dict, _) -> str:
     if method == "borda":
         return _("ranking of the top %(n)s (Borda count)", n=budget)
     return _("%(n)s dots each, at most %(cap)s on one theme", n=budget, cap=info.get("cap", budget))
+
+
+def _ideas_fact(live: list[dict], _) -> str:
+    """The ideas counted on the cover: those of an earlier event (an import) are said apart, never added silently."""
+    imported = Counter(i["origin_event"] for i in live if i.get("origin_event"))
+    if not imported:
+        return str(len(live))
+    here = len(live) - sum(imported.values())
+    earlier = ", ".join(_("%(n)s imported from %(event)s", n=n, event=event) for event, n in sorted(imported.items()))
+    return _("%(n)s: %(here)s from this event, %(earlier)s", n=len(live), here=here, earlier=earlier)

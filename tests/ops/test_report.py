@@ -84,3 +84,21 @@ def test_long_theme_titles_and_small_groups_read_whole_in_the_pdf(server):
     for title in titles:
         assert title in text
     assert re.search(r"5 · Pinerolese\s+fewer than 5", text)  # two people: pooled, but never "0"
+
+
+def test_the_cover_says_how_many_ideas_were_imported_from_an_earlier_event(server):
+    from tests.realtime.clients import Client
+    from tests.realtime.test_bounds import listening_export
+
+    answer = requests.post(f"{server.url}/api/import", data=listening_export(10), timeout=60, headers={
+        "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+    assert answer["ok"], answer
+    staff = Client(server.url, server.facilitator)
+    assert staff.send("phase.start", {"phase": 2})["ok"]
+    for text in ("Bus notturni", "Scuole aperte"):
+        assert staff.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["ok"]
+    staff.close()
+    page = requests.get(f"{server.url}/report/{server.setting('observer_token')}?lang=en", timeout=30).text
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    imported = 10 - 10 // 10  # listening_export hides every tenth
+    assert f"Ideas {imported + 2}: 2 from this event, {imported} imported from ascolto-grande" in words, words[:600]
