@@ -28,6 +28,9 @@ def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser,
     page.goto(f"{server.url}/console/{server.setting('theme_token')}")
     try:
         page.locator("#ideas li").nth(7).wait_for()
+        # folded to one line, which keeps the warning in view; opened, a button per table
+        page.locator("#table-counts-summary").filter(has_text="⚠ 1 ferme").wait_for()
+        page.locator("#table-counts-summary").click()
         page.locator("#table-counts").get_by_role("button", name="Tavolo 5: 0 ⚠").wait_for()
         page.locator("#table-counts").get_by_role("button", name="Tavolo 1: 3").wait_for()
 
