@@ -110,6 +110,20 @@ def ideas_page(*args):
         return error(refused)
 
 
+@socketio.on("room")
+def room(*args):
+    """What the room's screen shows that a phone is not sent otherwise (the idea wall, the counts), for its
+    view of that screen; the same answer for every screen, read at most once a second (Service.room_view)."""
+    try:
+        _one_payload(args)
+        who = _who()
+        service = _service()
+        service.throttle(who)
+        return {"ok": True, **service.room_view()}
+    except Refused as refused:
+        return error(refused)
+
+
 @socketio.on("suggestions")
 def suggestions(*args):
     """Pairs of similar ideas from different tables, for the theme team to merge (computed on request)."""

@@ -162,7 +162,7 @@ class Broadcaster:
             row = s.get(VoteRound, control.vote_round)
             values, public_tally = {}, None
             if "control" in topics:
-                values["control"] = rm.control_view(s, control)
+                values["control"] = rm.control_view(s, plan, control)
             quiet: set[str] = set()  # topics the room (all but staff) is not sent: unchanged for it
             if "themes" in topics:
                 values["themes"] = rm.themes(s)

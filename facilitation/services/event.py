@@ -24,6 +24,7 @@ from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
 from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
+from facilitation.services import readmodels as rm
 from facilitation.services.payloads import validated
 from facilitation.services.queries import (
     PRESENT, allocation, current_round, default_rules, dots_view, headroom, joined_per_table, round_rules,
@@ -96,6 +97,7 @@ class EventService:
         # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
         self._joins_by_code = RateLimit()
         self._commands = RateLimit()  # sized per role, see COMMAND_LIMITS
+        self._room_view: tuple[float, dict] | None = None
         self._refused_joins: dict[int | None, deque[float]] = defaultdict(deque)
 
     # --- setup ------------------------------------------------------------------------------------
@@ -532,6 +534,16 @@ class EventService:
             if changes == self._changes:  # no change was written while reading (threading mode)
                 self._stage = stage
         return stage
+
+    ROOM_VIEW_FOR = 1.0  # seconds: 300 phones asking what the room's screen shows are answered from one read
+
+    def room_view(self) -> dict:
+        """readmodels.room_view, read again at most once every ROOM_VIEW_FOR seconds."""
+        now = time.monotonic()
+        if self._room_view is None or now - self._room_view[0] >= self.ROOM_VIEW_FOR:
+            with self.reading() as s:
+                self._room_view = (now, rm.room_view(s))
+        return self._room_view[1]
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -11,6 +11,7 @@ from facilitation.domain.ideas import similarity, visible, words
 from facilitation.domain.questions import Status as QuestionStatus
 from facilitation.domain.polls import PollKind, PollState
 from facilitation.domain.polls import results as poll_results
+from facilitation.domain.projector import shown
 from facilitation.domain.questions import room_order
 from facilitation.domain.roles import Role
 from facilitation.domain.voting import ballot_order, results_visible
@@ -60,24 +61,39 @@ def round_view(row: VoteRound) -> dict:
             "origin": {"ballot": how, "n": int(n), "from": int(source)} if how else None}
 
 
-def control_view(s: Session, control: Control) -> dict:
+def control_view(s: Session, plan: Plan, control: Control) -> dict:
     """The live state every screen follows: the agenda, the timer, the vote's current round (and the earlier
     rounds, without their results), the projector, Q&A and moderation."""
     rounds = list(s.exec(select(VoteRound).order_by(VoteRound.id)))
     current = next(r for r in rounds if r.id == control.vote_round)
+    focus = focused_poll(s)
     return {
         "phase": control.phase_index,
         "step": control.step_index,
         "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
         "vote": round_view(current),
         "rounds": [round_view(r) for r in rounds],
-        # `poll`: results the facilitator has just shown, which "auto" puts up (ui.js screenFor)
-        "projector": {"screen": control.screen, "message": visible(control.message), "poll": focused_poll(s)},
+        # `screen`: the facilitator's choice; `shown`: what the room sees (the choice, or what "auto" calls for);
+        # `poll`: results the facilitator has just shown, which "auto" puts up
+        "projector": {"screen": control.screen, "shown": shown_screen(s, plan, control, current, focus),
+                      "message": visible(control.message), "poll": focus},
         "qa": {"open": control.qa_open, "premoderated": control.qa_premoderated},
         "ideas_premoderated": control.ideas_premoderated,
         "results_public": control.results_public,
         "server_time": time.time(),
     }
+
+
+def shown_screen(s: Session, plan: Plan, control: Control, vote: VoteRound, focus: int | None) -> str:
+    """What the room's screen shows now (domain.projector.shown), from the control row and the polls."""
+    phase = plan.agenda[control.phase_index] if control.phase_index is not None else None
+    steps = phase.steps if phase else []
+    step = steps[control.step_index] if control.step_index is not None and control.step_index < len(steps) else None
+    polls = {p.id: p for p in s.exec(select(Poll).where((Poll.state == PollState.OPEN.value) | (Poll.id == focus)))}
+    return shown(control.screen, phase_index=control.phase_index, phase_kind=phase.kind if phase else None,
+                 round_prompt=bool(step and any(step.prompt.values())), vote_state=vote.state,
+                 vote_revealed=vote.revealed, poll_open=any(p.state == PollState.OPEN.value for p in polls.values()),
+                 poll_focused=focus in polls and polls[focus].revealed, qa_open=control.qa_open)
 
 
 def idea_view(idea: Idea, full: bool) -> dict:
@@ -261,6 +277,35 @@ def stats(s: Session) -> dict:
     }
 
 
+WALL_CYCLE = 36  # the idea wall's cards: the tables' starred ideas first, then the newest (a hall's 600 would
+# be a 15-minute cycle nobody reads; all of them are on the console, the phones' own tables and the report)
+
+
+def room_view(s: Session) -> dict:
+    """What the room's screen shows that a phone is not otherwise sent, for its view of that screen: the wall's
+    cards (WALL_CYCLE ideas from every table: the starred ones, then the newest), how many ideas each axis and
+    each theme gathers, how many people joined and voted. The same for every phone: nothing in it is personal,
+    and all of it is on the room's projector already."""
+    starred = list(s.exec(select(Idea).where(LIVE_IDEA, Idea.starred == True)  # noqa: E712
+                          .order_by(Idea.id.desc()).limit(WALL_CYCLE)))
+    newest = s.exec(select(Idea).where(LIVE_IDEA, Idea.starred == False)  # noqa: E712
+                    .order_by(Idea.id.desc()).limit(WALL_CYCLE - len(starred)))
+    counted = select(func.count()).select_from(Idea).where(LIVE_IDEA)
+    axes = dict(s.exec(select(Idea.axis, func.count()).where(LIVE_IDEA).group_by(Idea.axis)).all())
+    themes = s.exec(select(Idea.theme_id, func.count()).where(LIVE_IDEA, Idea.theme_id != None)  # noqa: E711
+                    .group_by(Idea.theme_id)).all()
+    control = s.get(Control, 1)
+    return {
+        "wall": [idea_view(idea, full=False) for idea in [*starred, *newest]],
+        "axes": axes,
+        "themes": {str(theme): n for theme, n in themes},
+        "ideas": s.exec(counted).one(),
+        "participants": s.exec(select(func.count()).select_from(Participant).where(PRESENT)).one(),
+        "voters": s.exec(select(func.count(func.distinct(Dot.participant_id)))
+                         .where(Dot.round_id == control.vote_round, Dot.count > 0)).one(),
+    }
+
+
 BURST_WINDOW = 60  # seconds: more joins than a table has seats within this window is flagged on the console
 
 
@@ -362,7 +407,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     if who.role is Role.PARTICIPANT:
         view["me"] = me(s, plan, who.participant_id)
     topics = {
-        "control": lambda: control_view(s, control),
+        "control": lambda: control_view(s, plan, control),
         "themes": lambda: themes(s),
         "tally": lambda: (tally(s, plan, breakdowns=group == STAFF_AUDIENCE)
                           if sees_results(who, row, plan) else None),

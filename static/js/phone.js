@@ -2,7 +2,8 @@
 import { connect, statusBar } from "./client.js";
 import { WholeBallot, drawWholeBallot } from "./ballot.js";
 import { bindIdeaForm } from "./ideas.js";
-import { $, axisChip, axisOf, pollLabels, roundLabel, scoreText, themeLabel, themeTitle, currentPhase, fill, phasePrompt, phaseTitle, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
+import { NEEDS_ROOM, ROOM_EVERY, drawRoom } from "./room.js";
+import { $, axisChip, pollLetter, pollOnScreen, rankingItems, screenFor, axisOf, pollLabels, roundLabel, scoreText, themeLabel, themeTitle, currentPhase, fill, phasePrompt, phaseTitle, h, lang, loc, startClock, syncList, t, tableName, toast } from "./ui.js";
 
 const client = connect({ token: document.body.dataset.token, lang, onState: render, onStatus: statusBar($("#status")) });
 const { state, act } = client;
@@ -40,7 +41,9 @@ function render(s, change = {}) {
   }
   $("#capture").hidden = phase?.kind !== "capture";
   $("#vote").hidden = voteState !== "open";
-  $("#results").hidden = !s.tally;
+  renderRoom(s);
+  // the room's screen above already shows the ranking: not twice on one page
+  $("#results").hidden = !s.tally || roomShows(s, "results");
   $("#published").hidden = !s.control.results_public; // the facilitator published the results page
   // Between the vote's moments the phone says what happens next.
   const waiting = voteState === "closed" ? (s.tally ? t("vote_closed") : `${t("vote_closed")} ${t("results_hidden")}`)
@@ -74,7 +77,8 @@ function followChange(s) {
   moments = now;
   if (!before) return; // the page just opened: it starts at the top anyway
   const what = Object.keys(PLACES).find((key) => now[key] && now[key] !== before[key]);
-  const target = what && $(PLACES[what]);
+  // what changed may be on the room's screen above rather than in its own card
+  const target = what && (roomShows(s, what) && $(PLACES[what]).hidden ? $("#room") : $(PLACES[what]));
   if (!target || target.hidden) return;
   const drafts = [$("#idea-text"), $("#qa-text")].some((field) => field.value.trim());
   const writing = document.activeElement?.matches("textarea, input, select") || drafts;
@@ -97,6 +101,44 @@ function goTo(target) {
   void target.offsetWidth; // restart the highlight
   target.classList.add("arrived");
 }
+
+// The room's screen (room.js): open for online participants, who cannot see the projector; folded in the
+// hall, where people can. What the person chooses is kept for the event.
+const roomKey = () => `room-open:${state.event?.id}`;
+let room = null, roomAsked = 0, roomScreen = "", asking = false;
+const roomShows = (s, what) => $("#room").open && screenFor(s) === what;
+function renderRoom(s) {
+  const box = $("#room");
+  if (box.hidden) {
+    box.hidden = false;
+    const kept = localStorage.getItem(roomKey());
+    box.open = kept ? kept === "open" : online();
+  }
+  const screen = screenFor(s);
+  $("#room-what").textContent = t(`screen_${screen}`);
+  if (!box.open) return;
+  if (NEEDS_ROOM.has(screen) && (screen !== roomScreen || Date.now() - roomAsked > ROOM_EVERY)) askRoom();
+  roomScreen = screen;
+  drawRoom($("#room-screen"), s, room);
+}
+async function askRoom() {
+  if (asking) return;
+  asking = true;
+  roomAsked = Date.now();
+  const answer = await client.request("room");
+  asking = false;
+  if (!answer.ok) return;
+  room = answer;
+  if ($("#room").open) drawRoom($("#room-screen"), state, room);
+}
+$("#room").addEventListener("toggle", () => {
+  if ($("#room").hidden) return;
+  try { localStorage.setItem(roomKey(), $("#room").open ? "open" : "closed"); } catch { /* kept for this page only */ }
+  render(state);
+});
+setInterval(() => { // the wall, the themes' counts and the voters change without an update to phones
+  if ($("#room").open && NEEDS_ROOM.has(screenFor(state)) && document.visibilityState === "visible") askRoom();
+}, ROOM_EVERY);
 
 function renderIdeas(s) {
   const ideas = [...s.ideas.values()].filter((i) => !i.gone).reverse();
@@ -167,11 +209,8 @@ async function vote(name, theme) {
 function renderResults(s) {
   $("#results-round").textContent = s.tally.round > 1 ? roundLabel(s.control.rounds.find((r) => r.round === s.tally.round) || s.control.vote) : "";
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
-  const max = Math.max(1, ...s.tally.ranking.map((place) => place.dots));
-  fill($("#ranking"), s.tally.ranking.map((place) =>
-    h("li", { class: "result" }, h("span", { class: "rank" }, place.rank), themeLabel(s.event, themes.get(place.theme), "span"),
-      h("span", { class: "score" }, scoreText(s.tally.method, place.dots)),
-      h("span", { class: "bar-track", "aria-hidden": "true" }, h("span", { class: "bar-fill", style: { width: `${(100 * place.dots) / max}%`, background: axisOf(s.event, themes.get(place.theme)?.axis)?.color } })))));
+  fill($("#ranking"), rankingItems(s.tally.ranking.map((place) => ({ rank: place.rank, label: themeLabel(s.event, themes.get(place.theme), "span"),
+    value: place.dots, score: scoreText(s.tally.method, place.dots), color: axisOf(s.event, themes.get(place.theme)?.axis)?.color }))));
 }
 
 $("#idea-text").addEventListener("input", (e) => ($("#idea-count").textContent = e.target.value.length));
@@ -213,8 +252,9 @@ function pollView(s) {
 function renderPoll(s) {
   const box = $("#poll");
   const poll = pollView(s);
-  box.hidden = !poll;
-  if (!poll) return;
+  // results the room's screen above already shows: not twice on one page (an open poll keeps its form here)
+  box.hidden = !poll || (poll.state !== "open" && roomShows(s, "poll") && pollOnScreen(s)?.id === poll.id);
+  if (box.hidden) return;
   const mine = s.me?.poll_answers?.[poll.id] || [];
   const key = JSON.stringify([poll, mine]);
   if (box.dataset.key === key) return;
@@ -246,10 +286,7 @@ function renderPoll(s) {
   fill(box, children);
 }
 function pollBars(poll, labels) {
-  const max = Math.max(1, ...poll.results.counts);
-  return h("ol", { class: "ranking poll-results" }, labels.map((label, i) => h("li", { class: "result" },
-    h("span", { class: "rank" }, ""), h("span", {}, label), h("span", { class: "score" }, poll.results.counts[i]),
-    h("span", { class: "bar-track", "aria-hidden": "true" }, h("span", { class: "bar-fill", style: { width: `${(100 * poll.results.counts[i]) / max}%` } })))));
+  return h("ol", { class: "ranking poll-results" }, rankingItems(labels.map((label, i) => ({ rank: pollLetter(poll, i), label, value: poll.results.counts[i] }))));
 }
 
 const sendQuestion = client.draftSender("qa.ask");

@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, pollOnScreen, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, pollLetter, pollOnScreen, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full screen turns its pages at this pace
@@ -262,7 +262,7 @@ function poll(s) {
     // above the answers, which may take more than a page
     res ? h("p", { class: "p-count p-poll-count" }, h("b", {}, res.answers), ` ${t("people_answered")}${res.mean != null ? ` · ${t("mean")} ${res.mean}` : ""}`) : null,
     h("ol", { class: "p-ranking p-poll" }, labels.map((label, i) => h("li", {},
-      h("span", { class: "p-rank" }, current.kind === "scale" ? "" : String.fromCharCode(65 + i)),
+      h("span", { class: "p-rank" }, pollLetter(current, i)),
       h("span", { class: "p-result-title" }, label),
       h("span", { class: "p-bar" }, res ? h("span", { class: "p-bar-fill", style: { width: `${(100 * res.counts[i]) / max}%` } }) : null),
       h("span", { class: "p-score" }, res ? res.counts[i] : "")))));

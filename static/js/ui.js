@@ -127,6 +127,19 @@ export function roundLabel(vote) {
 }
 export const scoreText = (method, n) => (method === "dots" ? count(n, "dot", "dots") : count(n, "point", "points"));
 
+// A ranking as the phone-sized screens draw it (results, a poll's answers, themes): one row each with its
+// rank, label, score and a bar, sized against the largest value. `rows`: {rank, label, value, score, color}.
+export function rankingItems(rows) {
+  const max = Math.max(1, ...rows.map((row) => row.value));
+  return rows.map((row) => h("li", { class: "result" }, h("span", { class: "rank" }, row.rank ?? ""),
+    row.label instanceof Node ? row.label : h("span", {}, row.label),
+    h("span", { class: "score" }, row.score ?? row.value),
+    h("span", { class: "bar-track", "aria-hidden": "true" },
+      h("span", { class: "bar-fill", style: { width: `${(100 * row.value) / max}%`, background: row.color } }))));
+}
+
+// The letter of a poll's answer (A, B, …), as the room's screen and the phones name it; a scale has none.
+export const pollLetter = (poll, i) => (poll.kind === "scale" ? "" : String.fromCharCode(65 + i));
 export const pollLabels = (poll) => (poll.kind === "scale" ? ["1", "2", "3", "4", "5"] : poll.options);
 
 export const SCREENS = ["auto", "join", "prompt", "wall", "themes", "progress", "results", "questions", "poll", "message", "blank"];
@@ -139,25 +152,9 @@ export function shownPoll(state) {
 }
 export const pollOnScreen = (state) => shownPoll(state) || (state.polls || []).filter((p) => p.revealed).at(-1);
 
-// What the projector shows: the facilitator's choice, or on "auto" what the agenda and the vote call for.
-// The console shows the same answer, so the facilitator always knows what the room sees.
-export function screenFor(state) {
-  const chosen = state.control?.projector?.screen || "auto";
-  if (chosen !== "auto") return chosen;
-  const vote = state.control.vote;
-  const phase = currentPhase(state);
-  if (vote.state === "open") return "progress";
-  if ((state.polls || []).some((p) => p.state === "open")) return "poll";
-  // the results the facilitator has just shown stay up until the event moves on (the server clears it)
-  if (shownPoll(state)) return "poll";
-  if (state.control.qa?.open) return "questions";
-  if (phase?.kind === "voting" || phase?.kind === "results") return vote.revealed ? "results" : vote.state === "closed" ? "progress" : "prompt";
-  // a round with its own question (a World Café round, a 1-2-4-All step): the room reads the question
-  if (phase?.kind === "capture") return loc(currentStep(state)?.prompt) ? "prompt" : "wall";
-  if (phase?.kind === "clustering") return "themes";
-  if (!phase || state.control.phase === 0) return "join";
-  return "prompt";
-}
+// What the projector shows now: the facilitator's choice, or on "auto" what the agenda and the vote call for,
+// decided by the server (domain/projector.py `shown`), so the projector, the console and the phones agree.
+export const screenFor = (state) => state.control?.projector?.shown || "blank";
 
 // Keeps a list's DOM in step with the data while touching only the items whose content changed, so that a
 // click in progress, a focused field or an open dropdown survives updates arriving several times a second.
