@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from facilitation.domain.ranking import OTHERS
+from facilitation.labels import key_label
 from facilitation.plan import Plan
 
 QUOTES_PER_THEME = 4
@@ -71,13 +72,10 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     title_of = lambda theme_id: title_in(themes[theme_id]) if theme_id in themes else f"#{theme_id}"  # noqa: E731
     axis_of = lambda theme_id: themes.get(theme_id, {}).get("axis", "")  # noqa: E731
     live = [i for i in data["ideas"] if not i["hidden"] and not i["held"] and not i["merged_into"]]
-    names = [_name(n, lang) for n in plan.tables.names]
 
     def table_label(label: str) -> str:
         """This event's table "3" by its name in the plan (a thematic table), else "Table 3"."""
-        if label.isdigit() and 0 < int(label) <= len(names):
-            return names[int(label) - 1]
-        return _table_label(label, _)
+        return key_label(label, lang, plan)
 
     # --- cover ---------------------------------------------------------------------------------------
     people = data["participants"]
@@ -206,7 +204,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
         where = table_label(idea["table"]) if idea["table"] else ""
         origin = idea.get("origin_event")
         if origin:  # imported from the listening event: the table it was written at there
-            at = _table_label(str(idea["origin_table"]), _) if idea.get("origin_table") else ""
+            at = key_label(str(idea["origin_table"]), lang) if idea.get("origin_table") else ""
             where = ", ".join(x for x in (at, _("from %(event)s", event=origin)) if x)
         text(f"“{idea['text']}”" + (f"  — {where}" if where else ""), "quote")
 
@@ -305,13 +303,6 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     for note in notes:
         text(note, "bullet")
     return out
-
-
-def _table_label(label: str, _) -> str:
-    """"3" -> "Table 3"; "online-2" -> "Online group 2"."""
-    if label.startswith("online-"):
-        return _("Online group %(n)s", n=label.removeprefix("online-"))
-    return _("Table %(n)s", n=label)
 
 
 def _method(info: dict, _) -> str:

@@ -15,6 +15,7 @@ from facilitation.domain.projector import shown
 from facilitation.domain.questions import room_order
 from facilitation.domain.roles import Role
 from facilitation.domain.voting import ballot_order, results_visible
+from facilitation.labels import table_labels
 from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
@@ -40,8 +41,7 @@ def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
         "languages": plan.event.languages,
         "axes": [{"id": a.id, "name": a.name, "color": a.color} for a in plan.axes],
         "tables": [{"id": t.id, "number": t.number, "online": t.online,
-                    "name": plan.tables.names[t.number - 1] if plan.tables.names and not t.online else None}
-                   for t in tables],
+                    "label": table_labels(plan, t.number, t.online)} for t in tables],
         "table_size": plan.tables.size,
         "categories": [{"id": c.id, "name": c.name} for c in plan.categories],
         "zones": [{"id": z.id, "name": z.name} for z in plan.zones],

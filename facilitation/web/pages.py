@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale
 
-from facilitation import qr
+from facilitation import labels, qr
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import STAFF, Role
 from facilitation.messages import describe
 from facilitation.reports.cards import join_url, online_links
 from facilitation.services.codes import normal_code
 from facilitation.web.exports import made
-from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, localized, principal, public_url, service
+from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, principal, public_url, service
 
 bp = Blueprint("pages", __name__)
 
@@ -41,11 +41,10 @@ JOIN_REFUSAL_STATUS = {"unknown_join_code": 404, "table_full": 409, "online_full
                        "disk_full": 503, "busy": 503}
 
 
+@bp.app_template_global()
 def table_label(table) -> str:
-    plan = service().plan
-    if plan.tables.names:
-        return localized(plan.tables.names[table.number - 1])
-    return gettext("Table %(number)s", number=table.number)
+    """The table's name in the reader's language (facilitation.labels)."""
+    return labels.table_label(service().plan, table.number, table.online, str(get_locale()))
 
 
 @bp.get("/j/<code>")

@@ -1,5 +1,5 @@
 // The moderated idea list shared by the table (scribe) screen and the console.
-import { axisChip, h, loc, t, tableName, toast } from "./ui.js";
+import { axisChip, h, loc, originTable, t, tableName, toast } from "./ui.js";
 
 // Edit a text in place: the text becomes a field with Save and Cancel (Enter saves a one-line field,
 // Ctrl+Enter a longer one; Esc cancels). `save(text)` is called only when the text changed.
@@ -74,7 +74,7 @@ export function ideaItem(idea, { event, act, readOnly = false, themes = [], show
       h("span", { class: "idea-id" }, `#${idea.id}`), axisChip(event, idea.axis),
       h("span", { class: "kind" }, t(idea.kind)), showTable && idea.table ? h("span", { class: "where" }, tableName(event, idea.table)) : null,
       idea.origin ? h("span", { class: "badge origin", title: t("imported_from").replace("{event}", idea.origin.event) },
-        `${idea.origin.event}${idea.origin.table ? ` · ${t("table")} ${idea.origin.table}` : ""}`) : null,
+        `${idea.origin.event}${idea.origin.table ? ` · ${originTable(idea.origin.table)}` : ""}`) : null,
       status ? h("span", { class: "badge" }, status) : null,
       idea.original ? h("span", { class: "badge edited", title: `${t("original")}: ${idea.original}` }, t("edited")) : null),
     h("p", { class: "idea-text" }, idea.text), actions,

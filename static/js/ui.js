@@ -48,12 +48,13 @@ export function toast(message, kind = "error") {
   toastTimer = setTimeout(() => (el.hidden = true), kind === "error" ? 6000 : 2000);
 }
 
-export function tableName(event, tableId) {
-  const table = event.tables.find((x) => x.id === tableId);
-  if (!table) return "";
-  if (table.name) return loc(table.name);
-  return table.online ? `${t("online_group")} ${table.number}` : `${t("table")} ${table.number}`;
-}
+// A table's name as people read it, in the reader's language, decided by the server (facilitation/labels.py).
+export const tableName = (event, tableId) => loc(event.tables.find((x) => x.id === tableId)?.label);
+// A table of another event as its export names it ("3", "online-2"): an imported idea's origin.
+export const originTable = (key) => {
+  const online = String(key).startsWith("online-");
+  return `${online ? t("online_group") : t("table")} ${String(key).replace("online-", "")}`;
+};
 
 export const axisOf = (event, id) => event.axes.find((a) => a.id === id);
 

@@ -22,7 +22,10 @@ def listening_export() -> dict:
                        "starred": True, "merged_into": "", "theme": 1, "category": "cittadini", "zone": "z05"},
                       {"id": 2, "table": "6", "channel": "room", "axis": "salute", "kind": "proposal",
                        "text": "Case della salute aperte anche il sabato", "hidden": False, "held": False,
-                       "starred": False, "merged_into": "", "theme": "", "category": "", "zone": ""}],
+                       "starred": False, "merged_into": "", "theme": "", "category": "", "zone": ""},
+                      {"id": 3, "table": "online-1", "channel": "online", "axis": "digitale", "kind": "need",
+                       "text": "Sportelli comunali in videochiamata per chi vive in montagna", "hidden": False,
+                       "held": False, "starred": False, "merged_into": "", "theme": "", "category": "", "zone": ""}],
             "themes": [{"id": 1, "title": "Trasporto pubblico frequente oltre Torino", "axis": "mobilita",
                         "title_en": "Frequent public transport beyond Turin"}]}
 
@@ -41,9 +44,11 @@ def test_the_console_imports_the_listening_day_and_publishes_the_results_for_the
         console.locator("#after-box summary").click()
         console.set_input_files("#import-file", str(export))
         console.get_by_role("button", name="Importa", exact=True).click()
-        console.locator("#import-status").filter(has_text="Importate da psm-ascolto-2024: idee 2, temi 1.").wait_for()
+        console.locator("#import-status").filter(has_text="Importate da psm-ascolto-2024: idee 3, temi 1.").wait_for()
         card = console.locator("#ideas li.idea").filter(has_text="Torino–Pinerolo")
         card.locator(".badge.origin").filter(has_text="psm-ascolto-2024 · Tavolo 3").wait_for()
+        online = console.locator("#ideas li.idea").filter(has_text="videochiamata")
+        online.locator(".badge.origin").filter(has_text="psm-ascolto-2024 · Gruppo online 1").wait_for()
         console.locator("#themes").get_by_text("Trasporto pubblico frequente oltre Torino").wait_for()
         console.get_by_role("button", name="Importa", exact=True).click()  # the same file again
         console.locator("#import-status").filter(has_text="Niente di nuovo").wait_for()

@@ -3,6 +3,8 @@ import csv
 import io
 import zipfile
 
+from facilitation.app import create_app
+from facilitation.services import readmodels as rm
 from facilitation.web.identity import DEVICE_COOKIE
 
 
@@ -131,3 +133,32 @@ def test_no_page_loads_anything_from_outside_the_venue(client, settings, tables)
             assert url.startswith(("/", "?", "#", "http://10.0.0.5:5000")), (page, url)
     css = client.get("/static/css/app.css").get_data(as_text=True)
     assert "http" not in css and "@import" not in css
+
+
+def test_a_named_table_is_named_one_way_on_the_phone_its_table_screen_the_cards_and_in_each_language(tmp_path):
+    """The listening day's thematic tables: the phone's bar, the table facilitator's screen and the screens'
+    data say the table's name ("Tavolo Mobilità sostenibile"), never "Tavolo 3" beside it; the card says it
+    in each language once, not "Tavolo · Table — Tavolo Mobilità sostenibile"."""
+    app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": "psm-ascolto-2024",
+                      "PUBLIC_URL": "http://10.0.0.5:5000"})
+    service = app.extensions["facilitation"]
+    third = service.tables()[2]
+    phone = app.test_client()
+    phone.post(f"/j/{third.join_code}")
+    assert '<span id="table-name">Tavolo Mobilità sostenibile</span>' in phone.get("/me").get_data(as_text=True)
+    english = phone.get("/me?lang=en").get_data(as_text=True)
+    assert '<span id="table-name">Table Sustainable mobility</span>' in english
+    screen = app.test_client().get(f"/table/{third.scribe_token}?lang=it").get_data(as_text=True)
+    assert "Tavolo Mobilità sostenibile · facilitatore di tavolo" in screen and "Tavolo 3" not in screen
+    tables = rm.event_info(service.plan, [third])["tables"]
+    assert tables[0]["label"] == {"it": "Tavolo Mobilità sostenibile", "en": "Table Sustainable mobility"}
+    cards = app.test_client().get(f"/cards/{service.settings()['facilitator_token']}").get_data(as_text=True)
+    assert "Tavolo Mobilità sostenibile · Table Sustainable mobility" in cards
+    assert "Tavolo · Table" not in cards
+
+
+def test_online_groups_and_numbered_tables_are_labelled_in_each_language(app, tables):
+    labels = {t["number"] if not t["online"] else f"online-{t['number']}": t["label"] for t in
+              rm.event_info(app.extensions["facilitation"].plan, tables)["tables"]}
+    assert labels[7] == {"it": "Tavolo 7", "en": "Table 7"}
+    assert labels["online-1"] == {"it": "Gruppo online 1", "en": "Online group 1"}

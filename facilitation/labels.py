@@ -1,0 +1,44 @@
+"""What people read as a table's name, decided once for every screen, page and report: the plan's name for a
+thematic table ("Mobilità sostenibile"), else "Tavolo 3" / "Table 3"; an online group is "Gruppo online 1" /
+"Online group 1". Screens receive it ready in each language (readmodels.event_info `label`), pages and reports
+ask here, so a phone, its table screen, the console and the report never name one table two ways."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from facilitation.i18n import translator
+from facilitation.plan import Plan
+
+
+@functools.cache
+def _gettext(lang: str) -> Callable[..., str]:
+    return translator(lang=lang)
+
+
+def table_label(plan: Plan, number: int, online: bool, lang: str) -> str:
+    _ = _gettext(lang)
+    if online:
+        return _("Online group %(n)s", n=number)
+    if plan.tables.names and 0 < number <= len(plan.tables.names):
+        name = plan.tables.names[number - 1]
+        return name.get(lang) or next(iter(name.values()))
+    return _("Table %(n)s", n=number)
+
+
+def table_labels(plan: Plan, number: int, online: bool) -> dict[str, str]:
+    """The table's label in each of the event's languages."""
+    return {lang: table_label(plan, number, online, lang) for lang in plan.event.languages}
+
+
+def key_label(key: str, lang: str, plan: Plan | None = None) -> str:
+    """A table as an export names it ("3", "online-2"): with `plan`, one of this event's tables by its label;
+    without, a table of another event (an imported idea's origin), by its number."""
+    online = key.startswith("online-")
+    number = key.removeprefix("online-")
+    if not number.isdigit():
+        return key
+    if plan is None:
+        _ = _gettext(lang)
+        return _("Online group %(n)s", n=number) if online else _("Table %(n)s", n=number)
+    return table_label(plan, int(number), online, lang)
