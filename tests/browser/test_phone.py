@@ -191,3 +191,34 @@ def test_a_phone_deep_in_a_long_idea_list_is_taken_to_what_just_changed(browser,
     finally:
         facilitator.close()
         phone.context.close()
+
+
+_SEND_IN_REACH = """(selector) => {
+  const button = document.querySelector(selector);
+  const r = button.getBoundingClientRect();
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return r.top >= 0 && r.bottom <= innerHeight && (top === button || button.contains(top));
+}"""
+
+
+def test_send_is_in_reach_on_a_320_by_640_phone_while_writing_an_idea(browser, server):
+    """The idea form is taller than a small phone's screen: Send waits at the screen's bottom edge while the
+    form is on screen, instead of below the fold."""
+    facilitator = Client(server.url, server.facilitator)
+    phone = small_phone(browser, 320, 640)
+    try:
+        assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
+        phone.goto(f"{server.url}/j/{server.tables()[0][3]}")
+        phone.locator("#capture").wait_for()
+        phone.locator("#idea-text").tap()
+        phone.keyboard.type("Navette a chiamata tra le frazioni e la stazione")
+        assert phone.evaluate(_SEND_IN_REACH, "#idea-form button[type=submit]")
+        phone.locator("#idea-axis").scroll_into_view_if_needed()
+        assert phone.evaluate(_SEND_IN_REACH, "#idea-form button[type=submit]")
+        shot(phone, "phone-320-send-in-reach")
+        phone.locator("#idea-axis").select_option("mobilita")
+        phone.locator("#idea-form button[type=submit]").click(no_wait_after=True)
+        phone.locator("#ideas-saved").wait_for()
+    finally:
+        facilitator.close()
+        phone.context.close()
