@@ -442,7 +442,7 @@ function setupFilters(s) {
   filtersReady = true;
   fill($("#filter-axis"), h("option", { value: "" }, t("all_axes")), s.event.axes.map((a, i) => h("option", { value: a.id }, `${i + 1} · ${loc(a.name)}`)));
   fill($("#filter-table"), h("option", { value: "" }, t("all_tables")), s.event.tables.map((x) => h("option", { value: x.id }, tableName(s.event, x.id))));
-  for (const id of ["#filter-axis", "#filter-table", "#filter-gone"]) $(id).addEventListener("change", () => renderIdeas(state));
+  for (const id of ["#filter-axis", "#filter-table", "#filter-gone", "#filter-held"]) $(id).addEventListener("change", () => renderIdeas(state));
   $("#filter-text").addEventListener("input", () => renderIdeas(state));
   if ($("#group-target")) setupSelection();
   const dims = ["overall", "by_axis", "by_table", "by_channel", "by_category", "by_zone", "by_round"];
@@ -457,9 +457,10 @@ function shownIdeas(s) {
   const axis = $("#filter-axis").value;
   const table = Number($("#filter-table").value) || null;
   const showGone = $("#filter-gone").checked;
+  const onlyHeld = $("#filter-held").checked;
   const words = $("#filter-text").value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
   return [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone || i.held)
-    && words.every((w) => (i.text || "").toLocaleLowerCase().includes(w) || `#${i.id}` === w))
+    && (!onlyHeld || (i.held && !i.hidden && !i.merged_into)) && words.every((w) => (i.text || "").toLocaleLowerCase().includes(w) || `#${i.id}` === w))
     .sort((a, b) => b.id - a.id);
 }
 
@@ -467,6 +468,10 @@ function renderIdeas(s) {
   const ideas = shownIdeas(s);
   const shown = Math.min(ideas.length, MAX_SHOWN);
   const held = [...s.ideas.values()].filter((i) => i.held && !i.hidden && !i.merged_into).length;
+  // the filter is offered while ideas wait, and stays (ticked, with none left) until the moderator unticks it
+  const onlyHeld = $("#filter-held");
+  $("#filter-held-box").hidden = !held && !onlyHeld.checked;
+  $("#filter-held-label").textContent = held === 1 ? t("only_to_approve_one") : t("only_to_approve").replace("{n}", held);
   $("#idea-count").textContent = (shown < ideas.length ? `(${shown} / ${ideas.length} · ${t("filter_to_see_more")})` : `(${ideas.length})`)
     + (held ? ` · ${held} ${t("to_approve")}` : "");
   const pre = $("#ideas-premoderated");

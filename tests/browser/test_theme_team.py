@@ -109,9 +109,24 @@ def test_a_held_idea_waits_on_the_console_and_reaches_the_wall_once_approved(bro
         held = console.locator("#ideas li.held").filter(has_text="Una casa della salute in ogni valle")
         held.wait_for()  # shown to moderators without ticking "show hidden"
         assert projector.get_by_text("Una casa della salute").count() == 0
+        # among many ideas, the moderator sees only those waiting, and approves them in a row
+        for n in range(4):
+            assert facilitator.send("idea.add", {"text": f"Idea già approvata {n}", "axis": "verde", "table": 2})["ok"]
+        console.locator("#ideas li").filter(has_text="Idea già approvata 3").wait_for()
+        only = console.get_by_label("solo quella da approvare")
+        only.check()
+        for _ in range(50):
+            if console.locator("#ideas li").count() == 1:
+                break
+            console.wait_for_timeout(100)
+        assert console.locator("#ideas li").all_inner_texts()[0].find("Una casa della salute") >= 0
+        assert console.locator("#ideas li").count() == 1
         shot(console, "console-held-idea")
         held.get_by_role("button", name="Approva").click()
         projector.locator(".p-wall").get_by_text("Una casa della salute in ogni valle").wait_for()
+        console.get_by_label("solo le 0 da approvare").uncheck()  # stays until unticked, then goes
+        console.locator("#filter-held-box").wait_for(state="hidden")
+        console.locator("#ideas li").filter(has_text="Idea già approvata 0").wait_for()
     finally:
         facilitator.close()
         for page in (console, projector, phone):
