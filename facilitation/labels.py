@@ -42,3 +42,9 @@ def key_label(key: str, lang: str, plan: Plan | None = None) -> str:
         _ = _gettext(lang)
         return _("Online group %(n)s", n=number) if online else _("Table %(n)s", n=number)
     return table_label(plan, int(number), online, lang)
+
+
+def every_language(name: dict, texts: list[dict]) -> str:
+    """A table's name on its card in each of the card's languages, once each: "Tavolo Salute · Table Health"."""
+    seen = [name.get(text["lang"]) or next(iter(name.values())) for text in texts]
+    return " · ".join(dict.fromkeys(seen))

@@ -105,9 +105,3 @@ def card_texts(languages: list[str]) -> list[dict]:
                           "seat": gettext("Your personal code: one phone, one person. Keep this slip."),
                           "used": gettext("used")})
     return texts
-
-
-def every_language(name: dict, texts: list[dict]) -> str:
-    """A table's name on its card in each of the card's languages, once each: "Tavolo Salute · Table Health"."""
-    seen = [name.get(text["lang"]) or next(iter(name.values())) for text in texts]
-    return " · ".join(dict.fromkeys(seen))

@@ -5,6 +5,7 @@ from flask import Flask, abort, current_app, g, request, session
 from flask_babel import get_locale
 
 from facilitation.domain.roles import Role
+from facilitation.labels import every_language
 from facilitation.services.commands import Principal
 from facilitation.services.event import DEVICE_COOKIE
 
@@ -74,3 +75,4 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["loc"] = localized
     app.jinja_env.globals["current_lang"] = lambda: str(get_locale())
+    app.jinja_env.globals["every_language"] = every_language  # printed cards name a table in each of their languages

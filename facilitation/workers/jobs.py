@@ -88,13 +88,13 @@ def cards_page(service: EventService, lang: str, base: str, unused: bool) -> byt
     """The printable table cards (with seat codes, the slips: hundreds of QR codes, seconds to draw)."""
     from flask import render_template
 
-    from facilitation.reports.cards import card_texts, cards, every_language, seat_sheets
+    from facilitation.reports.cards import card_texts, cards, seat_sheets
 
     plan = service.plan
     with _pages_app(service).test_request_context("/", query_string={"lang": lang}):
         sheets = seat_sheets(service, base, unused_only=unused) if plan.tables.seat_codes else []
         return render_template("cards.html", plan=plan, cards=cards(service, base), sheets=sheets,
-                               texts=card_texts(plan.event.languages), every_language=every_language).encode()
+                               texts=card_texts(plan.event.languages)).encode()
 
 
 def import_slices(service: EventService, path: str, digest: str) -> list[str]:
