@@ -35,7 +35,7 @@ def export_event(args, config) -> int:
     if args.format == "xlsx":
         out = Path(args.out or Path("exports") / f"{args.event}.xlsx")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(export.to_xlsx(data))
+        out.write_bytes(export.to_xlsx(data, translator(service.plan.event.languages, data["event"]["language"])))
         print(_("Wrote %(path)s", path=out))
         return 0
     if args.format == "json":

@@ -8,10 +8,12 @@ import re
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 
 from sqlmodel import func, select
 
 from facilitation.domain.ranking import OTHERS
+from facilitation.messages import N_
 from facilitation.reports import EXPORT_FORMAT
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
@@ -236,25 +238,58 @@ def to_csv_files(data: dict) -> dict[str, str]:
     return {f"{name}.csv": _csv(rows, columns) for name, (columns, rows) in tables(data).items()}
 
 
-def to_xlsx(data: dict) -> bytes:
-    """One workbook, a sheet per table of the CSV zip: the header bold, frozen and filtered, columns as wide as their
-    content (within reason), numbers as numbers, and the same formula-safe text as the CSVs."""
+# The workbook is read by people (the steering committee filters it in Excel): its sheets and column headers are in
+# the export's language. The CSV files and the JSON keep the stable keys below, for programs.
+SHEET_NAMES = {"ideas": N_("Ideas"), "idea_history": N_("Idea history"), "alignments": N_("Alignments"),
+               "harvests": N_("Table notes"), "themes": N_("Themes"), "votes": N_("Votes"), "rounds": N_("Rounds"),
+               "ranking": N_("Ranking"), "participants": N_("Participants")}
+COLUMN_HEADERS = {
+    "id": N_("Number"), "idea": N_("Idea"), "table": N_("Table"), "channel": N_("Channel"), "axis": N_("Axis"),
+    "axis_name": N_("Axis name"), "kind": N_("Kind"), "text": N_("Text"), "author_role": N_("Written by"),
+    "category": N_("Category"), "zone": N_("Zone"), "zone_name": N_("Zone name"), "hidden": N_("Hidden"),
+    "held": N_("Held for approval"), "starred": N_("Starred"), "merged_into": N_("Merged into"),
+    "theme": N_("Theme"), "theme_title": N_("Theme title"), "created_at": N_("Written at (UTC)"),
+    "origin_event": N_("From event"), "origin_idea": N_("Idea there"), "origin_table": N_("Table there"),
+    "origin_channel": N_("Channel there"), "action": N_("Action"), "by": N_("By"), "at": N_("At (UTC)"),
+    "about": N_("About"), "verdict": N_("Verdict"), "note": N_("Note"), "phase": N_("Phase"), "step": N_("Step"),
+    "step_title": N_("Step title"), "title": N_("Title"), "on_ballot": N_("On the ballot"),
+    "origin_theme": N_("Theme there"), "round": N_("Round"), "method": N_("Method"), "participant": N_("Participant"),
+    "proxied": N_("Voted by a helper"), "dots": N_("Dots or points"), "budget": N_("Budget"), "cap": N_("Cap"),
+    "state": N_("State"), "revealed": N_("Revealed"), "made_from": N_("Made from"), "ballot": N_("Ballot"),
+    "dimension": N_("Breakdown"), "group": N_("Group name"), "rank": N_("Place"), "voters": N_("Voters"),
+}
+
+
+def column_header(column: str, gettext: Callable[..., str]) -> str:
+    """A column's header for people: "Testo", "Titolo (en)"; a column this table does not know keeps its key."""
+    if column in COLUMN_HEADERS:
+        return gettext(COLUMN_HEADERS[column])
+    if column.startswith("title_"):
+        return gettext("Title (%(lang)s)", lang=column.removeprefix("title_"))
+    return column
+
+
+def to_xlsx(data: dict, gettext: Callable[..., str]) -> bytes:
+    """One workbook, a sheet per table of the CSV zip, its sheets and headers in the export's language: the header
+    bold, frozen and filtered, columns as wide as their content (within reason), numbers as numbers, and the same
+    formula-safe text as the CSVs."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
     for name, (columns, rows) in tables(data).items():
-        sheet = book.create_sheet(name[:31])
-        sheet.append(columns)
+        sheet = book.create_sheet(gettext(SHEET_NAMES[name])[:31])
+        headers = [column_header(column, gettext) for column in columns]
+        sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([_cell(row.get(column)) for column in columns])
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions  # a filter on every column: "only table 3", "only axis 2"
-        for index, column in enumerate(columns, start=1):
-            longest = max([len(column), *(len(str(row.get(column, ""))) for row in rows[:2000])])
+        for index, (column, header) in enumerate(zip(columns, headers, strict=True), start=1):
+            longest = max([len(header), *(len(str(row.get(column, ""))) for row in rows[:2000])])
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(60, max(8, longest + 2))
     buffer = io.BytesIO()
     book.save(buffer)

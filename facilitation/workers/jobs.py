@@ -52,9 +52,9 @@ def export(service: EventService, kind: str, lang: str | None) -> bytes:
         return ex.to_zip(ex.to_csv_files(data) | ex.to_pabulib(data))
     if kind == "ballots":
         return ex.to_zip(ex.to_pabulib(data))
-    if kind == "xlsx":
-        return ex.to_xlsx(data)
     gettext = translator(service.plan.event.languages, data["event"]["language"])
+    if kind == "xlsx":
+        return ex.to_xlsx(data, gettext)
     if kind == "md":
         return markdown.build(data, service.plan, gettext).encode()
     return pdf.build(data, service.plan, gettext)

@@ -55,7 +55,7 @@ def test_formulas_in_ideas_and_themes_reach_a_spreadsheet_as_text(client, settin
     assert sum(c.startswith("'=HYPERLINK") for c in cells) >= 3  # neutralised, not dropped
     # the workbook too: no cell is a formula, every one is the same neutralised text
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/export/{facilitator}/event.xlsx").data))
-    sheet_cells = [cell for name in ("ideas", "idea_history", "themes") for row in book[name].iter_rows()
+    sheet_cells = [cell for name in ("Idee", "Storia delle idee", "Temi") for row in book[name].iter_rows()
                    for cell in row]
     assert not [c for c in sheet_cells if c.data_type == "f"]
     assert sum(str(c.value).startswith("'=HYPERLINK") for c in sheet_cells) >= 3
