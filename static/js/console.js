@@ -302,8 +302,13 @@ function nextStep(s) {
 }
 const runStep = (next) => (next.step == null ? startPhase(state.event.agenda[next.phase], next.phase) : startRoundAt(next.step));
 // The vote's buttons lead while the vote is the business of the moment; otherwise the agenda's next step does.
-const voteLeads = (s) => ["voting", "results"].includes(currentPhase(s)?.kind) || s.control.vote.state === "open"
-  || (s.control.vote.state === "closed" && !s.control.vote.revealed);
+// The vote leads while it has a next step of its own: open it (in the vote's phases), close it, reveal it. Once its
+// results are out, the agenda's next step leads again.
+const voteLeads = (s) => {
+  const vote = s.control.vote;
+  if (vote.state === "not_open") return ["voting", "results"].includes(currentPhase(s)?.kind);
+  return vote.state === "open" || !vote.revealed;
+};
 
 function renderAgenda(s) {
   const next = nextStep(s);

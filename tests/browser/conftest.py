@@ -33,9 +33,10 @@ def shot(page, name: str) -> None:
 
 # Every word of visible text inside `root`, checked where the reader sees it: a word split across two lines
 # (broken mid-way), off the viewport (below it only on a page that cannot scroll), or outside an ancestor that
-# clips (overflow other than visible), and text
+# clips (overflow other than visible; on a screen people scroll, a box that scrolls up and down clips only
+# sideways), and text
 # ended by an ellipsis or a line clamp. Returns what is wrong, as short lines for the assertion message.
-_CUT_TEXT = """(selector) => {
+_CUT_TEXT = """([selector, scrollers]) => {
   const bad = [];
   const range = document.createRange();
   // a page that scrolls down may hold text below the fold; a screen that does not (the projector) may not
@@ -47,26 +48,30 @@ _CUT_TEXT = """(selector) => {
       const el = node.parentElement;
       if (!node.textContent.trim() || !el.checkVisibility() || el.closest('.visually-hidden')) continue;
       const style = getComputedStyle(el);
-      const text = el.textContent.slice(0, 50);
+      const text = `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}> ` + el.textContent.slice(0, 50);
       if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) bad.push(`ellipsis: ${text}`);
       if (style.webkitLineClamp !== 'none' && el.scrollHeight > el.clientHeight + 1) bad.push(`clamped: ${text}`);
-      const clips = [];
+      const clips = [];  // [ancestor, clips sideways, clips up and down]
       for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
         const s = getComputedStyle(a);
-        if (s.overflowX !== 'visible' || s.overflowY !== 'visible') clips.push(a);
+        if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+        // on a screen people touch (console, phone) a box that scrolls up and down holds text out of view
+        const scrollsDown = scrollers && /auto|scroll/.test(s.overflowY);
+        clips.push([a, true, !scrollsDown]);
       }
       for (const m of node.textContent.matchAll(/\\S+/g)) {
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
         const rects = [...range.getClientRects()].filter((r) => r.width > 0.5);
-        if (rects.length > 1) bad.push(`split: ${m[0]}`);
+        if (rects.length > 1) bad.push(`split: ${m[0]} in <${el.tagName.toLowerCase()}>`);
         for (const r of rects) {
           const below = !scrolls && (r.top < -1 || r.bottom > innerHeight + 1);
           const off = r.left < -1 || r.right > innerWidth + 1 || below;
           if (off) bad.push(`off the screen: ${m[0]}`);
-          for (const a of clips) {
+          for (const [a, sideways, upDown] of clips) {
             const b = a.getBoundingClientRect();
-            if (r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 || r.bottom > b.bottom + 1) {
+            if ((sideways && (r.left < b.left - 1 || r.right > b.right + 1))
+                || (upDown && (r.top < b.top - 1 || r.bottom > b.bottom + 1))) {
               bad.push(`clipped by .${a.className || a.tagName}: ${m[0]}`);
               break;
             }
@@ -79,9 +84,11 @@ _CUT_TEXT = """(selector) => {
 }"""
 
 
-def cut_text(page, selector: str = "body") -> list[str]:
-    """What text under `selector` a reader cannot read whole (see _CUT_TEXT); [] when every word shows."""
-    return page.evaluate(_CUT_TEXT, selector)
+def cut_text(page, selector: str = "body", scrollers: bool = False) -> list[str]:
+    """What text under `selector` a reader cannot read whole (see _CUT_TEXT); [] when every word shows. With
+    `scrollers`, a screen people scroll (console, phone): text below the visible part of a box that scrolls up and
+    down is not cut; a projector's boxes are never scrolled, so there it is."""
+    return page.evaluate(_CUT_TEXT, [selector, scrollers])
 
 
 def phone_page(browser):

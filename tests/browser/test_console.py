@@ -208,11 +208,22 @@ def test_the_next_step_is_always_in_view_and_primary_and_a_hall_of_tables_leaves
                 shot(console, f"console-{plan}-{width}-next-step")
                 console.context.close()
             if plan == "psm-torino-2024":  # in the vote's phase, the vote leads
+                for title in ("Corse serali", "Piste ciclabili"):
+                    theme = staff.send("theme.create", {"title": title, "axis": "mobilita"})["theme"]
+                    assert staff.send("theme.ballot", {"theme": theme})["ok"]
                 assert staff.send("phase.start", {"phase": 4})["ok"]
                 console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
                 console.goto(f"{server.url}/console/{server.facilitator}")
                 console.locator("#vote-open.primary").wait_for()
                 assert "primary" not in (console.locator("#next-start").get_attribute("class") or "")
+                # once the results are out the vote has nothing left to do: the agenda's next step leads again
+                for step in ("vote.open", "vote.close"):
+                    answer = staff.send(step)
+                    assert answer["ok"], answer
+                console.locator("#vote-reveal.primary").wait_for()
+                assert staff.send("vote.reveal", {"revealed": True})["ok"]
+                console.locator("#next-start.primary").wait_for()
+                assert console.locator(".control-strip button.primary:visible").count() == 1
                 console.context.close()
         finally:
             staff.close()
