@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from facilitation.domain.errors import Refused
+from facilitation.domain.ranking import shares
 
 MAX_OPTIONS = 8
 SCALE = (1, 2, 3, 4, 5)
@@ -49,7 +50,7 @@ def results(kind: PollKind, options: int, answers: list[list[int]]) -> dict:
     for chosen in answers:
         for k in chosen:
             counts[k] += 1
-    out = {"counts": [counts[k] for k in keys], "answers": len(answers)}
+    out = {"counts": [counts[k] for k in keys], "shares": shares([counts[k] for k in keys]), "answers": len(answers)}
     if kind is PollKind.SCALE:
         out["mean"] = round(sum(k * n for k, n in counts.items()) / len(answers), 2) if answers else None
     return out

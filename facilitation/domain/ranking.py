@@ -14,6 +14,13 @@ class Place:
     voters: int
 
 
+def shares(values: list[int]) -> list[float]:
+    """Each value's bar, as a percentage of the largest (the longest bar is 100): every screen draws the bars of a
+    ranking, a poll or the themes as the read models send them, so no two screens size one bar two ways."""
+    top = max(values, default=0) or 1
+    return [round(100 * value / top, 1) for value in values]
+
+
 def rank(items: Iterable[int], dots: Mapping[int, int], voters: Mapping[int, int] | None = None) -> list[Place]:
     """Every item gets a place, zero dots included; ties keep the ballot's id order for a stable display."""
     voters = voters or {}

@@ -213,7 +213,10 @@ def room_polls(staff_views: list[dict]) -> list[dict]:
 
 
 def _places(places: list[ranking.Place]) -> list[dict]:
-    return [{"rank": p.rank, "theme": p.item, "dots": p.dots, "voters": p.voters} for p in places]
+    """A ranking's places, each with its bar (`share`: its dots as a percentage of the first place's)."""
+    bars = ranking.shares([p.dots for p in places])
+    return [{"rank": p.rank, "theme": p.item, "dots": p.dots, "voters": p.voters, "share": bar}
+            for p, bar in zip(places, bars, strict=True)]
 
 
 DotRows = list[tuple[int, int, int]]  # (participant, theme, dots)
@@ -284,21 +287,24 @@ WALL_CYCLE = 36  # the idea wall's cards: the tables' starred ideas first, then 
 def room_view(s: Session) -> dict:
     """What the room's screen shows that a phone is not otherwise sent, for its view of that screen: the wall's
     cards (WALL_CYCLE ideas from every table: the starred ones, then the newest), how many ideas each axis and
-    each theme gathers, how many people joined and voted. The same for every phone: nothing in it is personal,
-    and all of it is on the room's projector already."""
+    each theme gathers (the most first, with its bar), how many people joined and voted. The same for every
+    phone: nothing in it is personal, and all of it is on the room's projector already."""
     starred = list(s.exec(select(Idea).where(LIVE_IDEA, Idea.starred == True)  # noqa: E712
                           .order_by(Idea.id.desc()).limit(WALL_CYCLE)))
     newest = s.exec(select(Idea).where(LIVE_IDEA, Idea.starred == False)  # noqa: E712
                     .order_by(Idea.id.desc()).limit(WALL_CYCLE - len(starred)))
     counted = select(func.count()).select_from(Idea).where(LIVE_IDEA)
     axes = dict(s.exec(select(Idea.axis, func.count()).where(LIVE_IDEA).group_by(Idea.axis)).all())
-    themes = s.exec(select(Idea.theme_id, func.count()).where(LIVE_IDEA, Idea.theme_id != None)  # noqa: E711
-                    .group_by(Idea.theme_id)).all()
+    gathered = dict(s.exec(select(Idea.theme_id, func.count()).where(LIVE_IDEA, Idea.theme_id != None)  # noqa: E711
+                           .group_by(Idea.theme_id)).all())
+    themes = sorted(((t, gathered.get(t, 0)) for t in s.exec(select(Theme.id))), key=lambda x: (-x[1], x[0]))
     control = s.get(Control, 1)
     return {
         "wall": [idea_view(idea, full=False) for idea in [*starred, *newest]],
         "axes": axes,
-        "themes": {str(theme): n for theme, n in themes},
+        # every theme, the most gathered first, with its bar
+        "themes": [{"theme": theme, "ideas": n, "share": bar}
+                   for (theme, n), bar in zip(themes, ranking.shares([n for _, n in themes]), strict=True)],
         "ideas": s.exec(counted).one(),
         "participants": s.exec(select(func.count()).select_from(Participant).where(PRESENT)).one(),
         "voters": s.exec(select(func.count(func.distinct(Dot.participant_id)))

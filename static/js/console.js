@@ -2,7 +2,7 @@
 import { connect, statusBar } from "./client.js";
 import { ask } from "./dialogs.js";
 import { alignmentBox, editInline, ideaItem, merging } from "./ideas.js";
-import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, phaseTitle, plural, pollLabels, roundLabel, SCREENS, scoreText, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
+import { $, $$, axisChip, count, currentPhase, fill, h, lang, loc, phaseTitle, plural, pollLabels, pollLetter, rankingItems, roundLabel, SCREENS, scoreText, screenFor, startClock, syncList, t, tableName, themeTitle, toast } from "./ui.js";
 
 const role = document.body.dataset.role;
 const canRun = role === "facilitator";
@@ -133,15 +133,12 @@ function renderPolls(s) {
     key: (p) => p.id,
     render: (p) => {
       const labels = pollLabels(p);
-      const max = Math.max(1, ...(p.results?.counts || [0]));
       return h("li", { class: `poll ${p.state}` },
         h("p", {}, h("strong", {}, p.question), " ", h("span", { class: "badge" }, t(`poll_${p.state}`)),
           p.revealed ? h("span", { class: "badge ok" }, t("results")) : null,
           p.results ? h("span", { class: "muted" }, ` ${p.results.answers} ${t("people_answered")}${p.results.mean != null ? ` · ${t("mean")} ${p.results.mean}` : ""}`) : null),
-        p.results ? h("ol", { class: "ranking" }, labels.map((label, i) => h("li", {},
-          h("span", { class: "rank" }, ""), h("span", { class: "title" }, label),
-          h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: { width: `${(100 * p.results.counts[i]) / max}%` } })),
-          h("span", { class: "score" }, p.results.counts[i])))) : null,
+        p.results ? h("ol", { class: "ranking" }, rankingItems(labels.map((label, i) => ({ rank: pollLetter(p, i), label,
+          share: p.results.shares[i], score: p.results.counts[i] })), "wide")) : null,
         canRun ? h("div", { class: "actions" },
           p.state !== "open" ? h("button", { class: p.state === "draft" ? "primary" : "", "data-focus-key": `popen-${p.id}`, onclick: () => act("poll.change", { poll: p.id, state: "open" }) }, t("open_poll")) : null,
           p.state === "open" ? h("button", { class: "primary", "data-focus-key": `pclose-${p.id}`, onclick: () => act("poll.change", { poll: p.id, state: "closed" }) }, t("close_poll")) : null,
@@ -595,11 +592,8 @@ function renderThemes(s) {
 
 function places(s, list) {
   const themes = new Map(s.themes.map((x) => [x.id, x]));
-  const max = Math.max(1, ...list.map((p) => p.dots));
-  return h("ol", { class: "ranking" }, list.map((p) => h("li", {},
-    h("span", { class: "rank" }, p.rank), h("span", { class: "title" }, themeTitle(themes.get(p.theme)) || `#${p.theme}`),
-    h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: { width: `${(100 * p.dots) / max}%` } })),
-    h("span", { class: "score" }, p.dots))));
+  return h("ol", { class: "ranking" }, rankingItems(list.map((p) => ({ rank: p.rank, label: themeTitle(themes.get(p.theme)) || `#${p.theme}`,
+    share: p.share, score: p.dots })), "wide"));
 }
 
 function groupLabel(s, dim, key) {

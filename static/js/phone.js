@@ -210,7 +210,7 @@ function renderResults(s) {
   $("#results-round").textContent = s.tally.round > 1 ? roundLabel(s.control.rounds.find((r) => r.round === s.tally.round) || s.control.vote) : "";
   const themes = new Map(s.themes.map((theme) => [theme.id, theme]));
   fill($("#ranking"), rankingItems(s.tally.ranking.map((place) => ({ rank: place.rank, label: themeLabel(s.event, themes.get(place.theme), "span"),
-    value: place.dots, score: scoreText(s.tally.method, place.dots), color: axisOf(s.event, themes.get(place.theme)?.axis)?.color }))));
+    share: place.share, score: scoreText(s.tally.method, place.dots), color: axisOf(s.event, themes.get(place.theme)?.axis)?.color }))));
 }
 
 $("#idea-text").addEventListener("input", (e) => ($("#idea-count").textContent = e.target.value.length));
@@ -286,7 +286,7 @@ function renderPoll(s) {
   fill(box, children);
 }
 function pollBars(poll, labels) {
-  return h("ol", { class: "ranking poll-results" }, rankingItems(labels.map((label, i) => ({ rank: pollLetter(poll, i), label, value: poll.results.counts[i] }))));
+  return h("ol", { class: "ranking poll-results" }, rankingItems(labels.map((label, i) => ({ rank: pollLetter(poll, i), label, share: poll.results.shares[i], score: poll.results.counts[i] }))));
 }
 
 const sendQuestion = client.draftSender("qa.ask");

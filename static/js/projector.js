@@ -5,7 +5,7 @@
 // Keys: 0 = all axes, 1-9 = one axis (wall, themes, results); ←/→ turn the page. The screen heals itself
 // after any reconnect (full resync).
 import { connect } from "./client.js";
-import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, pollLetter, pollOnScreen, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
+import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, phasePrompt, plural, pollLabels, pollLetter, pollOnScreen, rankingItems, roundLabel, screenFor, startClock, t, tableName, themeLabel, timerText } from "./ui.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full screen turns its pages at this pace
@@ -207,25 +207,25 @@ function results(s) {
   if (!s.tally) return fill($("#screen"), h("p", { class: "p-big" }, t("results_soon")));
   const themesById = new Map(s.themes.map((x) => [x.id, x]));
   const list = s.tally.ranking.filter((p) => !axisFilter || themesById.get(p.theme)?.axis === axisFilter);
-  const max = Math.max(1, ...list.map((p) => p.dots));
   const key = JSON.stringify([s.tally.round, axisFilter, page, list.map((p) => p.theme)]);
   const old = $("#screen .p-ranking");
   // The bars grow from where they were: same rows, new widths (a CSS transition animates them).
   if (old && old.dataset.key === key) {
     const byTheme = new Map(list.map((p) => [String(p.theme), p]));
     for (const row of old.children) {
-      const p = byTheme.get(row.dataset.theme);
-      row.querySelector(".p-bar-fill").style.width = `${(100 * p.dots) / max}%`;
+      const p = byTheme.get(row.dataset.key);
+      row.querySelector(".p-bar-fill").style.width = `${p.share}%`;
       row.querySelector(".p-score").textContent = p.dots;
       row.querySelector(".p-rank").textContent = p.rank;
     }
     return;
   }
-  const rows = list.map((p) => h("li", { "data-theme": p.theme, style: { "--axis": axisOf(s.event, themesById.get(p.theme)?.axis)?.color } },
-    h("span", { class: "p-rank" }, p.rank),
-    h("span", { class: "p-result-title" }, themeLabel(s.event, themesById.get(p.theme))),
-    h("span", { class: "p-bar" }, h("span", { class: "p-bar-fill", "data-width": `${(100 * p.dots) / max}%` })),
-    h("span", { class: "p-score" }, p.dots)));
+  const rows = rankingItems(list.map((p) => ({ key: p.theme, rank: p.rank, label: themeLabel(s.event, themesById.get(p.theme)),
+    share: p.share, score: p.dots, color: axisOf(s.event, themesById.get(p.theme)?.axis)?.color })), "projector");
+  for (const bar of rows.map((row) => row.querySelector(".p-bar-fill"))) {  // from zero, on the first show
+    bar.dataset.width = bar.style.width;
+    bar.style.width = "0";
+  }
   const ranking = h("ol", { class: "p-ranking", "data-key": key }, rows);
   const round = s.control.rounds?.find((r) => r.round === s.tally.round);
   const label = round && (round.round > 1 || round.method !== "dots") ? h("p", { class: "p-round" }, roundLabel(round)) : null;
@@ -255,17 +255,13 @@ function poll(s) {
   if (!current) return fill($("#screen"), h("p", { class: "p-big" }, t("no_poll")));
   const labels = pollLabels(current);
   const res = current.results;
-  const max = Math.max(1, ...(res?.counts || [0]));
   fill($("#screen"), h("h2", { class: "p-screen-title" }, current.question,
     current.state === "open" ? h("small", {}, ` · ${t("answer_from_phone")}`) : null),
     current.kind === "scale" && !res ? h("p", { class: "p-lead" }, t("scale_hint")) : null,
     // above the answers, which may take more than a page
     res ? h("p", { class: "p-count p-poll-count" }, h("b", {}, res.answers), ` ${t("people_answered")}${res.mean != null ? ` · ${t("mean")} ${res.mean}` : ""}`) : null,
-    h("ol", { class: "p-ranking p-poll" }, labels.map((label, i) => h("li", {},
-      h("span", { class: "p-rank" }, pollLetter(current, i)),
-      h("span", { class: "p-result-title" }, label),
-      h("span", { class: "p-bar" }, res ? h("span", { class: "p-bar-fill", style: { width: `${(100 * res.counts[i]) / max}%` } }) : null),
-      h("span", { class: "p-score" }, res ? res.counts[i] : "")))));
+    h("ol", { class: "p-ranking p-poll" }, rankingItems(labels.map((label, i) => ({ rank: pollLetter(current, i), label,
+      share: res?.shares[i], score: res?.counts[i] })), "projector")));
   pageRows($("#screen .p-poll"));
 }
 

@@ -53,10 +53,12 @@ function wall(s, room) {
 
 function themes(s, room) {
   if (!room) return waiting();
-  const list = s.themes.map((x) => ({ theme: x, n: room.themes[x.id] || 0 })).sort((a, b) => b.n - a.n || a.theme.id - b.theme.id);
+  const byId = new Map(s.themes.map((x) => [x.id, x]));
+  const list = room.themes.filter((x) => byId.has(x.theme));  // the most gathered first, as the server ordered them
   if (!list.length) return lead(t("themes_forming"));
-  return [h("h3", {}, t("themes_forming")), h("ol", { class: "ranking" }, rankingItems(list.map(({ theme, n }) => ({
-    label: themeLabel(s.event, theme), value: n, score: count(n, "idea", "ideas"), color: axisOf(s.event, theme.axis)?.color }))))];
+  return [h("h3", {}, t("themes_forming")), h("ol", { class: "ranking" }, rankingItems(list.map((x) => ({
+    label: themeLabel(s.event, byId.get(x.theme)), share: x.share, score: count(x.ideas, "idea", "ideas"),
+    color: axisOf(s.event, byId.get(x.theme).axis)?.color }))))];
 }
 
 function progress(s, room) {
@@ -79,7 +81,7 @@ function results(s) {
   return [
     round && (round.round > 1 || round.method !== "dots") ? h("p", { class: "round-label" }, roundLabel(round)) : null,
     h("ol", { class: "ranking" }, rankingItems(s.tally.ranking.map((p) => ({ rank: p.rank, label: themeLabel(s.event, themes.get(p.theme)),
-      value: p.dots, score: scoreText(s.tally.method, p.dots), color: axisOf(s.event, themes.get(p.theme)?.axis)?.color })))),
+      share: p.share, score: scoreText(s.tally.method, p.dots), color: axisOf(s.event, themes.get(p.theme)?.axis)?.color })))),
   ];
 }
 
@@ -103,7 +105,7 @@ function poll(s) {
     h("h3", {}, current.question),
     current.state === "open" ? h("p", { class: "hint" }, t("room_poll_open")) : null,
     res ? h("p", { class: "room-count" }, h("b", {}, res.answers), ` ${t("people_answered")}${res.mean != null ? ` · ${t("mean")} ${res.mean}` : ""}`) : null,
-    res ? h("ol", { class: "ranking" }, rankingItems(labels.map((label, i) => ({ rank: pollLetter(current, i), label, value: res.counts[i] }))))
+    res ? h("ol", { class: "ranking" }, rankingItems(labels.map((label, i) => ({ rank: pollLetter(current, i), label, share: res.shares[i], score: res.counts[i] }))))
       : h("ol", { class: "room-options" }, labels.map((label, i) => h("li", {}, [pollLetter(current, i), label].filter(Boolean).join(" · ")))),
   ];
 }

@@ -128,15 +128,24 @@ export function roundLabel(vote) {
 }
 export const scoreText = (method, n) => (method === "dots" ? count(n, "dot", "dots") : count(n, "point", "points"));
 
-// A ranking as the phone-sized screens draw it (results, a poll's answers, themes): one row each with its
-// rank, label, score and a bar, sized against the largest value. `rows`: {rank, label, value, score, color}.
-export function rankingItems(rows) {
-  const max = Math.max(1, ...rows.map((row) => row.value));
-  return rows.map((row) => h("li", { class: "result" }, h("span", { class: "rank" }, row.rank ?? ""),
-    row.label instanceof Node ? row.label : h("span", {}, row.label),
-    h("span", { class: "score" }, row.score ?? row.value),
-    h("span", { class: "bar-track", "aria-hidden": "true" },
-      h("span", { class: "bar-fill", style: { width: `${(100 * row.value) / max}%`, background: row.color } }))));
+// A ranking as every screen draws it (results, a poll's answers, themes by their ideas): one row each with its
+// rank, label, bar and score. The bar is as long as the read model says (`share`: a percentage of the longest,
+// decided on the server by domain/ranking.py `shares`), so no two screens size one bar two ways.
+// `rows`: {rank, label, share, score, color, key}; `skin`: "phone" (label above its bar), "wide" (one line:
+// the console) or "projector" (the hall's type sizes).
+const SKINS = {
+  phone: { li: "result", rank: "rank", title: "title", track: "bar-track", fill: "bar-fill", score: "score" },
+  wide: { li: "", rank: "rank", title: "title", track: "bar-track", fill: "bar-fill", score: "score" },
+  projector: { li: "", rank: "p-rank", title: "p-result-title", track: "p-bar", fill: "p-bar-fill", score: "p-score" },
+};
+export function rankingItems(rows, skin = "phone") {
+  const c = SKINS[skin];
+  return rows.map((row) => h("li", { class: c.li, "data-key": row.key ?? null, style: { "--axis": row.color } },
+    h("span", { class: c.rank }, row.rank ?? ""),
+    h("span", { class: c.title }, row.label),
+    h("span", { class: c.track, "aria-hidden": "true" },
+      row.share == null ? null : h("span", { class: c.fill, style: { width: `${row.share}%`, background: row.color } })),
+    h("span", { class: c.score }, row.score ?? "")));
 }
 
 // The letter of a poll's answer (A, B, …), as the room's screen and the phones name it; a scale has none.

@@ -33,3 +33,11 @@ def test_small_groups_still_too_few_together_are_left_out():
     rows = votes("z01", range(0, 6)) + votes("z05", range(10, 12), item=2)
     assert set(breakdown([1, 2], rows, min_group=5)) == {"z01"}
     assert set(breakdown([1, 2], rows, min_group=0)) == {"z01", "z05"}  # no threshold: every group
+
+
+def test_a_bar_is_its_share_of_the_longest_and_nothing_is_no_bar():
+    from facilitation.domain.ranking import shares
+
+    assert shares([12, 6, 3, 0]) == [100.0, 50.0, 25.0, 0.0]
+    assert shares([2, 1, 1]) == [100.0, 50.0, 50.0]
+    assert shares([0, 0]) == [0.0, 0.0] and shares([]) == []

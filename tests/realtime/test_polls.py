@@ -38,7 +38,7 @@ def test_an_opening_check_in_with_30_phones(shared_server):
         assert phones[2].send("poll.answer", {"poll": poll, "choices": [1]})["error"]["code"] == "poll_not_open"
         shown = projector.wait_for(lambda u: any(p["id"] == poll and "results" in p for p in u.get("polls", [])))
         results = next(p for p in shown["polls"] if p["id"] == poll)["results"]
-        assert results == {"counts": [9, 10, 11], "answers": 30}
+        assert results == {"counts": [9, 10, 11], "shares": [81.8, 90.9, 100.0], "answers": 30}
 
         scale = facilitator.send("poll.create", {"question": "Quanto ti è stata utile la giornata?",
                                                  "kind": "scale"})["poll"]

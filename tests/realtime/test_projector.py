@@ -122,6 +122,14 @@ def test_a_phone_reads_the_room_screen_wall_from_every_table_but_never_a_hidden_
         assert ideas[2] not in wall  # hidden: not on the wall, its text never sent
         assert "numero 2" not in str(answer)
         assert answer["axes"]["verde"] >= 2 and answer["ideas"] >= 2 and answer["participants"] >= 1
+        # the themes forming, the most gathered first, each with its bar (a share of the longest)
+        themes = [facilitator.send("theme.create", {"title": f"Tema {n}", "axis": "verde"})["theme"] for n in range(3)]
+        assert facilitator.send("theme.group", {"idea": ideas[0], "theme": themes[2]})["ok"]
+        assert facilitator.send("theme.group", {"idea": ideas[1], "theme": themes[2]})["ok"]
+        answer = _room(phone, lambda a: a["themes"] and a["themes"][0]["ideas"] == 2)
+        assert answer["themes"] == [{"theme": themes[2], "ideas": 2, "share": 100.0},
+                                    {"theme": themes[0], "ideas": 0, "share": 0.0},
+                                    {"theme": themes[1], "ideas": 0, "share": 0.0}]
         assert phone.sio.call("room", {"x": "y" * 20_000}, timeout=10)["ok"] is False  # a script's: refused
     finally:
         phone.close()
