@@ -30,7 +30,7 @@ export class WholeBallot {
       return;
     }
     this.points = Object.fromEntries(Object.entries(mine).map(([id, n]) => [Number(id), n]));
-    this.order = Object.entries(mine).sort((a, b) => b[1] - a[1]).map(([id]) => Number(id));
+    this.order = orderOf(mine);
   }
 
   keep() {
@@ -51,14 +51,18 @@ export class WholeBallot {
 
   // Whether the draft is what the server holds (sent and kept).
   saved(vote, mine) {
-    const held = Object.entries(mine).filter(([, n]) => n > 0).map(([id, n]) => [Number(id), n]);
-    // what the server would hold for this draft (Borda: k points to the first, down to 1)
-    const draft = vote.method === "borda" ? this.order.map((id, i) => [id, this.order.length - i])
-      : Object.entries(this.points).filter(([, n]) => n > 0).map(([id, n]) => [Number(id), n]);
-    const canonical = (pairs) => JSON.stringify(pairs.sort((a, b) => a[0] - b[0]));
-    return held.length > 0 && canonical(held) === canonical(draft);
+    if (!Object.values(mine).some((n) => n > 0)) return false;
+    // A ranking is kept as the points its places earn (domain/voting.py decides how many): the order they put
+    // the themes in is the order sent, so the draft's order is compared, and no scoring rule is written here.
+    if (vote.method === "borda") return JSON.stringify(orderOf(mine)) === JSON.stringify(this.order);
+    const given = (points) => JSON.stringify(Object.entries(points).filter(([, n]) => n > 0)
+      .map(([id, n]) => [Number(id), n]).sort((a, b) => a[0] - b[0]));
+    return given(mine) === given(this.points);
   }
 }
+
+// The themes of a ballot the server holds, most points first (a ranking's order).
+const orderOf = (mine) => Object.entries(mine).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([id]) => Number(id));
 
 // Draws the ballot into `root` (a container with .wb-head, .wb-list, .wb-send and .wb-note, made on first use).
 // themes: the ballot's themes in this voter's order; vote: the round (method, budget, cap); mine: the server's
