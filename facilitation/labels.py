@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 
 from facilitation.i18n import translator
-from facilitation.plan import Plan
+from facilitation.plan import Plan, in_language
 
 
 @functools.cache
@@ -22,7 +22,7 @@ def table_label(plan: Plan, number: int, online: bool, lang: str) -> str:
         return _("Online group %(n)s", n=number)
     if plan.tables.names and 0 < number <= len(plan.tables.names):
         name = plan.tables.names[number - 1]
-        return name.get(lang) or next(iter(name.values()))
+        return in_language(name, lang)
     return _("Table %(n)s", n=number)
 
 
@@ -46,5 +46,5 @@ def key_label(key: str, lang: str, plan: Plan | None = None) -> str:
 
 def every_language(name: dict, texts: list[dict]) -> str:
     """A table's name on its card in each of the card's languages, once each: "Tavolo Salute · Table Health"."""
-    seen = [name.get(text["lang"]) or next(iter(name.values())) for text in texts]
+    seen = [in_language(name, text["lang"]) for text in texts]
     return " · ".join(dict.fromkeys(seen))

@@ -13,6 +13,12 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Text = dict[str, str]  # language code -> text
 
 
+def in_language(text: Text | None, lang: str) -> str:
+    """A plan text in `lang`, else in the first language it has (a plan may leave a translation out); "" for none.
+    Every page, report, export and label reads a plan text through here (static/js/ui.js `loc` on the screens)."""
+    return "" if not text else text.get(lang) or next(iter(text.values()))
+
+
 class PlanError(ValueError):
     """A plan file that cannot be used; the message names the file, the field and the problem."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from facilitation.domain.ranking import OTHERS
 from facilitation.labels import key_label
-from facilitation.plan import Plan
+from facilitation.plan import Plan, in_language
 
 QUOTES_PER_THEME = 4
 BREAKDOWN_TOP = 3  # places shown per group in the breakdown tables
@@ -46,10 +46,6 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
     widths: list[float] | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _name(text: dict | None, lang: str) -> str:
-    return "" if not text else text.get(lang) or next(iter(text.values()))
 
 
 def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = False) -> list[Block]:
@@ -99,8 +95,8 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
         pooled = set(data.get("small_groups", {}).get(key, ()))
         few = _("fewer than %(n)s", n=plan.privacy.min_group)  # counted together below: some, never "0"
         heading(title, 2)
-        rows = [Bar("", _name(c.name, lang), 0, few, PEOPLE) if c.id in pooled else
-                Bar("", _name(c.name, lang), counts.get(c.id, 0), str(counts.get(c.id, 0)), PEOPLE)
+        rows = [Bar("", in_language(c.name, lang), 0, few, PEOPLE) if c.id in pooled else
+                Bar("", in_language(c.name, lang), counts.get(c.id, 0), str(counts.get(c.id, 0)), PEOPLE)
                 for c in choices]
         if counts.get(OTHERS):
             rows.append(Bar("", _("Other groups together"), counts[OTHERS], str(counts[OTHERS]), PEOPLE))
@@ -119,7 +115,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     if live:
         per_axis = Counter(i["axis"] for i in live)
         heading(_("Ideas by axis"), 2)
-        bars([Bar("", _name(a.name, lang), per_axis.get(a.id, 0), str(per_axis.get(a.id, 0)), a.color)
+        bars([Bar("", in_language(a.name, lang), per_axis.get(a.id, 0), str(per_axis.get(a.id, 0)), a.color)
               for a in plan.axes], small=True)
 
     # --- results -------------------------------------------------------------------------------------
@@ -146,7 +142,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     if current_shown and by_axis:
         heading(_("By axis (round %(n)s)", n=tally["round"]), 2)
         for axis_id, places in by_axis.items():
-            text(_name(axis[axis_id].name, lang) if axis_id in axis else axis_id, "strong")
+            text(in_language(axis[axis_id].name, lang) if axis_id in axis else axis_id, "strong")
             bars([Bar(str(i + 1), title_of(p["theme"]), p["dots"], str(p["dots"]), color(axis_id))
                   for i, p in enumerate(places)], small=True)
             out.append(Block("space"))
@@ -154,9 +150,11 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     # --- breakdowns ----------------------------------------------------------------------------------
     groups = [("by_channel", _("In the room and online"), lambda k: _("online") if k == "online" else _("room")),
               ("by_category", _("By category"),
-               lambda k: _name(next((c.name for c in plan.categories if c.id == k), None), lang) or _("not said")),
+               lambda k: in_language(next((c.name for c in plan.categories if c.id == k), None), lang)
+               or _("not said")),
               ("by_zone", _("By zona omogenea"),
-               lambda k: _name(next((z.name for z in plan.zones if z.id == k), None), lang) or _("not said")),
+               lambda k: in_language(next((z.name for z in plan.zones if z.id == k), None), lang)
+               or _("not said")),
               ("by_table", _("By table"), lambda k: table_label(data["table_labels"].get(k, k)))]
     if not public and voted and any(tally.get(key) for key, _title, _label in groups):
         page()
@@ -230,7 +228,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             here = sorted((i for i in ungrouped if i["axis"] == a.id), key=lambda i: (not i["starred"], i["id"]))
             if not here:
                 continue
-            text(_name(a.name, lang), "strong")
+            text(in_language(a.name, lang), "strong")
             text(_("%(n)s ideas; the starred ones first", n=len(here)), "note")
             for idea in here[:QUOTES_PER_THEME]:
                 quote(idea)

@@ -14,6 +14,7 @@ from sqlmodel import func, select
 
 from facilitation.domain.ranking import OTHERS
 from facilitation.messages import N_
+from facilitation.plan import in_language
 from facilitation.reports import EXPORT_FORMAT
 from facilitation.services import readmodels as rm
 from facilitation.services.event import EventService
@@ -22,15 +23,11 @@ from facilitation.store.models import (
 )
 
 
-def _name(text: dict | None, lang: str) -> str:
-    return "" if not text else text.get(lang) or next(iter(text.values()))
-
-
 def collect(service: EventService, lang: str | None = None) -> dict:
     """The whole event as plain data; participants are anonymous numbers, never names."""
     plan = service.plan
     lang = lang or plan.event.languages[0]
-    axis_name = {a.id: _name(a.name, lang) for a in plan.axes}
+    axis_name = {a.id: in_language(a.name, lang) for a in plan.axes}
     with service.reading() as s:
         tables = {t.id: t for t in s.exec(select(EventTable))}
         people = {p.id: p for p in s.exec(select(Participant))}
@@ -95,7 +92,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                 "top": f"top {origin['n']} of round {origin['from']}",
                 "tie": f"tie at place {origin['n']} in round {origin['from']}",
                 "same": f"ballot of round {origin['from']}"}[origin["ballot"]]
-        zone_name = {z.id: _name(z.name, lang) for z in plan.zones}
+        zone_name = {z.id: in_language(z.name, lang) for z in plan.zones}
         idea_rows = {i["id"]: i for i in ideas}
         marks = []
         for a in s.exec(select(Alignment).order_by(Alignment.zone, Alignment.id)):
@@ -106,7 +103,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                           "text": (target["text"] if a.idea_id else target.title) if target else "",
                           "axis": axis or "", "axis_name": axis_name.get(axis, ""), "verdict": a.verdict,
                           "note": a.note, "by": a.by.split(":")[0]})
-        step_title = {(phase.id, n): _name(step.title, lang) for phase in plan.agenda
+        step_title = {(phase.id, n): in_language(step.title, lang) for phase in plan.agenda
                       for n, step in enumerate(phase.steps)}
         harvests = [{"table": table_label(h.table_id), "phase": h.phase, "step": h.step + 1,
                      "step_title": step_title.get((h.phase, h.step), ""), "text": h.text, "by": h.by.split(":")[0],
@@ -120,14 +117,14 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                  for poll in rm.polls(s, full=True)]
         started = [(e.at, e.data) for e in s.exec(select(LogEntry).where(LogEntry.kind == "PhaseStarted")
                                                     .order_by(LogEntry.version))]
-        agenda = [{"phase": data["phase_id"], "title": _name(plan.agenda[data["phase"]].title, lang),
+        agenda = [{"phase": data["phase_id"], "title": in_language(plan.agenda[data["phase"]].title, lang),
                    "kind": plan.agenda[data["phase"]].kind.value, "minutes": plan.agenda[data["phase"]].minutes,
                    "started_at": _iso(at), "started_local": time.strftime("%H:%M", time.localtime(at))}
                   for at, data in started if data["phase"] < len(plan.agenda)]
         first = s.exec(select(func.min(LogEntry.at))).one()
         return {
-            "event": {"id": plan.event.id, "title": _name(plan.event.title, lang),
-                      "subtitle": _name(plan.event.subtitle, lang), "place": _name(plan.event.place, lang),
+            "event": {"id": plan.event.id, "title": in_language(plan.event.title, lang),
+                      "subtitle": in_language(plan.event.subtitle, lang), "place": in_language(plan.event.place, lang),
                       "date": time.strftime("%Y-%m-%d", time.localtime(first)) if first else "",
                       "exported_at": _iso(time.time()),
                       "version": service.version(s), "voting": plan.voting.model_dump(), "language": lang,

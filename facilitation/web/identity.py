@@ -6,6 +6,7 @@ from flask_babel import get_locale
 
 from facilitation.domain.roles import Role
 from facilitation.labels import every_language
+from facilitation.plan import in_language
 from facilitation.services.commands import Principal
 from facilitation.services.event import DEVICE_COOKIE
 
@@ -28,10 +29,7 @@ def select_locale() -> str:
 
 def localized(text: dict | None) -> str:
     """Pick the reader's language from a plan text ({"it": ..., "en": ...})."""
-    if not text:
-        return ""
-    lang = str(get_locale())
-    return text.get(lang) or next(iter(text.values()))
+    return in_language(text, str(get_locale()))
 
 
 def principal(token: str, *roles: Role) -> Principal:
