@@ -48,3 +48,34 @@ def every_language(name: dict, texts: list[dict]) -> str:
     """A table's name on its card in each of the card's languages, once each: "Tavolo Salute · Table Health"."""
     seen = [in_language(name, text["lang"]) for text in texts]
     return " · ".join(dict.fromkeys(seen))
+
+
+# Rounds of voting as people read them, on every screen and in the report: "Turno 2 · 100 punti da distribuire ·
+# le prime 3 del turno 1". Screens receive them ready in each language (readmodels.control_view `label`).
+def method_label(method: str, budget: int, gettext: Callable[..., str]) -> str:
+    if method == "points":
+        return gettext("%(n)s points to share", n=budget)
+    if method == "borda":
+        return gettext("ranking of the top %(n)s", n=budget)
+    return gettext("%(n)s dots each", n=budget)
+
+
+def origin_label(origin: dict | None, gettext: Callable[..., str]) -> str:
+    """How a round's ballot was made from an earlier round's results; "" for a ballot of its own."""
+    if not origin:
+        return ""
+    return {"top": lambda: gettext("top %(n)s of round %(round)s", n=origin["n"], round=origin["from"]),
+            "tie": lambda: gettext("run-off of the tie at place %(n)s in round %(round)s", n=origin["n"],
+                                   round=origin["from"]),
+            "same": lambda: gettext("the ballot of round %(round)s again", round=origin["from"])}[origin["ballot"]]()
+
+
+def round_label(view: dict, gettext: Callable[..., str]) -> str:
+    """`view`: readmodels.round_view's round (round, method, budget, origin)."""
+    parts = [gettext("Round %(n)s", n=view["round"]), method_label(view["method"], view["budget"], gettext),
+             origin_label(view["origin"], gettext)]
+    return " · ".join(part for part in parts if part)
+
+
+def round_labels(view: dict, languages: list[str]) -> dict[str, str]:
+    return {lang: round_label(view, _gettext(lang)) for lang in languages}

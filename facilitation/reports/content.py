@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from facilitation.domain.ranking import OTHERS
-from facilitation.labels import key_label
+from facilitation.labels import key_label, method_label
 from facilitation.plan import Plan, in_language
 
 QUOTES_PER_THEME = 4
@@ -304,12 +304,15 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
 
 
 def _method(info: dict, _) -> str:
+    """The round's method as the screens name it (facilitation.labels), with what a reader of a report also wants
+    to know: how many dots one theme could take, which count a ranking used."""
     method, budget = info.get("method", "dots"), info.get("budget", 0)
-    if method == "points":
-        return _("%(n)s points to share", n=budget)
+    named = method_label(method, budget, _)
     if method == "borda":
-        return _("ranking of the top %(n)s (Borda count)", n=budget)
-    return _("%(n)s dots each, at most %(cap)s on one theme", n=budget, cap=info.get("cap", budget))
+        return _("%(method)s (Borda count)", method=named)
+    if method == "dots":
+        return _("%(method)s, at most %(cap)s on one theme", method=named, cap=info.get("cap", budget))
+    return named
 
 
 def _ideas_fact(live: list[dict], _) -> str:

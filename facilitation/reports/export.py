@@ -13,6 +13,8 @@ from collections.abc import Callable
 from sqlmodel import func, select
 
 from facilitation.domain.ranking import OTHERS
+from facilitation.i18n import translator
+from facilitation.labels import origin_label
 from facilitation.messages import N_
 from facilitation.plan import in_language
 from facilitation.reports import EXPORT_FORMAT
@@ -86,12 +88,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                                  .order_by(Dot.round_id, Dot.participant_id, Dot.theme_id))]
         tally = rm.tally(s, plan, breakdowns=True)
         round_rows = [{**rm.round_view(r), "ballot": r.ballot if r.state != "not_open" else []} for r in rounds]
-        for row in round_rows:  # "top 3 of round 1" and the like, for a reader of the CSV
-            origin = row["origin"]
-            row["made_from"] = "" if not origin else {
-                "top": f"top {origin['n']} of round {origin['from']}",
-                "tie": f"tie at place {origin['n']} in round {origin['from']}",
-                "same": f"ballot of round {origin['from']}"}[origin["ballot"]]
+        for row in round_rows:  # "le prime 3 del turno 1" and the like, for a reader, as the screens say it
+            row["made_from"] = origin_label(row["origin"], translator(plan.event.languages, lang))
         zone_name = {z.id: in_language(z.name, lang) for z in plan.zones}
         idea_rows = {i["id"]: i for i in ideas}
         marks = []

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from sqlmodel import Session, func, select
 
+from facilitation import labels
 from facilitation.domain import ranking
 from facilitation.domain.ideas import similarity, visible, words
 from facilitation.domain.questions import Status as QuestionStatus
@@ -61,6 +62,11 @@ def round_view(row: VoteRound) -> dict:
             "origin": {"ballot": how, "n": int(n), "from": int(source)} if how else None}
 
 
+def labelled(view: dict, plan: Plan) -> dict:
+    """A round as screens show it: with its label in each of the event's languages (facilitation.labels)."""
+    return {**view, "label": labels.round_labels(view, plan.event.languages)}
+
+
 def control_view(s: Session, plan: Plan, control: Control) -> dict:
     """The live state every screen follows: the agenda, the timer, the vote's current round (and the earlier
     rounds, without their results), the projector, Q&A and moderation."""
@@ -71,8 +77,8 @@ def control_view(s: Session, plan: Plan, control: Control) -> dict:
         "phase": control.phase_index,
         "step": control.step_index,
         "timer": {"ends_at": control.timer_ends_at, "paused_left": control.timer_paused_left},
-        "vote": round_view(current),
-        "rounds": [round_view(r) for r in rounds],
+        "vote": labelled(round_view(current), plan),
+        "rounds": [labelled(round_view(r), plan) for r in rounds],
         # `screen`: the facilitator's choice; `shown`: what the room sees (the choice, or what "auto" calls for);
         # `poll`: results the facilitator has just shown, which "auto" puts up
         "projector": {"screen": control.screen, "shown": shown_screen(s, plan, control, current, focus),

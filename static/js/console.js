@@ -601,7 +601,7 @@ function groupLabel(s, dim, key) {
   if (dim === "by_axis") return loc(s.event.axes.find((a) => a.id === key)?.name);
   if (dim === "by_table") return tableName(s.event, Number(key));
   if (dim === "by_channel") return key === "online" ? t("online") : t("room");
-  if (dim === "by_round") return roundLabel(s.control.rounds.find((r) => r.round === Number(key)) || { round: key, method: "dots" });
+  if (dim === "by_round") return roundLabel(s.control.rounds.find((r) => r.round === Number(key)) || { round: key });
   const list = dim === "by_category" ? s.event.categories : s.event.zones;
   return loc(list.find((x) => x.id === key)?.name) || t("unknown");
 }

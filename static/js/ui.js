@@ -119,13 +119,9 @@ export function phaseTitle(state) {
 }
 export const phasePrompt = (state) => loc(currentStep(state)?.prompt) || loc(currentPhase(state)?.prompt);
 
-// A poll's answers to choose from: its options, or the scale's values.
-// Rounds of voting as people read them: "Round 2 · 100 points · top 3 of round 1".
-export const methodName = (vote) => t(`method_${vote.method}`).replace("{n}", vote.budget);
-export function roundLabel(vote) {
-  const origin = vote.origin ? t(`origin_${vote.origin.ballot}`).replace("{n}", vote.origin.n).replace("{round}", vote.origin.from) : "";
-  return [`${t("round")} ${vote.round}`, methodName(vote), origin].filter(Boolean).join(" · ");
-}
+// Rounds of voting as people read them: "Round 2 · 100 points to share · top 3 of round 1", decided on the server
+// in each language (facilitation/labels.py round_label).
+export const roundLabel = (vote) => loc(vote.label) || `${t("round")} ${vote.round}`;
 export const scoreText = (method, n) => (method === "dots" ? count(n, "dot", "dots") : count(n, "point", "points"));
 
 // A ranking as every screen draws it (results, a poll's answers, themes by their ideas): one row each with its

@@ -67,7 +67,10 @@ def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server, tmp_path):
         assert started["ok"] and (started["round"], started["ballot"], started["method"]) == (2, [a, b, c, d], "points")
         state = facilitator.sync()
         assert state["control"]["vote"] == {"round": 2, "state": "not_open", "revealed": False, "method": "points",
-                                            "budget": 100, "cap": 100, "origin": {"ballot": "top", "n": 3, "from": 1}}
+                                            "budget": 100, "cap": 100, "origin": {"ballot": "top", "n": 3, "from": 1},
+                                            "label": {
+                                                "it": "Turno 2 · 100 punti da distribuire · le prime 3 del turno 1",
+                                                "en": "Round 2 · 100 points to share · top 3 of round 1"}}
         assert [t["id"] for t in state["themes"] if t["on_ballot"]] == [a, b, c, d]
         assert state["tally"]["round"] == 2 and state["tally"]["voters"] == 0
         # the phones' dots of round 1 stay in round 1: their new ballot is empty, with 100 points to give
