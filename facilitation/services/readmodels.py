@@ -52,6 +52,7 @@ def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
         "idea_max_length": plan.ideas.max_length,
         "min_group": plan.privacy.min_group,
         "keep_months": plan.privacy.keep_months,
+        "wall_cycle": WALL_CYCLE,  # the idea wall's cards, on the projector as in every phone's view of it
     }
 
 

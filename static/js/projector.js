@@ -10,10 +10,10 @@ import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, pha
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full screen turns its pages at this pace
 const PAGED = new Set(["wall", "themes", "results", "questions", "poll"]);
-// The wall turns through the tables' starred ideas, then the newest, at most this many: a hall's 600 ideas
-// would be a 15-minute cycle nobody reads. All of them are on the console, the phones and the report, and the
-// strip above the cards counts them per axis.
-const WALL_CYCLE = 36;
+// The wall turns through the tables' starred ideas, then the newest, at most event.wall_cycle of them (the
+// server's readmodels.WALL_CYCLE, which the phones' view of the wall also uses): a hall's 600 ideas would be a
+// 15-minute cycle nobody reads. All of them are on the console, the phones and the report, and the strip above
+// the cards counts them per axis.
 const LENGTHS = [[280, "longest"], [160, "longer"], [80, "long"]]; // a longer idea, smaller type (app.css)
 const WALL_WHOLE = 420; // characters of an idea (or a question) the screen shows; a longer one ends after its last whole word, with "…"
 
@@ -148,14 +148,14 @@ function prompt(s) {
     timer ? h("div", { class: "p-timer", "aria-hidden": "true" }, timer) : null));
 }
 
-// The tables' starred ideas first, then the newest (WALL_CYCLE in all), as whole cards a page at a time;
+// The tables' starred ideas first, then the newest (event.wall_cycle in all), as whole cards a page at a time;
 // above them, how many ideas each axis has gathered so far, every idea counted, which is also the key to the
 // axis numbers on the cards. The cards fill three columns top to bottom (pageColumns).
 function wall(s) {
   const all = [...s.ideas.values()].filter((i) => !i.gone);
   const ideas = all.filter((i) => !axisFilter || i.axis === axisFilter).sort((a, b) => b.id - a.id);
   if (!ideas.length) return fill($("#screen"), filterChip(s), h("p", { class: "p-big" }, t("wall_empty")));
-  const shown = [...ideas.filter((i) => i.starred), ...ideas.filter((i) => !i.starred)].slice(0, WALL_CYCLE);
+  const shown = [...ideas.filter((i) => i.starred), ...ideas.filter((i) => !i.starred)].slice(0, s.event.wall_cycle);
   const perAxis = new Map();
   for (const idea of all) perAxis.set(idea.axis, (perAxis.get(idea.axis) || 0) + 1);
   const axisNumber = (id) => {

@@ -228,3 +228,39 @@ def test_the_next_step_is_always_in_view_and_primary_and_a_hall_of_tables_leaves
         finally:
             staff.close()
             stop_server(server)
+
+
+def test_every_console_panel_works_at_hall_scale_without_a_browser_error(browser, server):
+    """The console's panels (one module each) at hall scale: the filters, the breakdowns, merge suggestions, who
+    joined a table, the projector's choice, a phase start; no script error and no failed request on the way."""
+    from tests.browser.test_hall_screens import _hall
+
+    staff, _, _, phones = _hall(server)
+    errors = []
+    console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    console.set_default_timeout(10_000)
+    console.on("pageerror", lambda error: errors.append(str(error)))
+    console.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        console.goto(f"{server.url}/console/{server.facilitator}")
+        console.locator("#next-start").wait_for()
+        console.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        console.select_option("#filter-axis", "mobilita")
+        console.fill("#filter-text", "corse serali")
+        console.locator("#ideas > li").filter(has_text="Servono corse serali").wait_for()
+        console.locator("#idea-count").filter(has_text="(1)").wait_for()
+        console.select_option("#breakdown", "by_axis")
+        console.locator("#suggest").click()
+        console.locator("#suggest-summary").filter(has_text="(").wait_for()
+        console.locator(".seat-open").first.click()
+        console.locator("#seat-people").filter(has_text="1 partecipante").wait_for()
+        console.locator("[data-screen=wall]").click()
+        console.locator("#projector-now").filter(has_text="Muro delle idee").wait_for()
+        assert staff.send("phase.start", {"phase": 4})["ok"]
+        console.locator("#phase-title").filter(has_text="Voto").wait_for()
+        assert errors == []
+    finally:
+        console.context.close()
+        staff.close()
+        for phone in phones:
+            phone.close()
