@@ -1,5 +1,6 @@
-"""The theme team's workspace for a room's worth of ideas: search, tick many and group them at once, start a
-theme from the ticked ones, see ideas per table with quiet tables flagged, merge or dismiss suggestions."""
+"""The theme team's workspace for a room's worth of ideas: search (accents ignored), what is left to group, what
+the tables starred, tick many and group them at once, start a theme from the ticked ones, see ideas per table with
+quiet tables flagged, merge or dismiss suggestions."""
 from __future__ import annotations
 
 import pytest
@@ -47,6 +48,22 @@ def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser,
         theme_ideas = page.locator("#themes li.theme").filter(has_text="Trasporto serale").locator(".theme-ideas li")
         theme_ideas.nth(2).wait_for()
         assert page.locator("#selection-bar").is_hidden()
+        assert page.locator("#group-target").input_value() == ""  # the next group chooses its theme anew
+
+        # what is left to group, and what the tables starred; search ignores accents ("piu" finds "più")
+        page.fill("#filter-text", "")
+        page.locator("#filter-ungrouped").check()
+        page.locator("#idea-count").filter(has_text="(5)").wait_for()
+        assert not page.locator("#ideas li").filter(has_text="Bus notturni").count()
+        page.fill("#filter-text", "piu frequenti")
+        page.locator("#idea-count").filter(has_text="(2)").wait_for()
+        page.locator("#filter-ungrouped").uncheck()
+        page.fill("#filter-text", "")
+        assert facilitator.send("idea.star", {"idea": ids["Boschi aperti alle scuole"]})["ok"]
+        page.locator("#filter-starred").check()
+        page.locator("#idea-count").filter(has_text="(1)").wait_for()
+        assert page.locator("#ideas > li").first.inner_text().count("Boschi aperti alle scuole") == 1
+        page.locator("#filter-starred").uncheck()
 
         page.fill("#filter-text", "treni")
         for text in ("Treni più frequenti per Torino", "Treni più frequenti verso Torino"):

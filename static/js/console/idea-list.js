@@ -9,7 +9,7 @@ const MAX_SHOWN = 400; // newest first; filters by axis or table reach the rest
 export function setupIdeaFilters(s) {
   fill($("#filter-axis"), h("option", { value: "" }, t("all_axes")), s.event.axes.map((a, i) => h("option", { value: a.id }, `${i + 1} · ${loc(a.name)}`)));
   fill($("#filter-table"), h("option", { value: "" }, t("all_tables")), s.event.tables.map((x) => h("option", { value: x.id }, tableName(s.event, x.id))));
-  for (const id of ["#filter-axis", "#filter-table", "#filter-gone", "#filter-held"]) $(id).addEventListener("change", () => renderIdeas(state));
+  for (const id of ["#filter-axis", "#filter-table", "#filter-gone", "#filter-held", "#filter-ungrouped", "#filter-starred"]) $(id).addEventListener("change", () => renderIdeas(state));
   $("#filter-text").addEventListener("input", () => renderIdeas(state));
   if ($("#group-target")) setupSelection();
 }
@@ -20,14 +20,19 @@ $("#ideas-premoderated")?.addEventListener("change", (e) => act("ideas.moderatio
 // The ideas the theme team has ticked, to group them at once.
 export const selected = new Set();
 
+// Search ignores case and accents: "citta" finds "città", "perche" finds "perché" (phones type both).
+const searchable = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase().trim();
+
 function shownIdeas(s) {
   const axis = $("#filter-axis").value;
   const table = Number($("#filter-table").value) || null;
   const showGone = $("#filter-gone").checked;
   const onlyHeld = $("#filter-held").checked;
-  const words = $("#filter-text").value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  const ungrouped = $("#filter-ungrouped").checked, starred = $("#filter-starred").checked;
+  const words = searchable($("#filter-text").value).split(/\s+/).filter(Boolean);
   return [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone || i.held)
-    && (!onlyHeld || (i.held && !i.hidden && !i.merged_into)) && words.every((w) => (i.text || "").toLocaleLowerCase().includes(w) || `#${i.id}` === w))
+    && (!onlyHeld || (i.held && !i.hidden && !i.merged_into)) && (!ungrouped || !i.theme) && (!starred || i.starred)
+    && words.every((w) => searchable(i.text || "").includes(w) || `#${i.id}` === w))
     .sort((a, b) => b.id - a.id);
 }
 
@@ -85,7 +90,8 @@ function setupSelection() {
   $("#group-selected").addEventListener("click", async () => {
     const theme = $("#group-target").value ? Number($("#group-target").value) : null;
     const ack = await act("theme.group_many", { ideas: [...selected], theme });
-    if (ack.ok) { selected.clear(); renderIdeas(state); }
+    // the target goes back to none: the next group is another theme, chosen anew, never the last one by habit
+    if (ack.ok) { selected.clear(); $("#group-target").value = ""; renderIdeas(state); }
   });
   $("#theme-from-selected").addEventListener("click", () => {
     $("#theme-title").focus();
