@@ -65,6 +65,21 @@ def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser,
         assert page.locator("#ideas > li").first.inner_text().count("Boschi aperti alle scuole") == 1
         page.locator("#filter-starred").uncheck()
 
+        # ticking an idea that is already in another theme asks before moving it out of there
+        valleys = facilitator.send("theme.create", {"title": "Valli"})["theme"]
+        for text in ("Bus notturni nel fine settimana", "Parchi urbani più curati"):
+            page.locator(f'.select-idea[data-idea="{ids[text]}"]').check()
+        page.locator("#group-target").locator(f'option[value="{valleys}"]').wait_for(state="attached")
+        page.select_option("#group-target", str(valleys))
+        page.locator("#group-selected").click()
+        dialog = page.locator("dialog.ask")
+        dialog.filter(has_text="1 di queste sono già in altri temi").wait_for()
+        dialog.get_by_role("button", name="Lasciale dove sono").click()
+        page.locator("#themes li.theme").filter(has_text="Valli").locator(".theme-ideas li").first.wait_for()
+        grouped = {i["id"]: i["theme"] for i in facilitator.sync()["ideas"]}
+        assert grouped[ids["Parchi urbani più curati"]] == valleys
+        assert grouped[ids["Bus notturni nel fine settimana"]] == night  # left where it was
+
         page.fill("#filter-text", "treni")
         for text in ("Treni più frequenti per Torino", "Treni più frequenti verso Torino"):
             page.locator(f'.select-idea[data-idea="{ids[text]}"]').check()

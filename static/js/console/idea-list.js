@@ -1,4 +1,5 @@
 // The ideas as they come in: filters, the theme team's selection, ideas per table, merge suggestions.
+import { ask } from "../dialogs.js";
 import { ideaItem, merging } from "../ideas.js";
 import { $, $$, count, currentPhase, fill, h, loc, syncList, t, tableName, toast } from "../ui.js";
 import { state, act, request, canCluster } from "./context.js";
@@ -89,7 +90,17 @@ function setupSelection() {
   });
   $("#group-selected").addEventListener("click", async () => {
     const theme = $("#group-target").value ? Number($("#group-target").value) : null;
-    const ack = await act("theme.group_many", { ideas: [...selected], theme });
+    // ideas already in another theme move only if the team says so: ticking all for "biglietto" must not empty
+    // the museums' theme without anyone noticing
+    let ideas = [...selected];
+    const elsewhere = ideas.filter((id) => { const idea = state.ideas.get(id); return idea?.theme && idea.theme !== theme; });
+    if (elsewhere.length) {
+      const answer = await ask({ title: t("ask_regroup_title").replace("{n}", elsewhere.length), body: t("ask_regroup_body"),
+        confirm: t("regroup_move"), other: t("regroup_keep") });
+      if (!answer) return;
+      if (answer === "other") ideas = ideas.filter((id) => !elsewhere.includes(id));
+    }
+    const ack = ideas.length ? await act("theme.group_many", { ideas, theme }) : { ok: true };
     // the target goes back to none: the next group is another theme, chosen anew, never the last one by habit
     if (ack.ok) { selected.clear(); $("#group-target").value = ""; renderIdeas(state); }
   });
