@@ -88,6 +88,10 @@ MESSAGES = {
                        "event itself is not affected."),
     "report_failed": N_("This report or export could not be made; the event itself is not affected. Try again, "
                         "and tell the staff if it happens again."),
+    "assistant_busy": N_("The suggestions cannot be made right now (the server is busy with reports): try again "
+                         "in a minute. The event itself is not affected."),
+    "assistant_failed": N_("The suggestions could not be made; the event itself is not affected. Try again, and "
+                           "group by hand meanwhile."),
     "server_error": N_("Something went wrong on the server; nothing was changed. Please try again."),
 }
 

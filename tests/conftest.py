@@ -77,7 +77,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log: Path, seconds: 
 def launch(args: list[str], log_path: Path, env: dict | None = None, cwd: Path = ROOT,
            command: tuple[str, ...] = (sys.executable, "-m", "facilitation")) -> subprocess.Popen:
     """Start the `facilitation` command in the background, its output going to `log_path`."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "LANG": "C.UTF-8", "LC_ALL": "", **(env or {})}
+    # the theme team's assistant runs its classical engine in every test, whatever else is installed
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "LANG": "C.UTF-8", "LC_ALL": "",
+           "FACILITATION_GROUPING": "classical", **(env or {})}
     return subprocess.Popen([*command, *args], cwd=cwd, env=env, stdout=open(log_path, "w"),
                             stderr=subprocess.STDOUT)
 

@@ -61,15 +61,3 @@ def check_merge(source_id: int, source_merged_into: int | None,
         raise Refused("merge_target_merged")
 
 
-_WORD = re.compile(r"\w{4,}", re.UNICODE)
-
-
-def words(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(text))
-
-
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Jaccard similarity of the ideas' longer words: cheap, language-neutral, good enough to suggest merges."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)

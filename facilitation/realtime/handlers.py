@@ -8,10 +8,11 @@ from flask_socketio import ConnectionRefusedError, join_room
 from socketio.packet import Packet
 
 from facilitation.domain.errors import Refused
-from facilitation.domain.roles import Action, Role, require
+from facilitation.domain.roles import Role
 from facilitation.extensions import socketio
 from facilitation.messages import describe, error
 from facilitation.realtime.notify import rooms_for
+from facilitation.services import assistant
 from facilitation.services import readmodels as rm
 from facilitation.services.audience import IDEAS, audience
 from facilitation.services.commands import COMMANDS, Principal
@@ -124,16 +125,20 @@ def room(*args):
         return error(refused)
 
 
-@socketio.on("suggestions")
-def suggestions(*args):
-    """Pairs of similar ideas from different tables, for the theme team to merge (computed on request)."""
-    try:
-        _one_payload(args)
-        require(_who().role, Action.MANAGE_THEMES)
-        with _service().reading() as s:
-            return {"ok": True, "pairs": rm.merge_suggestions(s)}
-    except Refused as refused:
-        return error(refused)
+def _assistant(name: str):
+    def handle(*args):
+        """The theme team's assistant (facilitation.services.assistant): made by a worker, off the event loop."""
+        try:
+            return {"ok": True, **assistant.ask(current_app.extensions["facilitation.workers"], _service(), _who(),
+                                                name, _one_payload(args))}
+        except Refused as refused:
+            return error(refused)
+    handle.__name__ = f"on_{name.replace('.', '_')}"
+    return handle
+
+
+for _name in assistant.QUERIES:
+    socketio.on_event(_name, _assistant(_name))
 
 
 @socketio.on("proxies")

