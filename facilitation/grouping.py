@@ -28,7 +28,7 @@ ENGINE_VARIABLE = "FACILITATION_GROUPING"  # "classical" forces the fallback; ot
 # Ward distances at which an axis's tree is cut, per engine: tuned on the shipped labelled set (the benchmark
 # prints the adjusted Rand index there and on a held-out set, benchmarks/themes.py).
 CUTS = {"embeddings": 1.75, "classical": 1.6}
-COHESION = {"embeddings": 0.83, "classical": 0.1}  # the least mean cosine in a group from a handful of ideas
+ALIKE = {"embeddings": 0.89, "classical": 0.1}  # in a handful of ideas, the least mean cosine in a group
 DUPLICATE = {"embeddings": 0.93, "classical": 0.55}  # cosine at which two ideas say the same thing
 TITLE_MAX = 80
 CENTRE_MIN = 12  # ideas enough for their mean to be what they share (two ideas centred on theirs are opposites)
@@ -169,18 +169,22 @@ def vectors(texts: Sequence[str], engine: str, cache_path: str | None = None):
     return _normalised(_caches[cache_path].vectors(texts))
 
 
-def _clusters(matrix, cut: float, background) -> list[list[int]]:
-    """Row indices of `matrix` grouped by Ward's clustering cut at `cut`; groups of one are left out. The rows
-    are centred first, on their own mean when they are enough to have one, else on `background`'s."""
+def _clusters(matrix, engine: str, background) -> list[list[int]]:
+    """Row indices of `matrix` in groups of two or more. Enough rows are centred, on their own mean or else on
+    `background` (all the ideas'), and cut by Ward's clustering; a handful (two ideas centred on their mean are
+    opposites) are grouped by how alike they are, on average, as they stand."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
     if len(matrix) < 2:
         return []
-    centre = matrix.mean(axis=0) if len(matrix) >= CENTRE_MIN else background
-    centred = _normalised(matrix - centre)
-    if not np.isfinite(centred).all() or np.allclose(centred, 0):
-        return []
-    labels = fcluster(linkage(centred, method="ward"), t=cut, criterion="distance")
+    if len(matrix) >= CENTRE_MIN or background is not None:
+        centred = _normalised(matrix - (matrix.mean(axis=0) if len(matrix) >= CENTRE_MIN else background))
+        if not np.isfinite(centred).all() or np.allclose(centred, 0):
+            return []
+        labels = fcluster(linkage(centred, method="ward"), t=CUTS[engine], criterion="distance")
+    else:
+        labels = fcluster(linkage(matrix, method="average", metric="cosine"), t=1 - ALIKE[engine],
+                          criterion="distance")
     groups: dict[int, list[int]] = {}
     for row, label in enumerate(labels):
         groups.setdefault(int(label), []).append(row)
@@ -199,15 +203,11 @@ def suggest(items: Sequence[Item], languages: Sequence[str], engine: str | None 
     by_axis: dict[str, list[int]] = {}
     for row, item in enumerate(items):
         by_axis.setdefault(item.axis, []).append(row)
-    background = matrix.mean(axis=0) if len(items) >= CENTRE_MIN else 0
+    background = matrix.mean(axis=0) if len(items) >= CENTRE_MIN else None
     groups = []
     for axis, rows in by_axis.items():
-        for members in _clusters(matrix[rows], CUTS[engine], background):
+        for members in _clusters(matrix[rows], engine, background):
             picked = [rows[m] for m in members]
-            similar = matrix[picked] @ matrix[picked].T
-            if len(rows) < CENTRE_MIN and \
-                    (similar.sum() - len(picked)) / (len(picked) * (len(picked) - 1)) < COHESION[engine]:
-                continue  # in a handful of ideas, a group only by contrast with the rest, its ideas not alike
             centre = _normalised(matrix[picked].mean(axis=0, keepdims=True))[0]
             ordered = [picked[i] for i in np.argsort(-(matrix[picked] @ centre), kind="stable")]
             head = items[ordered[0]].text.strip()
