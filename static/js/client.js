@@ -82,8 +82,8 @@ export function connect({ token, lang, onState, onStatus = () => {}, onAlert = (
     });
   }
 
-  const request = (name, payload = {}) =>
-    new Promise((resolve) => socket.timeout(8000).emit(name, payload, (err, ack) => resolve(err ? { ok: false } : ack)));
+  const request = (name, payload = {}, ms = 8000) =>
+    new Promise((resolve) => socket.timeout(ms).emit(name, payload, (err, ack) => resolve(err ? { ok: false } : ack)));
 
   // For buttons and forms: send, and tell the person in a toast if the server refused.
   async function act(name, payload = {}, options = {}) {

@@ -96,6 +96,55 @@ def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser,
         page.context.close()
 
 
+def test_suggested_groups_become_themes_with_a_click_and_an_unticked_idea_stays_out(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    texts = ["Treni più frequenti per i pendolari", "treno frequente x pendolari", "Più treni per i pendolari",
+             "Piste ciclabili sicure", "piste ciclabili sicure per la scuola", "Ciclabili sicure in città"]
+    ids = {text: facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": n % 3 + 1})["idea"]
+           for n, text in enumerate(texts)}
+    other = facilitator.send("theme.create", {"title": "Bici e pedoni", "axis": "mobilita"})["theme"]
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    try:
+        page.locator("#ideas li").nth(5).wait_for()
+        page.locator("#groups-summary").click()
+        page.locator("#suggest-groups").click()
+        trains = page.locator("#groups > li").filter(has_text="treno frequente x pendolari")
+        bikes = page.locator("#groups > li").filter(has_text="Ciclabili sicure in città")
+        trains.wait_for()
+        assert page.locator("#groups > li").count() == 2
+        shot(page, "theme-team-suggested-groups")
+
+        # one idea does not belong: unticked, it stays out of the theme the group becomes
+        trains.locator("label").filter(has_text="Più treni per i pendolari").locator("input").uncheck()
+        trains.locator(".group-title").fill("Treni per i pendolari")
+        trains.get_by_role("button", name="Fanne un tema").click()
+        theme = page.locator("#themes li.theme").filter(has_text="Treni per i pendolari")
+        theme.locator(".theme-ideas li").nth(1).wait_for()
+        assert theme.locator(".theme-ideas li").count() == 2
+        assert not theme.locator(".theme-ideas li").filter(has_text="Più treni per i pendolari").count()
+        page.locator("#groups > li").nth(1).wait_for(state="detached")
+
+        # the other group joins an existing theme
+        bikes.locator("select").select_option(str(other))
+        bikes.get_by_role("button", name="Aggiungi a quel tema").click()
+        page.locator("#themes li.theme").filter(has_text="Bici e pedoni").locator(".theme-ideas li").nth(2).wait_for()
+        page.locator("#groups > li").first.wait_for(state="detached")
+
+        # asked again: only the idea left out is not in a theme, alone: nothing to suggest
+        page.locator("#suggest-groups").click()
+        page.locator("#groups-status").filter(has_text="Nessun gruppo").wait_for()
+        state = facilitator.sync()
+        grouped = {i["id"]: i["theme"] for i in state["ideas"]}
+        assert grouped[ids["Più treni per i pendolari"]] is None
+        assert grouped[ids["Piste ciclabili sicure"]] == other
+    finally:
+        page.context.close()
+        facilitator.close()
+
+
 def test_a_suggested_merge_can_be_dismissed_and_stays_dismissed(browser, server):
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
