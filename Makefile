@@ -60,6 +60,8 @@ bench: install-test bench-deps
 	$(BIN)/python benchmarks/bench.py --runtimes gevent threading
 	$(BIN)/python benchmarks/mixed_day.py
 	$(BIN)/python benchmarks/mint_voters.py --requests 2200
+	$(PIP_INSTALL) -e '.[test,embeddings]'
+	$(BIN)/python benchmarks/themes.py
 
 # The crowd runs the official Socket.IO JavaScript client under node (Debian's nodejs when missing).
 bench-deps:

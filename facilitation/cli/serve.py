@@ -121,11 +121,14 @@ def serve(args, config) -> int:
         log.warning(note)
     log.info("facilitation serving %s on %s:%s (%s)", plan.event.id, host, port, config["ASYNC_MODE"])
     from facilitation.extensions import socketio
+    from facilitation.services.assistant import Prefetch
     from facilitation.web.stalls import QuietCollector, StallWatch
     stalls = app.extensions["facilitation.stalls"] = StallWatch()
     socketio.start_background_task(stalls.run, socketio.sleep)
     socketio.start_background_task(QuietCollector(app.extensions["facilitation"].quiet_for).run, socketio.sleep)
     socketio.start_background_task(app.extensions["facilitation.workers"].start)  # the first report is quick
+    socketio.start_background_task(Prefetch(app.extensions["facilitation.workers"], app.extensions["facilitation"]).run,
+                                   socketio.sleep)  # the ideas' embeddings made as they come, not in the break
     languages = plan.event.languages
     full = full_response([translator(languages, lang)(EVENT_FULL) for lang in languages])
     runtime.serve(listener, app, config, full)

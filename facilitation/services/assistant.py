@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import json
 
+import logging
+
+from facilitation import grouping
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Action, require
 from facilitation.services.commands import Principal
 from facilitation.services.event import EventService
 from facilitation.workers.pool import Busy, Pool, WorkerFailed
+
+log = logging.getLogger(__name__)
 
 QUERIES = {"theme.suggest": "suggest", "suggestions": "duplicates"}  # what a client asks: the worker's job
 
@@ -32,3 +37,29 @@ def ask(pool: Pool, service: EventService, who: Principal, name: str, payload: o
         raise Refused("assistant_busy") from None
     except WorkerFailed:
         raise Refused("assistant_failed") from None
+
+
+class Prefetch:
+    """With the embeddings engine, the ideas are embedded while they come in, by a worker, every EVERY seconds
+    when the event changed: the team's first *Suggest groups* in the break finds them made (2,000 ideas are
+    ~17 s to embed at once on a 2-core laptop, and a tenth of a second once they are)."""
+
+    EVERY = 15.0
+
+    def __init__(self, pool: Pool, service: EventService):
+        self.pool, self.service = pool, service
+
+    def run(self, sleep) -> None:
+        if grouping.engine_name() != "embeddings":
+            return
+        seen = None
+        while True:
+            sleep(self.EVERY)
+            version = self.service.current_version()
+            if version == seen:
+                continue
+            try:
+                self.pool.run({"kind": "embed"})
+                seen = version
+            except (Busy, WorkerFailed, Refused) as exc:  # the next round tries again; asking still works
+                log.warning("the ideas could not be embedded ahead: %s", type(exc).__name__)

@@ -34,6 +34,8 @@ def run(service: EventService, job: dict) -> bytes:
         return json.dumps(suggest(service)).encode()
     if kind == "duplicates":
         return json.dumps(duplicates(service)).encode()
+    if kind == "embed":
+        return json.dumps(embed(service)).encode()
     raise ValueError(f"unknown job {kind!r}")
 
 
@@ -134,6 +136,16 @@ def suggest(service: EventService) -> dict:
     groups = grouping.suggest(_items(service, ungrouped=True), service.plan.event.languages, engine,
                               _cache_path(service))
     return {"engine": engine, "groups": groups}
+
+
+def embed(service: EventService) -> dict:
+    """Every live idea's embedding made and kept ahead of the team's first question (only the new ones cost)."""
+    from facilitation import grouping
+
+    items = _items(service, ungrouped=False)
+    if grouping.engine_name() == "embeddings" and items:
+        grouping.vectors([i.text for i in items], "embeddings", _cache_path(service), backwards=False)
+    return {"ideas": len(items)}
 
 
 def duplicates(service: EventService) -> dict:
