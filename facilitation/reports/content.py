@@ -210,6 +210,8 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
         page()
         heading(_("The themes and what people said"))
         for theme in data["themes"]:
+            if theme.get("emptied"):  # regrouping left it with no idea: nothing to say of it
+                continue
             ideas = ideas_by_theme.get(theme["id"], [])
             text(title_in(theme), "strong")
             text(_("%(axis)s · %(n)s ideas", axis=theme["axis_name"] or "—", n=len(ideas)), "note")

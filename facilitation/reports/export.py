@@ -19,6 +19,7 @@ from facilitation.messages import N_
 from facilitation.plan import in_language
 from facilitation.reports import EXPORT_FORMAT
 from facilitation.services import readmodels as rm
+from facilitation.services.queries import emptied
 from facilitation.services.event import EventService
 from facilitation.store.models import (
     Alignment, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Theme, VoteRound,
@@ -34,6 +35,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         tables = {t.id: t for t in s.exec(select(EventTable))}
         people = {p.id: p for p in s.exec(select(Participant))}
         themes = {t.id: t for t in s.exec(select(Theme).order_by(Theme.id))}
+        left_out = emptied(s)
 
         def table_label(table_id):
             t = tables.get(table_id)
@@ -140,6 +142,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "themes": [{"id": t.id, "title": t.title,
                         **{f"title_{lang}": t.titles.get(lang, "") for lang in plan.event.languages[1:]},
                         "axis": t.axis or "", "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot,
+                        "emptied": t.id in left_out,
                         "origin_event": (t.origin or {}).get("event", ""),
                         "origin_theme": (t.origin or {}).get("theme", "")}
                        for t in themes.values()],
@@ -216,8 +219,8 @@ def tables(data: dict) -> dict[str, Table]:
         "alignments": (["zone", "zone_name", "about", "id", "text", "axis", "axis_name", "verdict", "note", "by"],
                        data["alignments"]),
         "harvests": (["table", "phase", "step", "step_title", "text", "by", "at"], data["harvests"]),
-        "themes": (first(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot", "origin_event",
-                                          "origin_theme"]), data["themes"]),
+        "themes": (first(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot", "emptied",
+                                          "origin_event", "origin_theme"]), data["themes"]),
         "votes": (["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
                    "theme_title", "axis", "dots"], data["votes"]),
         "rounds": (["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
@@ -248,6 +251,7 @@ COLUMN_HEADERS = {
     "origin_channel": N_("Channel there"), "action": N_("Action"), "by": N_("By"), "at": N_("At (UTC)"),
     "about": N_("About"), "verdict": N_("Verdict"), "note": N_("Note"), "phase": N_("Phase"), "step": N_("Step"),
     "step_title": N_("Step title"), "title": N_("Title"), "on_ballot": N_("On the ballot"),
+    "emptied": N_("Emptied by regrouping"),
     "origin_theme": N_("Theme there"), "round": N_("Round"), "method": N_("Method"), "participant": N_("Participant"),
     "proxied": N_("Voted by a helper"), "dots": N_("Dots or points"), "budget": N_("Budget"), "cap": N_("Cap"),
     "state": N_("State"), "revealed": N_("Revealed"), "made_from": N_("Made from"), "ballot": N_("Ballot"),

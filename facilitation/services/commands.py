@@ -246,6 +246,8 @@ def _titles(tx: Tx, current: dict[str, str], given: dict[str, str]) -> dict[str,
 
 def _group(tx: Tx, idea: Idea, theme_id: int | None) -> None:
     idea.theme_id = theme_id
+    if theme_id is not None:
+        tx.session.get(Theme, theme_id).grouped = True  # from now on, losing every idea empties it
     tx.record(IdeaGrouped(idea.id, idea.table_id, theme_id))
 
 
@@ -597,6 +599,9 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
                   for item in added if item.merged_into and idea_ids.get(item.merged_into)]
         if merges:
             tx.session.execute(update(Idea), merges)
+        grouped = {row["theme_id"] for row in rows if row["theme_id"]}
+        if grouped:  # a theme that came with ideas is emptied if regrouping takes them all out, as one grouped here
+            tx.session.execute(update(Theme).where(Theme.id.in_(grouped)).values(grouped=True))
         tx.session.execute(insert(IdeaRevision), [
             {"idea_id": idea_ids[item.id], "action": "imported", "text": row["text"], "axis": row["axis"],
              "kind": row["kind"], "by": tx.who.actor, "at": tx.now} for item, row in zip(added, rows, strict=True)])

@@ -5,7 +5,7 @@ from sqlmodel import Session, func, select
 
 from facilitation.domain import voting
 from facilitation.plan import Plan
-from facilitation.store.models import Control, Dot, Participant, Setting, Theme, VoteRound
+from facilitation.store.models import Control, Dot, Idea, Participant, Setting, Theme, VoteRound
 
 
 def current_round(session: Session) -> VoteRound:
@@ -48,8 +48,23 @@ def joined_per_table(session: Session) -> dict[int, int]:
                              .group_by(Participant.table_id)).all())
 
 
+def emptied(session: Session) -> set[int]:
+    """Themes that had ideas and that regrouping left with none: flagged on the console, and out of the ballot
+    and the report until they have ideas again (a theme made by title alone is not emptied)."""
+    has_ideas = select(Idea.theme_id).where(Idea.theme_id != None).distinct()  # noqa: E711
+    return set(session.exec(select(Theme.id).where(Theme.grouped == True, Theme.id.not_in(has_ideas))))  # noqa: E712
+
+
 def ballot_ids(session: Session) -> list[int]:
-    return list(session.exec(select(Theme.id).where(Theme.on_ballot == True).order_by(Theme.id)))  # noqa: E712
+    """The ballot as the theme team has it now: the themes marked for it, less the emptied ones."""
+    left_out = emptied(session)
+    marked = session.exec(select(Theme.id).where(Theme.on_ballot == True).order_by(Theme.id))  # noqa: E712
+    return [theme for theme in marked if theme not in left_out]
+
+
+def current_ballot(session: Session, row: VoteRound) -> list[int]:
+    """A round's ballot: frozen in the round once it opened, the theme team's until then."""
+    return list(row.ballot) if row.state != "not_open" else ballot_ids(session)
 
 
 def round_totals(session: Session, round_id: int) -> tuple[dict[int, int], dict[int, int]]:

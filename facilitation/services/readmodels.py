@@ -21,8 +21,8 @@ from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
 from facilitation.services.queries import (
-    PRESENT, allocation, ballot_ids, current_round, dots_view, focused_poll, headroom, joined_per_table, round_rules,
-    round_totals,
+    PRESENT, allocation, current_ballot, current_round, dots_view, focused_poll, headroom, joined_per_table,
+    round_rules, round_totals,
 )
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode,
@@ -168,7 +168,8 @@ def themes(s: Session) -> list[dict]:
     counts = dict(s.exec(select(Idea.theme_id, func.count()).where(Idea.theme_id != None)  # noqa: E711
                          .group_by(Idea.theme_id)).all())
     return [{"id": t.id, "title": visible(t.title), "titles": {lang: visible(text) for lang, text in t.titles.items()},
-             "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0)}
+             "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0),
+             "emptied": t.grouped and not counts.get(t.id)}
             for t in s.exec(select(Theme).order_by(Theme.id))]
 
 
@@ -237,7 +238,7 @@ def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
     book), else read here. The ranking needs only the totals; the breakdowns need the rows."""
     row = row or current_round(s)
     # before a round opens its ballot is the themes marked for it; from then on it is frozen in the round
-    ballot = ballot_ids(s) if row.state == "not_open" else row.ballot
+    ballot = current_ballot(s, row)
     if rows is None and (totals is None or breakdowns):
         rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count)
                       .where(Dot.round_id == row.id, Dot.count > 0)).all()
@@ -368,7 +369,7 @@ def me(s: Session, plan: Plan, participant_id: int) -> dict:
         "category": person.category,
         "zone": person.zone,
         **dots_view(round_rules(plan, row), allocation(s, participant_id, row.id)),
-        "ballot_order": ballot_order(person.token, ballot_ids(s)),
+        "ballot_order": ballot_order(person.token, current_ballot(s, row)),
         "upvoted": sorted(s.exec(select(QuestionVote.question_id)
                                  .where(QuestionVote.participant_id == participant_id))),
         "poll_answers": {str(a.poll_id): a.choices

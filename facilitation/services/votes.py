@@ -20,7 +20,7 @@ from facilitation.domain.events import BallotCast, DotPlaced, DotRemoved
 from facilitation.domain.roles import Action, require
 from facilitation.domain.voting import Rules, VoteState, check_cast, check_place, check_remove
 from facilitation.plan import Plan
-from facilitation.services.queries import ballot_ids, current_round, dots_view, round_rules
+from facilitation.services.queries import current_ballot, current_round, dots_view, round_rules
 from facilitation.services.writer import Job
 from facilitation.store.models import CommandRecord, Dot, LogEntry
 
@@ -52,7 +52,8 @@ class VoteBook:
         allocations: dict[int, dict[int, int]] = {}
         for dot in s.exec(select(Dot).where(Dot.round_id == row.id, Dot.count > 0)):
             allocations.setdefault(dot.participant_id, {})[dot.theme_id] = dot.count
-        return cls(row.id, round_rules(plan, row), VoteState(row.state), frozenset(ballot_ids(s)), allocations)
+        return cls(row.id, round_rules(plan, row), VoteState(row.state), frozenset(current_ballot(s, row)),
+                   allocations)
 
     def apply(self, changed: dict[int, dict[int, int]]) -> None:
         """Take a committed batch's allocations. The totals are replaced whole, never changed in place, so a

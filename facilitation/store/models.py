@@ -143,6 +143,8 @@ class Theme(SQLModel, table=True):
     titles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # the others
     axis: str | None = None
     on_ballot: bool = False
+    # an idea was grouped into it once: left with none by regrouping, it is emptied (queries.EMPTIED)
+    grouped: bool = False
     created_at: float
     origin: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # {"event", "theme"}
     source: str | None = Field(default=None, index=True)  # an imported one's "<event id>#<its id there>"

@@ -20,7 +20,8 @@ def unversioned_database(path):
     projector's screen: 0003; theme titles in other languages: 0004;
     questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
     paper ballots: 0009; rounds of voting: 0010; rounds at tables: 0011; public results and
-    imported material: 0012; the imported material's keys: 0013; participants the staff removed: 0014)."""
+    imported material: 0012; the imported material's keys: 0013; participants the staff removed: 0014;
+    themes once grouped into: 0015)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -33,6 +34,7 @@ def unversioned_database(path):
         db.execute("alter table theme drop column titles")
         db.execute("alter table participant drop column proxied")
         db.execute("alter table participant drop column removed_at")
+        db.execute("alter table theme drop column grouped")
         db.execute("drop table alignment")
         db.execute("alter table idea drop column held")
         db.execute("alter table control drop column ideas_premoderated")
@@ -126,8 +128,10 @@ def test_a_database_of_something_else_is_refused(tmp_path):
 
 
 def back_to_0012(db) -> None:
-    """A database at the newest schema, as revision 0012 left it: no import keys, no removed participants."""
+    """A database at the newest schema, as revision 0012 left it: no import keys, no removed participants, no
+    record of the themes ideas were grouped into."""
     db.execute("alter table participant drop column removed_at")
+    db.execute("alter table theme drop column grouped")
     for table in ("idea", "theme"):
         db.execute(f"drop index ix_{table}_source")
         db.execute(f"alter table {table} drop column source")

@@ -1,7 +1,7 @@
 // The themes the theme team forms, their translations, and the ballot.
 import { ask } from "../dialogs.js";
 import { alignmentBox, editInline } from "../ideas.js";
-import { renderIdeas, selected } from "./idea-list.js";
+import { groupMany, renderIdeas, selected } from "./idea-list.js";
 import { $, $$, axisChip, h, lang, syncList, t } from "../ui.js";
 import { state, act, canCluster } from "./context.js";
 
@@ -14,7 +14,9 @@ export function renderThemes(s) {
     empty: () => h("li", { class: "muted" }, t("no_themes")),
     render: (theme) => h("li", { class: `theme${theme.on_ballot ? " on-ballot" : ""}` },
     h("div", { class: "idea-meta" }, h("span", { class: "idea-id" }, `#${theme.id}`), axisChip(s.event, theme.axis),
-      theme.on_ballot ? h("span", { class: "badge ok" }, t("on_ballot")) : null),
+      theme.on_ballot ? h("span", { class: "badge ok" }, t("on_ballot")) : null,
+      // regrouping took every idea out: off the ballot and the report until ideas come back
+      theme.emptied ? h("span", { class: "badge warn emptied", title: t("emptied_theme_hint") }, t("emptied_theme")) : null),
     h("strong", { lang: s.event.languages[0] }, theme.title),
     // The title in the plan's other languages: written by the theme team, or flagged as missing.
     s.event.languages.slice(1).map((other) => h("div", { class: `translation${theme.titles?.[other] ? "" : " missing"}`, lang: other },
@@ -41,7 +43,8 @@ $("#theme-form")?.addEventListener("submit", async (event) => {
   // "New theme from these…": the ticked ideas go into the new theme at once
   const ideas = form.dataset.withSelection ? [...selected] : [];
   const titles = Object.fromEntries($$("[data-title-lang]", form).filter((f) => f.value.trim()).map((f) => [f.dataset.titleLang, f.value]));
-  const ack = await act("theme.create", { title: form.title.value, titles, axis: form.axis.value || null, ideas });
+  let ack = await act("theme.create", { title: form.title.value, titles, axis: form.axis.value || null, ideas: ideas.slice(0, 500) });
+  if (ack.ok && ideas.length > 500) ack = await groupMany(ideas.slice(500), ack.theme);
   if (ack.ok) {
     form.title.value = "";
     for (const field of $$("[data-title-lang]", form)) field.value = "";
