@@ -26,6 +26,7 @@ def test_the_console_gets_every_idea_of_a_big_import_and_a_phone_says_what_it_le
     for n in range(extra):  # table 1 writes more than a phone's snapshot carries
         assert staff.send("idea.add", {"text": f"Al tavolo 1, idea numero {n}: più treni la sera per le valli",
                                        "axis": "mobilita", "kind": "need", "table": table})["ok"]
+    night = staff.send("theme.create", {"title": "Treni la sera", "axis": "mobilita"})["theme"]
     staff.close()
     console = browser.new_context(viewport={"width": 1280, "height": 720}, locale="it-IT").new_page()
     console.set_default_timeout(15_000)
@@ -34,8 +35,28 @@ def test_the_console_gets_every_idea_of_a_big_import_and_a_phone_says_what_it_le
     try:
         console.goto(f"{server.url}/console/{server.facilitator}")
         shown = IMPORTED - IMPORTED // 10 + extra  # hidden ideas are left out until asked for
-        console.locator("#idea-count").filter(has_text=f"/ {shown} ").wait_for()
+        console.locator("#idea-count").filter(has_text=f"(400 / {shown})").wait_for()
         shot(console, "console-big-import")
+        # no cap: the stream draws a page at a time, and select-all means every idea the filter matches
+        more = console.locator("#ideas-show-more")
+        more.filter(has_text=f"({shown - 400} ").click()
+        console.locator("#idea-count").filter(has_text=f"(800 / {shown})").wait_for()
+        assert console.locator("#ideas > li").count() == 800
+        console.locator(".select-idea").first.check()
+        console.locator("#select-all").check()
+        console.locator("#selected-count").filter(has_text=f"{shown} ").wait_for()
+        console.fill("#filter-text", "tavolo 1, idea")
+        console.locator("#idea-count").filter(has_text=f"({extra})").wait_for()
+        assert more.is_hidden()
+        console.locator("#clear-selected").click()
+        console.locator(".select-idea").first.check()  # the selection's bar shows once one is ticked
+        console.locator("#select-all").check()
+        console.locator("#selected-count").filter(has_text=f"{extra} ").wait_for()
+        console.select_option("#group-target", str(night))
+        console.locator("#group-selected").click()
+        console.locator("#selection-bar").wait_for(state="hidden")
+        console.locator("#themes li.theme").filter(has_text="Treni la sera").locator(".theme-ideas li").nth(extra - 1) \
+            .wait_for()
         for width, phone in phones.items():
             phone.set_default_timeout(15_000)
             phone.goto(f"{server.url}/j/{server.tables()[0][3]}")

@@ -3,12 +3,19 @@ the tables starred, tick many and group them at once, start a theme from the tic
 quiet tables flagged, merge or dismiss suggestions."""
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import shot
 from tests.realtime.clients import Client, join, open_vote
 
 pytestmark = pytest.mark.browser
+
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "labelled-ideas.json"
+HELD_OUT = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "labelled-ideas-heldout.json"
 
 IDEAS = [("Bus notturni nel fine settimana", 1), ("Più bus la sera nelle valli", 2), ("Piste ciclabili sicure", 3),
          ("Bus a chiamata per i piccoli comuni", 1), ("Parchi urbani più curati", 2), ("Boschi aperti alle scuole", 3),
@@ -275,3 +282,88 @@ def test_a_table_facilitator_gives_the_dots_of_someone_without_a_phone(browser, 
     finally:
         facilitator.close()
         table.context.close()
+
+
+def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_a_click_per_idea(browser, server):
+    """The break's work, as a theme team does it with the assistant: ask for suggested groups; make the first
+    group of each of ten priorities a theme and add the next ones to it (its theme chosen, then *Add*); dismiss
+    what fits none; then each axis's leftovers go, all at once, into a theme of that axis (the filters, select-all
+    and *Group*). Which priority a group is stands in for the team's judgement: the labels of the labelled set.
+    Every click is counted; grouping idea by idea took two each."""
+    rows = [r for path in (LABELLED, HELD_OUT) for r in json.loads(path.read_text())][:300]
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    label = {}
+    for n, row in enumerate(rows):
+        added = facilitator.send("idea.add", {"text": row["text"], "axis": row["axis"], "table": n % 30 + 1})
+        label[added["idea"]] = row
+    sizes = Counter(r["label"] for r in rows)
+    by_axis = {}
+    for name, _size in sizes.most_common():
+        by_axis.setdefault(name.split("/")[0], []).append(name)
+    chosen = [names[0] for names in by_axis.values()]  # a priority on every axis, then the biggest others
+    chosen += [name for name, _size in sizes.most_common() if name not in chosen][:10 - len(chosen)]
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    page.set_default_timeout(20_000)
+    clicks = 0
+
+    def click(locator) -> None:
+        nonlocal clicks
+        clicks += 1
+        locator.click()
+
+    def choose(select, value: str) -> None:
+        nonlocal clicks
+        clicks += 1
+        select.select_option(value)
+
+    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    try:
+        page.locator("#idea-count").filter(has_text="(300)").wait_for()
+        click(page.locator("#groups-summary"))
+        click(page.locator("#suggest-groups"))
+        page.locator("#groups > li").first.wait_for()
+        theme_of: dict[str, int] = {}
+        while page.locator("#groups > li").count():
+            card = page.locator("#groups > li").first
+            ids = [int(x) for x in card.locator(".group-ideas input").evaluate_all(
+                "boxes => boxes.map((b) => b.closest('label').textContent.trim().split(' ')[0].slice(1))")]
+            priority = Counter(label[i]["label"] for i in ids).most_common(1)[0][0]
+            before = page.locator("#groups > li").count()
+            if priority in chosen and priority not in theme_of:
+                card.locator(".group-title").fill(priority.split("/")[1].replace("_", " "))
+                click(card.get_by_role("button", name="Fanne un tema"))
+                page.locator("#themes li.theme").filter(has_text=priority.split("/")[1].replace("_", " ")).wait_for()
+                theme_of[priority] = next(t["id"] for t in facilitator.sync()["themes"]
+                                          if t["title"] == priority.split("/")[1].replace("_", " "))
+            elif priority in theme_of:
+                choose(card.locator("select"), str(theme_of[priority]))
+                click(card.get_by_role("button", name="Aggiungi a quel tema"))
+            else:
+                click(card.get_by_role("button", name="Scarta"))
+            page.wait_for_function("n => document.querySelectorAll('#groups > li').length < n", arg=before)
+        for axis, names in by_axis.items():  # what is left on each axis, at once, into that axis's first priority
+            target = theme_of.get(names[0])
+            if target is None:
+                continue
+            choose(page.locator("#filter-axis"), axis)
+            if not page.locator("#filter-ungrouped").is_checked():
+                click(page.locator("#filter-ungrouped"))
+            if page.locator("#ideas .select-idea").count() == 0:
+                continue
+            click(page.locator("#ideas .select-idea").first)
+            click(page.locator("#select-all"))
+            choose(page.locator("#group-target"), str(target))
+            click(page.locator("#group-selected"))
+            page.locator("#ideas .select-idea").first.wait_for(state="detached")
+        shot(page, "theme-team-300-ideas-grouped")
+        state = facilitator.sync()
+        live = [i for i in state["ideas"] if i["id"] in label]
+        themes = {t["id"] for t in state["themes"]}
+        assert all(i["theme"] in themes for i in live), [i["text"] for i in live if i["theme"] is None][:5]
+        assert len(themes) == 10
+        print(f"\n300 ideas into 10 themes: {clicks} clicks, {clicks / 300:.2f} per idea")
+        assert clicks / 300 < 0.5
+    finally:
+        page.context.close()
+        facilitator.close()

@@ -4,14 +4,19 @@ import { ideaItem, merging } from "../ideas.js";
 import { $, $$, count, currentPhase, fill, h, loc, syncList, t, tableName, toast } from "../ui.js";
 import { state, act, request, canCluster } from "./context.js";
 
-const MAX_SHOWN = 400; // newest first; filters by axis or table reach the rest
+// Newest first, a page at a time: a hall's 2,000 ideas drawn at once would make every update slow. "Show more"
+// draws the next page; a new filter starts again from the first. Select-all means every idea the filter matches.
+const PAGE = 400;
+let limit = PAGE;
+const refilter = () => { limit = PAGE; renderIdeas(state); };
 
 // The filters above the list (axis, table, gone, waiting for approval, words), set up once the event is known.
 export function setupIdeaFilters(s) {
   fill($("#filter-axis"), h("option", { value: "" }, t("all_axes")), s.event.axes.map((a, i) => h("option", { value: a.id }, `${i + 1} · ${loc(a.name)}`)));
   fill($("#filter-table"), h("option", { value: "" }, t("all_tables")), s.event.tables.map((x) => h("option", { value: x.id }, tableName(s.event, x.id))));
-  for (const id of ["#filter-axis", "#filter-table", "#filter-gone", "#filter-held", "#filter-ungrouped", "#filter-starred"]) $(id).addEventListener("change", () => renderIdeas(state));
-  $("#filter-text").addEventListener("input", () => renderIdeas(state));
+  for (const id of ["#filter-axis", "#filter-table", "#filter-gone", "#filter-held", "#filter-ungrouped", "#filter-starred"]) $(id).addEventListener("change", refilter);
+  $("#filter-text").addEventListener("input", refilter);
+  $("#ideas-show-more").addEventListener("click", () => { limit += PAGE; renderIdeas(state); });
   if ($("#group-target")) setupSelection();
 }
 
@@ -39,20 +44,23 @@ function shownIdeas(s) {
 
 export function renderIdeas(s) {
   const ideas = shownIdeas(s);
-  const shown = Math.min(ideas.length, MAX_SHOWN);
+  const shown = Math.min(ideas.length, limit);
   const held = [...s.ideas.values()].filter((i) => i.held && !i.hidden && !i.merged_into).length;
   // the filter is offered while ideas wait, and stays (ticked, with none left) until the moderator unticks it
   const onlyHeld = $("#filter-held");
   $("#filter-held-box").hidden = !held && !onlyHeld.checked;
   $("#filter-held-label").textContent = held === 1 ? t("only_to_approve_one") : t("only_to_approve").replace("{n}", held);
-  $("#idea-count").textContent = (shown < ideas.length ? `(${shown} / ${ideas.length} · ${t("filter_to_see_more")})` : `(${ideas.length})`)
+  $("#idea-count").textContent = (shown < ideas.length ? `(${shown} / ${ideas.length})` : `(${ideas.length})`)
     + (held ? ` · ${held} ${t("to_approve")}` : "");
+  const more = $("#ideas-show-more");
+  more.hidden = shown >= ideas.length;
+  more.textContent = t("show_more_ideas").replace("{n}", Math.min(PAGE, ideas.length - shown)).replace("{left}", ideas.length - shown);
   const pre = $("#ideas-premoderated");
   if (pre) pre.checked = Boolean(s.control.ideas_premoderated);
   const themes = canCluster ? s.themes : [];
   const themeNames = JSON.stringify(themes.map((x) => [x.id, x.title]));
   for (const id of [...selected]) if (!s.ideas.get(id) || s.ideas.get(id).gone) selected.delete(id);
-  syncList($("#ideas"), ideas.slice(0, MAX_SHOWN), {
+  syncList($("#ideas"), ideas.slice(0, shown), {
     key: (idea) => idea.id,
     signature: (idea) => JSON.stringify(idea) + themeNames + merging.from + selected.has(idea.id),
     render: (idea) => ideaItem(idea, { event: s.event, act, readOnly: !canCluster, themes,
@@ -68,8 +76,9 @@ function renderSelection(s) {
   if (!bar) return;
   bar.hidden = selected.size === 0;
   $("#selected-count").textContent = `${selected.size} ${t("selected")}`;
-  const visible = shownIdeas(s).filter((i) => !i.gone).slice(0, MAX_SHOWN);
-  $("#select-all").checked = visible.length > 0 && visible.every((i) => selected.has(i.id));
+  const matching = shownIdeas(s).filter((i) => !i.gone);
+  $("#select-all").checked = matching.length > 0 && matching.every((i) => selected.has(i.id));
+  $("#select-all-label").textContent = t("select_all_matching").replace("{n}", matching.length);
   const target = $("#group-target");
   const wanted = JSON.stringify(s.themes.map((x) => [x.id, x.title]));
   if (target.dataset.themes !== wanted) {
@@ -81,9 +90,16 @@ function renderSelection(s) {
   for (const box of $$("#ideas .select-idea")) box.checked = selected.has(Number(box.dataset.idea));
 }
 
+// A command carries at most 500 ideas: a select-all over a hall's ideas goes in as many as it takes.
+export async function groupMany(ideas, theme) {
+  let ack = { ok: true };
+  for (let start = 0; start < ideas.length && ack.ok; start += 500) ack = await act("theme.group_many", { ideas: ideas.slice(start, start + 500), theme });
+  return ack;
+}
+
 function setupSelection() {
   $("#select-all").addEventListener("change", (e) => {
-    for (const idea of shownIdeas(state).filter((i) => !i.gone).slice(0, MAX_SHOWN)) {
+    for (const idea of shownIdeas(state).filter((i) => !i.gone)) {  // every match, drawn or not yet
       if (e.target.checked) selected.add(idea.id); else selected.delete(idea.id);
     }
     renderSelection(state);
@@ -100,7 +116,7 @@ function setupSelection() {
       if (!answer) return;
       if (answer === "other") ideas = ideas.filter((id) => !elsewhere.includes(id));
     }
-    const ack = ideas.length ? await act("theme.group_many", { ideas, theme }) : { ok: true };
+    const ack = await groupMany(ideas, theme);
     // the target goes back to none: the next group is another theme, chosen anew, never the last one by habit
     if (ack.ok) { selected.clear(); $("#group-target").value = ""; renderIdeas(state); }
   });

@@ -12,7 +12,9 @@ const live = (id) => { const idea = state.ideas.get(id); return idea && !idea.go
 export function renderGroups() {
   if (!$("#groups")) return;
   // ideas grouped since (by anyone), hidden or merged leave the suggestion; a group left with none goes
-  groups = groups.map((g) => ({ ...g, ideas: g.ideas.filter(live) })).filter((g) => g.ideas.length);
+  // in place: a drawn card's buttons hold its group, which must stay the one in the list
+  for (const group of groups) group.ideas = group.ideas.filter(live);
+  groups = groups.filter((group) => group.ideas.length);
   $("#groups-summary").textContent = `${t("suggested_groups")}${groups.length ? ` (${groups.length})` : ""}`;
   // drawn again only when its ideas, its ticks or the themes change: a title being typed keeps its caret
   const themes = JSON.stringify(state.themes.map((theme) => [theme.id, theme.title]));
@@ -29,7 +31,8 @@ function card(group) {
     state.themes.map((theme) => h("option", { value: String(theme.id) }, `#${theme.id} ${theme.title}`)));
   const make = h("button", { class: "primary", disabled: !kept().length || !group.title.trim(), onclick: async () =>
     done(await act("theme.create", { title: group.title.trim(), axis: group.axis || null, ideas: kept() })) }, t("make_theme"));
-  const done = (ack) => { if (ack.ok) { groups = groups.filter((g) => g !== group); renderGroups(); } };
+  const drop = () => { groups = groups.filter((g) => g.key !== group.key); renderGroups(); };
+  const done = (ack) => { if (ack.ok) drop(); };
   return h("li", { class: "group", "data-group": group.key },
     h("div", { class: "idea-meta" }, axisChip(state.event, group.axis), h("span", { class: "muted" }, `${kept().length} / ${group.ideas.length}`)),
     title,
@@ -53,7 +56,7 @@ function card(group) {
           title: state.ideas.get(apart[0])?.text.slice(0, 80) ?? "" });
         renderGroups();
       } }, t("split_unticked")),
-      h("button", { class: "ghost", onclick: () => { groups = groups.filter((g) => g !== group); renderGroups(); } }, t("dismiss"))));
+      h("button", { class: "ghost", onclick: drop }, t("dismiss"))));
 }
 
 $("#suggest-groups")?.addEventListener("click", async (event) => {
