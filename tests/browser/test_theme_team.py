@@ -357,6 +357,11 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
             click(page.locator("#group-selected"))
             page.locator("#ideas .select-idea").first.wait_for(state="detached")
         shot(page, "theme-team-300-ideas-grouped")
+        # every theme's ballot toggle right under its title, however many ideas the theme holds
+        gaps = page.locator("#themes li.theme").evaluate_all("""themes => themes.map((li) =>
+            li.querySelector('.actions button').getBoundingClientRect().top
+            - li.querySelector('strong').getBoundingClientRect().bottom)""")
+        assert len(gaps) == 10 and max(gaps) < 160, gaps
         state = facilitator.sync()
         live = [i for i in state["ideas"] if i["id"] in label]
         themes = {t["id"] for t in state["themes"]}

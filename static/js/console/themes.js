@@ -26,14 +26,15 @@ export function renderThemes(s) {
         onclick: (e) => editInline(e.target.closest(".translation").querySelector(".translation-text"), theme.titles?.[other] || "",
           (text) => act("theme.update", { theme: theme.id, titles: { [other]: text } })) }, t("edit")) : null)),
     canCluster && s.event.zones.length ? alignmentBox(s.event, { theme: theme.id }, s.alignments || [], act) : null,
-    h("ul", { class: "theme-ideas" }, ideasOf(theme).map((i) => h("li", {}, `#${i.id} ${i.text}`))),
     canCluster ? h("div", { class: "actions" },
       h("button", { "data-focus-key": `ballot-${theme.id}`, disabled: frozen, onclick: () => act("theme.ballot", { theme: theme.id, on_ballot: !theme.on_ballot }) },
         theme.on_ballot ? t("remove_from_ballot") : t("add_to_ballot")),
       h("button", { disabled: frozen && theme.on_ballot, onclick: (e) => editInline(e.target.closest("li").querySelector("strong"), theme.title, (title) => act("theme.update", { theme: theme.id, title })) }, t("rename")),
       h("button", { class: "ghost", disabled: frozen && theme.on_ballot, onclick: async () => {
         if (await ask({ title: `${t("delete")}: ${theme.title}`, body: t("ask_delete_theme_body"), confirm: t("delete"), danger: true })) act("theme.delete", { theme: theme.id });
-      } }, t("delete"))) : null),
+      } }, t("delete"))) : null,
+    // under the buttons, in a box of its own height: the ballot's toggles never sit below a long list of ideas
+    h("ul", { class: "theme-ideas", "aria-label": `${ideasOf(theme).length} ${t("ideas")}` }, ideasOf(theme).map((i) => h("li", {}, `#${i.id} ${i.text}`)))),
   });
 }
 
