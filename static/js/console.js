@@ -10,6 +10,7 @@ import { renderQuestions } from "./console/questions.js";
 import { renderAgenda, renderControls } from "./console/run.js";
 import { renderGlance, renderProjector } from "./console/screen.js";
 import { renderTally, setupBreakdown } from "./console/tally.js";
+import { renderBoard } from "./console/board.js";
 import { renderGroups } from "./console/suggest.js";
 import { renderThemes } from "./console/themes.js";
 import "./console/tools.js";
@@ -50,6 +51,7 @@ onState((s) => {
   renderIdeas(s);
   renderThemes(s);
   renderTally(s);
+  renderBoard(s);
   renderGroups(); // ideas grouped, hidden or merged since leave the suggested groups
   if (pairs.length) renderSuggestions(); // ideas that came after the suggestions, or merged since, show at once
 });

@@ -372,3 +372,43 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
     finally:
         page.context.close()
         facilitator.close()
+
+
+def test_on_the_board_an_idea_moves_to_another_theme_by_dragging_or_from_the_keyboard(browser, server):
+    facilitator = Client(server.url, server.facilitator)
+    facilitator.send("phase.start", {"phase": 2})
+    ids = [facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
+           for text in ("Bus notturni nel fine settimana", "Treni più frequenti per Torino", "Piste ciclabili sicure")]
+    night = facilitator.send("theme.create", {"title": "Trasporto serale", "axis": "mobilita"})["theme"]
+    rail = facilitator.send("theme.create", {"title": "Ferrovie", "axis": "mobilita"})["theme"]
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    try:
+        page.locator("#ideas li").nth(2).wait_for()
+        page.locator("#board-box > summary").click()
+        card = lambda idea: page.locator(f'.board-card[data-idea="{idea}"]')  # noqa: E731
+        column = lambda theme: page.locator(f'.board-column[data-theme="{theme}"]')  # noqa: E731
+        column("").locator(".board-card").nth(2).wait_for()
+        assert column("").locator(".board-card").count() == 3
+
+        card(ids[0]).drag_to(column(night), source_position={"x": 12, "y": 8})  # by its text, not its list
+        column(night).locator(f'.board-card[data-idea="{ids[0]}"]').wait_for()
+
+        card(ids[1]).focus()  # from the keyboard: → one column on, twice
+        page.keyboard.press("ArrowRight")
+        column(night).locator(f'.board-card[data-idea="{ids[1]}"]').wait_for()
+        page.wait_for_function(f"() => document.activeElement?.dataset?.idea === '{ids[1]}'")  # it keeps the focus
+        page.keyboard.press("ArrowRight")
+        column(rail).locator(f'.board-card[data-idea="{ids[1]}"]').wait_for()
+
+        card(ids[2]).locator("select").select_option(str(rail))
+        column(rail).locator(f'.board-card[data-idea="{ids[2]}"]').wait_for()
+        page.locator("#board-box").scroll_into_view_if_needed()
+        shot(page, "theme-team-board")
+        grouped = {i["id"]: i["theme"] for i in facilitator.sync()["ideas"]}
+        assert [grouped[i] for i in ids] == [night, rail, rail]
+        assert column("").locator(".board-card").count() == 0
+    finally:
+        page.context.close()
+        facilitator.close()

@@ -29,7 +29,7 @@ export const selected = new Set();
 // Search ignores case and accents: "citta" finds "città", "perche" finds "perché" (phones type both).
 const searchable = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase().trim();
 
-function shownIdeas(s) {
+export function shownIdeas(s) {
   const axis = $("#filter-axis").value;
   const table = Number($("#filter-table").value) || null;
   const showGone = $("#filter-gone").checked;
