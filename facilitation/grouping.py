@@ -22,7 +22,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 ENGINE_VARIABLE = "FACILITATION_GROUPING"  # "classical" forces the fallback; otherwise the best installed
 # Ward distances at which an axis's tree is cut, per engine: tuned on the shipped labelled set (the benchmark
@@ -78,6 +78,30 @@ def language(text: str, languages: Sequence[str]) -> str:
     scores = {lang: sum(w in STOPWORDS.get(lang, ()) for w in found) for lang in languages}
     best = max(languages, key=lambda lang: scores[lang])
     return best if scores[best] > scores[languages[0]] else languages[0]
+
+
+def stems(text: str) -> set[str]:
+    """The Italian and English stems of a text's words: "treni" and "treno" share "tren"."""
+    italian, english = _stemmers()
+    return {stem for word in _WORD.findall(fold(text)) for stem in (italian.stemWord(word), english.stemWord(word))}
+
+
+def search(texts: dict[int, str], query: str) -> list[int]:
+    """The ids whose text has every word of `query` in some form (its stem), or as written, accents aside."""
+    wanted = [(fold(word), stems(word)) for word in _WORD.findall(fold(query))]
+    if not wanted:
+        return []
+    found = []
+    for ident, text in texts.items():
+        folded, forms = fold(text), _stems_of(text)
+        if all(word in folded or word_stems & forms for word, word_stems in wanted):
+            found.append(ident)
+    return found
+
+
+@lru_cache(maxsize=20_000)
+def _stems_of(text: str) -> frozenset[str]:
+    return frozenset(stems(text))
 
 
 @cache

@@ -19,7 +19,9 @@ from facilitation.workers.pool import Busy, Pool, WorkerFailed
 
 log = logging.getLogger(__name__)
 
-QUERIES = {"theme.suggest": "suggest", "suggestions": "duplicates"}  # what a client asks: the worker's job
+QUERIES = {"theme.suggest": "suggest", "suggestions": "duplicates",  # what a client asks: the worker's job
+           "ideas.search": "search"}
+QUERY_MAX = 100  # characters of a search
 
 
 def ask(pool: Pool, service: EventService, who: Principal, name: str, payload: object) -> dict:
@@ -27,12 +29,20 @@ def ask(pool: Pool, service: EventService, who: Principal, name: str, payload: o
     require(who.role, Action.MANAGE_THEMES)
     if payload is not None and not isinstance(payload, dict):
         raise Refused("invalid_payload", fields="payload")
-    if unknown := sorted(str(key)[:20] for key in payload or {} if key != "cid"):
-        raise Refused("invalid_payload", fields=", ".join(unknown[:3]))
-    service.throttle(who)
     kind = QUERIES[name]
+    allowed = {"cid", "q"} if kind == "search" else {"cid"}
+    if unknown := sorted(str(key)[:20] for key in payload or {} if key not in allowed):
+        raise Refused("invalid_payload", fields=", ".join(unknown[:3]))
+    job: dict = {"kind": kind}
+    if kind == "search":  # the console's search, by word forms ("treno" finds "treni")
+        query = (payload or {}).get("q")
+        if not isinstance(query, str) or not query.strip() or len(query) > QUERY_MAX:
+            raise Refused("invalid_payload", fields="q")
+        job["q"] = " ".join(query.split()).casefold()
+    service.throttle(who)
     try:
-        return json.loads(pool.cached((kind,), service.current_version(), {"kind": kind}))
+        family = (kind, job.get("q", ""))
+        return json.loads(pool.cached(family, service.current_version(), job))
     except Busy:
         raise Refused("assistant_busy") from None
     except WorkerFailed:

@@ -34,6 +34,8 @@ def run(service: EventService, job: dict) -> bytes:
         return json.dumps(suggest(service)).encode()
     if kind == "duplicates":
         return json.dumps(duplicates(service)).encode()
+    if kind == "search":
+        return json.dumps(search(service, job["q"])).encode()
     if kind == "embed":
         return json.dumps(embed(service)).encode()
     raise ValueError(f"unknown job {kind!r}")
@@ -136,6 +138,18 @@ def suggest(service: EventService) -> dict:
     groups = grouping.suggest(_items(service, ungrouped=True), service.plan.event.languages, engine,
                               _cache_path(service))
     return {"engine": engine, "groups": groups}
+
+
+def search(service: EventService, query: str) -> dict:
+    """The ideas (any, hidden and merged too: the console filters them) whose words match the query's in any form."""
+    from sqlmodel import select
+
+    from facilitation import grouping
+    from facilitation.store.models import Idea
+
+    with service.reading() as s:
+        texts = dict(s.exec(select(Idea.id, Idea.text)).all())
+    return {"q": query, "ideas": grouping.search(texts, query)}
 
 
 def embed(service: EventService) -> dict:

@@ -65,3 +65,13 @@ def test_the_classical_engine_is_no_worse_than_the_axis_alone_on_the_labelled_se
     score = grouping.adjusted_rand_index(truth, [suggested.get(n, f"alone {n}") for n in range(len(rows))])
     axis_alone = grouping.adjusted_rand_index(truth, [r["axis"] for r in rows])
     assert score > 0.25 and score > axis_alone - 0.05, (score, axis_alone)
+
+
+def test_a_search_finds_every_word_in_some_form_or_as_written():
+    texts = {1: "Più treni per Torino", 2: "Bus notturni", 3: "Città più verde", 4: "Schools need repairs"}
+    assert grouping.search(texts, "treno") == [1]
+    assert grouping.search(texts, "citta") == [3]  # accents aside
+    assert grouping.search(texts, "school repair") == [4]
+    assert grouping.search(texts, "treno bus") == []  # every word
+    assert grouping.search(texts, "not") == [2]  # as written, inside a word
+    assert grouping.search(texts, "  ") == []

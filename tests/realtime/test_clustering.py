@@ -62,6 +62,10 @@ def test_the_ideas_not_yet_in_a_theme_are_suggested_as_groups_over_the_socket_an
         assert [set(g["ideas"]) for g in answer.json()["groups"]] == [set(bikes)]
 
         assert a.sio.call("theme.suggest", {}, timeout=10)["error"]["code"] == "forbidden"
+        found = theme_team.sio.call("ideas.search", {"q": "treno pendolare"}, timeout=30)
+        assert found["ok"] and set(found["ideas"]) >= set(trains) and not set(found["ideas"]) & set(bikes)
+        assert theme_team.sio.call("ideas.search", {"q": "x" * 101}, timeout=10)["error"]["code"] == "invalid_payload"
+        assert a.sio.call("ideas.search", {"q": "treno"}, timeout=10)["error"]["code"] == "forbidden"
         wrong = theme_team.sio.call("theme.suggest", {"ideas": [1]}, timeout=10)
         assert wrong["error"]["code"] == "invalid_payload" and "ideas" in wrong["error"]["message"]
         assert theme_team.sio.call("theme.suggest", "all", timeout=10)["error"]["code"] == "invalid_payload"

@@ -44,8 +44,9 @@ client_ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size
 payloads = st.one_of(
     st.fixed_dictionaries({"cid": client_ids}, optional={f: json_values | st.integers(1, 40) for f in FIELDS}),
     json_values).filter(lambda payload: len(json.dumps(payload)) < 30_000)
-event_names = st.sampled_from([*COMMANDS, "sync", "suggestions", "theme.suggest", "connect", "disconnect", "message",
-                               "update", "alert", "", "idea.add ", "IDEA.ADD"]) | st.text(max_size=20)
+event_names = st.sampled_from([*COMMANDS, "sync", "suggestions", "theme.suggest", "ideas.search", "connect",
+                               "disconnect", "message", "update", "alert", "", "idea.add ", "IDEA.ADD"]) \
+    | st.text(max_size=20)
 
 
 @pytest.fixture(scope="module")

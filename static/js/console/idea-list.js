@@ -15,7 +15,7 @@ export function setupIdeaFilters(s) {
   fill($("#filter-axis"), h("option", { value: "" }, t("all_axes")), s.event.axes.map((a, i) => h("option", { value: a.id }, `${i + 1} · ${loc(a.name)}`)));
   fill($("#filter-table"), h("option", { value: "" }, t("all_tables")), s.event.tables.map((x) => h("option", { value: x.id }, tableName(s.event, x.id))));
   for (const id of ["#filter-axis", "#filter-table", "#filter-gone", "#filter-held", "#filter-ungrouped", "#filter-starred"]) $(id).addEventListener("change", refilter);
-  $("#filter-text").addEventListener("input", refilter);
+  $("#filter-text").addEventListener("input", () => { refilter(); askForms(); });
   $("#ideas-show-more").addEventListener("click", () => { limit += PAGE; renderIdeas(state); });
   if ($("#group-target")) setupSelection();
 }
@@ -29,16 +29,33 @@ export const selected = new Set();
 // Search ignores case and accents: "citta" finds "città", "perche" finds "perché" (phones type both).
 const searchable = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase().trim();
 
+// Word forms ("treno" finds "treni", "school" finds "Schools"): the server's stems, asked a moment after the
+// typing stops (ideas.search, made by a worker); until the answer, and where it is not offered, the words as typed.
+let forms = { q: "", ideas: new Set() };
+let formsTimer = null;
+function askForms() {
+  clearTimeout(formsTimer);
+  if (!canCluster) return;
+  const q = $("#filter-text").value.trim();
+  if (!q) { forms = { q: "", ideas: new Set() }; return; }
+  formsTimer = setTimeout(async () => {
+    const reply = await request("ideas.search", { q: q.slice(0, 100) });
+    if (reply?.ok && $("#filter-text").value.trim() === q) { forms = { q, ideas: new Set(reply.ideas) }; renderIdeas(state); }
+  }, 300);
+}
+
 export function shownIdeas(s) {
   const axis = $("#filter-axis").value;
   const table = Number($("#filter-table").value) || null;
   const showGone = $("#filter-gone").checked;
   const onlyHeld = $("#filter-held").checked;
   const ungrouped = $("#filter-ungrouped").checked, starred = $("#filter-starred").checked;
-  const words = searchable($("#filter-text").value).split(/\s+/).filter(Boolean);
+  const typed = $("#filter-text").value.trim();
+  const words = searchable(typed).split(/\s+/).filter(Boolean);
+  const inForms = forms.q && forms.q === typed ? forms.ideas : null;
   return [...s.ideas.values()].filter((i) => (!axis || i.axis === axis) && (!table || i.table === table) && (showGone || !i.gone || i.held)
     && (!onlyHeld || (i.held && !i.hidden && !i.merged_into)) && (!ungrouped || !i.theme) && (!starred || i.starred)
-    && words.every((w) => searchable(i.text || "").includes(w) || `#${i.id}` === w))
+    && (words.every((w) => searchable(i.text || "").includes(w) || `#${i.id}` === w) || inForms?.has(i.id)))
     .sort((a, b) => b.id - a.id);
 }
 
