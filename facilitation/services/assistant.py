@@ -7,7 +7,6 @@ event loop only waits for it, and two clicks on *Suggest* while nothing changed 
 from __future__ import annotations
 
 import json
-
 import logging
 
 from facilitation import grouping
@@ -25,7 +24,9 @@ QUERY_MAX = 100  # characters of a search
 
 
 def ask(pool: Pool, service: EventService, who: Principal, name: str, payload: object) -> dict:
-    """The answer to `name` (a key of QUERIES) for `who`: `{"engine", "groups"}` or `{"engine", "pairs"}`."""
+    """The answer to `name` (a key of QUERIES) for `who`: `{"engine", "groups"}`, `{"engine", "pairs"}` or
+    `{"q", "ideas"}`. Groups and pairs are kept per event version; searches are not (each is a new query, and
+    kept they would push the reports out of the workers' cache)."""
     require(who.role, Action.MANAGE_THEMES)
     if payload is not None and not isinstance(payload, dict):
         raise Refused("invalid_payload", fields="payload")
@@ -41,8 +42,8 @@ def ask(pool: Pool, service: EventService, who: Principal, name: str, payload: o
         job["q"] = " ".join(query.split()).casefold()
     service.throttle(who)
     try:
-        family = (kind, job.get("q", ""))
-        return json.loads(pool.cached(family, service.current_version(), job))
+        made = pool.run(job) if kind == "search" else pool.cached((kind,), service.current_version(), job)
+        return json.loads(made)
     except Busy:
         raise Refused("assistant_busy") from None
     except WorkerFailed:
