@@ -69,7 +69,9 @@ def apply(service, who: Principal, payloads: list[str]) -> dict:
         source, replayed = result["source"], replayed and result.get("replayed", False)
         for key in totals:
             totals[key] += result[key]
-    return {"source": source, **totals, **({"replayed": True} if replayed else {})}
+    if replayed:  # the same file again, every slice answered from its first time: nothing new was written
+        return {"source": source, "ideas": 0, "themes": 0, "already": sum(totals.values()), "replayed": True}
+    return {"source": source, **totals}
 
 
 def _room_turn(service, took: float) -> None:

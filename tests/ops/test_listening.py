@@ -110,6 +110,15 @@ def test_the_listening_ideas_and_themes_come_into_the_co_planning_event_from_the
     again = run_english("import", "psm-torino-2024", "--from", "psm-ascolto-2024", "--data", str(data))
     assert again.returncode == 0 and "ideas 0, themes 0." in again.stdout
     assert "38 ideas and themes of it were already here" in again.stdout
+    # the very same file twice into another event: the second time every slice is answered from its first
+    # time, and that is said as it is, nothing new (it once said "ideas 36, themes 2" again)
+    export_file, elsewhere = tmp_path / "ascolto.json", tmp_path / "elsewhere"
+    export_file.write_text(json.dumps(listening), encoding="utf-8")
+    first = run_english("import", str(DEMO_PLAN), "--from", str(export_file), "--data", str(elsewhere))
+    assert first.returncode == 0 and "ideas 36, themes 2." in first.stdout, first.stderr
+    same = run_english("import", "psm-torino-2024", "--from", str(export_file), "--data", str(elsewhere))
+    assert same.returncode == 0 and "ideas 0, themes 0." in same.stdout, same.stdout
+    assert "38 ideas and themes of it were already here" in same.stdout
     coplanning = export_of(data, "psm-torino-2024")
     assert_every_idea_kept_with_its_origin(listening, coplanning)
     assert len(coplanning["ideas"]) == 36  # twice imported, once there
