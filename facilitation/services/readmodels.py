@@ -21,8 +21,8 @@ from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
 from facilitation.services.queries import (
-    PRESENT, allocation, current_ballot, current_round, dots_view, focused_poll, headroom, joined_per_table,
-    round_rules, round_totals,
+    PRESENT, allocation, current_ballot, current_round, dots_view, emptied, focused_poll, headroom,
+    joined_per_table, round_rules, round_totals,
 )
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, Participant, Poll, PollAnswer, Question, QuestionVote, SeatCode,
@@ -167,9 +167,9 @@ def public_tally(full: dict) -> dict:
 def themes(s: Session) -> list[dict]:
     counts = dict(s.exec(select(Idea.theme_id, func.count()).where(Idea.theme_id != None)  # noqa: E711
                          .group_by(Idea.theme_id)).all())
+    left_out = emptied(s)
     return [{"id": t.id, "title": visible(t.title), "titles": {lang: visible(text) for lang, text in t.titles.items()},
-             "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0),
-             "emptied": t.grouped and not counts.get(t.id)}
+             "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0), "emptied": t.id in left_out}
             for t in s.exec(select(Theme).order_by(Theme.id))]
 
 
