@@ -22,6 +22,14 @@ IDEAS = [("Bus notturni nel fine settimana", 1), ("Più bus la sera nelle valli"
          ("Treni più frequenti per Torino", 1), ("Treni più frequenti verso Torino", 2)]
 
 
+def theme_console(browser, server, timeout: int):
+    """The theme team's console on a laptop, in Italian, at the theme team's link."""
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
+    page.set_default_timeout(timeout)
+    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    return page
+
+
 def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser, server):
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
@@ -31,9 +39,7 @@ def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser,
     join(server.url, quiet_table[3])
     facilitator.send("timer.adjust", {"seconds": -3000})  # capture started 50 minutes ago
     night = facilitator.send("theme.create", {"title": "Trasporto serale"})["theme"]
-    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    page = theme_console(browser, server, timeout=10_000)
     try:
         page.locator("#ideas li").nth(7).wait_for()
         # folded to one line, which keeps the warning in view; opened, a button per table
@@ -113,9 +119,7 @@ def test_suggested_groups_become_themes_with_a_click_and_an_unticked_idea_stays_
     ids = {text: facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": n % 3 + 1})["idea"]
            for n, text in enumerate(texts)}
     other = facilitator.send("theme.create", {"title": "Bici e pedoni", "axis": "mobilita"})["theme"]
-    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    page = theme_console(browser, server, timeout=15_000)
     try:
         page.locator("#ideas li").nth(5).wait_for()
         page.locator("#groups-summary").click()
@@ -159,9 +163,7 @@ def test_a_suggested_merge_can_be_dismissed_and_stays_dismissed(browser, server)
     facilitator.send("phase.start", {"phase": 2})
     for text, table in (("Treni più frequenti per Torino la sera", 1), ("Treni più frequenti verso Torino la sera", 2)):
         facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": table})
-    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    page = theme_console(browser, server, timeout=10_000)
     try:
         page.locator("#suggest-box summary").click()
         page.locator("#suggest").click()
@@ -305,8 +307,7 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
         by_axis.setdefault(name.split("/")[0], []).append(name)
     chosen = [names[0] for names in by_axis.values()]  # a priority on every axis, then the biggest others
     chosen += [name for name, _size in sizes.most_common() if name not in chosen][:10 - len(chosen)]
-    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
-    page.set_default_timeout(20_000)
+    page = theme_console(browser, server, timeout=20_000)
     clicks = 0
 
     def click(locator) -> None:
@@ -319,7 +320,6 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
         clicks += 1
         select.select_option(value)
 
-    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
     try:
         page.locator("#idea-count").filter(has_text="(300)").wait_for()
         click(page.locator("#groups-summary"))
@@ -383,9 +383,7 @@ def test_on_the_board_an_idea_moves_to_another_theme_by_dragging_or_from_the_key
            for text in ("Bus notturni nel fine settimana", "Treni più frequenti per Torino", "Piste ciclabili sicure")]
     night = facilitator.send("theme.create", {"title": "Trasporto serale", "axis": "mobilita"})["theme"]
     rail = facilitator.send("theme.create", {"title": "Ferrovie", "axis": "mobilita"})["theme"]
-    page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{server.url}/console/{server.setting('theme_token')}")
+    page = theme_console(browser, server, timeout=10_000)
     try:
         page.locator("#ideas li").nth(2).wait_for()
         page.locator("#board-box > summary").click()
