@@ -8,6 +8,8 @@ headroom 2), run from the repository root:
 
 1. one address posts joins to every table's code and the online link;
 2. six addresses (127.0.0.1-6 on loopback) share the same requests;
+   and both again as phones on the venue's Wi-Fi, where an address is one phone (PHONE_NETWORKS), which
+   takes SEATS_PER_PHONE seats and no more;
 3. with seat codes on, one address posts the online link (each online person now has a link of their own);
 4. behind one shared address (a venue's NAT, a tunnel), an attacker sends wrong codes while 30 honest people
    join with the right ones: how many honest joins are refused.
@@ -24,38 +26,18 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 import requests
-from requests.adapters import HTTPAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.conftest import DEMO_PLAN, start_server, stop_server  # noqa: E402  (one way to start the server)
+from tests.realtime.clients import session_from  # noqa: E402
 
-REASONS = {303: "joined", 403: "a personal code or link needed", 404: "unknown code", 409: "table full",
+REASONS = {303: "joined", 403: "a personal code or link needed", 404: "unknown code",
+           409: "table full, or the phone's seats taken",
            429: "too many joins from this address"}
 ADDRESSES = [f"127.0.0.{n}" for n in range(1, 7)]
-
-
-class FromAddress(HTTPAdapter):
-    """Requests sent from one loopback address: the server sees six different phones' networks."""
-
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__(pool_maxsize=16)
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-def session_from(address: str) -> requests.Session:
-    """A client that keeps no cookie: every join is a new device, as an attacker's script would be."""
-    session = requests.Session()
-    session.mount("http://", FromAddress(address))
-    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    return session
 
 
 def console_view(server) -> dict:
@@ -94,10 +76,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for name, addresses in (("one address", ADDRESSES[:1]), ("six addresses", ADDRESSES)):
-            folder = Path(tmp) / name.replace(" ", "-")
+        venue = {"FACILITATION_PHONE_NETWORKS": "127.0.0.0/8"}  # as the venue's Wi-Fi: an address is a phone
+        for name, addresses, env in (("one address", ADDRESSES[:1], {}), ("six addresses", ADDRESSES, {}),
+                                     ("one phone on the venue's Wi-Fi", ADDRESSES[:1], venue),
+                                     ("six phones on the venue's Wi-Fi", ADDRESSES, venue)):
+            folder = Path(tmp) / name.replace(" ", "-").replace("'", "")
             folder.mkdir()
-            server = start_server(folder)
+            server = start_server(folder, env=env)
             try:
                 codes = [t[3] for t in server.tables()] + [server.setting("online_code")]
                 answers, took = flood(server, codes, args.requests, addresses, args.threads)

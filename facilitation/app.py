@@ -40,7 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     plan = load_plan(plan_path)
     url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
     service = EventService.open(make_engine(url), plan, plan_path.read_text(encoding="utf-8"),
-                                join_burst=app.config["JOIN_BURST"])
+                                join_burst=app.config["JOIN_BURST"], seats_per_phone=app.config["SEATS_PER_PHONE"],
+                                phone_networks=app.config["PHONE_NETWORKS"])
     app.extensions["facilitation"] = service
     # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
     app.extensions["facilitation.workers"] = Pool(url, app.config["WORKERS"])

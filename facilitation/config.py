@@ -59,6 +59,11 @@ OPTIONS = (
            help="connections one address may hold that have not yet sent their request whole (slow or "
                 "silent); past it the oldest of them is closed for the newcomer"),
     Option("JOIN_BURST", 100, int, help="new phones one network address may join at once (then 2 a second)"),
+    Option("SEATS_PER_PHONE", 2, int,
+           help="seats one phone on the venue's network may take (its address is its own); 0: no limit"),
+    Option("PHONE_NETWORKS", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16,fc00::/7,fe80::/10",
+           help="networks where an address is one phone (the venue's Wi-Fi reaching this laptop); others "
+                "(this laptop's tunnel, a hosted server's public side) are shared by many people"),
     Option("IDLE_TIMEOUT", 15.0, float, help="seconds a connection may stay silent before a request"),
     Option("WORKERS", 2, int, help="worker processes for reports, exports and imports (off the event loop)"),
 )

@@ -73,6 +73,8 @@ MESSAGES = {
     "seat_code_needed": N_("This event uses personal codes: type the code on your slip, or ask a facilitator."),
     "personal_link_needed": N_("This event gives every online participant a personal link: open the one the "
                                "organisers sent you, or ask them for one."),
+    "phone_seats_taken": N_("This phone already holds %(seats)s seats at this event: one phone, one person. If your "
+                            "seat was lost, ask a facilitator to free it."),
     "already_seated": N_("This phone has already joined with another code: one phone, one code."),
     "too_fast": N_("Too many requests at once: wait a few seconds and try again."),
     "disk_full": N_("The server could not save this: its disk is full. Nothing was changed. Tell the staff."),

@@ -29,7 +29,7 @@ from facilitation.services.payloads import validated
 from facilitation.services.queries import (
     PRESENT, allocation, current_round, default_rules, dots_view, headroom, joined_per_table, round_rules,
 )
-from facilitation.services.limits import RateLimit
+from facilitation.services.limits import Phones, RateLimit
 from facilitation.services.votes import VoteBook, applied_keys, write_dots
 from facilitation.services.writer import Job, Writer
 from facilitation.store.models import (
@@ -51,6 +51,7 @@ JOINS_PER_SECOND_PER_ADDRESS = 2.0
 GUESSES_PER_ADDRESS = (20, 0.5)  # at once, then per second
 # Commands per phone and per table screen: (burst, per second). Nobody taps 30 times in a few seconds.
 COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
+PHONE_KEY = "phone_key"  # the secret a phone's address is digested with (`limits.Phones`)
 REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
 # Events after which the vote book is read again from the database (the vote's state or its ballot changed).
 VOTE_SHAPERS = (VoteOpened, VoteClosed, BallotChanged, ThemeDeleted, RoundStarted, RoundSetUp, ParticipantRemoved)
@@ -77,7 +78,7 @@ def storage_problem(exc: OperationalError) -> str | None:
 
 class EventService:
     def __init__(self, engine: Engine, plan: Plan, publish: Callable[[list[DomainEvent]], None] | None = None,
-                 join_burst: int = 100):
+                 join_burst: int = 100, phones: Phones | None = None):
         self.engine = engine
         self.plan = plan
         self._log_to_give_back = False  # a write was refused for a full disk: truncate the log (`_storing`)
@@ -94,6 +95,7 @@ class EventService:
         self._keys: dict[str, str] = {}  # the keys of the transaction being written
         self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
         self._guesses_by_address = RateLimit(*GUESSES_PER_ADDRESS)
+        self.phones = phones or Phones("", "", 0)  # one phone, a person's share: `_phone_may_sit`
         # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
         self._joins_by_code = RateLimit()
         self._commands = RateLimit()  # sized per role, see COMMAND_LIMITS
@@ -103,11 +105,12 @@ class EventService:
     # --- setup ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, engine: Engine, plan: Plan, plan_text: str, join_burst: int = 100) -> "EventService":
+    def open(cls, engine: Engine, plan: Plan, plan_text: str, join_burst: int = 100,
+             seats_per_phone: int = 0, phone_networks: str = "") -> "EventService":
         """Create the event's rows on first start; later starts keep every token and every idea."""
         with Session(engine) as s:
             settings = {row.key: row for row in s.exec(select(Setting))}
-            for key in STAFF_TOKENS:
+            for key in (*STAFF_TOKENS, PHONE_KEY):
                 if key not in settings:
                     s.add(Setting(key=key, value=secrets.token_urlsafe(18)))
             if "online_code" not in settings:
@@ -134,7 +137,8 @@ class EventService:
             if plan.tables.seat_codes:
                 add_seat_codes(s, plan, plan.tables.headroom)
             s.commit()
-        return cls(engine, plan, join_burst=join_burst)
+            phones = Phones(phone_networks, s.get(Setting, PHONE_KEY).value, seats_per_phone)
+        return cls(engine, plan, join_burst=join_burst, phones=phones)
 
     @classmethod
     def from_database(cls, engine: Engine) -> "EventService":
@@ -278,8 +282,11 @@ class EventService:
             if is_online:
                 raise self._join_refused(None, "personal_link_needed")
             raise self._join_refused(table, "seat_code_needed")
-        if participant is None and address and not self._joins_by_address.allow(address):
-            raise self._join_refused(table, "too_many_joins")
+        phone = self.phones.of(address)
+        if participant is None:
+            self._phone_may_sit(s, phone, table)
+            if address and not self._joins_by_address.allow(address):
+                raise self._join_refused(table, "too_many_joins")
         counts = joined_per_table(s)
         spare = headroom(s, self.plan)
         if is_online:
@@ -293,7 +300,17 @@ class EventService:
             capacity *= self.plan.tables.online_groups
         if not self._joins_by_code.allow(normal_code(join_code), burst=2 * capacity, per_second=capacity / 60):
             raise self._join_refused(table, "too_many_joins")
-        return self._place_at(s, participant, table)
+        return self._place_at(s, participant, table, phone=phone)
+
+    def _phone_may_sit(self, s: Session, phone: str | None, table: EventTable | None) -> None:
+        """One phone, a person's share: a phone on the venue's network (`limits.Phones`) holds at most
+        SEATS_PER_PHONE seats (the second is for a person whose browser forgot them). A script on the venue's
+        Wi-Fi minting voters is stopped there; the staff freeing a phantom's seat gives the phone its share back."""
+        if phone is None:
+            return
+        held = s.exec(select(func.count()).select_from(Participant).where(Participant.device == phone, PRESENT)).one()
+        if held >= self.phones.seats:
+            raise self._join_refused(table, "phone_seats_taken", seats=held)
 
     def _take_seat(self, s: Session, seat: SeatCode, participant: Participant | None,
                    address: str | None) -> tuple[str, list[DomainEvent]]:
@@ -304,19 +321,21 @@ class EventService:
         if participant is not None:
             raise Refused("already_seated")
         table = s.get(EventTable, seat.table_id)
+        phone = self.phones.of(address)
+        self._phone_may_sit(s, phone, table)
         if address and not self._joins_by_address.allow(address):
             raise self._join_refused(table, "too_many_joins")
-        return self._place_at(s, None, table, seat)
+        return self._place_at(s, None, table, seat, phone)
 
     def _place_at(self, s: Session, participant: Participant | None, table: EventTable,
-                  seat: SeatCode | None = None) -> tuple[str, list[DomainEvent]]:
+                  seat: SeatCode | None = None, phone: str | None = None) -> tuple[str, list[DomainEvent]]:
         """A new participant at `table` (or one moved there), logged; the caller commits and publishes."""
         now = time.time()
         if participant:
             participant.table_id = table.id
             events = [ParticipantMoved(participant.id, table.id)]
         else:
-            participant = Participant(token=secrets.token_urlsafe(18), table_id=table.id, joined_at=now)
+            participant = Participant(token=secrets.token_urlsafe(18), table_id=table.id, joined_at=now, device=phone)
             s.add(participant)
             s.flush()
             events = [ParticipantJoined(participant.id, table.id)]
@@ -405,8 +424,15 @@ class EventService:
             authors = [f"participant:{pid}" for pid in ids]
             wrote = dict(s.exec(select(Idea.author, func.count()).where(Idea.author.in_(authors))
                                 .group_by(Idea.author)).all()) if ids else {}
+            phones = [p.device for p in people if p.device]
+            seats = dict(s.exec(select(Participant.device, func.count()).where(Participant.device.in_(phones), PRESENT)
+                                .group_by(Participant.device)).all()) if phones else {}
+            # seats one phone holds (here or at other tables), and which people here share a phone
+            same = {phone: n for n, phone in enumerate(dict.fromkeys(phones), 1) if seats.get(phone, 0) > 1}
             return [{"participant": p.id, "joined_at": p.joined_at, "dots": int(given.get(p.id, 0)),
-                     "ideas": wrote.get(f"participant:{p.id}", 0), "proxied": p.proxied} for p in people]
+                     "ideas": wrote.get(f"participant:{p.id}", 0), "proxied": p.proxied,
+                     "phone_seats": seats.get(p.device, 1) if p.device else None, "phone": same.get(p.device)}
+                    for p in people]
 
     def proxies(self, who: Principal) -> list[dict]:
         """The paper ballots of a table facilitator's table, with each one's dots."""

@@ -1,10 +1,14 @@
-"""Rate limits: token buckets by key (a device, an address, a join code), kept in this server's memory.
+"""Rate limits: token buckets by key (a device, an address, a join code), kept in this server's memory; and
+which addresses are one phone each (`Phones`).
 
 A bucket holds up to `burst` tokens and gains `per_second` tokens a second; each try spends one. A person
 tapping never empties it; a script does, and is refused with a message until tokens come back.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import threading
 import time
 
@@ -45,3 +49,33 @@ class RateLimit:
             return
         rate = self.per_second
         self._buckets = {k: (t, at) for k, (t, at) in self._buckets.items() if t + (now - at) * rate < self.burst}
+
+
+class Phones:
+    """Which addresses are one phone each, and a keyed digest naming that phone.
+
+    On the venue's own network (the `networks`: private ranges by default) every phone reaching this laptop has
+    an address of its own, so one address taking seat after seat is one device minting voters. A tunnel on this
+    laptop (its connections come from loopback) or the routers in front of a hosted server make many people one
+    address: those, outside the networks, are never taken for a phone. The digest is keyed by a secret kept in
+    the event's database, so the addresses themselves are never stored and the count of a phone's seats survives
+    a restart."""
+
+    def __init__(self, networks: str, key: str, seats: int):
+        self.networks = [ipaddress.ip_network(n.strip(), strict=False) for n in networks.split(",") if n.strip()]
+        self.key = key.encode()
+        self.seats = seats  # seats one phone may hold; 0: no limit
+
+    def of(self, address: str | None) -> str | None:
+        """The phone behind `address`, or None when the address may be many people's (or the limit is off)."""
+        if not self.seats or not address:
+            return None
+        try:
+            ip = ipaddress.ip_address(address.split("%")[0])
+        except ValueError:
+            return None
+        if ip.version == 6 and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not any(ip.version == n.version and ip in n for n in self.networks):
+            return None
+        return hmac.new(self.key, ip.packed, hashlib.sha256).hexdigest()[:20]

@@ -32,6 +32,9 @@ class Participant(SQLModel, table=True):
     joined_at: float
     proxied: bool = False  # a person without a phone: the table facilitator casts their dots (a paper ballot)
     removed_at: float | None = None  # taken out by the staff (a phantom): no seat, no token, no dots or answers
+    # the phone it joined from, when its address is a phone's own (the venue's network): a keyed digest of the
+    # address, never the address; seats one phone holds are capped (services.event.DeviceSeats)
+    device: str | None = Field(default=None, index=True)
 
 
 class Idea(SQLModel, table=True):

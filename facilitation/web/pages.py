@@ -38,6 +38,7 @@ def join_picker():
 
 JOIN_REFUSAL_STATUS = {"unknown_join_code": 404, "table_full": 409, "online_full": 409, "too_many_joins": 429,
                        "seat_code_needed": 403, "personal_link_needed": 403, "already_seated": 409,
+                       "phone_seats_taken": 409,
                        "disk_full": 503, "busy": 503}
 
 

@@ -21,7 +21,7 @@ def unversioned_database(path):
     questions: 0005; polls: 0006; held ideas: 0007; alignment: 0008;
     paper ballots: 0009; rounds of voting: 0010; rounds at tables: 0011; public results and
     imported material: 0012; the imported material's keys: 0013; participants the staff removed: 0014;
-    themes once grouped into: 0015)."""
+    themes once grouped into: 0015; the phone a participant joined from: 0016)."""
     create = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(create)
     create.dispose()
@@ -34,6 +34,8 @@ def unversioned_database(path):
         db.execute("alter table theme drop column titles")
         db.execute("alter table participant drop column proxied")
         db.execute("alter table participant drop column removed_at")
+        db.execute("drop index ix_participant_device")
+        db.execute("alter table participant drop column device")
         db.execute("alter table theme drop column grouped")
         db.execute("drop table alignment")
         db.execute("alter table idea drop column held")
@@ -129,8 +131,10 @@ def test_a_database_of_something_else_is_refused(tmp_path):
 
 def back_to_0012(db) -> None:
     """A database at the newest schema, as revision 0012 left it: no import keys, no removed participants, no
-    record of the themes ideas were grouped into."""
+    record of the themes ideas were grouped into, no phones."""
     db.execute("alter table participant drop column removed_at")
+    db.execute("drop index ix_participant_device")
+    db.execute("alter table participant drop column device")
     db.execute("alter table theme drop column grouped")
     for table in ("idea", "theme"):
         db.execute(f"drop index ix_{table}_source")

@@ -7,6 +7,8 @@ import uuid
 
 import requests
 import socketio
+from http.cookiejar import DefaultCookiePolicy
+from requests.adapters import HTTPAdapter
 
 
 def cid() -> str:
@@ -93,3 +95,25 @@ def open_vote(server, titles: list[str]) -> list[int]:
 def new_phone(server, table_index: int = 0, lang: str = "en") -> Client:
     """A phone that scanned the join card of the server's table at `table_index` (0 is table 1)."""
     return Client(server.url, cookie=join(server.url, server.tables()[table_index][3]), lang=lang)
+
+
+class FromAddress(HTTPAdapter):
+    """Requests sent from one loopback address (127.0.0.2, ...): to the server, another device or network."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__(pool_maxsize=16)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def session_from(address: str, keep_cookies: bool = False) -> requests.Session:
+    """A client sending from `address`. By default it keeps no cookie: every join is a new device, as an
+    attacker's script would be; with `keep_cookies`, a phone's browser."""
+    session = requests.Session()
+    session.mount("http://", FromAddress(address))
+    if not keep_cookies:
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return session

@@ -91,10 +91,16 @@ async function showPeople(tableId) {
     h("h3", {}, `${tableName(state.event, tableId)} · ${count(reply.participants.length, "participant", "participants")}`),
     reply.participants.length
       ? h("ul", { class: "people" }, ...reply.participants.map((p) => h("li", {},
-        h("span", {}, `#${p.participant} · ${t("joined_at")} ${when(p.joined_at)} · ${scoreText(state.tally?.method || "dots", p.dots)} · ${count(p.ideas, "idea", "ideas")}${p.proxied ? ` · ${t("paper_ballot")}` : ""}`),
+        h("span", {}, `#${p.participant} · ${t("joined_at")} ${when(p.joined_at)} · ${scoreText(state.tally?.method || "dots", p.dots)} · ${count(p.ideas, "idea", "ideas")}${p.proxied ? ` · ${t("paper_ballot")}` : ""}${p.phone ? ` · ${phoneText(p)}` : ""}`),
         h("button", { class: "danger", onclick: () => removePerson(p) }, t("remove_participant")))))
       : h("p", { class: "muted" }, t("no_participants")),
     h("p", { class: "hint" }, t("remove_participant_hint")));
+}
+
+// People here who joined from one phone (on the venue's network): the same letter, and that phone's seats in all.
+function phoneText(p) {
+  const name = p.phone <= 26 ? String.fromCharCode(64 + p.phone) : String(p.phone);
+  return t("phone_seats").replace("{phone}", name).replace("{n}", p.phone_seats);
 }
 
 async function removePerson(p) {
