@@ -174,8 +174,7 @@ async def rehearse_event(url: str, token: str, participants: int, online: int, i
                 answer = await http.post(f"{url}/j/{code}", allow_redirects=False)
                 cookie = answer.cookies.get("facilitation_device")
             if answer.status != 303 or cookie is None:
-                code_seen = {404: "unknown_join_code", 409: "table_full", 429: "too_many_joins"}.get(
-                    answer.status, str(answer.status))
+                code_seen = answer.headers.get("X-Refusal") or str(answer.status)
                 joins.refused[code_seen] = joins.refused.get(code_seen, 0) + 1
                 progress.step()
                 return
@@ -302,5 +301,8 @@ def rehearse(args, config) -> int:
     if refused.get("too_many_joins"):
         print("  " + _("Joins were slowed by the per-address limit: for a rehearsal from one computer, start the "
                        "server with FACILITATION_JOIN_BURST=%(n)s.", n=result["participants"] + 50))
+    if refused.get("phone_seats_taken"):
+        print("  " + _("Joins were refused as one phone's seats: this computer is on the venue's network, where an "
+                       "address is one phone. For a rehearsal, start the server with FACILITATION_SEATS_PER_PHONE=0."))
     failed = any(result.get(name, {}).get("lost") for name in ("joins", "ideas", "dots"))
     return 1 if failed or (result.get("dots", {}).get("lost_after_ack") or 0) > 0 else 0

@@ -46,3 +46,24 @@ def test_a_rehearsal_needs_the_facilitators_secret_and_an_event_nobody_has_joine
         assert bare.returncode == 2 and "Give the facilitator console's link" in bare.stderr
     finally:
         stop_server(server)
+
+
+def test_a_rehearsal_from_a_computer_on_the_venues_network_says_how_to_let_its_phones_in(tmp_path):
+    """From another computer on the venue's Wi-Fi every rehearsal phone is one address, one phone's share:
+    the command line says which setting lets them in, and with it they all join."""
+    venue = {"FACILITATION_PHONE_NETWORKS": "127.0.0.1/32"}  # this computer, as a laptop on the venue's Wi-Fi
+    args = ("--participants", "6", "--online", "0", "--ideas", "0", "--dots", "0")
+    (tmp_path / "capped").mkdir()
+    (tmp_path / "open").mkdir()
+    server = start_server(tmp_path / "capped", env=venue)
+    try:
+        capped = run_english("rehearse", "--url", server.url, f"--token={server.facilitator}", *args, timeout=120)
+        assert "2/6" in capped.stdout and "FACILITATION_SEATS_PER_PHONE=0" in capped.stdout, capped.stdout
+    finally:
+        stop_server(server)
+    server = start_server(tmp_path / "open", env={**venue, "FACILITATION_SEATS_PER_PHONE": "0"})
+    try:
+        let_in = run_english("rehearse", "--url", server.url, f"--token={server.facilitator}", *args, timeout=120)
+        assert let_in.returncode == 0 and "6/6 acknowledged" in let_in.stdout, let_in.stdout
+    finally:
+        stop_server(server)
