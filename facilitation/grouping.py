@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 ENGINE_VARIABLE = "FACILITATION_GROUPING"  # "classical" forces the fallback; otherwise the best installed
-# Ward distances at which an axis's tree is cut, per engine: tuned on the shipped labelled set (the benchmark
-# prints the adjusted Rand index there and on a held-out set, benchmarks/themes.py).
+# Ward distances at which a handful of ideas (fewer than CENTRE_MIN in an axis) is cut, per engine: tuned on the
+# shipped labelled set (the benchmark prints the adjusted Rand index there and on a held-out set,
+# benchmarks/themes.py). More ideas are cut where their tree jumps most (`_jump`), at most MOST_GROUPS per axis.
 CUTS = {"embeddings": 1.75, "classical": 1.6}
+MOST_GROUPS = 10
 ALIKE = {"embeddings": 0.89, "classical": 0.1}  # in a handful of ideas, the least mean cosine in a group
 DUPLICATE = {"embeddings": 0.93, "classical": 0.55}  # cosine at which two ideas say the same thing
 TITLE_MAX = 80
@@ -225,7 +227,9 @@ def _clusters(matrix, engine: str, background) -> list[list[int]]:
         centred = _normalised(matrix - (matrix.mean(axis=0) if len(matrix) >= CENTRE_MIN else background))
         if not np.isfinite(centred).all() or np.allclose(centred, 0):
             return []
-        labels = fcluster(linkage(_distances(centred), method="ward"), t=CUTS[engine], criterion="distance")
+        tree = linkage(_distances(centred), method="ward")
+        labels = fcluster(tree, t=_jump(tree), criterion="maxclust") if len(matrix) >= CENTRE_MIN else \
+            fcluster(tree, t=CUTS[engine], criterion="distance")
     else:
         labels = fcluster(linkage(_distances(matrix, cosine=True), method="average"), t=1 - ALIKE[engine],
                           criterion="distance")
@@ -233,6 +237,16 @@ def _clusters(matrix, engine: str, background) -> list[list[int]]:
     for row, label in enumerate(labels):
         groups.setdefault(int(label), []).append(row)
     return [rows for rows in groups.values() if len(rows) > 1]
+
+
+def _jump(tree) -> int:
+    """How many groups to cut Ward's `tree` into: k (2 to MOST_GROUPS, and a group per three ideas at most)
+    where joining k groups into k − 1 costs most against joining k + 1 into k. Ward's heights grow with the
+    groups' sizes, so one fixed height that suits 200 ideas crumbles 2,000 into pieces; where the tree jumps
+    does not depend on how many ideas say each thing (benchmarks/themes.py measures both)."""
+    heights, n = tree[:, 2], len(tree) + 1
+    most = max(2, min(MOST_GROUPS, n // 3))
+    return max(range(2, most + 1), key=lambda k: heights[n - k] / max(heights[n - k - 1], 1e-9))
 
 
 def suggest(items: Sequence[Item], languages: Sequence[str], engine: str | None = None,
