@@ -15,11 +15,11 @@ from flask_socketio import SocketIO
 
 from facilitation.domain import events as ev
 from facilitation.domain.roles import Role
+from facilitation.services import queries
 from facilitation.services import audience as au
 from facilitation.services import readmodels as rm
 from facilitation.services.commands import Principal
 from facilitation.services.event import EventService
-from facilitation.store.models import Control, VoteRound
 
 log = logging.getLogger(__name__)
 BREAKDOWN_INTERVAL = 1.0  # seconds between recomputations of the tally's breakdowns for staff
@@ -158,8 +158,7 @@ class Broadcaster:
         service, plan = self.service, self.service.plan
         out: dict[str, dict] = defaultdict(dict)
         with service.reading() as s:
-            control = s.get(Control, 1)
-            row = s.get(VoteRound, control.vote_round)
+            control, row = queries.control(s), queries.current_round(s)
             values, public_tally = {}, None
             if "control" in topics:
                 values["control"] = rm.control_view(s, plan, control)

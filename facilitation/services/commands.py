@@ -25,7 +25,7 @@ from facilitation.domain.phases import HARVEST_MAX_LENGTH, Timer, check_harvest,
 from facilitation.domain.projector import Screen, clean_message
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
 from facilitation.plan import Plan
-from facilitation.reports import EXPORT_FORMAT
+from facilitation.domain.exchange import EXPORT_FORMAT
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import (

@@ -8,6 +8,11 @@ from facilitation.plan import Plan
 from facilitation.store.models import Control, Dot, Idea, Participant, Setting, Theme, VoteRound
 
 
+def control(session: Session) -> Control:
+    """The event's one control row: its phase, step, timer, vote round and switches."""
+    return session.get(Control, 1)
+
+
 def current_round(session: Session) -> VoteRound:
     return session.get(VoteRound, session.get(Control, 1).vote_round)
 
