@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
-from facilitation.domain import ranking
+from facilitation.domain import admission, ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, ParticipantRemoved, RoundSetUp,
@@ -22,6 +22,7 @@ from facilitation.domain.events import (
 )
 from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
+from facilitation.services import access
 from facilitation.services.codes import add_seat_codes, code, normal_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
 from facilitation.services import readmodels as rm
@@ -39,8 +40,6 @@ from facilitation.store.models import (
 log = logging.getLogger(__name__)
 # The cookie a phone's device token (from `join`) travels in, over HTTP and in the socket handshake alike.
 DEVICE_COOKIE = "facilitation_device"
-STAFF_TOKENS = {"facilitator_token": Role.FACILITATOR, "theme_token": Role.THEME,
-                "projector_token": Role.PROJECTOR, "observer_token": Role.OBSERVER}
 # New phones joining from one network address: a venue router may put a whole room behind one address, so the
 # burst (setting JOIN_BURST) lets a room's first minute in; a script minting voters is slowed to this rate, and
 # the tables' capacities stop it.
@@ -110,7 +109,7 @@ class EventService:
         """Create the event's rows on first start; later starts keep every token and every idea."""
         with Session(engine) as s:
             settings = {row.key: row for row in s.exec(select(Setting))}
-            for key in (*STAFF_TOKENS, PHONE_KEY):
+            for key in (*access.STAFF_TOKENS, PHONE_KEY):
                 if key not in settings:
                     s.add(Setting(key=key, value=secrets.token_urlsafe(18)))
             if "online_code" not in settings:
@@ -167,35 +166,16 @@ class EventService:
     # --- who is asking ----------------------------------------------------------------------------
 
     def resolve(self, token: str | None) -> Principal | None:
-        """A capability token (staff, scribe or a phone's device token) -> who it is, or None."""
-        if not token or len(token) > 100:
-            return None
-        given = token.encode("utf-8", "replace")  # compare_digest refuses non-ASCII str: compare bytes
+        """A capability token (staff, scribe or a phone's device token) -> who it is, or None (`access`)."""
         with Session(self.engine) as s:
-            for key, role in STAFF_TOKENS.items():
-                row = s.get(Setting, key)
-                if row and secrets.compare_digest(row.value.encode(), given):
-                    return Principal(role)
-            table = s.exec(select(EventTable).where(EventTable.scribe_token == token)).first()
-            if table:
-                return Principal(Role.SCRIBE, table_id=table.id)
-            participant = s.exec(select(Participant).where(Participant.token == token, PRESENT)).first()
-            if participant:
-                return Principal(Role.PARTICIPANT, table_id=participant.table_id, participant_id=participant.id)
-        return None
+            return access.principal(s, token)
 
     def place(self, join_code: str, device_token: str | None = None) -> tuple[Place | None, bool]:
         """What a join code opens (a table by its code or a seat code at it, the online groups, or nothing), and
         whether the phone holding `device_token` is already there."""
         with Session(self.engine) as s:
             place = self._place(s, join_code)
-            return place, place is not None and self._already_there(s, place, self._participant(s, device_token))
-
-    @staticmethod
-    def _participant(s: Session, device_token: str | None) -> Participant | None:
-        if not device_token:
-            return None
-        return s.exec(select(Participant).where(Participant.token == device_token, PRESENT)).first()
+            return place, place is not None and self._already_there(s, place, access.participant(s, device_token))
 
     def _already_there(self, s: Session, place: Place, participant: Participant | None) -> bool:
         if participant is None:
@@ -273,15 +253,14 @@ class EventService:
                 raise Refused("too_many_joins")
             raise Refused("unknown_join_code")
         table, is_online = place.table, place.kind == "online"
-        participant = self._participant(s, device_token)
+        participant = access.participant(s, device_token)
         if self._already_there(s, place, participant):
             return participant.token, []
         if place.kind == "seat":
             return self._take_seat(s, place.seat, participant, address)
-        if self.plan.tables.seat_codes:  # a shared code (a table's, the online link) admits nobody new
-            if is_online:
-                raise self._join_refused(None, "personal_link_needed")
-            raise self._join_refused(table, "seat_code_needed")
+        refusal = admission.shared_code_refusal(self.plan.tables.seat_codes, is_online)
+        if refusal:
+            raise self._join_refused(table, refusal)
         phone = self.phones.of(address)
         if participant is None:
             self._phone_may_sit(s, phone, table)
@@ -293,12 +272,11 @@ class EventService:
             table = self._online_group(s, counts, spare)
             if table is None:
                 raise self._join_refused(None, "online_full")
-        elif counts.get(table.id, 0) >= self.plan.tables.capacity(table.online, spare):
+        elif not admission.has_room(counts.get(table.id, 0), self.plan.tables.capacity(table.online, spare)):
             raise self._join_refused(table, "table_full", table=table.number)
-        capacity = self.plan.tables.capacity(table.online, spare)
-        if is_online:  # the online code fills every online group
-            capacity *= self.plan.tables.online_groups
-        if not self._joins_by_code.allow(normal_code(join_code), burst=2 * capacity, per_second=capacity / 60):
+        burst, per_second = admission.code_budget(self.plan.tables.capacity(table.online, spare),
+                                                  self.plan.tables.online_groups if is_online else 1)
+        if not self._joins_by_code.allow(normal_code(join_code), burst=burst, per_second=per_second):
             raise self._join_refused(table, "too_many_joins")
         return self._place_at(s, participant, table, phone=phone)
 
@@ -309,7 +287,7 @@ class EventService:
         if phone is None:
             return
         held = s.exec(select(func.count()).select_from(Participant).where(Participant.device == phone, PRESENT)).one()
-        if held >= self.phones.seats:
+        if not admission.phone_may_sit(held, self.phones.seats):
             raise self._join_refused(table, "phone_seats_taken", seats=held)
 
     def _take_seat(self, s: Session, seat: SeatCode, participant: Participant | None,
@@ -370,15 +348,11 @@ class EventService:
         return s.get(EventTable, participant.table_id).online
 
     def _online_group(self, s: Session, counts: dict[int, int], spare: int) -> EventTable | None:
-        """Online joiners fill a group up to its seats before the next one opens (three people in three groups
-        of one cannot talk); once every group is at its seats, the headroom goes to the emptiest."""
-        groups = list(s.exec(select(EventTable).where(EventTable.online == True).order_by(EventTable.id)))  # noqa: E712
-        seats = self.plan.tables.seats(True)
-        filling = next((t for t in groups if counts.get(t.id, 0) < seats), None)
-        if filling is not None:
-            return filling
-        spare_room = [t for t in groups if counts.get(t.id, 0) < self.plan.tables.capacity(True, spare)]
-        return min(spare_room, key=lambda t: (counts.get(t.id, 0), t.id), default=None)
+        """The online group a new online person joins (`admission.online_group`), or None when all are full."""
+        groups = s.exec(select(EventTable.id).where(EventTable.online == True).order_by(EventTable.id))  # noqa: E712
+        chosen = admission.online_group([(group, counts.get(group, 0)) for group in groups],
+                                        self.plan.tables.seats(True), self.plan.tables.capacity(True, spare))
+        return s.get(EventTable, chosen) if chosen is not None else None
 
     # --- commands ---------------------------------------------------------------------------------
 
