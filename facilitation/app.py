@@ -1,4 +1,5 @@
-"""The application factory: config, database, extensions, blueprints and socket handlers for one event."""
+"""The application factory: config, the events' databases, extensions, blueprints and socket handlers. One
+event by default; `MORE_PLANS` hosts more beside it, each apart (facilitation.hosting)."""
 from __future__ import annotations
 
 import secrets
@@ -9,6 +10,7 @@ from flask import Flask
 from facilitation import config as settings
 from facilitation import resources
 from facilitation.extensions import babel, socketio
+from facilitation.hosting import Host, Hosted
 from facilitation.i18n import catalogues
 from facilitation.plan import load_plan
 from facilitation.services.event import EventService
@@ -36,15 +38,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogues())
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_MESSAGE_BYTES"]
 
-    plan_path = Path(app.config["PLAN"])
-    plan = load_plan(plan_path)
-    url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
-    service = EventService.open(make_engine(url), plan, plan_path.read_text(encoding="utf-8"),
-                                join_burst=app.config["JOIN_BURST"], seats_per_phone=app.config["SEATS_PER_PHONE"],
-                                phone_networks=app.config["PHONE_NETWORKS"])
-    app.extensions["facilitation"] = service
-    # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
-    app.extensions["facilitation.workers"] = Pool(url, app.config["WORKERS"])
+    host = app.extensions["facilitation.host"] = Host()
+    plans = [Path(app.config["PLAN"]), *map(Path, app.config.get("MORE_PLANS") or ())]
+    if app.config["DATABASE_URL"] and len(plans) > 1:
+        raise ValueError("one DATABASE_URL holds one event: serve several events from the data folder")
+    for plan_path in plans:
+        plan = load_plan(plan_path)
+        url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
+        service = EventService.open(make_engine(url), plan, plan_path.read_text(encoding="utf-8"),
+                                    join_burst=app.config["JOIN_BURST"], seats_per_phone=app.config["SEATS_PER_PHONE"],
+                                    phone_networks=app.config["PHONE_NETWORKS"], taken=host.codes())
+        # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
+        host.add(Hosted(plan.event.id, service, Pool(url, app.config["WORKERS"])))
+    # the first event, for what serves one whatever the server runs (the command line's cards and links)
+    app.extensions["facilitation"] = host.first.service
+    app.extensions["facilitation.workers"] = host.first.workers
 
     from facilitation.realtime import guard, handlers  # handlers registers the socket events
     from facilitation.realtime.notify import Broadcaster
@@ -57,10 +65,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
-    app.extensions["facilitation.guard"] = guard.Guard(socketio.server, plan.event.languages)
-    broadcaster = Broadcaster(socketio, service, float(app.config["FLUSH_INTERVAL"]))
-    service.publish = broadcaster.publish
-    app.extensions["facilitation.broadcaster"] = broadcaster
+    languages = list(dict.fromkeys(lang for hosted in host.events.values()
+                                   for lang in hosted.service.plan.event.languages))
+    app.extensions["facilitation.guard"] = guard.Guard(socketio.server, languages)
+    for hosted in host.events.values():
+        hosted.broadcaster = Broadcaster(socketio, hosted.service, float(app.config["FLUSH_INTERVAL"]), hosted.rooms)
+        hosted.service.publish = hosted.broadcaster.publish
 
     identity.init_app(app)
     requestlog.init_app(app)

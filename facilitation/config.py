@@ -84,8 +84,9 @@ def resolve(given: Mapping[str, object] | None = None, environ: Mapping[str, str
         else:
             config[option.key] = option.default
     from facilitation.resources import bundled_plan, demo_plan
-    if config["PLAN"] is None:
-        config["PLAN"] = str(demo_plan())
-    elif not Path(config["PLAN"]).exists() and bundled_plan(config["PLAN"]):
-        config["PLAN"] = str(bundled_plan(config["PLAN"]))  # `serve psm-ascolto-2024`: a plan shipped with the app
+
+    def found(plan: str) -> str:  # `serve psm-ascolto-2024`: a plan shipped with the app
+        return str(bundled_plan(plan)) if not Path(plan).exists() and bundled_plan(plan) else plan
+    config["PLAN"] = str(demo_plan()) if config["PLAN"] is None else found(config["PLAN"])
+    config["MORE_PLANS"] = [found(plan) for plan in config.get("MORE_PLANS") or ()]
     return config

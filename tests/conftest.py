@@ -47,6 +47,10 @@ class Server:
     def facilitator(self) -> str:
         return self.setting("facilitator_token")
 
+    def other(self, event_id: str) -> "Server":
+        """Another event the same server runs: its database, the same process and address."""
+        return Server(self.url, self.data_dir / f"{event_id}.sqlite", self.process, self.data_dir, self.log_path)
+
 
 def run_cli(*args: str, lang: str = "C.UTF-8", env: dict | None = None, cwd: Path = ROOT,
             command: tuple[str, ...] = (sys.executable, "-m", "facilitation"), timeout: float = 60):
@@ -85,12 +89,14 @@ def launch(args: list[str], log_path: Path, env: dict | None = None, cwd: Path =
 
 
 def start_server(tmp_path: Path, plan: Path = DEMO_PLAN, port: int | None = None, data_dir: Path | None = None,
-                 flush: str = "0.1", extra: tuple[str, ...] = (), env: dict | None = None) -> Server:
+                 flush: str = "0.1", extra: tuple[str, ...] = (), env: dict | None = None,
+                 more: tuple[Path, ...] = ()) -> Server:
+    """The server as a subprocess on the plan's event (and the `more` plans' beside it: `Server.other`)."""
     port = port or free_port()
     data_dir = data_dir or tmp_path / "data"
     log_path = tmp_path / f"server-{port}.log"
-    process = launch(["serve", str(plan), "--host", "127.0.0.1", "--port", str(port), "--data", str(data_dir),
-                      "--public-url", f"http://127.0.0.1:{port}", *extra],
+    process = launch(["serve", str(plan), *map(str, more), "--host", "127.0.0.1", "--port", str(port),
+                      "--data", str(data_dir), "--public-url", f"http://127.0.0.1:{port}", *extra],
                      log_path, env={"FACILITATION_FLUSH_INTERVAL": flush, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     wait_until_healthy(url, process, log_path)

@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve an event from its session plan")
     serve.add_argument("plan", nargs="?", help="session plan file (default: the bundled demo plan)")
+    serve.add_argument("more_plans", nargs="*", metavar="plan",
+                       help="more events on the same server, each its own database, secrets and join codes")
     serve.add_argument("--host", help=described("HOST"))
     serve.add_argument("--port", help=described("PORT"))
     data_flag(serve)
@@ -110,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _config(args) -> dict:
     given = {key: getattr(args, flag) for flag, key in SERVE_FLAGS.items() if hasattr(args, flag)}
+    if getattr(args, "more_plans", None):
+        given["MORE_PLANS"] = args.more_plans
     return resolve(given)
 
 

@@ -86,15 +86,21 @@ def sqlite_file(url: str) -> str | None:
 
 
 def serve(args, config) -> int:
-    plan = load_plan_or_exit(config["PLAN"])
+    plans = [load_plan_or_exit(path) for path in (config["PLAN"], *config["MORE_PLANS"])]
+    plan = plans[0]
     _ = translator(plan.event.languages)
-    lock = None  # held until this process ends: one server per event (per database file it resolves to)
+    if len({p.event.id for p in plans}) < len(plans) or (config["DATABASE_URL"] and len(plans) > 1):
+        print(_("Each event on one server needs its own id and its own database: check the plans' [event] id, "
+                "and serve several events from the data folder, not one DATABASE_URL."), file=sys.stderr)
+        return 2
+    locks = []  # held until this process ends: one server per event (per database file it resolves to)
     try:
-        if not config["DATABASE_URL"]:
-            folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
-            lock = datadir.lock(folder / f"{plan.event.id}.sqlite", plan.event.id)
-        elif database := sqlite_file(config["DATABASE_URL"]):
-            lock = datadir.lock(database, plan.event.id)
+        for each in plans:
+            if not config["DATABASE_URL"]:
+                folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
+                locks.append(datadir.lock(folder / f"{each.event.id}.sqlite", each.event.id))
+            elif database := sqlite_file(config["DATABASE_URL"]):
+                locks.append(datadir.lock(database, each.event.id))
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]
@@ -111,28 +117,36 @@ def serve(args, config) -> int:
         return 4
     public, notes = public_base(host, port, config["PUBLIC_URL"], _)
     from facilitation.app import create_app
+    from facilitation.hosting import CodeClash
     try:
         app = create_app({**config, "PUBLIC_URL": public})
     except SchemaError as exc:
         return say_schema_error(_, exc)
-    _print_links(app, public, host, port, _)
+    except CodeClash as exc:
+        print(_("Two events share a join code (%(which)s): a phone could not tell which it joins. Serve them apart.",
+                which=exc), file=sys.stderr)
+        return 2
+    events = app.extensions["facilitation.host"].events
+    for hosted in events.values():
+        _print_links(hosted.service, public, host, port, _, scoped=len(events) > 1)
     gc.freeze()  # what start-up built lives all day: keep the collector from walking it again in every burst
     for note in notes:
         log.warning(note)
-    log.info("facilitation serving %s on %s:%s (%s)", plan.event.id, host, port, config["ASYNC_MODE"])
+    log.info("facilitation serving %s on %s:%s (%s)", ", ".join(events), host, port, config["ASYNC_MODE"])
     from facilitation.extensions import socketio
     from facilitation.services.assistant import Prefetch
     from facilitation.web.stalls import QuietCollector, StallWatch
     stalls = app.extensions["facilitation.stalls"] = StallWatch()
     socketio.start_background_task(stalls.run, socketio.sleep)
-    socketio.start_background_task(QuietCollector(app.extensions["facilitation"].quiet_for).run, socketio.sleep)
+    quiet_for = lambda: min(hosted.service.quiet_for() for hosted in events.values())  # noqa: E731
+    socketio.start_background_task(QuietCollector(quiet_for).run, socketio.sleep)
     socketio.start_background_task(app.extensions["facilitation.workers"].start)  # the first report is quick
-    socketio.start_background_task(Prefetch(app.extensions["facilitation.workers"], app.extensions["facilitation"]).run,
-                                   socketio.sleep)  # the ideas' embeddings made as they come, not in the break
+    for hosted in events.values():  # the ideas' embeddings made as they come, not in the break
+        socketio.start_background_task(Prefetch(hosted.workers, hosted.service).run, socketio.sleep)
     languages = plan.event.languages
     full = full_response([translator(languages, lang)(EVENT_FULL) for lang in languages])
     runtime.serve(listener, app, config, full)
-    if lock:
+    for lock in locks:
         lock.release()
     return 0
 
@@ -140,9 +154,10 @@ def serve(args, config) -> int:
 EVENT_FULL = N_("The event is full right now: try again in a minute, or ask the staff.")
 
 
-def _print_links(app, public: str, host: str, port: int, _) -> None:
-    service = app.extensions["facilitation"]
+def _print_links(service, public: str, host: str, port: int, _, scoped: bool = False) -> None:
+    """The event's links at start; `scoped` when the server runs several events (its public pages then name it)."""
     settings = service.settings()
+    which = f"?event={service.plan.event.id}" if scoped else ""
     languages = service.plan.event.languages
     secret = _("(secret: for you only)")
     online = f"{public}/j/{settings['online_code']}"
@@ -150,7 +165,7 @@ def _print_links(app, public: str, host: str, port: int, _) -> None:
         online = f"{public}/cards/{settings['facilitator_token']}/online.csv   " + \
             _("(one personal link each, to send out; secret)")
     lines = [
-        (_("Phones join at (LAN)"), f"{public}/join"),
+        (_("Phones join at (LAN)"), f"{public}/join{which}"),
         (_("Online participants"), online),
         (_("Facilitator console"), f"{public}/console/{settings['facilitator_token']}   {secret}"),
         (_("Theme team console"), f"{public}/console/{settings['theme_token']}   {secret}"),
@@ -158,7 +173,7 @@ def _print_links(app, public: str, host: str, port: int, _) -> None:
         (_("Observer (steering committee)"), f"{public}/observer/{settings['observer_token']}"),
         (_("Table cards to print"), f"{public}/cards/{settings['facilitator_token']}"),
         (_("Report (steering committee)"), f"{public}/report/{settings['observer_token']}"),
-        (_("Public results (once published)"), f"{public}/results"),
+        (_("Public results (once published)"), f"{public}/results{which}"),
     ]
     if host in ("0.0.0.0", "::", "") or _is_loopback(host):
         lines.append((_("On this laptop"), f"http://127.0.0.1:{port}/console/{settings['facilitator_token']}"))

@@ -22,6 +22,15 @@ class ParticipantMoved(DomainEvent):
 
 
 @dataclass(frozen=True)
+class SecretReplaced(DomainEvent):
+    """A link's secret was replaced (a leaked link revoked): `secret` is the role's name, `table` a table screen's
+    table. Never the secret itself: the log is read by more people than the link was for."""
+
+    secret: str
+    table: int | None = None
+
+
+@dataclass(frozen=True)
 class ParticipantRemoved(DomainEvent):
     """The staff took a participant out (a phantom), with what they gave: dots, poll answers, question supports."""
 

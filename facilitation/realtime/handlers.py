@@ -30,8 +30,14 @@ class TextPacket(Packet):
     uses_binary_events = False
 
 
+def _hosted():
+    """The event this socket joined (set at its handshake), of those the server runs (facilitation.hosting)."""
+    host = current_app.extensions["facilitation.host"]
+    return host.get(session.get("event")) or host.first
+
+
 def _service():
-    return current_app.extensions["facilitation"]
+    return _hosted().service
 
 
 def _who() -> Principal:
@@ -57,14 +63,15 @@ def connect(auth=None, *_extra):
     if isinstance(auth.get("lang"), str):
         session["lang"] = auth["lang"][:5]
     token = auth.get("token") or request.cookies.get(DEVICE_COOKIE)
-    who = _service().resolve(token if isinstance(token, str) else None)
-    if who is None:
+    found = current_app.extensions["facilitation.host"].by_token(token if isinstance(token, str) else None)
+    if found is None:
         raise ConnectionRefusedError(describe(Refused("invalid_token")))
-    session["who"] = who
+    hosted, who = found
+    session["who"], session["event"] = who, hosted.id
     current_app.extensions["facilitation.guard"].joined(request.sid, session.get("lang"),
                                                         trusted=who.role not in (Role.PARTICIPANT, Role.SCRIBE))
     for room in rooms_for(who):
-        join_room(room)
+        join_room(hosted.rooms + room)  # the event's own rooms: another event's updates never reach this socket
 
 
 @socketio.on("disconnect")
@@ -129,8 +136,8 @@ def _assistant(name: str):
     def handle(*args):
         """The theme team's assistant (facilitation.services.assistant): made by a worker, off the event loop."""
         try:
-            return {"ok": True, **assistant.ask(current_app.extensions["facilitation.workers"], _service(), _who(),
-                                                name, _one_payload(args))}
+            hosted = _hosted()
+            return {"ok": True, **assistant.ask(hosted.workers, hosted.service, _who(), name, _one_payload(args))}
         except Refused as refused:
             return error(refused)
     handle.__name__ = f"on_{name.replace('.', '_')}"

@@ -22,6 +22,7 @@ from facilitation.services.commands import Principal
 from facilitation.services.event import EventService
 
 log = logging.getLogger(__name__)
+ANSWER_FIRST = 0.5  # seconds before a replaced secret's screens are cut: the request's own answer goes out first
 BREAKDOWN_INTERVAL = 1.0  # seconds between recomputations of the tally's breakdowns for staff
 
 # A room per audience (facilitation.services.audience decides which topics each receives), and per table.
@@ -42,8 +43,13 @@ def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
 
 
+def role_room(role: Role) -> str:
+    """Every screen a role's secret opened: cut together when that secret is replaced."""
+    return f"role:{role.value}"
+
+
 def rooms_for(who: Principal) -> list[str]:
-    rooms = [AUDIENCE_ROOMS[au.audience(who.role)]]
+    rooms = [AUDIENCE_ROOMS[au.audience(who.role)], role_room(who.role)]
     if who.role is Role.SCRIBE:
         rooms.append(scribe_room(who.table_id))
     elif who.role is Role.PARTICIPANT:
@@ -76,9 +82,10 @@ _TOPICS: dict[type, tuple[str, ...]] = {
 
 
 class Broadcaster:
-    def __init__(self, socketio: SocketIO, service: EventService, interval: float = 0.25):
+    def __init__(self, socketio: SocketIO, service: EventService, interval: float = 0.25, rooms: str = ""):
         self.socketio = socketio
         self.service = service
+        self.rooms = rooms  # this event's rooms' prefix (facilitation.hosting): other events' screens are not in them
         self.interval = interval
         self._lock = threading.Lock()
         self._topics: set[str] = set()
@@ -95,6 +102,9 @@ class Broadcaster:
                 self.rescope(event.participant)  # a removed one's phone reconnects and is refused: signed out
             elif isinstance(event, ev.StorageTrouble):
                 self.alert_staff(event.problem)
+            elif isinstance(event, ev.SecretReplaced):  # after the answer: the facilitator may have cut their own
+                room = scribe_room(event.table) if event.table else role_room(Role(event.secret))
+                self.socketio.start_background_task(self._cut_after, room, ANSWER_FIRST)
         with self._lock:
             for event in events:
                 if isinstance(event, _IDEA_EVENTS):
@@ -104,13 +114,22 @@ class Broadcaster:
 
     def alert_staff(self, problem: str) -> None:
         """Straight to the consoles, not batched: each console shows it in its own language."""
-        self.socketio.emit("alert", {"code": problem}, to=STAFF)
+        self.socketio.emit("alert", {"code": problem}, to=self.rooms + STAFF)
 
     def rescope(self, participant_id: int) -> None:
         """A phone moved table: its open sockets still carry the old table (rooms and identity are set when a
         socket connects), so they are closed; the phone reconnects at once and is scoped to its new table."""
+        self.cut(participant_room(participant_id))
+
+    def _cut_after(self, room: str, seconds: float) -> None:
+        self.socketio.sleep(seconds)
+        self.cut(room)
+
+    def cut(self, room: str) -> None:
+        """Close every socket in one of this event's rooms: each reconnects with what it holds, and is refused
+        if that no longer opens anything (a phone taken out, a secret replaced)."""
         server = self.socketio.server
-        for sid, _eio_sid in list(server.manager.get_participants("/", participant_room(participant_id))):
+        for sid, _eio_sid in list(server.manager.get_participants("/", self.rooms + room)):
             server.disconnect(sid, namespace="/")
 
     def _staff_tally(self, s, plan, row) -> dict:
@@ -221,4 +240,4 @@ class Broadcaster:
                             out[room_of(view["table"])].setdefault("ideas", []).append(view)
             version = service.version(s)
         for room, payload in out.items():
-            self.socketio.emit("update", {"version": version, **payload}, to=room)
+            self.socketio.emit("update", {"version": version, **payload}, to=self.rooms + room)

@@ -15,6 +15,14 @@ def code(length: int = 5) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
+def unused_code(taken: set[str]) -> str:
+    """A new join code that is none of `taken` (the other events' on this server), added to it."""
+    while (new := code()) in taken:
+        pass
+    taken.add(new)
+    return new
+
+
 SEAT_CODE_LENGTH = 8  # 31^8 codes: guessing one at two tries a second (the join rate per address) takes years
 
 

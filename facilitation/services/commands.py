@@ -18,14 +18,14 @@ from facilitation.domain.events import (
     AlignmentSet, BallotChanged, DomainEvent, HarvestSet, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited,
     IdeaGrouped, IdeaHidden, IdeaMerged, IdeaStarred, IdeasModerationSet, MaterialImported, ParticipantJoined,
     ParticipantRemoved, PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked,
-    QuestionModerated, QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted, StepStarted,
-    ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
+    QuestionModerated, QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted, SecretReplaced,
+    StepStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import HARVEST_MAX_LENGTH, Timer, check_harvest, check_step, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
-from facilitation.plan import Plan
 from facilitation.domain.exchange import EXPORT_FORMAT
+from facilitation.plan import Plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import (
@@ -816,6 +816,27 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
     tx.session.add(answer)
     tx.record(PollAnswered(poll.id, tx.who.participant_id))
     return {"poll": poll.id, "choices": choices}
+
+
+# --- the event's secrets ------------------------------------------------------------------------------
+
+@command("secret.replace", p.ReplaceSecret)
+def replace_secret(tx: Tx, cmd: p.ReplaceSecret):
+    """The facilitator revokes a link that leaked: its secret is replaced, the old one opens nothing from now on
+    and the screens it opened are cut (facilitation.realtime.notify). The answer carries the new secret, for the
+    facilitator's console to show; the log says which link, never its secret."""
+    require(tx.who.role, Action.RUN_EVENT)
+    new = secrets.token_urlsafe(18)
+    if cmd.secret == "table":
+        table = tx.session.get(EventTable, cmd.table) if cmd.table else None
+        if table is None:
+            raise Refused("unknown_table")
+        table.scribe_token = new
+        tx.session.add(table)
+    else:
+        tx.session.merge(Setting(key=f"{cmd.secret}_token", value=new))
+    tx.record(SecretReplaced(cmd.secret, cmd.table if cmd.secret == "table" else None))
+    return {"secret": cmd.secret, "table": cmd.table if cmd.secret == "table" else None, "token": new}
 
 
 # --- the room's participants -------------------------------------------------------------------------

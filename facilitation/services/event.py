@@ -23,7 +23,7 @@ from facilitation.domain.events import (
 from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
 from facilitation.services import access
-from facilitation.services.codes import add_seat_codes, code, normal_code
+from facilitation.services.codes import add_seat_codes, normal_code, unused_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
 from facilitation.services import readmodels as rm
 from facilitation.services.payloads import validated
@@ -105,15 +105,17 @@ class EventService:
 
     @classmethod
     def open(cls, engine: Engine, plan: Plan, plan_text: str, join_burst: int = 100,
-             seats_per_phone: int = 0, phone_networks: str = "") -> "EventService":
-        """Create the event's rows on first start; later starts keep every token and every idea."""
+             seats_per_phone: int = 0, phone_networks: str = "", taken: set[str] | None = None) -> "EventService":
+        """Create the event's rows on first start; later starts keep every token and every idea. New join codes
+        are none of `taken` (the codes of the other events on this server)."""
+        taken = set() if taken is None else taken
         with Session(engine) as s:
             settings = {row.key: row for row in s.exec(select(Setting))}
             for key in (*access.STAFF_TOKENS, PHONE_KEY):
                 if key not in settings:
                     s.add(Setting(key=key, value=secrets.token_urlsafe(18)))
             if "online_code" not in settings:
-                s.add(Setting(key="online_code", value=code()))
+                s.add(Setting(key="online_code", value=unused_code(taken)))
             s.merge(Setting(key="plan", value=plan_text))
             control = s.get(Control, 1)
             if control is None:
@@ -130,7 +132,7 @@ class EventService:
                 if table_id not in existing:
                     online = table_id > plan.tables.count
                     number = table_id - plan.tables.count if online else table_id
-                    s.add(EventTable(id=table_id, number=number, online=online, join_code=code(),
+                    s.add(EventTable(id=table_id, number=number, online=online, join_code=unused_code(taken),
                                      scribe_token=secrets.token_urlsafe(12)))
             s.flush()
             if plan.tables.seat_codes:
@@ -158,6 +160,13 @@ class EventService:
     def seat_codes(self) -> list[SeatCode]:
         with Session(self.engine) as s:
             return list(s.exec(select(SeatCode).order_by(SeatCode.table_id, SeatCode.code)))
+
+    def join_codes(self) -> set[str]:
+        """Every code that opens this event: its tables', the online one and its seat codes."""
+        with Session(self.engine) as s:
+            codes = set(s.exec(select(EventTable.join_code))) | set(s.exec(select(SeatCode.code)))
+            online = s.get(Setting, "online_code")
+            return codes | ({online.value} if online else set())
 
     def tables(self) -> list[EventTable]:
         with Session(self.engine) as s:

@@ -177,6 +177,13 @@ class RemoveParticipant(Command):
     participant: Id
 
 
+class ReplaceSecret(Command):
+    """A staff link's secret, or a table screen's (`table`), replaced: the old one stops working at once."""
+
+    secret: Literal["facilitator", "theme", "projector", "observer", "table"]
+    table: Id | None = None
+
+
 class SetHeadroom(Command):
     seats: Annotated[int, Field(strict=True, ge=0, le=50)]
 

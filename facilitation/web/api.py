@@ -7,6 +7,7 @@ import pickle
 import tempfile
 
 from flask import Blueprint, jsonify, request
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from facilitation.domain.errors import Refused
@@ -15,7 +16,7 @@ from facilitation.messages import error
 from facilitation.services import readmodels as rm
 from facilitation.services import assistant, imports
 from facilitation.web.exports import refusal_of, workers
-from facilitation.web.identity import bearer, service
+from facilitation.web.identity import bearer, others, service
 from facilitation.workers.pool import Busy, WorkerFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -70,15 +71,29 @@ def import_material():
     """The console's import: the body is the earlier event's JSON export (the file as it was downloaded).
 
     The body goes to a temporary file as it arrives; a worker process reads and checks it and cuts it into
-    slices (facilitation.services.imports), which the writer then takes one short transaction at a time."""
+    slices (facilitation.services.imports), which the writer then takes one short transaction at a time.
+
+    `?from=<event id>`: another event this server runs, carried over without a file: its JSON export, made by
+    its own workers, is imported the same way."""
     who = _who()
     require(who.role, Action.RUN_EVENT)
     request.max_content_length = IMPORT_MAX_BYTES
+    source = None
+    if request.args.get("from"):
+        source = next((h for h in others() if h.id == request.args["from"]), None)
+        if source is None:
+            raise Refused("unknown_event")
     digest = hashlib.sha256()
     descriptor, path = tempfile.mkstemp(prefix="facilitation-import-", suffix=".json")
     try:
         with os.fdopen(descriptor, "wb") as upload:
-            while chunk := request.stream.read(CHUNK):
+            if source is not None:  # the export as its console would download it, in this event's language
+                lang = str(get_locale())
+                body = source.workers.cached(("json", lang, "carry-over"), source.service.current_version(),
+                                             {"kind": "json", "lang": lang})
+                digest.update(body)
+                upload.write(body)
+            while source is None and (chunk := request.stream.read(CHUNK)):
                 digest.update(chunk)
                 upload.write(chunk)
         payloads = pickle.loads(workers().run({"kind": "import", "path": path, "digest": digest.hexdigest()}))

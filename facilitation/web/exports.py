@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale, gettext
 
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Action, allowed
 from facilitation.messages import MESSAGES
-from facilitation.web.identity import principal, service
+from facilitation.web.identity import hosted, principal, service
 from facilitation.workers.pool import Busy, Pool, WorkerFailed
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -29,7 +29,7 @@ DOWNLOADS = {  # what /export/<token>/<name> serves: (job kind, mimetype, file n
 
 
 def workers() -> Pool:
-    return current_app.extensions["facilitation.workers"]
+    return hosted().workers
 
 
 def made(kind: str, fresh: float = 0, stage: tuple = (), **job) -> bytes:

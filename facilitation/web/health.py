@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from facilitation import __version__
-from facilitation.web.identity import service
+from facilitation.web.identity import hosted, service
 
 bp = Blueprint("health", __name__)
 
@@ -20,10 +20,13 @@ def healthz():
     except SQLAlchemyError as exc:
         return jsonify({"ok": False, "event": event, "app": __version__, "error": type(exc).__name__}), 503
     answer = {"ok": True, "event": event, "version": version, "app": __version__}
+    host = current_app.extensions.get("facilitation.host")
+    if host is not None and len(host.events) > 1:
+        answer["events"] = list(host.events)  # the others: /healthz?event=<id>
     door = current_app.extensions.get("facilitation.door")
     if door is not None:
         answer["connections"] = door.state()
-    answer["workers"] = current_app.extensions["facilitation.workers"].state()
+    answer["workers"] = hosted().workers.state()
     stalls = current_app.extensions.get("facilitation.stalls")
     if stalls is not None:
         answer["stalls"] = stalls.state(per_second=request.args.get("seconds") == "1")

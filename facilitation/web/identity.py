@@ -14,8 +14,57 @@ LANG_COOKIE = "facilitation_lang"
 ONE_YEAR = 365 * 24 * 3600
 
 
+def hosted():
+    """The event this request is for (`_find_event`), of those the server runs (facilitation.hosting)."""
+    found = g.get("hosted")
+    if found is None:
+        host = current_app.extensions.get("facilitation.host")
+        found = host.first if host else None
+    return found
+
+
 def service():
-    return current_app.extensions["facilitation"]
+    found = hosted()
+    # a worker drawing a page holds one event and no host (facilitation.workers.jobs)
+    return found.service if found else current_app.extensions["facilitation"]
+
+
+def event_args() -> dict:
+    """`{"event": id}` for links to pages no secret or code names (/join, /results), when the server runs
+    several events; else nothing (the page's own event is the only one)."""
+    host = current_app.extensions.get("facilitation.host")
+    return {"event": hosted().id} if host is not None and len(host.events) > 1 else {}
+
+
+def others() -> list:
+    """The other events this server runs (facilitation.hosting), for carrying material over without a file."""
+    host = current_app.extensions.get("facilitation.host")
+    return [h for h in host.events.values() if h is not hosted()] if host is not None else []
+
+
+def _find_event() -> None:
+    """Which event a request is for, from what it carries: a secret or a join code in its path, a bearer
+    token, `?event=`, the phone's device cookie; else the first event (the only one, on most servers)."""
+    host = current_app.extensions.get("facilitation.host")
+    if host is None or len(host.events) == 1 or request.endpoint == "static":
+        return
+    args = request.view_args or {}
+    found = None
+    if isinstance(args.get("token"), str):
+        found = host.by_token(args["token"])
+        found = found[0] if found else None
+    elif isinstance(args.get("code"), str):
+        found = host.by_code(args["code"])
+    if found is None and request.args.get("event"):
+        found = host.get(request.args["event"])
+    header = request.headers.get("Authorization", "")
+    if found is None and header.startswith("Bearer "):
+        found = host.by_token(header.removeprefix("Bearer ").strip())
+        found = found[0] if found else None
+    if found is None and request.cookies.get(DEVICE_COOKIE):
+        found = host.by_token(request.cookies[DEVICE_COOKIE])
+        found = found[0] if found else None
+    g.hosted = found or host.first
 
 
 def select_locale() -> str:
@@ -59,6 +108,8 @@ def public_url() -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_find_event)  # first: everything after reads the request's event
+
     @app.before_request
     def _remember_language():
         lang = request.args.get("lang")
@@ -70,6 +121,12 @@ def init_app(app: Flask) -> None:
         if getattr(g, "lang", None):
             response.set_cookie(LANG_COOKIE, g.lang, max_age=ONE_YEAR, samesite="Lax")
         return response
+
+    @app.context_processor
+    def _event_scope():
+        """`event_args` for links to pages no secret or code names (/join, /results): the event, when the
+        server runs several."""
+        return {"event_args": event_args()}
 
     app.jinja_env.filters["loc"] = localized
     app.jinja_env.globals["current_lang"] = lambda: str(get_locale())

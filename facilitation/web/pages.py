@@ -11,7 +11,9 @@ from facilitation.messages import describe
 from facilitation.reports.cards import join_url, online_links
 from facilitation.services.codes import normal_code
 from facilitation.web.exports import made
-from facilitation.web.identity import DEVICE_COOKIE, ONE_YEAR, device, principal, public_url, service
+from facilitation.web.identity import (
+    DEVICE_COOKIE, ONE_YEAR, device, event_args, others, principal, public_url, service,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -123,7 +125,9 @@ def console(token: str):
     who = principal(token, *STAFF)
     settings = service().settings() if who.role is Role.FACILITATOR else {}
     return _screen("console.html", token, who, settings=settings, base=public_url(),
-                   tables=service().tables() if who.role is Role.FACILITATOR else [])
+                   tables=service().tables() if who.role is Role.FACILITATOR else [],
+                   other_events=[(h.id, h.service.plan.event.title) for h in others()]
+                   if who.role is Role.FACILITATOR else [])
 
 
 @bp.get("/observer/<token>")
@@ -136,8 +140,8 @@ def projector(token: str):
     # Only the projector's own token: a staff token would stream hidden results onto the room's screen.
     who = principal(token, Role.PROJECTOR)
     base = public_url()
-    return _screen("projector.html", token, who, join_url=f"{base}/join",
-                   join_qr=qr.svg(f"{base}/join"), base=base)
+    join_url = base + url_for("pages.join_picker", **event_args())
+    return _screen("projector.html", token, who, join_url=join_url, join_qr=qr.svg(join_url), base=base)
 
 
 @bp.get("/cards/<token>")

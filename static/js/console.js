@@ -13,6 +13,7 @@ import { renderTally, setupBreakdown } from "./console/tally.js";
 import { renderBoard } from "./console/board.js";
 import { renderGroups } from "./console/suggest.js";
 import { renderThemes } from "./console/themes.js";
+import "./console/links.js";
 import "./console/tools.js";
 import { $, currentPhase, fill, h, phaseTitle, plural, roundLabel, startClock, t } from "./ui.js";
 

@@ -1,15 +1,22 @@
 // The event's files: importing the listening event's export, and the report.
 import { $, h, t } from "../ui.js";
 
-// The listening event's export, sent as it was downloaded; the server says what it took.
-$("#import-form")?.addEventListener("submit", async (event) => {
+// The listening event's export, sent as it was downloaded, or picked among the events this server runs; the
+// server says what it took.
+$("#import-form")?.addEventListener("submit", (event) => {
   event.preventDefault();
   const file = $("#import-file").files[0];
-  const status = $("#import-status");
-  if (!file) return;
+  if (file) importing("/api/import", file, $("#import-status"));
+});
+$("#carry-form")?.addEventListener("submit", (event) => {
+  event.preventDefault();
+  importing(`/api/import?from=${encodeURIComponent($("#carry-event").value)}`, null, $("#carry-status"));
+});
+
+async function importing(url, body, status) {
   status.textContent = t("importing");
   try {
-    const response = await fetch("/api/import", { method: "POST", body: file,
+    const response = await fetch(url, { method: "POST", body,
       headers: { Authorization: `Bearer ${document.body.dataset.token}`, "Content-Type": "application/json" } });
     const reply = await response.json();
     if (!reply.ok) { status.textContent = reply.error.message; return; }
@@ -19,7 +26,7 @@ $("#import-form")?.addEventListener("submit", async (event) => {
   } catch {
     status.textContent = t("no_connection");
   }
-});
+}
 
 // The report takes a few seconds for a big event: the link says so while it is made, then saves the file.
 $("#report-link")?.addEventListener("click", async (event) => {
