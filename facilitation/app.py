@@ -2,6 +2,7 @@
 event by default; `MORE_PLANS` hosts more beside it, each apart (facilitation.hosting)."""
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from facilitation import resources
 from facilitation.extensions import babel, socketio
 from facilitation.hosting import Host, Hosted
 from facilitation.i18n import catalogues
-from facilitation.plan import load_plan
+from facilitation.domain.errors import Refused
+from facilitation.plan import Plan, load_plan, parse_plan
 from facilitation.services.event import EventService
+from facilitation.store import datadir
 from facilitation.store.engine import make_engine, sqlite_url
 from facilitation.workers.pool import Pool
 
@@ -43,20 +46,19 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["DATABASE_URL"] and len(plans) > 1:
         raise ValueError("one DATABASE_URL holds one event: serve several events from the data folder")
     for plan_path in plans:
-        plan = load_plan(plan_path)
-        url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
-        service = EventService.open(make_engine(url), plan, plan_path.read_text(encoding="utf-8"),
-                                    join_burst=app.config["JOIN_BURST"], seats_per_phone=app.config["SEATS_PER_PHONE"],
-                                    phone_networks=app.config["PHONE_NETWORKS"], taken=host.codes())
-        # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
-        host.add(Hosted(plan.event.id, service, Pool(url, app.config["WORKERS"])))
+        _open_event(app, load_plan(plan_path), plan_path.read_text(encoding="utf-8"))
+    if app.config.get("WORKSPACE"):  # and every other event the data folder keeps (the organiser's workspace)
+        host.organiser = workspace_secret(app.config["DATA_DIR"])
+        for event_id, plan_text in datadir.events(app.config["DATA_DIR"]).items():
+            plan = parse_plan(plan_text, f"{event_id}.sqlite")
+            if event_id not in host.events and plan.event.id == event_id:
+                _open_event(app, plan, plan_text)
     # the first event, for what serves one whatever the server runs (the command line's cards and links)
     app.extensions["facilitation"] = host.first.service
     app.extensions["facilitation.workers"] = host.first.workers
 
     from facilitation.realtime import guard, handlers  # handlers registers the socket events
-    from facilitation.realtime.notify import Broadcaster
-    from facilitation.web import api, exports, headers, health, identity, pages, requestlog, results
+    from facilitation.web import api, exports, headers, health, home, identity, pages, requestlog, results
 
     babel.init_app(app, locale_selector=identity.select_locale)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
@@ -69,8 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
                                    for lang in hosted.service.plan.event.languages))
     app.extensions["facilitation.guard"] = guard.Guard(socketio.server, languages)
     for hosted in host.events.values():
-        hosted.broadcaster = Broadcaster(socketio, hosted.service, float(app.config["FLUSH_INTERVAL"]), hosted.rooms)
-        hosted.service.publish = hosted.broadcaster.publish
+        _broadcast(app, hosted)
 
     identity.init_app(app)
     requestlog.init_app(app)
@@ -80,4 +81,48 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(results.bp)
+    app.register_blueprint(home.bp)
     return app
+
+
+def _open_event(app: Flask, plan: Plan, plan_text: str) -> Hosted:
+    """One more event on this server: its database (created on first start), its service and its workers."""
+    host: Host = app.extensions["facilitation.host"]
+    url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
+    service = EventService.open(make_engine(url), plan, plan_text, join_burst=app.config["JOIN_BURST"],
+                                seats_per_phone=app.config["SEATS_PER_PHONE"],
+                                phone_networks=app.config["PHONE_NETWORKS"], taken=host.codes())
+    # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
+    hosted = Hosted(plan.event.id, service, Pool(url, app.config["WORKERS"]))
+    host.add(hosted)
+    return hosted
+
+
+def _broadcast(app: Flask, hosted: Hosted) -> None:
+    from facilitation.realtime.notify import Broadcaster
+    hosted.broadcaster = Broadcaster(socketio, hosted.service, float(app.config["FLUSH_INTERVAL"]), hosted.rooms)
+    hosted.service.publish = hosted.broadcaster.publish
+
+
+def add_event(app: Flask, plan_text: str) -> Hosted:
+    """An event the organiser made while the server runs (from a template, or a copy): its database created,
+    locked for this process, and served at once beside the others."""
+    plan = parse_plan(plan_text, "new event")
+    host: Host = app.extensions["facilitation.host"]
+    if plan.event.id in host.events or (Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite").exists():
+        raise Refused("event_exists", event=plan.event.id)
+    host.locks.append(datadir.lock(Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite", plan.event.id))
+    hosted = _open_event(app, plan, plan_text)
+    _broadcast(app, hosted)
+    return hosted
+
+
+def workspace_secret(folder: str | Path) -> str:
+    """The organiser's secret for the workspace's home, made at first start and kept in the data folder."""
+    path = Path(folder) / "organiser.secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(18))
+    return path.read_text().strip()

@@ -57,6 +57,7 @@ MESSAGES = {
     "unknown_theme": N_("This theme does not exist."),
     "unknown_table": N_("This table does not exist."),
     "unknown_event": N_("No such event on this server."),
+    "event_exists": N_("There is already an event called %(event)s: choose another id."),
     "unknown_participant": N_("This participant is not in the event (or was already taken out)."),
     "unknown_phase": N_("This phase is not in the agenda."),
     "theme_has_dots": N_("This theme has received dots and cannot be deleted."),

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("plan", nargs="?", help="session plan file (default: the bundled demo plan)")
     serve.add_argument("more_plans", nargs="*", metavar="plan",
                        help="more events on the same server, each its own database, secrets and join codes")
+    serve.add_argument("--workspace", action="store_true",
+                       help="also serve every event kept in the data folder, with the organiser's home (a secret "
+                            "link printed at start) to make new events from a template or as a copy")
     serve.add_argument("--host", help=described("HOST"))
     serve.add_argument("--port", help=described("PORT"))
     data_flag(serve)
@@ -114,6 +117,8 @@ def _config(args) -> dict:
     given = {key: getattr(args, flag) for flag, key in SERVE_FLAGS.items() if hasattr(args, flag)}
     if getattr(args, "more_plans", None):
         given["MORE_PLANS"] = args.more_plans
+    if getattr(args, "workspace", False):
+        given["WORKSPACE"] = True
     return resolve(given)
 
 

@@ -89,18 +89,23 @@ def serve(args, config) -> int:
     plans = [load_plan_or_exit(path) for path in (config["PLAN"], *config["MORE_PLANS"])]
     plan = plans[0]
     _ = translator(plan.event.languages)
-    if len({p.event.id for p in plans}) < len(plans) or (config["DATABASE_URL"] and len(plans) > 1):
+    kept = []  # the workspace's other events, kept in the data folder
+    if config.get("WORKSPACE") and not config["DATABASE_URL"]:
+        named = {p.event.id for p in plans}
+        kept = [event for event in datadir.events(config["DATA_DIR"]) if event not in named]
+    if len({p.event.id for p in plans}) < len(plans) or (config["DATABASE_URL"] and
+                                                          (len(plans) > 1 or config.get("WORKSPACE"))):
         print(_("Each event on one server needs its own id and its own database: check the plans' [event] id, "
                 "and serve several events from the data folder, not one DATABASE_URL."), file=sys.stderr)
         return 2
     locks = []  # held until this process ends: one server per event (per database file it resolves to)
     try:
-        for each in plans:
+        for event_id in [each.event.id for each in plans] + kept:
             if not config["DATABASE_URL"]:
                 folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
-                locks.append(datadir.lock(folder / f"{each.event.id}.sqlite", each.event.id))
+                locks.append(datadir.lock(folder / f"{event_id}.sqlite", event_id))
             elif database := sqlite_file(config["DATABASE_URL"]):
-                locks.append(datadir.lock(database, each.event.id))
+                locks.append(datadir.lock(database, event_id))
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]
@@ -129,6 +134,9 @@ def serve(args, config) -> int:
     events = app.extensions["facilitation.host"].events
     for hosted in events.values():
         _print_links(hosted.service, public, host, port, _, scoped=len(events) > 1)
+    if organiser := app.extensions["facilitation.host"].organiser:
+        label, secret = _("Organiser's home"), _("(secret: for you only)")
+        print(f"  {label}: {public}/home/{organiser}   {secret}\n", flush=True)
     gc.freeze()  # what start-up built lives all day: keep the collector from walking it again in every burst
     for note in notes:
         log.warning(note)

@@ -161,6 +161,19 @@ class EventService:
         with Session(self.engine) as s:
             return list(s.exec(select(SeatCode).order_by(SeatCode.table_id, SeatCode.code)))
 
+    def plan_text(self) -> str:
+        """The plan as the event keeps it (its TOML), for a copy of the event."""
+        with Session(self.engine) as s:
+            return s.get(Setting, "plan").value
+
+    def overview(self) -> dict:
+        """How far the event has got, for the organiser's home: its phase (None before the first), the people
+        in it and the ideas written."""
+        with Session(self.engine) as s:
+            return {"phase": s.get(Control, 1).phase_index,
+                    "participants": s.exec(select(func.count()).select_from(Participant).where(PRESENT)).one(),
+                    "ideas": s.exec(select(func.count()).select_from(Idea)).one()}
+
     def join_codes(self) -> set[str]:
         """Every code that opens this event: its tables', the online one and its seat codes."""
         with Session(self.engine) as s:

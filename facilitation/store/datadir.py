@@ -81,3 +81,21 @@ def lock(database: str | Path, event_id: str) -> EventLock:
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
     return EventLock(path, fd)
+
+
+def events(folder: str | Path) -> dict[str, str]:
+    """The events whose databases sit in `folder` (`<id>.sqlite`, not a backup kept beside one), by id, with
+    the plan each keeps: what the organiser's workspace serves. A file that is no event's is left alone."""
+    import sqlite3
+    found = {}
+    for path in sorted(Path(folder).glob("*.sqlite")):
+        if ".before-restore-" in path.name:
+            continue
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+                row = db.execute("select value from setting where key = 'plan'").fetchone()
+        except sqlite3.Error:
+            continue
+        if row:
+            found[path.stem] = row[0]
+    return found

@@ -1,0 +1,68 @@
+"""The organiser's home (issue 22, `serve --workspace`): the events the server runs, a new one from a template
+or as a copy of another, served at once and again after a restart; the home opens for the organiser's secret
+only."""
+import sqlite3
+
+import requests
+
+from tests.conftest import start_server, stop_server
+from tests.realtime.clients import Client, join
+
+
+def counts(db) -> tuple[int, int, int]:
+    with sqlite3.connect(db) as con:
+        return tuple(con.execute(f"select count(*) from {table}").fetchone()[0]
+                     for table in ("event_table", "participant", "idea"))
+
+
+def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served_at_once_and_after_a_restart(tmp_path):
+    server = start_server(tmp_path, extra=("--workspace",))
+    secret = (server.data_dir / "organiser.secret").read_text().strip()
+    home = f"{server.url}/home/{secret}"
+    try:
+        assert requests.get(f"{server.url}/home/not-the-secret", timeout=10).status_code == 404
+        page = requests.get(home, timeout=10, headers={"Accept-Language": "en"})
+        assert page.status_code == 200 and 'data-event="psm-torino-2024"' in page.text
+        assert "psm-ascolto-2024" in page.text  # a template to start from
+
+        made = requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": "ascolto-bis"},
+                             allow_redirects=False, timeout=30)
+        assert made.status_code == 303 and made.headers["Location"].endswith("made=ascolto-bis")
+        listening = server.other("ascolto-bis")
+        assert requests.get(f"{server.url}/console/{listening.facilitator}", timeout=10).status_code == 200
+        phone = Client(server.url, cookie=join(server.url, listening.tables()[0][3]))  # its phones join at once
+        try:
+            assert phone.state["event"]["id"] == "ascolto-bis"
+            staff = Client(server.url, listening.facilitator)
+            assert staff.send("phase.start", {"phase": 1})["ok"]
+            staff.close()
+        finally:
+            phone.close()
+
+        copied = requests.post(f"{home}/events", data={"source": "ascolto-bis", "id": "ascolto-ter"},
+                               allow_redirects=False, timeout=30)
+        assert copied.status_code == 303
+        copy = server.other("ascolto-ter")
+        assert counts(copy.db)[0] == counts(listening.db)[0] and counts(copy.db)[1:] == (0, 0)  # structure only
+        assert copy.facilitator != listening.facilitator
+        assert not {t[3] for t in copy.tables()} & {t[3] for t in listening.tables()}
+
+        again = requests.post(f"{home}/events", data={"source": "ascolto-bis", "id": "ascolto-ter"}, timeout=30,
+                              headers={"Accept-Language": "en"})
+        assert again.status_code == 409 and "already an event called ascolto-ter" in again.text
+        bad = requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": "../x"}, timeout=30,
+                            headers={"Accept-Language": "en"})
+        assert bad.status_code == 422 and not (server.data_dir.parent / "x.sqlite").exists()
+        listed = requests.get(home, timeout=10, headers={"Accept-Language": "en"}).text
+        assert 'data-event="ascolto-bis"' in listed and "1 participant ·" in listed and "Running" in listed
+    finally:
+        stop_server(server)
+
+    server = start_server(tmp_path, extra=("--workspace",), data_dir=server.data_dir)  # kept in the data folder
+    try:
+        health = requests.get(f"{server.url}/healthz", timeout=10).json()
+        assert set(health["events"]) == {"psm-torino-2024", "ascolto-bis", "ascolto-ter"}
+        assert requests.get(f"{server.url}/console/{server.other('ascolto-ter').facilitator}",
+                            timeout=10).status_code == 200
+    finally:
+        stop_server(server)
