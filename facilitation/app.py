@@ -2,8 +2,10 @@
 event by default; `MORE_PLANS` hosts more beside it, each apart (facilitation.hosting)."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -19,6 +21,9 @@ from facilitation.services.event import EventService
 from facilitation.store import datadir
 from facilitation.store.engine import make_engine, sqlite_url
 from facilitation.workers.pool import Pool
+
+
+log = logging.getLogger(__name__)
 
 
 class App(Flask):
@@ -115,6 +120,71 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     hosted = _open_event(app, plan, plan_text)
     _broadcast(app, hosted)
     return hosted
+
+
+def delete_event(app: Flask, event_id: str) -> None:
+    """The organiser deletes an event, or its time is up (`retention`): it stops being served, its screens are
+    cut, its workers end, and its database with everything beside it (the log, the vectors, the lock) is gone."""
+    host: Host = app.extensions["facilitation.host"]
+    if event_id not in host.events or len(host.events) == 1:
+        raise Refused("unknown_event" if event_id not in host.events else "last_event")
+    _drop(app, event_id)
+
+
+def _drop(app: Flask, event_id: str) -> None:
+    host: Host = app.extensions["facilitation.host"]
+    hosted = host.remove(event_id)
+    for room in ("staff", "projector", "scribes", "phones"):
+        hosted.broadcaster.cut(room)
+    hosted.workers.close()
+    url = hosted.service.engine.url
+    hosted.service.engine.dispose()
+    if url.get_backend_name() == "sqlite" and url.database:
+        database = Path(os.path.realpath(url.database))
+        lock_path = database.with_name(f"{database.stem}.lock")
+        for lock in [lock for lock in host.locks if lock.path == lock_path]:
+            lock.release()
+            host.locks.remove(lock)
+        for path in [*database.parent.glob(f"{database.name}*"), lock_path]:
+            path.unlink(missing_ok=True)  # the database, its log and shared memory, its vectors, its lock
+    if host.events:
+        app.extensions["facilitation"] = host.first.service
+        app.extensions["facilitation.workers"] = host.first.workers
+    log.warning("event %s deleted", event_id)
+
+
+DAYS_PER_MONTH = 30.44
+
+
+def deletion_due(last_change: float | None, keep_months: int) -> float | None:
+    """When an event's data is due for deletion: `keep_months` (the plan's privacy promise, which its phones
+    state) after its last change; None for an event that never changed."""
+    return None if last_change is None else last_change + keep_months * DAYS_PER_MONTH * 86400
+
+
+def retention(app: Flask, now: float | None = None) -> list[str]:
+    """Delete every event whose time is up (the workspace does this at start and every hour); the deleted ids."""
+    host: Host = app.extensions["facilitation.host"]
+    now = time.time() if now is None else now
+    deleted = []
+    for event_id, hosted in list(host.events.items()):
+        due = deletion_due(hosted.service.overview()["last_change"], hosted.service.plan.privacy.keep_months)
+        if due is None or due > now:
+            continue
+        if len(host.events) > 1:
+            delete_event(app, event_id)
+        else:  # the server's only event: its data goes, and it is served again as new from the same plan
+            plan_text = hosted.service.plan_text()
+            _drop(app, event_id)
+            database = Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"
+            host.locks.append(datadir.lock(database, event_id))
+            _broadcast(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
+            app.extensions["facilitation"] = host.first.service
+            app.extensions["facilitation.workers"] = host.first.workers
+        log.warning("event %s: its data was kept %s months after its last change, as its phones said, and is "
+                    "now deleted", event_id, hosted.service.plan.privacy.keep_months)
+        deleted.append(event_id)
+    return deleted
 
 
 def workspace_secret(folder: str | Path) -> str:

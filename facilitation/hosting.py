@@ -51,6 +51,14 @@ class Host:
         self.events[hosted.id] = hosted
         self._codes.update(dict.fromkeys(codes, hosted.id))
 
+    def remove(self, event_id: str) -> Hosted:
+        """Stop serving an event: it is no longer found by its codes or tokens (the caller closes the rest)."""
+        hosted = self.events.pop(event_id)
+        self._codes = {code: owner for code, owner in self._codes.items() if owner != event_id}
+        with self._lock:
+            self._tokens = OrderedDict((t, owner) for t, owner in self._tokens.items() if owner != event_id)
+        return hosted
+
     def codes(self) -> set[str]:
         """Every join code taken by the events hosted so far (a new event's are chosen among the others)."""
         return set(self._codes)

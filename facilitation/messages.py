@@ -57,6 +57,7 @@ MESSAGES = {
     "unknown_theme": N_("This theme does not exist."),
     "unknown_table": N_("This table does not exist."),
     "unknown_event": N_("No such event on this server."),
+    "last_event": N_("This is the only event on this server: it cannot be deleted from here."),
     "event_exists": N_("There is already an event called %(event)s: choose another id."),
     "unknown_participant": N_("This participant is not in the event (or was already taken out)."),
     "unknown_phase": N_("This phase is not in the agenda."),

@@ -131,6 +131,11 @@ def serve(args, config) -> int:
         print(_("Two events share a join code (%(which)s): a phone could not tell which it joins. Serve them apart.",
                 which=exc), file=sys.stderr)
         return 2
+    app.extensions["facilitation.host"].locks.extend(locks)  # released by the event's deletion, or at exit
+    if app.config.get("WORKSPACE"):
+        from facilitation.app import retention
+        retention(app)
+        socketio_task = _every_hour(lambda: retention(app))
     events = app.extensions["facilitation.host"].events
     for hosted in events.values():
         _print_links(hosted.service, public, host, port, _, scoped=len(events) > 1)
@@ -153,10 +158,24 @@ def serve(args, config) -> int:
         socketio.start_background_task(Prefetch(hosted.workers, hosted.service).run, socketio.sleep)
     languages = plan.event.languages
     full = full_response([translator(languages, lang)(EVENT_FULL) for lang in languages])
+    if app.config.get("WORKSPACE"):
+        socketio.start_background_task(socketio_task, socketio.sleep)
     runtime.serve(listener, app, config, full)
-    for lock in locks:
+    for lock in app.extensions["facilitation.host"].locks:
         lock.release()
     return 0
+
+
+def _every_hour(job):
+    """A background task doing `job` every hour (the workspace's retention), never ending on a failure."""
+    def run(sleep) -> None:
+        while True:
+            sleep(3600)
+            try:
+                job()
+            except Exception:
+                log.exception("the hourly retention failed")
+    return run
 
 
 EVENT_FULL = N_("The event is full right now: try again in a minute, or ask the staff.")

@@ -172,7 +172,8 @@ class EventService:
         with Session(self.engine) as s:
             return {"phase": s.get(Control, 1).phase_index,
                     "participants": s.exec(select(func.count()).select_from(Participant).where(PRESENT)).one(),
-                    "ideas": s.exec(select(func.count()).select_from(Idea)).one()}
+                    "ideas": s.exec(select(func.count()).select_from(Idea)).one(),
+                    "last_change": s.exec(select(func.max(LogEntry.at))).one()}
 
     def join_codes(self) -> set[str]:
         """Every code that opens this event: its tables', the online one and its seat codes."""

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
+from datetime import datetime
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext
 
 from facilitation.domain.errors import Refused
 from facilitation.messages import describe
 from facilitation.plan import PlanError
 from facilitation.resources import bundled_plans
+from facilitation.web.exports import refusal_of
 from facilitation.web.identity import public_url
+from facilitation.workers.pool import Busy, WorkerFailed
 
 bp = Blueprint("home", __name__)
 EVENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # a plan's event id (plan.Slug): also its database's name
@@ -27,14 +31,22 @@ def _host(secret: str):
     return host
 
 
+WARN_DAYS = 30  # the home warns this long before an event's data is deleted
+
+
 def _summary(hosted) -> dict:
+    from facilitation.app import deletion_due
     service = hosted.service
     seen = service.overview()
     phase, phases = seen["phase"], len(service.plan.agenda)
     state = "draft" if phase is None else ("last_phase" if phase == phases - 1 else "live")
+    due = deletion_due(seen["last_change"], service.plan.privacy.keep_months)
     return {"id": hosted.id, "title": service.plan.event.title, "place": service.plan.event.place, "state": state,
             "phase": phase, "phases": phases, "participants": seen["participants"], "ideas": seen["ideas"],
-            "console": f"/console/{service.settings()['facilitator_token']}"}
+            "console": f"/console/{service.settings()['facilitator_token']}",
+            "deleted_on": format_date(datetime.fromtimestamp(due), "long") if due else None,
+            "soon": due is not None and due - time.time() < WARN_DAYS * 86400,
+            "keep_months": service.plan.privacy.keep_months}
 
 
 def _with_id(plan_text: str, event_id: str) -> str:
@@ -52,7 +64,8 @@ def home(secret: str, problem: str | None = None, status: int = 200):
     host = _host(secret)
     return render_template("home.html", plan=host.first.service.plan, secret=secret, base=public_url(), problem=problem,
                            events=[_summary(hosted) for hosted in host.events.values()],
-                           templates=sorted(bundled_plans()), made=request.args.get("made")), status
+                           templates=sorted(bundled_plans()), made=request.args.get("made"),
+                           deleted=request.args.get("deleted")), status
 
 
 @bp.post("/home/<secret>/events")
@@ -78,3 +91,34 @@ def create(secret: str):
     except PlanError as exc:
         return home(secret, str(exc), 422)
     return redirect(url_for("home.home", secret=secret, made=event_id), code=303)
+
+
+@bp.get("/home/<secret>/backup/<event_id>")
+def backup(secret: str, event_id: str):
+    """The event's database, consistent while it runs (made by its own workers, off the event loop)."""
+    hosted = _host(secret).get(event_id)
+    if hosted is None:
+        abort(404)
+    try:
+        body = hosted.workers.run({"kind": "backup"})
+    except (Busy, WorkerFailed) as exc:
+        raise refusal_of(exc) from None
+    stamp = time.strftime("%Y%m%d-%H%M")
+    return Response(body, mimetype="application/vnd.sqlite3",
+                    headers={"Content-Disposition": f'attachment; filename="{event_id}-{stamp}.sqlite"'})
+
+
+@bp.post("/home/<secret>/delete/<event_id>")
+def delete(secret: str, event_id: str):
+    """Delete an event for good: only with its id typed again (a backup first is the organiser's to take)."""
+    host = _host(secret)
+    if event_id not in host.events:
+        abort(404)
+    if request.form.get("confirm", "").strip() != event_id:
+        return home(secret, gettext("Type the event's id, %(event)s, to delete it.", event=event_id), 422)
+    from facilitation.app import delete_event
+    try:
+        delete_event(current_app, event_id)
+    except Refused as refused:
+        return home(secret, describe(refused), 409)
+    return redirect(url_for("home.home", secret=secret, deleted=event_id), code=303)

@@ -38,7 +38,22 @@ def run(service: EventService, job: dict) -> bytes:
         return json.dumps(search(service, job["q"])).encode()
     if kind == "embed":
         return json.dumps(embed(service)).encode()
+    if kind == "backup":
+        return backup(service)
     raise ValueError(f"unknown job {kind!r}")
+
+
+def backup(service: EventService) -> bytes:
+    """The event's database as `facilitation backup` makes it (SQLite's online backup, checked), for the
+    organiser's home to download while the event runs."""
+    import tempfile
+    from pathlib import Path
+
+    from facilitation.store.backup import copy
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "event.sqlite"
+        copy(Path(service.engine.url.database), target)
+        return target.read_bytes()
 
 
 def warm() -> None:

@@ -55,6 +55,12 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         assert bad.status_code == 422 and not (server.data_dir.parent / "x.sqlite").exists()
         listed = requests.get(home, timeout=10, headers={"Accept-Language": "en"}).text
         assert 'data-event="ascolto-bis"' in listed and "1 participant ·" in listed and "Running" in listed
+        assert "Its data is deleted on" in listed  # the promise its phones make, with its date
+
+        backup = requests.get(f"{home}/backup/ascolto-bis", timeout=60)
+        assert backup.status_code == 200 and backup.content.startswith(b"SQLite format 3")
+        (tmp_path / "backup.sqlite").write_bytes(backup.content)
+        assert counts(tmp_path / "backup.sqlite")[1] == 1
     finally:
         stop_server(server)
 
@@ -62,7 +68,27 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
     try:
         health = requests.get(f"{server.url}/healthz", timeout=10).json()
         assert set(health["events"]) == {"psm-torino-2024", "ascolto-bis", "ascolto-ter"}
-        assert requests.get(f"{server.url}/console/{server.other('ascolto-ter').facilitator}",
-                            timeout=10).status_code == 200
+        copy, home = server.other("ascolto-ter"), f"{server.url}/home/{secret}"  # the same secret, another port
+        token = copy.facilitator
+        assert requests.get(f"{server.url}/console/{token}", timeout=10).status_code == 200
+
+        wrong = requests.post(f"{home}/delete/ascolto-ter", data={"confirm": "ascolto"}, timeout=30)
+        assert wrong.status_code == 422 and copy.db.exists()
+        gone = requests.post(f"{home}/delete/ascolto-ter", data={"confirm": "ascolto-ter"}, allow_redirects=False,
+                             timeout=30)
+        assert gone.status_code == 303 and not list(server.data_dir.glob("ascolto-ter.*"))
+        assert requests.get(f"{server.url}/console/{token}", timeout=10).status_code == 404
+        assert "ascolto-ter" not in requests.get(f"{server.url}/healthz", timeout=10).json()["events"]
+    finally:
+        stop_server(server)
+
+    # a year and a month later (the plan keeps data 12 months): the workspace deletes it as it starts
+    with sqlite3.connect(server.other("ascolto-bis").db) as con:
+        con.execute("update log set at = at - 400 * 86400")
+    server = start_server(tmp_path, extra=("--workspace",), data_dir=server.data_dir)
+    try:
+        assert requests.get(f"{server.url}/healthz", timeout=10).json().get("events") is None  # one event left
+        assert not list(server.data_dir.glob("ascolto-bis.*"))
+        assert "ascolto-bis" in server.log_path.read_text() and "deleted" in server.log_path.read_text()
     finally:
         stop_server(server)
