@@ -16,10 +16,11 @@ from facilitation.extensions import babel, socketio
 from facilitation.hosting import Host, Hosted
 from facilitation.i18n import catalogues
 from facilitation.domain.errors import Refused
-from facilitation.plan import Plan, load_plan, parse_plan
+from facilitation.plan import Plan, PlanError, load_plan, parse_plan
 from facilitation.services.event import EventService
 from facilitation.store import datadir
 from facilitation.store.engine import make_engine, sqlite_url
+from facilitation.store.schema import SchemaError
 from facilitation.workers.pool import Pool
 
 
@@ -55,9 +56,14 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("WORKSPACE"):  # and every other event the data folder keeps (the organiser's workspace)
         host.organiser = workspace_secret(app.config["DATA_DIR"])
         for event_id, plan_text in datadir.events(app.config["DATA_DIR"]).items():
-            plan = parse_plan(plan_text, f"{event_id}.sqlite")
-            if event_id not in host.events and plan.event.id == event_id:
-                _open_event(app, plan, plan_text)
+            if event_id in host.events:
+                continue
+            try:
+                plan = parse_plan(plan_text, f"{event_id}.sqlite")
+                if plan.event.id == event_id:
+                    _open_event(app, plan, plan_text)
+            except (PlanError, SchemaError) as exc:  # one unreadable event must not keep the others from the room
+                log.warning("the data folder's event %s is not served: %s", event_id, exc)
     # the first event, for what serves one whatever the server runs (the command line's cards and links)
     app.extensions["facilitation"] = host.first.service
     app.extensions["facilitation.workers"] = host.first.workers

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from facilitation import __version__
@@ -33,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="more events on the same server, each its own database, secrets and join codes")
     serve.add_argument("--workspace", action="store_true",
                        help="also serve every event kept in the data folder, with the organiser's home (a secret "
-                            "link printed at start) to make new events from a template or as a copy")
+                            "link printed at start) to make new events from a template or as a copy; the "
+                            "default when no plan is named")
     serve.add_argument("--host", help=described("HOST"))
     serve.add_argument("--port", help=described("PORT"))
     data_flag(serve)
@@ -117,8 +119,9 @@ def _config(args) -> dict:
     given = {key: getattr(args, flag) for flag, key in SERVE_FLAGS.items() if hasattr(args, flag)}
     if getattr(args, "more_plans", None):
         given["MORE_PLANS"] = args.more_plans
-    if getattr(args, "workspace", False):
-        given["WORKSPACE"] = True
+    named = getattr(args, "plan", None) or os.environ.get(BY_KEY["PLAN"].env)
+    if getattr(args, "workspace", False) or (getattr(args, "command", None) == "serve" and not named):
+        given["WORKSPACE"] = True  # `serve` alone: the organiser's workspace, the demo event first when new
     return resolve(given)
 
 

@@ -93,8 +93,9 @@ def serve(args, config) -> int:
     if config.get("WORKSPACE") and not config["DATABASE_URL"]:
         named = {p.event.id for p in plans}
         kept = [event for event in datadir.events(config["DATA_DIR"]) if event not in named]
-    if len({p.event.id for p in plans}) < len(plans) or (config["DATABASE_URL"] and
-                                                          (len(plans) > 1 or config.get("WORKSPACE"))):
+    if config["DATABASE_URL"] and not config["MORE_PLANS"]:
+        config = {**config, "WORKSPACE": False}  # a database URL holds one event: the workspace is a folder's
+    if len({p.event.id for p in plans}) < len(plans) or (config["DATABASE_URL"] and len(plans) > 1):
         print(_("Each event on one server needs its own id and its own database: check the plans' [event] id, "
                 "and serve several events from the data folder, not one DATABASE_URL."), file=sys.stderr)
         return 2

@@ -5,7 +5,7 @@ import sqlite3
 
 import requests
 
-from tests.conftest import start_server, stop_server
+from tests.conftest import free_port, launch, start_server, stop_server, wait_until_healthy
 from tests.realtime.clients import Client, join
 
 
@@ -92,3 +92,19 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         assert "ascolto-bis" in server.log_path.read_text() and "deleted" in server.log_path.read_text()
     finally:
         stop_server(server)
+
+
+def test_serve_with_no_plan_opens_the_workspace_with_the_demo_event_first(tmp_path):
+    port = free_port()
+    log = tmp_path / "server.log"
+    process = launch(["serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(tmp_path / "data")], log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process, log)
+        secret = (tmp_path / "data" / "organiser.secret").read_text().strip()
+        assert f"{url}/home/{secret}" in log.read_text()  # printed with the event's links
+        page = requests.get(f"{url}/home/{secret}", timeout=10)
+        assert page.status_code == 200 and 'data-event="psm-torino-2024"' in page.text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
