@@ -125,6 +125,8 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     host.locks.append(datadir.lock(Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite", plan.event.id))
     hosted = _open_event(app, plan, plan_text)
     _broadcast(app, hosted)
+    from facilitation.services.assistant import Prefetch
+    socketio.start_background_task(Prefetch(hosted.workers, hosted.service).run, socketio.sleep)
     return hosted
 
 

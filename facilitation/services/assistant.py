@@ -27,10 +27,11 @@ def ask(pool: Pool, service: EventService, who: Principal, name: str, payload: o
     """The answer to `name` (a key of QUERIES) for `who`: `{"engine", "groups"}`, `{"engine", "pairs"}` or
     `{"q", "ideas"}`. Groups and pairs are kept per event version; searches are not (each is a new query, and
     kept they would push the reports out of the workers' cache)."""
-    require(who.role, Action.MANAGE_THEMES)
+    kind = QUERIES[name]
+    # suggestions are the theme team's; a search reads what its reader sees already (the observer sees it all)
+    require(who.role, Action.SEE_EVERYTHING if kind == "search" else Action.MANAGE_THEMES)
     if payload is not None and not isinstance(payload, dict):
         raise Refused("invalid_payload", fields="payload")
-    kind = QUERIES[name]
     allowed = {"cid", "q"} if kind == "search" else {"cid"}
     if unknown := sorted(str(key)[:20] for key in payload or {} if key not in allowed):
         raise Refused("invalid_payload", fields=", ".join(unknown[:3]))
@@ -64,8 +65,10 @@ class Prefetch:
         if grouping.engine_name() != "embeddings":
             return
         seen = None
-        while True:
+        while not self.pool.closed:  # its event deleted: done
             sleep(self.EVERY)
+            if self.pool.closed:
+                return
             version = self.service.current_version()
             if version == seen:
                 continue

@@ -124,6 +124,7 @@ class Pool:
         self._listener: socket.socket | None = None
         self._spawning = threading.Lock()  # one worker connects back at a time
         self.jobs = self.failures = self.busy = 0
+        self.closed = False
 
     def start(self) -> None:
         """Start every worker now (each takes a second of importing), so the first report is quick."""
@@ -148,6 +149,8 @@ class Pool:
 
     def run(self, job: dict) -> bytes:
         """Do `job` in a worker and return what it made; raise its refusal, Busy or WorkerFailed."""
+        if self.closed:
+            raise WorkerFailed("the pool is closed")
         with self._lock:
             if self._waiting >= MAX_WAITING:
                 self.busy += 1
@@ -171,7 +174,10 @@ class Pool:
         except WorkerFailed:  # died, or ran past JOB_SECONDS: ended and replaced
             self._replace(worker)
             raise
-        self._idle.put(worker)
+        if self.closed:  # closed while this job ran: the worker ends with it
+            worker.stop()
+        else:
+            self._idle.put(worker)
         self.jobs += 1
         if header.get("ok"):
             return body
@@ -186,7 +192,8 @@ class Pool:
         worker.stop()
         with self._lock:
             self._started -= 1
-        self._spawn_idle()
+        if not self.closed:
+            self._spawn_idle()
 
     def cached(self, family: tuple, version: int, job: dict, fresh: float = 0) -> bytes:
         """`run(job)`, kept per `family` (what is made, in which language) with the event `version` it was made
@@ -255,6 +262,9 @@ class Pool:
                 "busy": self.busy, "cached": len(self._cache)}
 
     def close(self) -> None:
+        """End the workers for good (their event deleted, or the server stopping): later jobs are refused, and no
+        worker is started again on a database that may be gone."""
+        self.closed = True
         while True:
             try:
                 self._idle.get_nowait().stop()

@@ -66,6 +66,13 @@ def test_the_ideas_not_yet_in_a_theme_are_suggested_as_groups_over_the_socket_an
         assert found["ok"] and set(found["ideas"]) >= set(trains) and not set(found["ideas"]) & set(bikes)
         assert theme_team.sio.call("ideas.search", {"q": "x" * 101}, timeout=10)["error"]["code"] == "invalid_payload"
         assert a.sio.call("ideas.search", {"q": "treno"}, timeout=10)["error"]["code"] == "forbidden"
+        observer = Client(server.url, server.setting("observer_token"))  # the steering committee searches too
+        try:
+            seen = observer.sio.call("ideas.search", {"q": "treno pendolare"}, timeout=30)
+            assert seen["ok"] and set(seen["ideas"]) == set(found["ideas"])
+            assert observer.sio.call("theme.suggest", {}, timeout=10)["error"]["code"] == "forbidden"
+        finally:
+            observer.close()
         wrong = theme_team.sio.call("theme.suggest", {"ideas": [1]}, timeout=10)
         assert wrong["error"]["code"] == "invalid_payload" and "ideas" in wrong["error"]["message"]
         assert theme_team.sio.call("theme.suggest", "all", timeout=10)["error"]["code"] == "invalid_payload"
