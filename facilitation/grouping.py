@@ -132,22 +132,38 @@ def _normalised(vectors):
 
 
 def classical_vectors(texts: Sequence[str]):
+    """TF-IDF rows of unit length, sparse: 2,000 ideas have some 13,000 features, and a dense matrix of them was
+    200 MB in a worker (a gigabyte for a listening day's 5,000), built one cell at a time."""
     import numpy as np
-    docs = [features(t) for t in texts]
+    from scipy import sparse
     columns: dict[str, int] = {}
     document_frequency: list[int] = []
-    for doc in docs:
-        for feature in set(doc):
+    values: list[float] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, text in enumerate(texts):
+        weights: dict[str, float] = {}
+        for feature in features(text):  # whole words weigh most
+            weights[feature] = weights.get(feature, 0.0) + (1.0 if feature.startswith("w:") else 0.3)
+        for feature, weight in weights.items():
             if feature not in columns:
                 columns[feature] = len(columns)
                 document_frequency.append(0)
             document_frequency[columns[feature]] += 1
-    matrix = np.zeros((len(docs), max(1, len(columns))))
-    for row, doc in enumerate(docs):
-        for feature in doc:
-            matrix[row, columns[feature]] += 1.0 if feature.startswith("w:") else 0.3  # whole words weigh most
-    idf = np.log((1 + len(docs)) / (1 + np.array(document_frequency or [0]))) + 1
-    return _normalised(matrix * idf)
+            rows.append(row)
+            cols.append(columns[feature])
+            values.append(weight)
+    idf = np.log((1 + len(texts)) / (1 + np.array(document_frequency or [0], dtype=float))) + 1
+    matrix = sparse.csr_matrix((np.array(values) * idf[cols] if values else [], (rows, cols)),
+                               shape=(len(texts), max(1, len(columns))))
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()) + 1e-9
+    return sparse.csr_matrix(sparse.diags(1.0 / lengths) @ matrix)
+
+
+def _as_array(values):
+    """A dense array of a sparse or dense matrix product, or of a mean (numpy matrices are 2-D)."""
+    import numpy as np
+    return values.toarray() if hasattr(values, "toarray") else np.asarray(values)
 
 
 class VectorCache:
@@ -204,12 +220,24 @@ def vectors(texts: Sequence[str], engine: str, cache_path: str | None = None, ba
     return _normalised(_caches[cache_path].vectors(texts, backwards))
 
 
-def _distances(unit_rows, cosine: bool = False):
-    """The condensed pairwise distances of unit-length rows from one matrix product (BLAS), not from scipy's
-    row-by-row loop over TF-IDF's tens of thousands of columns: Euclidean √(2 − 2·cos), or 1 − cos."""
+def _cosines(rows, centre=None):
+    """The cosines between `rows` (dense or sparse) once each is moved by `-centre`, from one matrix product:
+    (x − c)·(y − c) = x·y − x·c − y·c + c·c, so a sparse matrix is never made dense, only its n × n products."""
+    import numpy as np
+    gram = _as_array(rows @ rows.T).astype(float)
+    if centre is not None:
+        shift = _as_array(rows @ centre).ravel()
+        gram = gram - shift[:, None] - shift[None, :] + float(centre @ centre)
+    lengths = np.sqrt(np.maximum(np.diag(gram), 0.0))
+    return gram / (np.outer(lengths, lengths) + 1e-18), lengths
+
+
+def _distances(cosines, cosine: bool = False):
+    """The condensed pairwise distances of unit vectors from their cosines: Euclidean √(2 − 2·cos), or 1 − cos
+    (not scipy's row-by-row loop over TF-IDF's tens of thousands of columns)."""
     import numpy as np
     from scipy.spatial.distance import squareform
-    similar = np.clip(unit_rows @ unit_rows.T, -1.0, 1.0)
+    similar = np.clip(cosines, -1.0, 1.0)
     apart = 1.0 - similar if cosine else np.sqrt(np.maximum(2.0 - 2.0 * similar, 0.0))
     np.fill_diagonal(apart, 0.0)
     return squareform((apart + apart.T) / 2, checks=False)
@@ -221,18 +249,20 @@ def _clusters(matrix, engine: str, background) -> list[list[int]]:
     opposites) are grouped by how alike they are, on average, as they stand."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
-    if len(matrix) < 2:
+    count = matrix.shape[0]
+    if count < 2:
         return []
-    if len(matrix) >= CENTRE_MIN or background is not None:
-        centred = _normalised(matrix - (matrix.mean(axis=0) if len(matrix) >= CENTRE_MIN else background))
-        if not np.isfinite(centred).all() or np.allclose(centred, 0):
+    if count >= CENTRE_MIN or background is not None:
+        centre = _as_array(matrix.mean(axis=0)).ravel() if count >= CENTRE_MIN else background
+        cosines, lengths = _cosines(matrix, centre)
+        if not np.isfinite(cosines).all() or np.allclose(lengths, 0):
             return []
-        tree = linkage(_distances(centred), method="ward")
-        labels = fcluster(tree, t=_jump(tree), criterion="maxclust") if len(matrix) >= CENTRE_MIN else \
+        tree = linkage(_distances(cosines), method="ward")
+        labels = fcluster(tree, t=_jump(tree), criterion="maxclust") if count >= CENTRE_MIN else \
             fcluster(tree, t=CUTS[engine], criterion="distance")
     else:
-        labels = fcluster(linkage(_distances(matrix, cosine=True), method="average"), t=1 - ALIKE[engine],
-                          criterion="distance")
+        labels = fcluster(linkage(_distances(_cosines(matrix)[0], cosine=True), method="average"),
+                          t=1 - ALIKE[engine], criterion="distance")
     groups: dict[int, list[int]] = {}
     for row, label in enumerate(labels):
         groups.setdefault(int(label), []).append(row)
@@ -261,13 +291,13 @@ def suggest(items: Sequence[Item], languages: Sequence[str], engine: str | None 
     by_axis: dict[str, list[int]] = {}
     for row, item in enumerate(items):
         by_axis.setdefault(item.axis, []).append(row)
-    background = matrix.mean(axis=0) if len(items) >= CENTRE_MIN else None
+    background = _as_array(matrix.mean(axis=0)).ravel() if len(items) >= CENTRE_MIN else None
     groups = []
     for axis, rows in by_axis.items():
         for members in _clusters(matrix[rows], engine, background):
             picked = [rows[m] for m in members]
-            centre = _normalised(matrix[picked].mean(axis=0, keepdims=True))[0]
-            ordered = [picked[i] for i in np.argsort(-(matrix[picked] @ centre), kind="stable")]
+            centre = _normalised(_as_array(matrix[picked].mean(axis=0)).reshape(1, -1))[0]
+            ordered = [picked[i] for i in np.argsort(-_as_array(matrix[picked] @ centre).ravel(), kind="stable")]
             head = items[ordered[0]].text.strip()
             title = head if len(head) <= TITLE_MAX else head[:TITLE_MAX - 1].rstrip() + "…"
             groups.append({"axis": axis, "ideas": [items[r].id for r in ordered],
@@ -289,7 +319,7 @@ def duplicates(items: Sequence[Item], engine: str | None = None, cache_path: str
     tables = np.array([-1 if i.table is None else i.table for i in items])
     pairs = []
     for start in range(0, len(items), 256):  # a block of rows at a time: 2,000 ideas never make one 2,000² matrix
-        block = matrix[start:start + 256] @ matrix.T
+        block = _as_array(matrix[start:start + 256] @ matrix.T)
         for offset, row in enumerate(block):
             a = start + offset
             close = np.nonzero((row >= threshold) & (axes == axes[a]) & (tables != tables[a]))[0]
