@@ -2,9 +2,11 @@
 event by default; `MORE_PLANS` hosts more beside it, each apart (facilitation.hosting)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
+import sqlite3
 import time
 from pathlib import Path
 
@@ -139,7 +141,52 @@ def delete_event(app: Flask, event_id: str) -> None:
     _drop(app, event_id)
 
 
-def _drop(app: Flask, event_id: str) -> None:
+def archive_event(app: Flask, event_id: str) -> None:
+    """The organiser puts an event away: it is no longer served (its screens cut, its workers ended) and its
+    database stays in the data folder, listed on the home, to be served again or deleted; retention still
+    deletes it when its time is up."""
+    host: Host = app.extensions["facilitation.host"]
+    if event_id not in host.events or len(host.events) == 1:
+        raise Refused("unknown_event" if event_id not in host.events else "last_event")
+    database = _drop(app, event_id, erase=False)
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("insert or replace into setting (key, value) values (?, ?)", (datadir.ARCHIVED, str(time.time())))
+    log.warning("event %s archived", event_id)
+
+
+def archived_events(app: Flask) -> dict[str, Plan]:
+    """The events the data folder keeps but the server does not serve (archived), with their plans."""
+    return {event_id: parse_plan(text, event_id)
+            for event_id, text in datadir.events(app.config["DATA_DIR"], archived=True).items()}
+
+
+def unarchive_event(app: Flask, event_id: str) -> Hosted:
+    """An archived event served again, as it was."""
+    database = Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"
+    if event_id not in datadir.events(app.config["DATA_DIR"], archived=True):
+        raise Refused("unknown_event")
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("delete from setting where key = ?", (datadir.ARCHIVED,))
+        plan_text = db.execute("select value from setting where key = 'plan'").fetchone()[0]
+    host: Host = app.extensions["facilitation.host"]
+    host.locks.append(datadir.lock(database, event_id))
+    hosted = _open_event(app, parse_plan(plan_text, event_id), plan_text)
+    _broadcast(app, hosted)
+    return hosted
+
+
+def erase_archived(app: Flask, event_id: str) -> None:
+    """An archived event deleted for good: its database and everything beside it."""
+    if event_id not in datadir.events(app.config["DATA_DIR"], archived=True):
+        raise Refused("unknown_event")
+    database = Path(os.path.realpath(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"))
+    for path in [*database.parent.glob(f"{database.name}*"), database.with_name(f"{database.stem}.lock")]:
+        path.unlink(missing_ok=True)
+    log.warning("event %s deleted", event_id)
+
+
+def _drop(app: Flask, event_id: str, erase: bool = True) -> Path | None:
+    """Stop serving an event; with `erase`, its files go too. Returns its database file."""
     host: Host = app.extensions["facilitation.host"]
     hosted = host.remove(event_id)
     for room in ("staff", "projector", "scribes", "phones"):
@@ -147,18 +194,21 @@ def _drop(app: Flask, event_id: str) -> None:
     hosted.workers.close()
     url = hosted.service.engine.url
     hosted.service.engine.dispose()
+    database = None
     if url.get_backend_name() == "sqlite" and url.database:
         database = Path(os.path.realpath(url.database))
         lock_path = database.with_name(f"{database.stem}.lock")
         for lock in [lock for lock in host.locks if lock.path == lock_path]:
             lock.release()
             host.locks.remove(lock)
-        for path in [*database.parent.glob(f"{database.name}*"), lock_path]:
+        for path in [*database.parent.glob(f"{database.name}*"), lock_path] if erase else []:
             path.unlink(missing_ok=True)  # the database, its log and shared memory, its vectors, its lock
     if host.events:
         app.extensions["facilitation"] = host.first.service
         app.extensions["facilitation.workers"] = host.first.workers
-    log.warning("event %s deleted", event_id)
+    if erase:
+        log.warning("event %s deleted", event_id)
+    return database
 
 
 DAYS_PER_MONTH = 30.44
@@ -192,6 +242,13 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
         log.warning("event %s: its data was kept %s months after its last change, as its phones said, and is "
                     "now deleted", event_id, hosted.service.plan.privacy.keep_months)
         deleted.append(event_id)
+    for event_id, plan_text in datadir.events(app.config["DATA_DIR"], archived=True).items():  # put away, too
+        with contextlib.closing(sqlite3.connect(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")) as db:
+            last_change = db.execute("select max(at) from log").fetchone()[0]
+        due = deletion_due(last_change, parse_plan(plan_text, event_id).privacy.keep_months)
+        if due is not None and due <= now:
+            erase_archived(app, event_id)
+            deleted.append(event_id)
     return deleted
 
 

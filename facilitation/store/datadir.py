@@ -83,9 +83,13 @@ def lock(database: str | Path, event_id: str) -> EventLock:
     return EventLock(path, fd)
 
 
-def events(folder: str | Path) -> dict[str, str]:
+ARCHIVED = "archived_at"  # the setting an archived event keeps: when the organiser put it away
+
+
+def events(folder: str | Path, archived: bool = False) -> dict[str, str]:
     """The events whose databases sit in `folder` (`<id>.sqlite`, not a backup kept beside one), by id, with
-    the plan each keeps: what the organiser's workspace serves. A file that is no event's is left alone."""
+    the plan each keeps: what the organiser's workspace serves; with `archived`, those it keeps but does not
+    serve instead. A file that is no event's is left alone."""
     import sqlite3
     found = {}
     for path in sorted(Path(folder).glob("*.sqlite")):
@@ -94,8 +98,9 @@ def events(folder: str | Path) -> dict[str, str]:
         try:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
                 row = db.execute("select value from setting where key = 'plan'").fetchone()
+                put_away = db.execute("select value from setting where key = ?", (ARCHIVED,)).fetchone()
         except sqlite3.Error:
             continue
-        if row:
+        if row and bool(put_away) == archived:
             found[path.stem] = row[0]
     return found

@@ -62,8 +62,10 @@ def _with_id(plan_text: str, event_id: str) -> str:
 @bp.get("/home/<secret>")
 def home(secret: str, problem: str | None = None, status: int = 200):
     host = _host(secret)
+    from facilitation.app import archived_events
+    archived = [(event_id, plan.event.title) for event_id, plan in archived_events(current_app).items()]
     return render_template("home.html", plan=host.first.service.plan, secret=secret, base=public_url(), problem=problem,
-                           events=[_summary(hosted) for hosted in host.events.values()],
+                           events=[_summary(hosted) for hosted in host.events.values()], archived=archived,
                            templates=sorted(bundled_plans()), made=request.args.get("made"),
                            deleted=request.args.get("deleted")), status
 
@@ -110,15 +112,32 @@ def backup(secret: str, event_id: str):
 
 @bp.post("/home/<secret>/delete/<event_id>")
 def delete(secret: str, event_id: str):
-    """Delete an event for good: only with its id typed again (a backup first is the organiser's to take)."""
+    """Delete an event for good, served or archived: only with its id typed again (a backup first is the
+    organiser's to take)."""
     host = _host(secret)
-    if event_id not in host.events:
+    from facilitation.app import archived_events, delete_event, erase_archived
+    archived = event_id in archived_events(current_app)
+    if event_id not in host.events and not archived:
         abort(404)
     if request.form.get("confirm", "").strip() != event_id:
         return home(secret, gettext("Type the event's id, %(event)s, to delete it.", event=event_id), 422)
-    from facilitation.app import delete_event
     try:
-        delete_event(current_app, event_id)
+        erase_archived(current_app, event_id) if archived else delete_event(current_app, event_id)
     except Refused as refused:
         return home(secret, describe(refused), 409)
     return redirect(url_for("home.home", secret=secret, deleted=event_id), code=303)
+
+
+@bp.post("/home/<secret>/archive/<event_id>")
+def archive(secret: str, event_id: str):
+    """Put an event away (no longer served, kept), or serve an archived one again (`serve=1`)."""
+    _host(secret)
+    from facilitation.app import archive_event, unarchive_event
+    try:
+        if request.form.get("serve"):
+            unarchive_event(current_app, event_id)
+        else:
+            archive_event(current_app, event_id)
+    except Refused as refused:
+        return home(secret, describe(refused), 409)
+    return redirect(url_for("home.home", secret=secret), code=303)

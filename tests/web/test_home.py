@@ -72,6 +72,18 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         token = copy.facilitator
         assert requests.get(f"{server.url}/console/{token}", timeout=10).status_code == 200
 
+        # archived: no longer served, kept; served again as it was
+        assert requests.post(f"{home}/archive/ascolto-bis", timeout=30).status_code == 200  # after the redirect
+        listing = requests.get(home, timeout=10).text
+        assert 'data-archived="ascolto-bis"' in listing and 'data-event="ascolto-bis"' not in listing
+        assert server.other("ascolto-bis").db.exists()
+        archived_token = server.other("ascolto-bis").facilitator
+        assert requests.get(f"{server.url}/console/{archived_token}", timeout=10).status_code == 404
+        assert "ascolto-bis" not in requests.get(f"{server.url}/healthz", timeout=10).json()["events"]
+        assert requests.post(f"{home}/archive/ascolto-bis", data={"serve": "1"}, timeout=30).status_code == 200
+        assert requests.get(f"{server.url}/console/{archived_token}", timeout=10).status_code == 200
+        assert counts(server.other("ascolto-bis").db)[1] == 1  # its participant still there
+
         wrong = requests.post(f"{home}/delete/ascolto-ter", data={"confirm": "ascolto"}, timeout=30)
         assert wrong.status_code == 422 and copy.db.exists()
         gone = requests.post(f"{home}/delete/ascolto-ter", data={"confirm": "ascolto-ter"}, allow_redirects=False,
