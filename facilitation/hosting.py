@@ -37,7 +37,7 @@ class Host:
     def __init__(self) -> None:
         self.events: dict[str, Hosted] = {}
         self.organiser: str | None = None  # the workspace's secret (`serve --workspace`), else no home
-        self.locks: list = []  # the database locks of events made while the server runs
+        self.locks: list = []  # the events' database locks, released when an event is deleted or archived
         self._codes: dict[str, str] = {}  # join code -> event id
         self._tokens: OrderedDict[str, str] = OrderedDict()  # token -> event id, the most recent last
         self._lock = threading.Lock()

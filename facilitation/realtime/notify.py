@@ -49,7 +49,9 @@ def role_room(role: Role) -> str:
 
 
 def rooms_for(who: Principal) -> list[str]:
-    rooms = [AUDIENCE_ROOMS[au.audience(who.role)], role_room(who.role)]
+    rooms = [AUDIENCE_ROOMS[au.audience(who.role)]]
+    if who.role not in (Role.SCRIBE, Role.PARTICIPANT):  # a staff link's screens (a table's: its scribe room)
+        rooms.append(role_room(who.role))
     if who.role is Role.SCRIBE:
         rooms.append(scribe_room(who.table_id))
     elif who.role is Role.PARTICIPANT:
