@@ -9,12 +9,14 @@ import time
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext
+from flask_babel import format_date, format_datetime, gettext
 
 from facilitation.domain.errors import Refused
+from facilitation.domain.roles import Role
 from facilitation.messages import describe
 from facilitation.plan import PlanError
 from facilitation.resources import bundled_plans
+from facilitation.services.commands import Principal
 from facilitation.web.exports import refusal_of
 from facilitation.web.identity import public_url
 from facilitation.workers.pool import Busy, WorkerFailed
@@ -45,6 +47,8 @@ def _summary(hosted) -> dict:
             "phase": phase, "phases": phases, "participants": seen["participants"], "ideas": seen["ideas"],
             "console": f"/console/{service.settings()['facilitator_token']}",
             "deleted_on": format_date(datetime.fromtimestamp(due), "long") if due else None,
+            "last_change": format_datetime(datetime.fromtimestamp(seen["last_change"]), "medium")
+            if seen["last_change"] else None,
             "soon": due is not None and due - time.time() < WARN_DAYS * 86400,
             "keep_months": service.plan.privacy.keep_months}
 
@@ -67,7 +71,7 @@ def home(secret: str, problem: str | None = None, status: int = 200):
     return render_template("home.html", plan=host.first.service.plan, secret=secret, base=public_url(), problem=problem,
                            events=[_summary(hosted) for hosted in host.events.values()], archived=archived,
                            templates=sorted(bundled_plans()), made=request.args.get("made"),
-                           deleted=request.args.get("deleted")), status
+                           deleted=request.args.get("deleted"), replaced=request.args.get("replaced")), status
 
 
 @bp.post("/home/<secret>/events")
@@ -126,6 +130,21 @@ def delete(secret: str, event_id: str):
     except Refused as refused:
         return home(secret, describe(refused), 409)
     return redirect(url_for("home.home", secret=secret, deleted=event_id), code=303)
+
+
+@bp.post("/home/<secret>/replace/<event_id>")
+def replace(secret: str, event_id: str):
+    """A leaked link revoked from the home, whoever's it was (the event's facilitator included): the same
+    command as the console's *Replace* (secret.replace), with the event facilitator's rights."""
+    hosted = _host(secret).get(event_id)
+    if hosted is None:
+        abort(404)
+    try:
+        hosted.service.execute(Principal(Role.FACILITATOR), "secret.replace",
+                               {"cid": secrets.token_hex(8), "secret": request.form.get("secret")})
+    except Refused as refused:
+        return home(secret, describe(refused), 422)
+    return redirect(url_for("home.home", secret=secret, replaced=event_id), code=303)
 
 
 @bp.post("/home/<secret>/archive/<event_id>")

@@ -72,6 +72,16 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         token = copy.facilitator
         assert requests.get(f"{server.url}/console/{token}", timeout=10).status_code == 200
 
+        # a leaked facilitator link, revoked from the home: the old one opens nothing, the new one its console
+        old = server.facilitator
+        assert requests.post(f"{home}/replace/psm-torino-2024", data={"secret": "facilitator"},
+                             timeout=30).status_code == 200
+        assert server.facilitator != old
+        assert requests.get(f"{server.url}/console/{old}", timeout=10).status_code == 404
+        assert requests.get(f"{server.url}/console/{server.facilitator}", timeout=10).status_code == 200
+        assert requests.post(f"{home}/replace/psm-torino-2024", data={"secret": "everything"},
+                             timeout=30).status_code == 422
+
         # archived: no longer served, kept; served again as it was
         assert requests.post(f"{home}/archive/ascolto-bis", timeout=30).status_code == 200  # after the redirect
         listing = requests.get(home, timeout=10).text
