@@ -53,8 +53,13 @@ def create_app(config: dict | None = None) -> Flask:
     plans = [Path(app.config["PLAN"]), *map(Path, app.config.get("MORE_PLANS") or ())]
     if app.config["DATABASE_URL"] and len(plans) > 1:
         raise ValueError("one DATABASE_URL holds one event: serve several events from the data folder")
+    kept = datadir.events(app.config["DATA_DIR"]) if app.config.get("PLAN_KEPT") else {}
     for plan_path in plans:
-        _open_event(app, load_plan(plan_path), plan_path.read_text(encoding="utf-8"))
+        plan, text = load_plan(plan_path), plan_path.read_text(encoding="utf-8")
+        if plan.event.id in kept:  # a plan no one named (the demo's): the event's own, as the forms left it
+            text = kept[plan.event.id]
+            plan = parse_plan(text, f"{plan.event.id}.sqlite")
+        _open_event(app, plan, text)
     if app.config.get("WORKSPACE"):  # and every other event the data folder keeps (the organiser's workspace)
         host.organiser = workspace_secret(app.config["DATA_DIR"])
         for event_id, plan_text in datadir.events(app.config["DATA_DIR"]).items():

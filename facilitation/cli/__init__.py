@@ -122,6 +122,7 @@ def _config(args) -> dict:
     named = getattr(args, "plan", None) or os.environ.get(BY_KEY["PLAN"].env)
     if getattr(args, "workspace", False) or (getattr(args, "command", None) == "serve" and not named):
         given["WORKSPACE"] = True  # `serve` alone: the organiser's workspace, the demo event first when new
+        given["PLAN_KEPT"] = not named  # then the demo event keeps the plan it was given in the forms
     return resolve(given)
 
 

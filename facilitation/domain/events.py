@@ -22,6 +22,13 @@ class ParticipantMoved(DomainEvent):
 
 
 @dataclass(frozen=True)
+class PlanChanged(DomainEvent):
+    """Fields of the plan changed from the browser (their paths, e.g. `agenda.2.minutes`), the new plan in force."""
+
+    fields: list[str]
+
+
+@dataclass(frozen=True)
 class SecretReplaced(DomainEvent):
     """A link's secret was replaced (a leaked link revoked): `secret` is the role's name, `table` a table screen's
     table. Never the secret itself: the log is read by more people than the link was for."""

@@ -79,6 +79,7 @@ _TOPICS: dict[type, tuple[str, ...]] = {
     ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls", "control"), ev.PollAnswered: ("polls",),
     ev.AlignmentSet: ("alignments",),
     ev.StepStarted: ("control",), ev.HarvestSet: ("harvests",), ev.ResultsPublished: ("control",),
+    ev.PlanChanged: ("event", "control"),
     ev.MaterialImported: ("themes", "stats", "counts"),
 }
 
@@ -183,6 +184,8 @@ class Broadcaster:
             values, public_tally = {}, None
             if "control" in topics:
                 values["control"] = rm.control_view(s, plan, control)
+            if "event" in topics:
+                values["event"] = rm.event_info(plan, rm.event_tables(s))
             quiet: set[str] = set()  # topics the room (all but staff) is not sent: unchanged for it
             if "themes" in topics:
                 values["themes"] = rm.themes(s)

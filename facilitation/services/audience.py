@@ -12,6 +12,8 @@ from facilitation.domain.roles import STAFF, Role
 STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE = "staff", "projector", "scribe", "phone"
 
 TOPICS: dict[str, frozenset[str]] = {
+    # the plan as every screen shows it (titles, agenda, minutes): sent again when it changes
+    "event": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
     "control": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),
     # table screens need the ballot for their paper ballots
     "themes": frozenset({STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE}),

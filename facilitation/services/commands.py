@@ -17,15 +17,16 @@ from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
     AlignmentSet, BallotChanged, DomainEvent, HarvestSet, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited,
     IdeaGrouped, IdeaHidden, IdeaMerged, IdeaStarred, IdeasModerationSet, MaterialImported, ParticipantJoined,
-    ParticipantRemoved, PhaseStarted, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet, QuestionAsked,
-    QuestionModerated, QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted, SecretReplaced,
-    StepStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
+    ParticipantRemoved, PhaseStarted, PlanChanged, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet,
+    QuestionAsked, QuestionModerated, QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted,
+    SecretReplaced, StepStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
 )
 from facilitation.domain.phases import HARVEST_MAX_LENGTH, Timer, check_harvest, check_step, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
 from facilitation.domain.roles import Action, Role, require, require_idea_moderation
 from facilitation.domain.exchange import EXPORT_FORMAT
-from facilitation.plan import Plan
+from facilitation import planedit
+from facilitation.plan import Plan, PlanError, parse_plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes
 from facilitation.services.queries import (
@@ -816,6 +817,29 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
     tx.session.add(answer)
     tx.record(PollAnswered(poll.id, tx.who.participant_id))
     return {"poll": poll.id, "choices": choices}
+
+
+# --- the plan ------------------------------------------------------------------------------------------
+
+@command("plan.update", p.UpdatePlan)
+def update_plan(tx: Tx, cmd: p.UpdatePlan):
+    """The facilitator (or the organiser) changes the plan's texts or a phase's minutes, even during the event
+    (facilitation.planedit decides what may change): written into the plan's own TOML, checked by the loader's
+    rules, in force for every screen at once (the service reads it back after the commit)."""
+    require(tx.who.role, Action.RUN_EVENT)
+    current = tx.session.get(Setting, "plan").value
+    try:
+        text = planedit.apply(current, cmd.changes, tx.plan)
+        parse_plan(text, "plan")
+    except planedit.FieldProblem as problem:
+        raise Refused(problem.code, field=problem.field) from None
+    except PlanError as exc:
+        raise Refused("invalid_plan", problem=str(exc)[:300]) from None
+    changed = sorted(field for field in cmd.changes)
+    if text != current:
+        tx.session.merge(Setting(key="plan", value=text))
+        tx.record(PlanChanged(changed))
+    return {"fields": changed}
 
 
 # --- the event's secrets ------------------------------------------------------------------------------

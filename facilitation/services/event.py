@@ -17,8 +17,8 @@ from sqlmodel import Session, func, select
 from facilitation.domain import admission, ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, ParticipantRemoved, RoundSetUp,
-    RoundStarted, StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
+    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, ParticipantRemoved, PlanChanged,
+    RoundSetUp, RoundStarted, StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
 )
 from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
@@ -81,6 +81,7 @@ class EventService:
         self.engine = engine
         self.plan = plan
         self._log_to_give_back = False  # a write was refused for a full disk: truncate the log (`_storing`)
+        self._plan_text: str | None = None  # the plan's text `reload_plan` last read
         self.publish = publish or (lambda events: None)
         # Every change goes through one writer (facilitation.services.writer): dots in group commits, the rest
         # one transaction each, in arrival order. It alone assigns log versions and keeps the vote book.
@@ -165,6 +166,12 @@ class EventService:
         """The plan as the event keeps it (its TOML), for a copy of the event."""
         with Session(self.engine) as s:
             return s.get(Setting, "plan").value
+
+    def reload_plan(self) -> None:
+        """Read the plan again if it changed since (a worker, before each job: the server changes it)."""
+        text = self.plan_text()
+        if text != self._plan_text:
+            self.plan, self._plan_text = parse_plan(text, "stored plan"), text
 
     def overview(self) -> dict:
         """How far the event has got, for the organiser's home: its phase (None before the first), the people
@@ -477,6 +484,8 @@ class EventService:
             self._applied.update(self._keys)
         if any(isinstance(event, VOTE_SHAPERS) for event in events):
             self._book = None
+        if any(isinstance(event, PlanChanged) for event in events):  # in force from the next command on
+            self.plan = parse_plan(self.plan_text(), "stored plan")
         job.answer(result)
         self.publish(events)
 

@@ -177,6 +177,14 @@ class RemoveParticipant(Command):
     participant: Id
 
 
+class UpdatePlan(Command):
+    """Fields of the plan, by path (`event.title.it`, `agenda.2.minutes`), as a form sends them
+    (facilitation.planedit says which may change)."""
+
+    changes: Annotated[dict[Annotated[str, StringConstraints(max_length=60)],
+                            Annotated[str, StringConstraints(max_length=4000)]], Field(min_length=1, max_length=400)]
+
+
 class ReplaceSecret(Command):
     """A staff link's secret, or a table screen's (`table`), replaced: the old one stops working at once."""
 

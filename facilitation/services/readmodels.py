@@ -34,6 +34,10 @@ from facilitation.store.models import (
 LIVE_IDEA = (Idea.hidden == False) & (Idea.merged_into == None) & (Idea.held == False)  # noqa: E711,E712
 
 
+def event_tables(s: Session) -> list[EventTable]:
+    return list(s.exec(select(EventTable).order_by(EventTable.id)))
+
+
 def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
     return {
         "id": plan.event.id,
@@ -398,7 +402,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     control = s.get(Control, 1)
     row = current_round(s)
     group = audience(who.role)
-    tables = list(s.exec(select(EventTable).order_by(EventTable.id)))
+    tables = event_tables(s)
     view = {"version": version, "role": who.role.value, "event": event_info(plan, tables)}
     scope, full = IDEAS[group]
     phone = who.role is Role.PARTICIPANT

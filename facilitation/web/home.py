@@ -147,6 +147,56 @@ def replace(secret: str, event_id: str):
     return redirect(url_for("home.home", secret=secret, replaced=event_id), code=303)
 
 
+def _plan_fields(plan) -> dict[str, str]:
+    """Every field the plan's form shows, by path, with its value now (facilitation.planedit)."""
+    fields = {}
+    for name in ("title", "subtitle", "place"):
+        for lang in plan.event.languages:
+            fields[f"event.{name}.{lang}"] = getattr(plan.event, name).get(lang, "")
+    for index, phase in enumerate(plan.agenda):
+        fields[f"agenda.{index}.minutes"] = str(phase.minutes)
+        for name in ("title", "prompt"):
+            for lang in plan.event.languages:
+                fields[f"agenda.{index}.{name}.{lang}"] = getattr(phase, name).get(lang, "")
+    return fields
+
+
+@bp.route("/home/<secret>/plan/<event_id>", methods=["GET", "POST"])
+def plan_form(secret: str, event_id: str):
+    """The plan in forms, first part: the texts people read and each phase's minutes, which may change at
+    any time, even during the event (facilitation.planedit); the same rules as the TOML loader."""
+    hosted = _host(secret).get(event_id)
+    if hosted is None:
+        abort(404)
+    plan, problems, saved = hosted.service.plan, {}, False
+    values = _plan_fields(plan)
+    if request.method == "POST":
+        sent = {field: request.form[field] for field in values if field in request.form}
+        changes = {field: value for field, value in sent.items() if value.strip() != values[field].strip()}
+        if changes:
+            try:
+                hosted.service.execute(Principal(Role.FACILITATOR), "plan.update",
+                                       {"cid": secrets.token_hex(8), "changes": changes})
+                saved = True
+            except Refused as refused:
+                problems[refused.params.get("field", "")] = describe(refused)
+                values.update(sent)  # what was typed stays, next to its message
+        if saved:
+            return redirect(url_for("home.plan_form", secret=secret, event_id=event_id, saved=1), code=303)
+    return render_template("plan.html", plan=hosted.service.plan, secret=secret, event_id=event_id, values=values,
+                           problems=problems, saved=request.args.get("saved")), 422 if problems else 200
+
+
+@bp.get("/home/<secret>/plan/<event_id>.toml")
+def plan_file(secret: str, event_id: str):
+    """The plan as a TOML file, with every change made in the forms: what `serve` and a new event take."""
+    hosted = _host(secret).get(event_id)
+    if hosted is None:
+        abort(404)
+    return Response(hosted.service.plan_text(), mimetype="application/toml",
+                    headers={"Content-Disposition": f'attachment; filename="{event_id}.toml"'})
+
+
 @bp.post("/home/<secret>/archive/<event_id>")
 def archive(secret: str, event_id: str):
     """Put an event away (no longer served, kept), or serve an archived one again (`serve=1`)."""

@@ -37,6 +37,7 @@ def main(argv: list[str]) -> int:
     for line in server.makefile("rb"):
         body = b""
         try:
+            service.reload_plan()  # a form may have changed it since the last job
             body = jobs.run(service, json.loads(line))
             header = {"ok": True, "size": len(body)}
         except Refused as refused:

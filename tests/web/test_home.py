@@ -5,7 +5,7 @@ import sqlite3
 
 import requests
 
-from tests.conftest import free_port, launch, start_server, stop_server, wait_until_healthy
+from tests.conftest import Server, free_port, launch, start_server, stop_server, wait_until_healthy
 from tests.realtime.clients import Client, join
 
 
@@ -130,3 +130,65 @@ def test_serve_with_no_plan_opens_the_workspace_with_the_demo_event_first(tmp_pa
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_live_events_timing_and_texts_change_in_the_plans_form_and_every_screen_shows_them(tmp_path):
+    """The plan in forms, first part: a phase's minutes and the texts people read change during the event,
+    checked by the loader's rules (a wrong value is refused next to its field, in the reader's language, and
+    changes nothing); the screens get the new plan at once; the TOML the event keeps is the same file with only
+    those values changed (comments and layout kept); a structural field cannot be set this way."""
+    port, log, data = free_port(), tmp_path / "server.log", tmp_path / "data"
+    # `serve` with no plan: the workspace, whose demo event keeps the plan the forms gave it across restarts
+    process = launch(["serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data)], log)
+    server = Server(f"http://127.0.0.1:{port}", data / "psm-torino-2024.sqlite", process, data, log)
+    wait_until_healthy(server.url, process, log)
+    secret = (server.data_dir / "organiser.secret").read_text().strip()
+    form = f"{server.url}/home/{secret}/plan/psm-torino-2024"
+    before = requests.get(f"{form}.toml", timeout=10).text
+    staff = Client(server.url, server.facilitator)
+    phone = Client(server.url, cookie=join(server.url, server.tables()[0][3]))
+    try:
+        assert staff.send("phase.start", {"phase": 1})["ok"]  # the event is live
+        page = requests.get(form, timeout=10, headers={"Accept-Language": "en"})
+        assert page.status_code == 200 and 'name="agenda.2.minutes"' in page.text
+        minutes = staff.state["event"]["agenda"][2]["minutes"]
+
+        wrong = requests.post(form, data={"agenda.2.minutes": "0"}, timeout=10, headers={"Accept-Language": "en"})
+        assert wrong.status_code == 422 and "Minutes are a whole number from 1 to 600" in wrong.text
+        untitled = requests.post(form, data={"event.title.it": " "}, timeout=10, headers={"Accept-Language": "en"})
+        assert untitled.status_code == 422 and "first language cannot be empty" in untitled.text
+        assert requests.get(f"{form}.toml", timeout=10).text == before  # nothing changed
+
+        saved = requests.post(form, data={"agenda.2.minutes": str(minutes + 15),
+                                          "agenda.2.title.en": "Ideas at the tables, a little longer"},
+                              allow_redirects=False, timeout=10)
+        assert saved.status_code == 303
+        for client in (staff, phone):  # every screen, at once
+            update = client.wait_for(lambda u: "event" in u)
+            assert update["event"]["agenda"][2]["minutes"] == minutes + 15
+            assert update["event"]["agenda"][2]["title"]["en"] == "Ideas at the tables, a little longer"
+        after = requests.get(f"{form}.toml", timeout=10).text
+        changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+        assert len(changed) == 2 and f"minutes = {minutes + 15}" in changed[0][1] + changed[1][1]
+        assert "#" in after and after.count("[[agenda]]") == before.count("[[agenda]]")  # comments and layout kept
+
+        locked = staff.send("plan.update", {"changes": {"tables.count": "3"}})
+        assert locked["error"]["code"] == "plan_field_locked"
+        assert phone.send("plan.update", {"changes": {"agenda.2.minutes": "20"}})["error"]["code"] == "forbidden"
+        entries = requests.get(f"{server.url}/api/log", headers={"Authorization": f"Bearer {server.facilitator}"},
+                               timeout=10).json()["entries"]
+        assert [e["data"] for e in entries if e["kind"] == "PlanChanged"] == [
+            {"fields": ["agenda.2.minutes", "agenda.2.title.en"]}]
+    finally:
+        staff.close()
+        phone.close()
+        stop_server(server)
+    process = launch(["serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data)], log)
+    again = Server(server.url, server.db, process, data, log)
+    wait_until_healthy(again.url, process, log)
+    try:
+        staff = Client(again.url, again.facilitator)
+        assert staff.state["event"]["agenda"][2]["minutes"] == minutes + 15
+        staff.close()
+    finally:
+        stop_server(again)
