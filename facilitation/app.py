@@ -130,7 +130,11 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     if plan.event.id in host.events or (Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite").exists():
         raise Refused("event_exists", event=plan.event.id)
     host.locks.append(datadir.lock(Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite", plan.event.id))
-    hosted = _open_event(app, plan, plan_text)
+    return _serve_now(app, _open_event(app, plan, plan_text))
+
+
+def _serve_now(app: Flask, hosted: Hosted) -> Hosted:
+    """An event opened while the server runs: its screens' updates, and its ideas embedded as they come."""
     _broadcast(app, hosted)
     from facilitation.services.assistant import Prefetch
     socketio.start_background_task(Prefetch(hosted.workers, hosted.service).run, socketio.sleep)
@@ -175,9 +179,7 @@ def unarchive_event(app: Flask, event_id: str) -> Hosted:
         plan_text = db.execute("select value from setting where key = 'plan'").fetchone()[0]
     host: Host = app.extensions["facilitation.host"]
     host.locks.append(datadir.lock(database, event_id))
-    hosted = _open_event(app, parse_plan(plan_text, event_id), plan_text)
-    _broadcast(app, hosted)
-    return hosted
+    return _serve_now(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
 
 
 def erase_archived(app: Flask, event_id: str) -> None:
@@ -241,7 +243,7 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
             _drop(app, event_id)
             database = Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"
             host.locks.append(datadir.lock(database, event_id))
-            _broadcast(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
+            _serve_now(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
             app.extensions["facilitation"] = host.first.service
             app.extensions["facilitation.workers"] = host.first.workers
         log.warning("event %s: its data was kept %s months after its last change, as its phones said, and is "

@@ -30,6 +30,8 @@ def _host(secret: str):
     host = current_app.extensions["facilitation.host"]
     if not host.organiser or not secrets.compare_digest(host.organiser.encode(), secret.encode("utf-8", "replace")):
         abort(404)
+    if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)  # another site's page posting with a leaked secret: changes come from the home itself
     return host
 
 

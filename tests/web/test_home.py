@@ -50,6 +50,9 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         again = requests.post(f"{home}/events", data={"source": "ascolto-bis", "id": "ascolto-ter"}, timeout=30,
                               headers={"Accept-Language": "en"})
         assert again.status_code == 409 and "already an event called ascolto-ter" in again.text
+        elsewhere = requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": "ascolto-x"},
+                                  headers={"Sec-Fetch-Site": "cross-site"}, timeout=30)
+        assert elsewhere.status_code == 403 and not server.other("ascolto-x").db.exists()
         bad = requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": "../x"}, timeout=30,
                             headers={"Accept-Language": "en"})
         assert bad.status_code == 422 and not (server.data_dir.parent / "x.sqlite").exists()
