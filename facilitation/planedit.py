@@ -19,8 +19,8 @@ TEXT_MAX = 2000
 # field path -> what it is: "text" (one language of a text) or "minutes"
 EDITABLE = (
     (re.compile(r"^event\.(title|subtitle|place)\.([a-z]{2})$"), "text"),
-    (re.compile(r"^agenda\.(\d+)\.(title|prompt)\.([a-z]{2})$"), "text"),
-    (re.compile(r"^agenda\.(\d+)\.minutes$"), "minutes"),
+    (re.compile(r"^agenda\.([0-9]{1,3})\.(title|prompt)\.([a-z]{2})$"), "text"),
+    (re.compile(r"^agenda\.([0-9]{1,3})\.minutes$"), "minutes"),
 )
 
 
@@ -51,7 +51,7 @@ def apply(plan_text: str, changes: dict[str, str], plan: Plan) -> str:
             raise FieldProblem(field, "plan_field_locked")
         if kind == "minutes":
             value = raw.strip()
-            if not value.isdigit() or not MINUTES[0] <= int(value) <= MINUTES[1]:
+            if not re.fullmatch(r"[0-9]{1,4}", value) or not MINUTES[0] <= int(value) <= MINUTES[1]:
                 raise FieldProblem(field, "plan_minutes")
             document["agenda"][int(parts[1])]["minutes"] = int(value)
             continue

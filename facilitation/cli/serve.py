@@ -152,7 +152,7 @@ def serve(args, config) -> int:
     from facilitation.web.stalls import QuietCollector, StallWatch
     stalls = app.extensions["facilitation.stalls"] = StallWatch()
     socketio.start_background_task(stalls.run, socketio.sleep)
-    quiet_for = lambda: min(hosted.service.quiet_for() for hosted in events.values())  # noqa: E731
+    quiet_for = lambda: min(hosted.service.quiet_for() for hosted in list(events.values()))  # noqa: E731
     socketio.start_background_task(QuietCollector(quiet_for).run, socketio.sleep)
     socketio.start_background_task(app.extensions["facilitation.workers"].start)  # the first report is quick
     for hosted in events.values():  # the ideas' embeddings made as they come, not in the break

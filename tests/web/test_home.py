@@ -175,6 +175,7 @@ def test_a_live_events_timing_and_texts_change_in_the_plans_form_and_every_scree
         assert len(changed) == 2 and f"minutes = {minutes + 15}" in changed[0][1] + changed[1][1]
         assert "#" in after and after.count("[[agenda]]") == before.count("[[agenda]]")  # comments and layout kept
 
+        assert staff.send("plan.update", {"changes": {"agenda.2.minutes": "²"}})["error"]["code"] == "plan_minutes"
         locked = staff.send("plan.update", {"changes": {"tables.count": "3"}})
         assert locked["error"]["code"] == "plan_field_locked"
         assert phone.send("plan.update", {"changes": {"agenda.2.minutes": "20"}})["error"]["code"] == "forbidden"
