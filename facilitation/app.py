@@ -53,7 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     plans = [Path(app.config["PLAN"]), *map(Path, app.config.get("MORE_PLANS") or ())]
     if app.config["DATABASE_URL"] and len(plans) > 1:
         raise ValueError("one DATABASE_URL holds one event: serve several events from the data folder")
-    kept = datadir.events(app.config["DATA_DIR"]) if app.config.get("PLAN_KEPT") else {}
+    # the events the data folder keeps, read once: the workspace serves them all
+    folder = datadir.events(app.config["DATA_DIR"]) if app.config.get("WORKSPACE") else {}
+    kept = folder if app.config.get("PLAN_KEPT") else {}
     for plan_path in plans:
         plan, text = load_plan(plan_path), plan_path.read_text(encoding="utf-8")
         if plan.event.id in kept:  # a plan no one named (the demo's): the event's own, as the forms left it
@@ -62,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         _open_event(app, plan, text)
     if app.config.get("WORKSPACE"):  # and every other event the data folder keeps (the organiser's workspace)
         host.organiser = workspace_secret(app.config["DATA_DIR"])
-        for event_id, plan_text in datadir.events(app.config["DATA_DIR"]).items():
+        for event_id, plan_text in folder.items():
             if event_id in host.events:
                 continue
             try:
@@ -144,19 +146,22 @@ def _serve_now(app: Flask, hosted: Hosted) -> Hosted:
 def delete_event(app: Flask, event_id: str) -> None:
     """The organiser deletes an event, or its time is up (`retention`): it stops being served, its screens are
     cut, its workers end, and its database with everything beside it (the log, the vectors, the lock) is gone."""
+    _removable(app, event_id)
+    _drop(app, event_id)
+
+
+def _removable(app: Flask, event_id: str) -> None:
+    """An event the organiser may take off this server: one it serves, and not its only one."""
     host: Host = app.extensions["facilitation.host"]
     if event_id not in host.events or len(host.events) == 1:
         raise Refused("unknown_event" if event_id not in host.events else "last_event")
-    _drop(app, event_id)
 
 
 def archive_event(app: Flask, event_id: str) -> None:
     """The organiser puts an event away: it is no longer served (its screens cut, its workers ended) and its
     database stays in the data folder, listed on the home, to be served again or deleted; retention still
     deletes it when its time is up."""
-    host: Host = app.extensions["facilitation.host"]
-    if event_id not in host.events or len(host.events) == 1:
-        raise Refused("unknown_event" if event_id not in host.events else "last_event")
+    _removable(app, event_id)
     database = _drop(app, event_id, erase=False)
     with contextlib.closing(sqlite3.connect(database)) as db, db:
         db.execute("insert or replace into setting (key, value) values (?, ?)", (datadir.ARCHIVED, str(time.time())))
@@ -186,10 +191,14 @@ def erase_archived(app: Flask, event_id: str) -> None:
     """An archived event deleted for good: its database and everything beside it."""
     if event_id not in datadir.events(app.config["DATA_DIR"], archived=True):
         raise Refused("unknown_event")
-    database = Path(os.path.realpath(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"))
+    _erase(Path(os.path.realpath(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")))
+    log.warning("event %s deleted", event_id)
+
+
+def _erase(database: Path) -> None:
+    """An event's database and everything beside it: its log and shared memory, its vectors, its lock."""
     for path in [*database.parent.glob(f"{database.name}*"), database.with_name(f"{database.stem}.lock")]:
         path.unlink(missing_ok=True)
-    log.warning("event %s deleted", event_id)
 
 
 def _drop(app: Flask, event_id: str, erase: bool = True) -> Path | None:
@@ -208,8 +217,8 @@ def _drop(app: Flask, event_id: str, erase: bool = True) -> Path | None:
         for lock in [lock for lock in host.locks if lock.path == lock_path]:
             lock.release()
             host.locks.remove(lock)
-        for path in [*database.parent.glob(f"{database.name}*"), lock_path] if erase else []:
-            path.unlink(missing_ok=True)  # the database, its log and shared memory, its vectors, its lock
+        if erase:
+            _erase(database)
     if host.events:
         app.extensions["facilitation"] = host.first.service
         app.extensions["facilitation.workers"] = host.first.workers
