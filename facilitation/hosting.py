@@ -50,6 +50,7 @@ class Host:
             raise CodeClash(f"{hosted.id}: {hosted.id if hosted.id in self.events else ', '.join(sorted(clash))}")
         self.events[hosted.id] = hosted
         self._codes.update(dict.fromkeys(codes, hosted.id))
+        hosted.service.codes_taken = self.codes  # tables a plan's form adds get codes no other event has
 
     def remove(self, event_id: str) -> Hosted:
         """Stop serving an event: it is no longer found by its codes or tokens (the caller closes the rest)."""

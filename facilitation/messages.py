@@ -57,11 +57,40 @@ MESSAGES = {
     "unknown_theme": N_("This theme does not exist."),
     "unknown_table": N_("This table does not exist."),
     "unknown_event": N_("No such event on this server."),
-    "plan_field_locked": N_("%(field)s cannot be changed here: it is set in the plan file, before the event."),
-    "plan_minutes": N_("Minutes are a whole number from 1 to 600."),
+    "plan_field_locked": N_("%(field)s cannot be changed from the form."),
     "plan_text_long": N_("This text is too long (at most 2,000 characters)."),
-    "plan_title_needed": N_("The title in the event's first language cannot be empty."),
     "invalid_plan": N_("The plan would not be valid: %(problem)s"),
+    # the plan's form: the loader's rules (facilitation.plan), by pydantic's error type or the plan's own
+    "plan_greater_than_equal": N_("At least %(ge)s."),
+    "plan_less_than_equal": N_("At most %(le)s."),
+    "plan_int_parsing": N_("A whole number, in digits."),
+    "plan_int_type": N_("A whole number, in digits."),
+    "plan_float_parsing": N_("A number, such as 12 or 7.5."),
+    "plan_too_short": N_("At least %(min_length)s needed."),
+    "plan_too_long": N_("At most %(max_length)s."),
+    "plan_missing": N_("This is needed."),
+    "plan_enum": N_("One of: %(expected)s."),
+    "plan_string_pattern_mismatch": N_("This value does not have the expected form."),
+    "plan_value": N_("This value cannot be used here."),
+    "plan_text_missing": N_("Missing text in %(languages)s: every language needs one."),
+    "plan_duplicate_id": N_("Two items have the same id: %(ids)s."),
+    "plan_target_missing": N_("Give every one a target, or none (missing: %(ids)s)."),
+    "plan_targets_sum": N_("The targets add up to %(total)s%%: they must add up to 100%%."),
+    "plan_cap_over_budget": N_("The most on one item cannot be more than what each person has."),
+    "plan_table_names": N_("%(given)s names for %(count)s tables: one name per line for each table, or none."),
+    "plan_languages": N_("Languages are two-letter codes (it, en), separated by commas, the first one first."),
+    "plan_color": N_("A colour as #rrggbb, for example #1f6fb2."),
+    "plan_date": N_("A date as YYYY-MM-DD, or nothing."),
+    "plan_words": N_("At most 500 words, each at most 100 characters."),
+    # what the event's data holds on to (facilitation.planedit)
+    "plan_locked_joined": N_("People have joined: this stays as their phones already show it."),
+    "plan_locked_axis": N_("Ideas are filed under this axis: it stays (rename it instead)."),
+    "plan_locked_choice": N_("People chose this: it stays (rename it instead)."),
+    "plan_locked_table": N_("A table or online group with people or ideas would move or go: tables can be added "
+                            "after it, and empty ones removed; or raise the headroom."),
+    "plan_locked_phase": N_("This phase has begun: it keeps its place, kind and rounds (its texts and minutes can "
+                            "still change)."),
+    "plan_locked_voting": N_("A vote has opened: the voting rules stay (the console sets each new round's)."),
     "last_event": N_("This is the only event on this server: it cannot be deleted from here."),
     "event_exists": N_("There is already an event called %(event)s: choose another id."),
     "unknown_participant": N_("This participant is not in the event (or was already taken out)."),
@@ -108,6 +137,8 @@ MESSAGES = {
 
 def describe(refused: Refused) -> str:
     template = MESSAGES.get(refused.code)
+    if template is None and refused.code.startswith("plan_"):  # a rule of the plan this list does not word
+        template = MESSAGES["plan_value"]
     if template is None:
         return gettext("Request refused (%(code)s).", code=refused.code)
     return gettext(template, **refused.params)

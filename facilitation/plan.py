@@ -1,13 +1,17 @@
 """Session plan: the TOML file that declares an event, validated into typed objects."""
 from __future__ import annotations
 
+import datetime
+import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
 from facilitation.domain.phases import PhaseKind
 from facilitation.domain.voting import Method
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Text = dict[str, str]  # language code -> text
@@ -19,8 +23,28 @@ def in_language(text: Text | None, lang: str) -> str:
     return "" if not text else text.get(lang) or next(iter(text.values()))
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a plan, for a form: the field's path (`agenda.2.minutes`, "" for the whole plan), the
+    rule it breaks (pydantic's error type or one of this module's, `plan_*`) and the rule's values."""
+
+    field: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+
 class PlanError(ValueError):
-    """A plan file that cannot be used; the message names the file, the field and the problem."""
+    """A plan file that cannot be used; the message names the file, the field and the problem (in English, for a
+    terminal); `problems` says the same for a form, which translates it (facilitation.messages.plan_problem)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or [Problem("", "invalid_plan", {"problem": message})]
+
+
+def _rule(code: str, message: str, field: str, **params) -> PydanticCustomError:
+    """A rule of the plan broken across fields: `message` for the terminal, `field` (a dotted path) for the form."""
+    return PydanticCustomError(code, message, {"field": field, **params})
 
 
 class _Strict(BaseModel):
@@ -32,6 +56,7 @@ class EventInfo(_Strict):
     title: Text
     subtitle: Text = Field(default_factory=dict)
     place: Text = Field(default_factory=dict)  # where it is held, for the report's cover
+    date: datetime.date | None = None  # the day it is held (the report's cover; else the day it started)
     languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(min_length=1)
 
 
@@ -101,7 +126,8 @@ class Voting(_Strict):
     @model_validator(mode="after")
     def _cap_within_budget(self) -> "Voting":
         if self.max_dots_per_item > self.dots_per_person:
-            raise ValueError("max_dots_per_item cannot exceed dots_per_person")
+            raise _rule("plan_cap_over_budget", "voting: max_dots_per_item cannot exceed dots_per_person",
+                        "voting.max_dots_per_item")
         return self
 
 
@@ -137,23 +163,30 @@ class Plan(_Strict):
         for where, text in self._texts():
             missing = [lang for lang in langs if not text.get(lang, "").strip()]
             if missing:
-                raise ValueError(f"{where}: missing text for language(s) {', '.join(missing)}")
+                raise _rule("plan_text_missing", "{where}: missing text for language(s) {languages}",
+                            re.sub(r"\[(\d+)\]", r".\1", where) + "." + missing[0], where=where,
+                            languages=", ".join(missing))
         for name, items in (("axes", self.axes), ("categories", self.categories),
                             ("zones", self.zones), ("agenda", self.agenda)):
             ids = [item.id for item in items]
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
-                raise ValueError(f"{name}: duplicate id(s) {', '.join(dupes)}")
+                raise _rule("plan_duplicate_id", "{name}: duplicate id(s) {ids}", name, name=name,
+                            ids=", ".join(dupes))
         for name, items in (("categories", self.categories), ("zones", self.zones)):
             targets = [item.target for item in items]
             if any(t is not None for t in targets):
                 if None in targets:
+                    first = targets.index(None)
                     missing = ", ".join(item.id for item in items if item.target is None)
-                    raise ValueError(f"{name}: a target is given for some but not for {missing}")
+                    raise _rule("plan_target_missing", "{name}: a target is given for some but not for {ids}",
+                                f"{name}.{first}.target", name=name, ids=missing)
                 if abs(sum(targets) - 100) > 0.5:
-                    raise ValueError(f"{name}: the targets add up to {sum(targets):g}%, not 100%")
+                    raise _rule("plan_targets_sum", "{name}: the targets add up to {total}%, not 100%",
+                                f"{name}.{len(items) - 1}.target", name=name, total=f"{sum(targets):g}")
         if self.tables.names and len(self.tables.names) != self.tables.count:
-            raise ValueError(f"tables.names: {len(self.tables.names)} names given for {self.tables.count} tables")
+            raise _rule("plan_table_names", "tables.names: {given} names given for {count} tables", "tables.names",
+                        given=len(self.tables.names), count=self.tables.count)
         return self
 
     def _texts(self):
@@ -194,13 +227,21 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        lines, problems = [], []
         for err in exc.errors():
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 message = "unknown field (check the spelling)"
-            problems.append(f"{source}: {_field_path(err['loc'])}: {message}")
-        raise PlanError("\n".join(problems)) from None
+            where = _field_path(err["loc"])
+            context = {key: value for key, value in (err.get("ctx") or {}).items()
+                       if isinstance(value, (str, int, float))}
+            if err["type"].startswith("plan_"):  # a rule across fields: its message names where
+                lines.append(f"{source}: {message}")
+            else:
+                lines.append(f"{source}: {where}: {message}")
+            dotted = ".".join(str(part) for part in err["loc"])
+            problems.append(Problem(context.pop("field", dotted), err["type"], context))
+        raise PlanError("\n".join(lines), problems) from None
 
 
 def load_plan(path: str | Path) -> Plan:

@@ -125,7 +125,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         return {
             "event": {"id": plan.event.id, "title": in_language(plan.event.title, lang),
                       "subtitle": in_language(plan.event.subtitle, lang), "place": in_language(plan.event.place, lang),
-                      "date": time.strftime("%Y-%m-%d", time.localtime(first)) if first else "",
+                      "date": plan.event.date.isoformat() if plan.event.date
+                      else time.strftime("%Y-%m-%d", time.localtime(first)) if first else "",
                       "exported_at": _iso(time.time()),
                       "version": service.version(s), "voting": plan.voting.model_dump(), "language": lang,
                       "export_format": EXPORT_FORMAT},

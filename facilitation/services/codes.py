@@ -6,6 +6,7 @@ import secrets
 from sqlmodel import Session, func, select
 
 from facilitation.plan import Plan
+from facilitation.planedit import layout
 from facilitation.store.models import EventTable, SeatCode
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed from a card
@@ -38,3 +39,27 @@ def add_seat_codes(s: Session, plan: Plan, spare: int) -> None:
     for table in s.exec(select(EventTable)):
         for _ in range(plan.tables.seats(table.online) + spare - have.get(table.id, 0)):
             s.add(SeatCode(code=code(SEAT_CODE_LENGTH), table_id=table.id))
+
+
+def sync_tables(s: Session, plan: Plan, taken: set[str], spare: int) -> None:
+    """Make the event's tables the plan's after it changed (facilitation.planedit keeps every table with people
+    or ideas in place): a table whose place is new gets a new code, one no longer planned goes with its codes."""
+    wanted = layout(plan.tables.count, plan.tables.online_groups)
+    taken |= set(s.exec(select(EventTable.join_code)))
+    for table in list(s.exec(select(EventTable))):
+        if wanted.get(table.id) != (table.online, table.number):
+            for seat in s.exec(select(SeatCode).where(SeatCode.table_id == table.id)):
+                s.delete(seat)
+            s.delete(table)
+    s.flush()
+    have = {table.id for table in s.exec(select(EventTable))}
+    for table_id, (online, number) in wanted.items():
+        if table_id not in have:
+            s.add(EventTable(id=table_id, number=number, online=online, join_code=unused_code(taken),
+                             scribe_token=secrets.token_urlsafe(12)))
+    s.flush()
+    if plan.tables.seat_codes:
+        add_seat_codes(s, plan, spare)
+    else:
+        for seat in s.exec(select(SeatCode).where(SeatCode.participant_id.is_(None))):
+            s.delete(seat)

@@ -28,9 +28,10 @@ from facilitation.domain.exchange import EXPORT_FORMAT
 from facilitation import planedit
 from facilitation.plan import Plan, PlanError, parse_plan
 from facilitation.services import payloads as p
-from facilitation.services.codes import add_seat_codes
+from facilitation.services.codes import add_seat_codes, sync_tables
 from facilitation.services.queries import (
-    POLL_FOCUS, ballot_ids, current_round, default_rules, focused_poll, headroom, joined_per_table, round_totals,
+    POLL_FOCUS, ballot_ids, current_round, default_rules, focused_poll, headroom, joined_per_table, plan_locks,
+    round_totals,
 )
 from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Poll, PollAnswer, Question,
@@ -62,6 +63,7 @@ class Tx:
     now: float
     who: Principal
     events: list[DomainEvent] = field(default_factory=list)
+    taken: Callable[[], set[str]] = set  # the join codes of the other events on this server (new codes avoid them)
 
     def record(self, event: DomainEvent) -> None:
         self.events.append(event)
@@ -823,22 +825,35 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
 
 @command("plan.update", p.UpdatePlan)
 def update_plan(tx: Tx, cmd: p.UpdatePlan):
-    """The facilitator (or the organiser) changes the plan's texts or a phase's minutes, even during the event
-    (facilitation.planedit decides what may change): written into the plan's own TOML, checked by the loader's
-    rules, in force for every screen at once (the service reads it back after the commit)."""
+    """The facilitator (or the organiser) changes the plan from its form, even during the event: fields by path
+    and one action (add, remove or move an item); facilitation.planedit writes them into the plan's own TOML and
+    refuses what the event's data holds on to, the loader's rules judge the result (the first problem is
+    answered, named by its field), and the event's tables and first vote round follow. In force for every screen
+    at once (the service reads the plan back after the commit)."""
     require(tx.who.role, Action.RUN_EVENT)
     current = tx.session.get(Setting, "plan").value
     try:
-        text = planedit.apply(current, cmd.changes, tx.plan)
-        parse_plan(text, "plan")
+        text = planedit.apply(current, cmd.changes, tx.plan, plan_locks(tx.session), cmd.action, cmd.label)
+        plan = parse_plan(text, "plan")
     except planedit.FieldProblem as problem:
-        raise Refused(problem.code, field=problem.field) from None
+        raise Refused(problem.code, **{**problem.params, "field": problem.field}) from None
     except PlanError as exc:
-        raise Refused("invalid_plan", problem=str(exc)[:300]) from None
-    changed = sorted(field for field in cmd.changes)
-    if text != current:
-        tx.session.merge(Setting(key="plan", value=text))
-        tx.record(PlanChanged(changed))
+        problem = exc.problems[0]
+        code = problem.code if problem.code.startswith(("plan_", "invalid_plan")) else f"plan_{problem.code}"
+        raise Refused(code, field=problem.field, **problem.params) from None
+    changed = sorted(cmd.changes) + ([cmd.action] if cmd.action else [])
+    if text == current:
+        return {"fields": []}
+    tx.session.merge(Setting(key="plan", value=text))
+    if (plan.tables.count, plan.tables.online_groups, plan.tables.seat_codes, plan.tables.size,
+            plan.tables.online_size) != (tx.plan.tables.count, tx.plan.tables.online_groups,
+                                         tx.plan.tables.seat_codes, tx.plan.tables.size, tx.plan.tables.online_size):
+        sync_tables(tx.session, plan, tx.taken(), headroom(tx.session, plan))
+    first = tx.session.get(VoteRound, 1)
+    if first is not None and first.state == voting.VoteState.NOT_OPEN.value and current_round(tx.session).id == 1:
+        first.method = plan.voting.method.value
+        first.budget, first.cap = default_rules(plan, plan.voting.method)
+    tx.record(PlanChanged(changed))
     return {"fields": changed}
 
 

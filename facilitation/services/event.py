@@ -28,7 +28,8 @@ from facilitation.services.commands import COMMANDS, Principal, Tx
 from facilitation.services import readmodels as rm
 from facilitation.services.payloads import validated
 from facilitation.services.queries import (
-    PRESENT, allocation, current_round, default_rules, dots_view, headroom, joined_per_table, round_rules,
+    PRESENT, allocation, current_round, default_rules, dots_view, headroom, joined_per_table, plan_locks,
+    round_rules,
 )
 from facilitation.services.limits import Phones, RateLimit
 from facilitation.services.votes import VoteBook, applied_keys, write_dots
@@ -101,6 +102,7 @@ class EventService:
         self._commands = RateLimit()  # sized per role, see COMMAND_LIMITS
         self._room_view: tuple[float, dict] | None = None
         self._refused_joins: dict[int | None, deque[float]] = defaultdict(deque)
+        self.codes_taken: Callable[[], set[str]] = set  # the other events' join codes (facilitation.hosting sets it)
 
     # --- setup ------------------------------------------------------------------------------------
 
@@ -172,6 +174,11 @@ class EventService:
         text = self.plan_text()
         if text != self._plan_text:
             self.plan, self._plan_text = parse_plan(text, "stored plan"), text
+
+    def plan_locks(self):
+        """What the event's data holds on to, for the plan's form (facilitation.planedit.Locks)."""
+        with Session(self.engine) as s:
+            return plan_locks(s)
 
     def overview(self) -> dict:
         """How far the event has got, for the organiser's home: its phase (None before the first), the people
@@ -456,7 +463,7 @@ class EventService:
             if prior.digest != digest:
                 raise Refused("id_reused")
             return {**prior.result, "replayed": True}, []
-        tx = Tx(s, self.plan, time.time(), who)
+        tx = Tx(s, self.plan, time.time(), who, taken=self.codes_taken)
         result = COMMANDS[name][1](tx, cmd) or {}
         result["version"] = self._append(s, who.actor, tx.events, tx.now)
         s.add(CommandRecord(key=key, name=name, digest=digest, result=result, at=tx.now))

@@ -178,11 +178,15 @@ class RemoveParticipant(Command):
 
 
 class UpdatePlan(Command):
-    """Fields of the plan, by path (`event.title.it`, `agenda.2.minutes`), as a form sends them
+    """Fields of the plan, by path (`event.title.it`, `agenda.2.minutes`), as a form sends them, and one action on
+    an item (`add:axes`, `remove:agenda.4`, `up:agenda.3.steps.1`), a new item named `label` in each language
     (facilitation.planedit says which may change)."""
 
     changes: Annotated[dict[Annotated[str, StringConstraints(max_length=60)],
-                            Annotated[str, StringConstraints(max_length=4000)]], Field(min_length=1, max_length=400)]
+                            Annotated[str, StringConstraints(max_length=60000)]], Field(max_length=2000)] = {}
+    action: Annotated[str, StringConstraints(max_length=40)] | None = None
+    label: Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
+                          Annotated[str, StringConstraints(max_length=200)]], Field(max_length=10)] | None = None
 
 
 class ReplaceSecret(Command):

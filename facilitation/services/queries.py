@@ -5,7 +5,8 @@ from sqlmodel import Session, func, select
 
 from facilitation.domain import voting
 from facilitation.plan import Plan
-from facilitation.store.models import Control, Dot, Idea, Participant, Setting, Theme, VoteRound
+from facilitation.planedit import Locks
+from facilitation.store.models import Control, Dot, Harvest, Idea, Participant, Question, Setting, Theme, VoteRound
 
 
 def control(session: Session) -> Control:
@@ -90,3 +91,19 @@ def dots_view(rules: voting.Rules, mine: dict[int, int]) -> dict:
     and points, how many are left to give."""
     return {"dots": {str(k): v for k, v in mine.items()},
             "left": 0 if rules.method is voting.Method.BORDA and mine else rules.budget - sum(mine.values())}
+
+
+def plan_locks(session: Session) -> Locks:
+    """What the event's data holds on to, for the plan's form (facilitation.planedit decides what that locks)."""
+    people = session.exec(select(Participant.table_id, Participant.category, Participant.zone)).all()
+    used_tables = {row[0] for row in people}
+    for model in (Idea, Question):
+        used_tables |= set(session.exec(select(model.table_id).where(model.table_id.is_not(None)).distinct()))
+    used_tables |= set(session.exec(select(Harvest.table_id).distinct()))
+    axes = set(session.exec(select(Idea.axis).distinct())) | set(
+        session.exec(select(Theme.axis).where(Theme.axis.is_not(None)).distinct()))
+    chosen = {("categories", row[1]) for row in people if row[1]} | {("zones", row[2]) for row in people if row[2]}
+    opened = session.exec(select(func.count()).select_from(VoteRound).where(VoteRound.state != "not_open")).one()
+    return Locks(joined=bool(people), axes=frozenset(axes), chosen=frozenset(chosen),
+                 tables=frozenset(used_tables), phase=control(session).phase_index,
+                 voting=bool(opened) or session.exec(select(func.count()).select_from(Dot)).one() > 0)

@@ -3,17 +3,20 @@ it has got; a new event from a shipped plan, or a copy of one (its structure: no
 served at once beside the others."""
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, gettext
+from flask_babel import force_locale, format_date, format_datetime, get_locale, gettext
 
 from facilitation.domain.errors import Refused
+from facilitation.domain.phases import PhaseKind
+from facilitation.domain.voting import Method
 from facilitation.domain.roles import Role
-from facilitation.messages import describe
+from facilitation.messages import MESSAGES, N_, describe
 from facilitation.plan import PlanError
 from facilitation.resources import bundled_plans
 from facilitation.services.commands import Principal
@@ -52,7 +55,8 @@ def _summary(hosted) -> dict:
             "last_change": format_datetime(datetime.fromtimestamp(seen["last_change"]), "medium")
             if seen["last_change"] else None,
             "soon": due is not None and due - time.time() < WARN_DAYS * 86400,
-            "keep_months": service.plan.privacy.keep_months}
+            "keep_months": service.plan.privacy.keep_months,
+            "date": format_date(service.plan.event.date, "long") if service.plan.event.date else None}
 
 
 def _with_id(plan_text: str, event_id: str) -> str:
@@ -65,6 +69,25 @@ def _with_id(plan_text: str, event_id: str) -> str:
     return plan_text[:found.start()] + f'id = "{event_id}"' + plan_text[found.end():]
 
 
+BLANK = "blank"  # the template with nothing of a shipped event: `_blank`
+
+
+def _blank(lang: str) -> str:
+    """A new event's plan, in the organiser's language, to shape in the forms: one axis, ten tables of eight and
+    the day's usual course (welcome, ideas at the tables, the theme team's grouping, a vote, the results)."""
+    def text(message: str) -> str:
+        return "{ %s = %s }" % (lang, json.dumps(gettext(message), ensure_ascii=False))
+    phases = (("welcome", "plenary", 15, N_("Welcome")), ("ideas", "capture", 45, N_("Ideas at the tables")),
+              ("grouping", "clustering", 20, N_("The theme team groups the ideas")),
+              ("vote", "voting", 15, N_("Voting")), ("results", "results", 20, N_("Results")))
+    agenda = "".join(f'\n[[agenda]]\nid = "{pid}"\nkind = "{kind}"\nminutes = {minutes}\ntitle = {text(title)}\n'
+                     for pid, kind, minutes, title in phases)
+    return (f'[event]\nid = "{BLANK}"\nlanguages = ["{lang}"]\ntitle = {text(N_("New event"))}\n\n'
+            f'[[axes]]\nid = "axis-1"\ncolor = "#1f6fb2"\nname = {text(N_("New axis"))}\n\n'
+            f'[tables]\ncount = 10\nsize = 8\nheadroom = 2\n{agenda}\n'
+            f'[voting]\ndots_per_person = 5\nmax_dots_per_item = 3\nhide_results_until_reveal = true\n')
+
+
 @bp.get("/home/<secret>")
 def home(secret: str, problem: str | None = None, status: int = 200):
     host = _host(secret)
@@ -72,7 +95,7 @@ def home(secret: str, problem: str | None = None, status: int = 200):
     archived = [(event_id, plan.event.title) for event_id, plan in archived_events(current_app).items()]
     return render_template("home.html", plan=host.first.service.plan, secret=secret, base=public_url(), problem=problem,
                            events=[_summary(hosted) for hosted in host.events.values()], archived=archived,
-                           templates=sorted(bundled_plans()), made=request.args.get("made"),
+                           templates=[BLANK, *sorted(bundled_plans())], made=request.args.get("made"),
                            deleted=request.args.get("deleted"), replaced=request.args.get("replaced")), status
 
 
@@ -87,6 +110,8 @@ def create(secret: str):
     template, source = request.form.get("template"), request.form.get("source")
     if source in host.events:
         text = host.events[source].service.plan_text()
+    elif template == BLANK:
+        text = _blank(str(get_locale() or "en").split("_")[0])
     elif template in bundled_plans():
         text = bundled_plans()[template].read_text(encoding="utf-8")
     else:
@@ -98,6 +123,8 @@ def create(secret: str):
         return home(secret, describe(refused), 409)
     except PlanError as exc:
         return home(secret, str(exc), 422)
+    if template == BLANK and not source:  # a blank event is shaped next, in its plan's form
+        return redirect(url_for("home.plan_form", secret=secret, event_id=event_id), code=303)
     return redirect(url_for("home.home", secret=secret, made=event_id), code=303)
 
 
@@ -150,43 +177,116 @@ def replace(secret: str, event_id: str):
 
 
 def _plan_fields(plan) -> dict[str, str]:
-    """Every field the plan's form shows, by path, with its value now (facilitation.planedit)."""
-    fields = {}
-    for name in ("title", "subtitle", "place"):
-        for lang in plan.event.languages:
-            fields[f"event.{name}.{lang}"] = getattr(plan.event, name).get(lang, "")
+    """Every field the plan's form shows, by path (facilitation.planedit), with its value now, as the form
+    shows it."""
+    langs = plan.event.languages
+    fields = {"event.languages": ", ".join(langs), "event.date": plan.event.date.isoformat() if plan.event.date else ""}
+
+    def texts(prefix: str, holder, names=("title",)) -> None:
+        for name in names:
+            for lang in langs:
+                fields[f"{prefix}.{name}.{lang}"] = getattr(holder, name).get(lang, "")
+
+    texts("event", plan.event, ("title", "subtitle", "place"))
+    for index, axis in enumerate(plan.axes):
+        texts(f"axes.{index}", axis, ("name",))
+        fields[f"axes.{index}.color"] = axis.color
+    tables = plan.tables
+    for name in ("count", "size", "online_groups", "headroom"):
+        fields[f"tables.{name}"] = str(getattr(tables, name))
+    fields["tables.online_size"] = str(tables.online_size or "")
+    fields["tables.seat_codes"] = "1" if tables.seat_codes else "0"
+    for lang in langs:
+        fields[f"tables.names.{lang}"] = "\n".join(name.get(lang, "") for name in tables.names)
+    for group in ("categories", "zones"):
+        for index, choice in enumerate(getattr(plan, group)):
+            texts(f"{group}.{index}", choice, ("name",))
+            fields[f"{group}.{index}.target"] = "" if choice.target is None else f"{choice.target:g}"
     for index, phase in enumerate(plan.agenda):
+        fields[f"agenda.{index}.kind"] = phase.kind.value
         fields[f"agenda.{index}.minutes"] = str(phase.minutes)
-        for name in ("title", "prompt"):
-            for lang in plan.event.languages:
-                fields[f"agenda.{index}.{name}.{lang}"] = getattr(phase, name).get(lang, "")
+        texts(f"agenda.{index}", phase, ("title", "prompt"))
+        for number, step in enumerate(phase.steps):
+            texts(f"agenda.{index}.steps.{number}", step, ("title", "prompt"))
+            fields[f"agenda.{index}.steps.{number}.minutes"] = str(step.minutes)
+            fields[f"agenda.{index}.steps.{number}.harvest"] = "1" if step.harvest else "0"
+    voting = plan.voting
+    for name in ("dots_per_person", "max_dots_per_item", "points", "rank_top"):
+        fields[f"voting.{name}"] = str(getattr(voting, name))
+    fields["voting.method"] = voting.method.value
+    fields["voting.hide_results_until_reveal"] = "1" if voting.hide_results_until_reveal else "0"
+    for name in ("max_length", "per_phone", "per_table"):
+        fields[f"ideas.{name}"] = str(getattr(plan.ideas, name))
+    fields["ideas.held_words"] = "\n".join(plan.ideas.held_words)
+    fields["privacy.min_group"] = str(plan.privacy.min_group)
+    fields["privacy.keep_months"] = str(plan.privacy.keep_months)
     return fields
+
+
+NEW_ITEM = {  # what a new item is called until the organiser names it, in each of the event's languages
+    "axes": N_("New axis"), "categories": N_("New category"), "zones": N_("New zone"), "agenda": N_("New phase"),
+    "steps": N_("New round"),
+}
+
+
+KIND_NAMES = {"plenary": N_("Plenary"), "capture": N_("Ideas at the tables"), "clustering": N_("The theme team groups "
+              "the ideas"), "voting": N_("Voting"), "results": N_("Results"), "break": N_("Break")}
+METHOD_NAMES = {"dots": N_("Dots"), "points": N_("Points to share"), "borda": N_("Ranking the top (Borda)")}
+LOCKS = ("plan_locked_joined", "plan_locked_axis", "plan_locked_choice", "plan_locked_phase", "plan_locked_voting")
+
+
+def _label(action: str, languages: list[str]) -> dict[str, str]:
+    kind = "steps" if ".steps" in action else action.split(":", 1)[-1].split(".")[0]
+    if not action.startswith("add:") or kind not in NEW_ITEM:
+        return {}
+    label = {}
+    for lang in languages:
+        with force_locale(lang):
+            label[lang] = gettext(NEW_ITEM[kind])
+    return label
+
+
+def _anchor(action: str | None) -> str:
+    """Where the page opens after an action: the list it changed."""
+    if not action:
+        return ""
+    target = action.split(":", 1)[-1].split(".")
+    return "#" + ("agenda" if target[0] == "agenda" else target[0])
 
 
 @bp.route("/home/<secret>/plan/<event_id>", methods=["GET", "POST"])
 def plan_form(secret: str, event_id: str):
-    """The plan in forms, first part: the texts people read and each phase's minutes, which may change at
-    any time, even during the event (facilitation.planedit); the same rules as the TOML loader."""
+    """The plan in forms: everything the TOML holds, the same rules as the TOML loader (the problem next to its
+    field), and what the event's data holds on to shown locked with the reason (facilitation.planedit)."""
     hosted = _host(secret).get(event_id)
     if hosted is None:
         abort(404)
-    plan, problems, saved = hosted.service.plan, {}, False
+    plan, problems = hosted.service.plan, {}
     values = _plan_fields(plan)
     if request.method == "POST":
-        sent = {field: request.form[field] for field in values if field in request.form}
-        changes = {field: value for field, value in sent.items() if value.strip() != values[field].strip()}
-        if changes:
+        sent = {field: request.form.getlist(field)[-1] for field in values if field in request.form}
+        changes = {field: value for field, value in sent.items()
+                   if value.replace("\r\n", "\n").strip() != values[field].strip()}
+        action = request.form.get("action") or None
+        if changes or action:
             try:
                 hosted.service.execute(Principal(Role.FACILITATOR), "plan.update",
-                                       {"cid": secrets.token_hex(8), "changes": changes})
-                saved = True
+                                       {"cid": secrets.token_hex(8), "changes": changes, "action": action,
+                                        "label": _label(action or "", list(plan.event.languages))})
             except Refused as refused:
-                problems[refused.params.get("field", "")] = describe(refused)
+                field = refused.params.get("field", "")
+                if field not in values:  # a rule across fields: next to the first field it names, else on top
+                    field = next((name for name in values if name.startswith(field + ".")), "") if field else ""
+                problems[field] = describe(refused)
                 values.update(sent)  # what was typed stays, next to its message
-        if saved:
-            return redirect(url_for("home.plan_form", secret=secret, event_id=event_id, saved=1), code=303)
-    return render_template("plan.html", plan=hosted.service.plan, secret=secret, event_id=event_id, values=values,
-                           problems=problems, saved=request.args.get("saved")), 422 if problems else 200
+        if not problems:
+            return redirect(url_for("home.plan_form", secret=secret, event_id=event_id, saved=1) + _anchor(action),
+                            code=303)
+    return render_template("plan.html", plan=plan, secret=secret, event_id=event_id, values=values,
+                           problems=problems, locks=hosted.service.plan_locks(), saved=request.args.get("saved"),
+                           kind_names=[(kind.value, gettext(KIND_NAMES[kind.value])) for kind in PhaseKind],
+                           method_names=[(method.value, gettext(METHOD_NAMES[method.value])) for method in Method],
+                           locked_why={code: gettext(MESSAGES[code]) for code in LOCKS}), 422 if problems else 200
 
 
 @bp.get("/home/<secret>/plan/<event_id>.toml")
