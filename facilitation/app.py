@@ -21,7 +21,7 @@ from facilitation.domain.errors import Refused
 from facilitation.plan import Plan, PlanError, load_plan, parse_plan
 from facilitation.services.event import EventService
 from facilitation.store import datadir
-from facilitation.store.engine import make_engine, sqlite_url
+from facilitation.store.engine import create_elsewhere, make_engine, sqlite_url
 from facilitation.store.schema import SchemaError
 from facilitation.workers.pool import Pool
 
@@ -132,6 +132,8 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     if plan.event.id in host.events or (Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite").exists():
         raise Refused("event_exists", event=plan.event.id)
     host.locks.append(datadir.lock(Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite", plan.event.id))
+    if not app.config["DATABASE_URL"]:  # its schema made by another process, off the event loop
+        create_elsewhere(sqlite_url(app.config["DATA_DIR"], plan.event.id))
     return _serve_now(app, _open_event(app, plan, plan_text))
 
 
