@@ -6,7 +6,7 @@ from flask_babel import get_locale
 
 from facilitation import labels, qr
 from facilitation.domain.errors import Refused
-from facilitation.domain.roles import STAFF, Role
+from facilitation.domain.roles import STAFF, Action, Role, allowed
 from facilitation.messages import describe
 from facilitation.reports.cards import join_url, online_links
 from facilitation.services.codes import normal_code
@@ -19,7 +19,9 @@ bp = Blueprint("pages", __name__)
 
 
 def _screen(template: str, token: str, who, **extra) -> str:
-    return render_template(template, token=token, role=who.role.value, plan=service().plan, **extra)
+    """A screen opened by a secret: what its role may do (`can`, from the one permission table) shapes it."""
+    can = sorted(action.value for action in Action if allowed(who.role, action))
+    return render_template(template, token=token, role=who.role.value, can=can, plan=service().plan, **extra)
 
 
 @bp.get("/")

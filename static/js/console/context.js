@@ -3,10 +3,11 @@
 import { connect, statusBar } from "../client.js";
 import { $, lang, t } from "../ui.js";
 
-export const role = document.body.dataset.role;
-export const canRun = role === "facilitator";
-export const canCluster = role === "facilitator" || role === "theme";
-export const canModerate = role === "facilitator" || role === "theme";
+// what this console's role may do, from the server's one permission table (facilitation.domain.roles)
+export const can = new Set((document.body.dataset.can || "").split(" ").filter(Boolean));
+export const canRun = can.has("run_event");
+export const canCluster = can.has("manage_themes");
+export const canModerate = can.has("moderate_all_ideas");
 
 const showAlert = (alert) => {
   const box = $("#alert");

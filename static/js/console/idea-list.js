@@ -2,7 +2,7 @@
 import { ask } from "../dialogs.js";
 import { ideaItem, merging } from "../ideas.js";
 import { $, $$, count, currentPhase, fill, h, loc, syncList, t, tableName, toast } from "../ui.js";
-import { state, act, request, canCluster, role } from "./context.js";
+import { state, act, request, can, canCluster } from "./context.js";
 
 // Newest first, a page at a time: a hall's 2,000 ideas drawn at once would make every update slow. "Show more"
 // draws the next page; a new filter starts again from the first. Select-all means every idea the filter matches.
@@ -35,7 +35,7 @@ let forms = { q: "", ideas: new Set() };
 let formsTimer = null;
 function askForms() {
   clearTimeout(formsTimer);
-  if (!canCluster && role !== "observer") return;  // the observer's console searches by word forms too
+  if (!can.has("see_everything")) return;  // staff search by word forms, the observer too
   const q = $("#filter-text").value.trim();
   if (!q) { forms = { q: "", ideas: new Set() }; return; }
   formsTimer = setTimeout(async () => {
