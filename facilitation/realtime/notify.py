@@ -20,6 +20,7 @@ from facilitation.services import audience as au
 from facilitation.services import readmodels as rm
 from facilitation.services.commands import Principal
 from facilitation.services.event import EventService
+from facilitation.services.presenter import present
 
 log = logging.getLogger(__name__)
 ANSWER_FIRST = 0.5  # seconds before a replaced secret's screens are cut: the request's own answer goes out first
@@ -84,6 +85,10 @@ _TOPICS: dict[type, tuple[str, ...]] = {
 }
 
 
+ROOM_CUTS = ("tally", "themes", "questions", "polls")  # topics the presenter cuts for the room
+UNSENT = object()
+
+
 class Broadcaster:
     def __init__(self, socketio: SocketIO, service: EventService, interval: float = 0.25, rooms: str = ""):
         self.socketio = socketio
@@ -94,10 +99,11 @@ class Broadcaster:
         self._topics: set[str] = set()
         self._ideas: set[int] = set()
         self._task = None
-        self._public_tally: object = None  # what phones and the projector were last sent (None: hidden)
+        # what each audience but the staff was last sent of the topics the presenter cuts for it: a topic that
+        # changed only for the staff is not sent to 300 phones (a hidden tally starts as sent: None)
+        self._room_sent: dict[tuple[str, str], object] = {("tally", group): None for group in au.TOPICS["tally"]}
         self._breakdowns: tuple[float, dict] = (0.0, {})  # when the staff's breakdowns were computed, and them
         self._counts: dict | None = None  # the stats last counted in the database
-        self._room_themes: list | None = None  # the themes as phones, table screens and the projector last got them
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         for event in events:
@@ -181,29 +187,15 @@ class Broadcaster:
         out: dict[str, dict] = defaultdict(dict)
         with service.reading() as s:
             control, row = queries.control(s), queries.current_round(s)
-            values, public_tally = {}, None
+            values: dict = {}
             if "control" in topics:
                 values["control"] = rm.control_view(s, plan, control)
             if "event" in topics:
                 values["event"] = rm.event_info(plan, rm.event_tables(s))
-            quiet: set[str] = set()  # topics the room (all but staff) is not sent: unchanged for it
             if "themes" in topics:
                 values["themes"] = rm.themes(s)
-                # How many ideas each theme gathers is the staff's (the projector counts its own ideas): an
-                # import or the theme team grouping ideas changes only that, and 300 phones need not hear it.
-                room_themes = [{k: v for k, v in theme.items() if k != "ideas"} for theme in values["themes"]]
-                if room_themes == self._room_themes:
-                    quiet.add("themes")
-                self._room_themes = room_themes
-            public_changed = False
             if "tally" in topics:
                 values["tally"] = self._staff_tally(s, plan, row)
-                if rm.sees_results(Principal(Role.PROJECTOR), row, plan):
-                    public_tally = rm.public_tally(values["tally"])
-                # While results are hidden, phones would be sent "no results" on every tick of the vote:
-                # a thousand messages four times a second. They are sent the ranking only when it changes.
-                public_changed = public_tally != self._public_tally
-                self._public_tally = public_tally
             if "stats" in topics:
                 values["stats"] = self._stats(s, counted="counts" in topics, round_id=row.id)
             if "seats" in topics:
@@ -212,26 +204,22 @@ class Broadcaster:
                 values["alignments"] = rm.alignments(s)
             if "harvests" in topics:
                 values["harvests"] = rm.harvests(s)
-            public = {}  # topics whose room version differs from the staff's
             if "questions" in topics:
-                values["questions"] = rm.questions(s, full=True)
-                public["questions"] = rm.room_questions(values["questions"])
+                values["questions"] = rm.questions(s)
             if "polls" in topics:
-                values["polls"] = rm.polls(s, full=True)
-                public["polls"] = rm.room_polls(values["polls"])
-            if "themes" in values and "themes" not in quiet:
-                public["themes"] = self._room_themes
+                values["polls"] = rm.polls(s)
+            # the room's results: as the projector sees them (revealed, or a plan that shows them live)
+            results_shown = rm.sees_results(Principal(Role.PROJECTOR), row, plan)
             for topic, value in values.items():
                 for group in au.TOPICS[topic]:
-                    if topic in quiet and group != au.STAFF_AUDIENCE:
-                        continue
-                    if topic == "tally" and group != au.STAFF_AUDIENCE:
-                        if public_changed:
-                            out[AUDIENCE_ROOMS[group]][topic] = public_tally
-                    elif topic in public and group != au.STAFF_AUDIENCE:
-                        out[AUDIENCE_ROOMS[group]][topic] = public[topic]
-                    else:
+                    if group == au.STAFF_AUDIENCE:
                         out[AUDIENCE_ROOMS[group]][topic] = value
+                        continue
+                    shown = present(topic, group, value, results_shown)
+                    if topic in ROOM_CUTS and self._room_sent.get((topic, group), UNSENT) == shown:
+                        continue  # unchanged for this audience: the change was the staff's alone
+                    self._room_sent[(topic, group)] = shown
+                    out[AUDIENCE_ROOMS[group]][topic] = shown
             if idea_ids:
                 rows = rm.idea_rows(s, idea_ids)
                 by_fullness = {full: [rm.idea_view(idea, full=full) for idea in rows] for full in (True, False)}

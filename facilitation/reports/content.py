@@ -49,8 +49,9 @@ class Block:
 
 
 def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = False) -> list[Block]:
-    """The report as blocks. `public`: the results page for everyone, with only revealed results, and without
-    the committee's working material (breakdowns by group, marks against local plans, tables' notes)."""
+    """The report as blocks. `public`: worded for the results page for everyone, whose data the presenter has
+    already cut (facilitation.services.presenter.public_report): only revealed results, and none of the
+    committee's working material (breakdowns by group, marks against local plans, tables' notes)."""
     _ = gettext
     out: list[Block] = []
     page = lambda: out.append(Block("page"))  # noqa: E731
@@ -123,8 +124,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     by_round = tally.get("by_round") or {str(tally["round"]): tally["ranking"]}
     rounds = {r["round"]: r for r in data["rounds"]}
     voted = [number for number in sorted(by_round, key=int, reverse=True)
-             if by_round[number] and rounds.get(int(number), {}).get("state") != "not_open"
-             and (not public or rounds.get(int(number), {}).get("revealed"))]
+             if by_round[number] and rounds.get(int(number), {}).get("state") != "not_open"]
     unit = {"dots": _("dots"), "points": _("points"), "borda": _("points (Borda)")}
     if voted:
         page()
@@ -156,7 +156,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
                lambda k: in_language(next((z.name for z in plan.zones if z.id == k), None), lang)
                or _("not said")),
               ("by_table", _("By table"), lambda k: table_label(data["table_labels"].get(k, k)))]
-    if not public and voted and any(tally.get(key) for key, _title, _label in groups):
+    if voted and any(tally.get(key) for key, _title, _label in groups):
         page()
         heading(_("Who preferred what (round %(n)s)", n=tally["round"]))
         text(_("Room and online, and the categories: the first %(chart)s places of each, charted. Zones and "
@@ -245,8 +245,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
                          rows=[[str(q["votes"]), q["text"] + (f" ({q['name']})" if q["name"] else ""),
                                 q["speaker"] or (_("answered") if q["answered"] else "")]
                                for q in sorted(shown, key=lambda q: -q["votes"])], widths=[18, 110, 46]))
-    answered_polls = [p for p in data["polls"] if p["state"] != "draft" and p["results"]["answers"]
-                      and (not public or (p["state"] == "closed" and p.get("revealed")))]
+    answered_polls = [p for p in data["polls"] if p["state"] != "draft" and p["results"]["answers"]]
     if answered_polls:
         heading(_("Polls"))
         for poll in answered_polls:
@@ -257,13 +256,13 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             mean = poll["results"].get("mean")
             text(_("%(n)s answers", n=poll["results"]["answers"]) + (f" · {_('mean')} {mean}" if mean else ""),
                  "note")
-    if data["alignments"] and not public:
+    if data["alignments"]:
         heading(_("Alignment with local plans, by zona omogenea"))
         verdicts = {"aligned": _("in line"), "partly": _("partly"), "misaligned": _("at odds")}
         out.append(Block("grid", header=[_("Zone"), _("About"), _("Verdict"), _("Note")],
                          rows=[[a["zone_name"], a["text"], verdicts.get(a["verdict"], a["verdict"]), a["note"]]
                                for a in data["alignments"]], widths=[36, 70, 22, 46]))
-    if data["harvests"] and not public:
+    if data["harvests"]:
         heading(_("The tables' notes of each round"))
         out.append(Block("grid", header=[_("Round"), _("Table"), _("Note")],
                          rows=[[h["step_title"], h["table"], h["text"]] for h in data["harvests"]],

@@ -111,10 +111,10 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                     for h in s.exec(select(Harvest).order_by(Harvest.phase, Harvest.step, Harvest.table_id))]
         questions = [{"text": q["text"], "name": q["name"], "votes": q["votes"], "answered": q["answered"],
                       "speaker": q["speaker"], "status": q["status"], "channel": _channel(tables, q["table"])}
-                     for q in rm.questions(s, full=True) if q["status"] != "hidden"]
+                     for q in rm.questions(s) if q["status"] != "hidden"]
         polls = [{"question": poll["question"], "kind": poll["kind"], "options": poll["options"],
                   "state": poll["state"], "revealed": poll["revealed"], "results": poll["results"]}
-                 for poll in rm.polls(s, full=True)]
+                 for poll in rm.polls(s)]
         started = [(e.at, e.data) for e in s.exec(select(LogEntry).where(LogEntry.kind == "PhaseStarted")
                                                     .order_by(LogEntry.version))]
         agenda = [{"phase": data["phase_id"], "title": in_language(plan.agenda[data["phase"]].title, lang),

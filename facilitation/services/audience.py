@@ -1,7 +1,8 @@
 """Who sees what: one table for the snapshot a screen loads and for the updates it receives afterwards.
 
 Screens fall into four audiences. A topic goes to the audiences listed here — in the snapshot (`sync`) and
-in every `update` — and nowhere else, so what a screen loads and what it is sent cannot drift apart.
+in every `update` — and nowhere else, so what a screen loads and what it is sent cannot drift apart; what each
+audience is shown of it is facilitation.services.presenter.
 """
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from facilitation.domain.roles import STAFF, Role
 # The audiences: staff (facilitator, theme team, observers: everything, hidden ideas and live tally included),
 # the projector (the room's public screen), table screens (scribes), phones (participants).
 STAFF_AUDIENCE, PROJECTOR_AUDIENCE, SCRIBE_AUDIENCE, PHONE_AUDIENCE = "staff", "projector", "scribe", "phone"
+# and the public: whoever opens the results page the facilitator published (no screen, no topics: what it is
+# shown of the event is facilitation.services.presenter.public_report)
+PUBLIC_AUDIENCE = "public"
 
 TOPICS: dict[str, frozenset[str]] = {
     # the plan as every screen shows it (titles, agenda, minutes): sent again when it changes

@@ -9,7 +9,6 @@ from sqlmodel import Session, func, select
 from facilitation import labels
 from facilitation.domain import ranking
 from facilitation.domain.ideas import visible
-from facilitation.domain.questions import Status as QuestionStatus
 from facilitation.domain.polls import PollKind, PollState
 from facilitation.domain.polls import results as poll_results
 from facilitation.domain.projector import shown
@@ -20,6 +19,7 @@ from facilitation.labels import table_labels
 from facilitation.plan import Plan
 from facilitation.services.audience import IDEAS, STAFF_AUDIENCE, audience, sees
 from facilitation.services.commands import Principal
+from facilitation.services.presenter import present
 from facilitation.services.queries import (
     PRESENT, allocation, current_ballot, current_round, dots_view, emptied, focused_poll, headroom,
     joined_per_table, round_rules, round_totals,
@@ -160,14 +160,6 @@ def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
     return list(s.exec(select(Idea).where(Idea.id.in_(list(ids))).order_by(Idea.id)))
 
 
-PUBLIC_TALLY = ("round", "method", "ranking", "voters", "dots")
-
-
-def public_tally(full: dict) -> dict:
-    """The part of a staff tally that may be shown once results are revealed."""
-    return {key: full[key] for key in PUBLIC_TALLY}
-
-
 def themes(s: Session) -> list[dict]:
     counts = dict(s.exec(select(Idea.theme_id, func.count()).where(Idea.theme_id != None)  # noqa: E711
                          .group_by(Idea.theme_id)).all())
@@ -177,20 +169,14 @@ def themes(s: Session) -> list[dict]:
             for t in s.exec(select(Theme).order_by(Theme.id))]
 
 
-def questions(s: Session, full: bool) -> list[dict]:
-    """The questions in the room's order. Staff see every one with its status and where it came from; the
-    room sees only the shown ones, never whose they are (`room_questions`)."""
+def questions(s: Session) -> list[dict]:
+    """Every question in the room's order, with its status and where it came from (the staff's view; what the
+    room is shown of it: facilitation.services.presenter)."""
     views = sorted(({"id": q.id, "text": visible(q.text), "name": visible(q.name), "votes": q.votes,
                      "pinned": q.pinned, "answered": q.answered, "speaker": visible(q.speaker), "at": q.created_at,
                      "status": q.status, "table": q.table_id, "author": q.author.split(":")[0]}
                     for q in s.exec(select(Question))), key=room_order)
-    return views if full else room_questions(views)
-
-
-def room_questions(staff_views: list[dict]) -> list[dict]:
-    """What the room is shown of the staff's list: the shown questions, without status or origin."""
-    return [{k: v for k, v in q.items() if k not in ("status", "table", "author")}
-            for q in staff_views if q["status"] == QuestionStatus.SHOWN.value]
+    return views
 
 
 def harvests(s: Session) -> list[dict]:
@@ -206,22 +192,16 @@ def alignments(s: Session) -> list[dict]:
             for a in s.exec(select(Alignment).order_by(Alignment.id))]
 
 
-def polls(s: Session, full: bool) -> list[dict]:
-    """Staff: every poll with its live results. The room: the open polls and the revealed ones, with results
-    only once revealed (`room_polls`)."""
+def polls(s: Session) -> list[dict]:
+    """Every poll with its live results (the staff's view; what the room is shown of it:
+    facilitation.services.presenter)."""
     views = []
     for poll in s.exec(select(Poll).order_by(Poll.id)):
         answers = list(s.exec(select(PollAnswer.choices).where(PollAnswer.poll_id == poll.id)))
         views.append({"id": poll.id, "question": visible(poll.question), "kind": poll.kind,
                       "options": [visible(o) for o in poll.options], "state": poll.state, "revealed": poll.revealed,
                       "results": poll_results(PollKind(poll.kind), len(poll.options), answers)})
-    return views if full else room_polls(views)
-
-
-def room_polls(staff_views: list[dict]) -> list[dict]:
-    """What the room is shown of the staff's list: open and revealed polls, results only once revealed."""
-    return [p if p["revealed"] else {k: v for k, v in p.items() if k != "results"}
-            for p in staff_views if p["state"] == PollState.OPEN.value or p["revealed"]]
+    return views
 
 
 def _places(places: list[ranking.Place]) -> list[dict]:
@@ -417,17 +397,19 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
         view["table"] = who.table_id
     if who.role is Role.PARTICIPANT:
         view["me"] = me(s, plan, who.participant_id)
-    topics = {
+    results_shown = sees_results(who, row, plan)
+    staff = group == STAFF_AUDIENCE
+    topics = {  # each topic's whole view (a room's tally without the staff's breakdowns), cut by the presenter
         "control": lambda: control_view(s, plan, control),
         "themes": lambda: themes(s),
-        "tally": lambda: (tally(s, plan, breakdowns=group == STAFF_AUDIENCE)
-                          if sees_results(who, row, plan) else None),
+        "tally": lambda: tally(s, plan, breakdowns=staff) if results_shown else None,
         "stats": lambda: stats(s),
         "seats": lambda: seats(s, plan, refused()),
-        "questions": lambda: questions(s, full=group == STAFF_AUDIENCE),
-        "polls": lambda: polls(s, full=group == STAFF_AUDIENCE),
+        "questions": lambda: questions(s),
+        "polls": lambda: polls(s),
         "alignments": lambda: alignments(s),
         "harvests": lambda: harvests(s),
     }
-    view.update({topic: build() for topic, build in topics.items() if sees(who.role, topic)})
+    view.update({topic: present(topic, group, build(), results_shown=results_shown)
+                 for topic, build in topics.items() if sees(who.role, topic)})
     return view

@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext
 from facilitation.domain.roles import Action, allowed
 from facilitation.i18n import translator
 from facilitation.reports import content, export
+from facilitation.services.presenter import public_report
 from facilitation.web.exports import made
 from facilitation.web.identity import principal, service
 
@@ -22,6 +23,8 @@ def draw(public: bool, pdf_url: str | None = None) -> str:
     plan = service().plan
     lang = str(get_locale())
     data = export.collect(service(), lang)
+    if public:  # what the public is shown of the event: the presenter's cut, the one place that decides it
+        data = public_report(data)
     blocks = content.blocks(data, plan, translator(plan.event.languages, lang), public=public)
     title = gettext("What came of the event") if public else gettext("Report to the steering committee")
     return render_template("report.html", plan=plan, event=data["event"], blocks=blocks, public=public,
