@@ -8,7 +8,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -32,10 +32,11 @@ from facilitation.services.queries import (
     round_rules,
 )
 from facilitation.services.limits import Phones, RateLimit
-from facilitation.services.votes import VoteBook, applied_keys, write_dots
+from facilitation.services.votes import VoteBook, write_dots
 from facilitation.services.writer import Job, Writer
+from facilitation.store.unit import Ledger, Unit, last_version
 from facilitation.store.models import (
-    CommandRecord, Control, Dot, EventTable, Idea, LogEntry, Participant, SeatCode, Setting, VoteRound,
+    Control, Dot, EventTable, Idea, LogEntry, Participant, SeatCode, Setting, VoteRound,
 )
 
 log = logging.getLogger(__name__)
@@ -87,13 +88,11 @@ class EventService:
         # Every change goes through one writer (facilitation.services.writer): dots in group commits, the rest
         # one transaction each, in arrival order. It alone assigns log versions and keeps the vote book.
         self._writer = Writer(self._write_dots, self._write_one)
-        self._version: int | None = None  # the last committed log version, once the writer has read it
+        # its transactions: the log's versions and the commands applied once, for every lane (facilitation.store.unit)
+        self._ledger = Ledger(engine)
         self._stage: tuple | None = None  # public_stage(), until a change that is not a dot
         self._changes = 0  # changes that are not dots, written so far
-        self._pending = 0  # versions handed out inside the transaction being written
         self._book: VoteBook | None = None  # the vote's state for checking dots; reloaded when the vote changes
-        self._applied: dict[str, str] | None = None  # every command key -> digest, once a dot batch needed it
-        self._keys: dict[str, str] = {}  # the keys of the transaction being written
         self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
         self._guesses_by_address = RateLimit(*GUESSES_PER_ADDRESS)
         self.phones = phones or Phones("", "", 0)  # one phone, a person's share: `_phone_may_sit`
@@ -280,10 +279,13 @@ class EventService:
 
         A phone already there changes nothing. A new phone is refused past the table's capacity (seats plus the
         facilitator's headroom), or when its address or the join code is joining faster than people do."""
-        return self._writer.submit(Job(False, lambda s: self._admit(s, join_code, device_token, address)))
+        return self._writer.submit(Job(False, lambda unit: self._admit(unit, join_code, device_token, address)))
 
-    def _admit(self, s: Session, join_code: str, device_token: str | None,
+    def _admit(self, unit: Unit, join_code: str, device_token: str | None,
                address: str | None) -> tuple[str, list[DomainEvent]]:
+        """A join inside the writer's unit of work (the same transaction, log and commit as any change); the
+        rules of admission are facilitation.domain.admission's."""
+        s = unit.session
         place = self._place(s, join_code)
         if place is None:
             if address and not self._guesses_by_address.allow(address):
@@ -294,7 +296,7 @@ class EventService:
         if self._already_there(s, place, participant):
             return participant.token, []
         if place.kind == "seat":
-            return self._take_seat(s, place.seat, participant, address)
+            return self._take_seat(unit, place.seat, participant, address)
         refusal = admission.shared_code_refusal(self.plan.tables.seat_codes, is_online)
         if refusal:
             raise self._join_refused(table, refusal)
@@ -315,7 +317,7 @@ class EventService:
                                                   self.plan.tables.online_groups if is_online else 1)
         if not self._joins_by_code.allow(normal_code(join_code), burst=burst, per_second=per_second):
             raise self._join_refused(table, "too_many_joins")
-        return self._place_at(s, participant, table, phone=phone)
+        return self._place_at(unit, participant, table, phone=phone)
 
     def _phone_may_sit(self, s: Session, phone: str | None, table: EventTable | None) -> None:
         """One phone, a person's share: a phone on the venue's network (`limits.Phones`) holds at most
@@ -327,10 +329,11 @@ class EventService:
         if not admission.phone_may_sit(held, self.phones.seats):
             raise self._join_refused(table, "phone_seats_taken", seats=held)
 
-    def _take_seat(self, s: Session, seat: SeatCode, participant: Participant | None,
+    def _take_seat(self, unit: Unit, seat: SeatCode, participant: Participant | None,
                    address: str | None) -> tuple[str, list[DomainEvent]]:
         """A seat code is one person: the first phone takes the seat; the same code later, on any phone, is
         that same participant again (a new phone, a cleared browser); a phone already seated keeps its seat."""
+        s = unit.session
         if seat.participant_id is not None:
             return s.get(Participant, seat.participant_id).token, []
         if participant is not None:
@@ -340,12 +343,12 @@ class EventService:
         self._phone_may_sit(s, phone, table)
         if address and not self._joins_by_address.allow(address):
             raise self._join_refused(table, "too_many_joins")
-        return self._place_at(s, None, table, seat, phone)
+        return self._place_at(unit, None, table, seat, phone)
 
-    def _place_at(self, s: Session, participant: Participant | None, table: EventTable,
+    def _place_at(self, unit: Unit, participant: Participant | None, table: EventTable,
                   seat: SeatCode | None = None, phone: str | None = None) -> tuple[str, list[DomainEvent]]:
-        """A new participant at `table` (or one moved there), logged; the caller commits and publishes."""
-        now = time.time()
+        """A new participant at `table` (or one moved there), logged; the unit commits, the writer publishes."""
+        s, now = unit.session, time.time()
         if participant:
             participant.table_id = table.id
             events = [ParticipantMoved(participant.id, table.id)]
@@ -356,7 +359,7 @@ class EventService:
             events = [ParticipantJoined(participant.id, table.id)]
         if seat is not None:
             seat.participant_id, seat.used_at = participant.id, now
-        self._append(s, f"participant:{participant.id}", events, now)
+        unit.append(f"participant:{participant.id}", events, now)
         return participant.token, events
 
     def _join_refused(self, where: EventTable | None, code: str, **params) -> Refused:
@@ -407,7 +410,7 @@ class EventService:
                 who = self._proxied(who, cmd.proxy)
             return self._writer.submit(Job(True, payload={"who": who, "name": name, "cmd": cmd, "key": key,
                                                           "digest": digest}))
-        return self._writer.submit(Job(False, lambda s: self._apply(s, who, name, cmd, key, digest)))
+        return self._writer.submit(Job(False, lambda unit: self._apply(unit, who, name, cmd, key, digest)))
 
     def _proxied(self, who: Principal, participant_id: int) -> Principal:
         """A table facilitator casting for a person of its own table without a phone: the dot is theirs."""
@@ -456,39 +459,27 @@ class EventService:
             rules = round_rules(self.plan, row)
             return [{"participant": p.id, **dots_view(rules, allocation(s, p.id, row.id))} for p in people]
 
-    def _apply(self, s: Session, who: Principal, name: str, cmd, key: str, digest: str) -> tuple[dict, list]:
-        """One command through the ORM, inside the writer's transaction. A retry gets its first answer back."""
-        prior = s.get(CommandRecord, key)
-        if prior is not None:
-            if prior.digest != digest:
-                raise Refused("id_reused")
-            return {**prior.result, "replayed": True}, []
-        tx = Tx(s, self.plan, time.time(), who, taken=self.codes_taken)
+    def _apply(self, unit: Unit, who: Principal, name: str, cmd, key: str, digest: str) -> tuple[dict, list]:
+        """One command through the ORM, inside the writer's unit of work. A retry gets its first answer back."""
+        replayed = unit.first_answer(key, digest)
+        if replayed is not None:
+            return replayed, []
+        tx = Tx(unit.session, self.plan, time.time(), who, taken=self.codes_taken)
         result = COMMANDS[name][1](tx, cmd) or {}
-        result["version"] = self._append(s, who.actor, tx.events, tx.now)
-        s.add(CommandRecord(key=key, name=name, digest=digest, result=result, at=tx.now))
-        self._keys[key] = digest
+        result["version"] = unit.append(who.actor, tx.events, tx.now)
+        unit.remember(key, name, digest, result, tx.now)
         return result, tx.events
 
     # --- the writer's side ------------------------------------------------------------------------
 
-    def _committed_version(self, s: Session) -> int:
-        if self._version is None:
-            self._version = self.version(s)
-        return self._version
-
     def _write_one(self, job: Job) -> None:
         try:
-            with self._storing(), Session(self.engine, expire_on_commit=False) as s:
-                self._pending, self._keys = self._committed_version(s), {}
-                result, events = job.run(s)
-                s.commit()
+            with self._storing(), self._ledger.unit(expire_on_commit=False) as unit:
+                result, events = job.run(unit)
         except Refused as refused:
             job.answer(error=refused)
             return
-        self._version, self._stage, self._changes = self._pending, None, self._changes + 1
-        if self._applied is not None:
-            self._applied.update(self._keys)
+        self._stage, self._changes = None, self._changes + 1
         if any(isinstance(event, VOTE_SHAPERS) for event in events):
             self._book = None
         if any(isinstance(event, PlanChanged) for event in events):  # in force from the next command on
@@ -498,20 +489,15 @@ class EventService:
 
     def _write_dots(self, jobs: list[Job]) -> None:
         try:
-            with self._storing(), Session(self.engine) as s:
-                book = self._book or VoteBook.load(s, self.plan)
-                if self._applied is None:
-                    self._applied = applied_keys(s)
-                batch = write_dots(s, book, jobs, self._committed_version(s), time.time(),
-                                   self._applied)
-                s.commit()
+            with self._storing(), self._ledger.unit() as unit:
+                book = self._book or VoteBook.load(unit.session, self.plan)
+                batch = write_dots(unit, book, jobs, time.time())
         except Refused as refused:  # the disk is full or the database locked: no dot of the batch was kept
-            self._applied = None  # it holds the batch's keys: read them all back next time
             for job in jobs:
                 job.answer(error=refused)
             return
         book.apply(batch.allocations)
-        self._book, self._version = book, batch.version
+        self._book = book
         for job, answer in batch.answers:
             if isinstance(answer, Refused):
                 job.answer(error=answer)
@@ -540,23 +526,15 @@ class EventService:
             return None
         return [(pid, theme, n) for pid, mine in dict(book.allocations).items() for theme, n in mine.items()]
 
-    def _append(self, s: Session, actor: str, events: list[DomainEvent], now: float) -> int:
-        """Log `events` under the next versions (the writer alone hands them out); returns the last one."""
-        for event in events:
-            self._pending += 1
-            s.add(LogEntry(version=self._pending, at=now, actor=actor, kind=type(event).__name__,
-                           data=asdict(event)))
-        return self._pending
-
     @staticmethod
     def version(s: Session) -> int:
-        return s.exec(select(func.max(LogEntry.version))).one() or 0
+        return last_version(s)
 
     def current_version(self) -> int:
         """The event's version: the writer's last commit, known without a query once it has written (this
         process is the only writer: workers read, and the command line refuses to write under a server)."""
-        if self._version is not None:
-            return self._version
+        if self._ledger.version is not None:
+            return self._ledger.version
         with self.reading() as s:
             return self.version(s)
 

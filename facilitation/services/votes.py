@@ -8,10 +8,8 @@ domain's (`facilitation.domain.voting`), applied to the same allocations the dat
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from facilitation.domain import ranking
@@ -22,7 +20,8 @@ from facilitation.domain.voting import Rules, VoteState, check_cast, check_place
 from facilitation.plan import Plan
 from facilitation.services.queries import current_ballot, current_round, dots_view, round_rules
 from facilitation.services.writer import Job
-from facilitation.store.models import CommandRecord, Dot, LogEntry
+from facilitation.store.models import Dot
+from facilitation.store.unit import Unit
 
 DOT_COMMANDS = {"dot.place": +1, "dot.remove": -1}
 
@@ -73,17 +72,16 @@ class VoteBook:
 
 @dataclass
 class DotBatch:
-    """What one batch did: each job's answer, the events to publish, the new allocations, the last version."""
+    """What one batch did: each job's answer, the events to publish, the new allocations."""
 
     answers: list[tuple[Job, object]]
     events: list
     allocations: dict[int, dict[int, int]]
-    version: int
 
 
 @functools.cache
-def _statements(dialect: str) -> tuple:
-    """The batch's three statements, built once: SQLAlchemy then reuses their compiled form."""
+def _upsert(dialect: str):
+    """The batch's statement for the counts, built once: SQLAlchemy then reuses its compiled form."""
     table = Dot.__table__
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as upsert
@@ -92,24 +90,8 @@ def _statements(dialect: str) -> tuple:
     else:  # pragma: no cover - the two databases this app supports
         raise RuntimeError(f"no upsert for {dialect}")
     statement = upsert(table)
-    dots = statement.on_conflict_do_update(index_elements=["participant_id", "round_id", "theme_id"],
+    return statement.on_conflict_do_update(index_elements=["participant_id", "round_id", "theme_id"],
                                            set_={"count": table.c.count + statement.excluded.count})
-    return dots, insert(LogEntry.__table__), insert(CommandRecord.__table__)
-
-
-def _answered(s: Session, keys: list[str]) -> dict[str, tuple[str, dict]]:
-    """The commands of this batch already applied (retries): key -> (digest, first answer). A plain query:
-    compiling an IN of a new length for every batch cost more than the rest of the batch."""
-    connection = s.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    rows = connection.exec_driver_sql(
-        f"SELECT key, digest, result FROM command WHERE key IN ({', '.join([mark] * len(keys))})", tuple(keys))
-    return {key: (digest, result if isinstance(result, dict) else json.loads(result)) for key, digest, result in rows}
-
-
-def applied_keys(s: Session) -> dict[str, str]:
-    """Every command applied so far: key (actor|client id) -> digest, to spot retries without a query."""
-    return dict(s.connection().exec_driver_sql("SELECT key, digest FROM command").all())
 
 
 def _checked(book: VoteBook, name: str, cmd, who: int, mine: dict[int, int]) -> tuple[dict[int, int], object]:
@@ -130,15 +112,15 @@ def _checked(book: VoteBook, name: str, cmd, who: int, mine: dict[int, int]) -> 
     return new, (DotPlaced if delta > 0 else DotRemoved)(who, cmd.theme, book.round)
 
 
-def write_dots(s: Session, book: VoteBook, jobs: list[Job], version: int, now: float,
-               applied: dict[str, str]) -> DotBatch:
+def write_dots(unit: Unit, book: VoteBook, jobs: list[Job], now: float) -> DotBatch:
     """Check each dot (or whole ballot) against the book and the batch's earlier ones, write the accepted ones as
-    changes of each count; no commit. `applied`: every command key already applied with its digest; the batch's
-    new keys are added to it."""
+    changes of each count, logged and remembered in the writer's unit of work (facilitation.store.unit), which
+    commits them."""
+    applied = unit.applied()
     retried = [job.payload["key"] for job in jobs if job.payload["key"] in applied]
-    done = _answered(s, retried) if retried else {}
+    done = unit.answered(retried) if retried else {}
     changed: dict[int, dict[int, int]] = {}
-    answers, events, logs, records, dots = [], [], [], [], []
+    answers, events, dots = [], [], []
     for job in jobs:
         who, cmd, key, digest = (job.payload[k] for k in ("who", "cmd", "key", "digest"))
         if key in done:  # a retry: the first answer again, or a different request under a used id
@@ -155,22 +137,15 @@ def write_dots(s: Session, book: VoteBook, jobs: list[Job], version: int, now: f
             answers.append((job, refused))
             continue
         changed[who.participant_id] = new
-        version += 1
         events.append(event)
-        logs.append({"version": version, "at": now, "actor": who.actor, "kind": type(event).__name__,
-                     "data": asdict(event)})
-        result = {**dots_view(book.rules, new), "round": book.round, "version": version}
+        # a ballot sent again unchanged changes no count, but is answered and logged all the same
+        result = {**dots_view(book.rules, new), "round": book.round, "version": unit.append(who.actor, [event], now)}
         done[key] = (digest, result)
-        applied[key] = digest
-        records.append({"key": key, "name": job.payload["name"], "digest": digest, "result": result, "at": now})
+        unit.remember(key, job.payload["name"], digest, result, now)
         dots += [{"participant_id": who.participant_id, "round_id": book.round, "theme_id": theme,
                   "count": new.get(theme, 0) - mine.get(theme, 0)}
                  for theme in sorted(mine.keys() | new.keys()) if new.get(theme, 0) != mine.get(theme, 0)]
         answers.append((job, result))
-    upsert, log_insert, record_insert = _statements(s.get_bind().dialect.name)
     if dots:
-        s.execute(upsert, dots)
-    if records:  # a ballot sent again unchanged changes no count, but is answered and logged all the same
-        s.execute(log_insert, logs)
-        s.execute(record_insert, records)
-    return DotBatch(answers, events, changed, version)
+        unit.session.execute(_upsert(unit.session.get_bind().dialect.name), dots)
+    return DotBatch(answers, events, changed)
