@@ -11,6 +11,7 @@ class Role(StrEnum):
     PARTICIPANT = "participant"
     PROJECTOR = "projector"
     OBSERVER = "observer"      # steering committee (cabina di regia): read-only, sees everything
+    VISITOR = "visitor"        # a phone at the join page, with a code and perhaps a device cookie: it may join
 
 
 class Action(StrEnum):
@@ -29,11 +30,12 @@ class Action(StrEnum):
     MODERATE_QUESTIONS = "moderate_questions"             # approve, hide, pin, mark answered
     ANSWER_POLL = "answer_poll"
     PROXY_VOTE = "proxy_vote"                             # cast the dots of a table member without a phone
+    JOIN = "join"                                         # take a seat (or move to another table) with a code
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.FACILITATOR: frozenset(Action) - {Action.CAST_DOT, Action.SET_PROFILE, Action.UPVOTE_QUESTION,
-                                            Action.ANSWER_POLL, Action.PROXY_VOTE},
+                                            Action.ANSWER_POLL, Action.PROXY_VOTE, Action.JOIN},
     Role.THEME: frozenset({Action.ADD_IDEA, Action.MODERATE_ALL_IDEAS, Action.MODERATE_TABLE_IDEAS,
                            Action.MANAGE_THEMES, Action.SEE_EVERYTHING, Action.ASK_QUESTION,
                            Action.MODERATE_QUESTIONS}),
@@ -42,6 +44,7 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
                                  Action.UPVOTE_QUESTION, Action.ANSWER_POLL}),
     Role.PROJECTOR: frozenset(),
     Role.OBSERVER: frozenset({Action.SEE_EVERYTHING, Action.EXPORT}),
+    Role.VISITOR: frozenset({Action.JOIN}),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, update
@@ -28,6 +29,9 @@ from facilitation.domain.exchange import EXPORT_FORMAT
 from facilitation import planedit
 from facilitation.plan import Plan, PlanError, parse_plan
 from facilitation.services import payloads as p
+
+if TYPE_CHECKING:
+    from facilitation.services.joining import Door
 from facilitation.services.codes import add_seat_codes, sync_tables
 from facilitation.services.queries import (
     POLL_FOCUS, ballot_ids, current_round, default_rules, focused_poll, headroom, joined_per_table, plan_locks,
@@ -41,11 +45,14 @@ from facilitation.store.models import (
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is acting: a role, plus the table a scribe runs or the participant a phone is."""
+    """Who is acting: a role, plus the table a scribe runs or the participant a phone is; a visitor at the join
+    page brings its device cookie (`device`, perhaps none) and its address, which the server read."""
 
     role: Role
     table_id: int | None = None
     participant_id: int | None = None
+    device: str | None = field(default=None, repr=False)
+    address: str | None = None
 
     @property
     def actor(self) -> str:
@@ -64,6 +71,8 @@ class Tx:
     who: Principal
     events: list[DomainEvent] = field(default_factory=list)
     taken: Callable[[], set[str]] = set  # the join codes of the other events on this server (new codes avoid them)
+    door: Door | None = None  # how fast people join, and the joins refused (facilitation.services.joining)
+    actor: str | None = None  # who the log says did it, when not `who` (a visitor who became a participant)
 
     def record(self, event: DomainEvent) -> None:
         self.events.append(event)
@@ -819,6 +828,24 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
     tx.session.add(answer)
     tx.record(PollAnswered(poll.id, tx.who.participant_id))
     return {"poll": poll.id, "choices": choices}
+
+
+# --- joining ------------------------------------------------------------------------------------------
+
+@command("participant.join", p.Join)
+def join(tx: Tx, cmd: p.Join):
+    """A phone takes a seat with a code, or moves to another table: the join page's POST, whose device cookie
+    and address ride in the visitor's principal (no screen sends this: a connected phone may not). The door
+    decides (facilitation.services.joining, with facilitation.domain.admission's rules); the log says the
+    participant did it. The answer carries the phone's device token, which is never stored with it."""
+    require(tx.who.role, Action.JOIN)
+    if tx.door is None:
+        raise Refused("forbidden")
+    seated = tx.door.admit(tx.session, tx.plan, cmd.code, tx.who.device, tx.who.address)
+    tx.actor = f"participant:{seated.participant}"
+    for event in seated.events:
+        tx.record(event)
+    return {"participant": seated.participant, "token": seated.token}
 
 
 # --- the plan ------------------------------------------------------------------------------------------

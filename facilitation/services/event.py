@@ -5,32 +5,31 @@ import hashlib
 import logging
 import secrets
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
-from facilitation.domain import admission, ranking
+from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, JoinRefused, ParticipantJoined, ParticipantMoved, ParticipantRemoved, PlanChanged,
+    BallotChanged, DomainEvent, ParticipantRemoved, PlanChanged,
     RoundSetUp, RoundStarted, StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
 )
 from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
 from facilitation.services import access
-from facilitation.services.codes import add_seat_codes, normal_code, unused_code
+from facilitation.services.codes import add_seat_codes, unused_code
 from facilitation.services.commands import COMMANDS, Principal, Tx
 from facilitation.services import readmodels as rm
 from facilitation.services.payloads import validated
 from facilitation.services.queries import (
-    PRESENT, allocation, current_round, default_rules, dots_view, headroom, joined_per_table, plan_locks,
+    PRESENT, allocation, current_round, default_rules, dots_view, plan_locks,
     round_rules,
 )
+from facilitation.services.joining import Door, Place, already_there, place_of
 from facilitation.services.limits import Phones, RateLimit
 from facilitation.services.votes import VoteBook, write_dots
 from facilitation.services.writer import Job, Writer
@@ -42,29 +41,11 @@ from facilitation.store.models import (
 log = logging.getLogger(__name__)
 # The cookie a phone's device token (from `join`) travels in, over HTTP and in the socket handshake alike.
 DEVICE_COOKIE = "facilitation_device"
-# New phones joining from one network address: a venue router may put a whole room behind one address, so the
-# burst (setting JOIN_BURST) lets a room's first minute in; a script minting voters is slowed to this rate, and
-# the tables' capacities stop it.
-JOINS_PER_SECOND_PER_ADDRESS = 2.0
-# Codes that open nothing, per address: their own budget (a person mistyping a few times, never a script
-# guessing), so that wrong codes sent from a shared address (a tunnel, a venue's router) do not spend the
-# joins of the honest people behind it.
-GUESSES_PER_ADDRESS = (20, 0.5)  # at once, then per second
 # Commands per phone and per table screen: (burst, per second). Nobody taps 30 times in a few seconds.
 COMMAND_LIMITS = {Role.PARTICIPANT: (30, 5.0), Role.SCRIBE: (60, 10.0)}
 PHONE_KEY = "phone_key"  # the secret a phone's address is digested with (`limits.Phones`)
-REFUSALS_SHOWN_FOR = 600  # seconds the console shows a refused join
 # Events after which the vote book is read again from the database (the vote's state or its ballot changed).
 VOTE_SHAPERS = (VoteOpened, VoteClosed, BallotChanged, ThemeDeleted, RoundStarted, RoundSetUp, ParticipantRemoved)
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a join code leads: kind "table" (a table's own code), "seat" (a seat code at a table), "online"."""
-
-    kind: str
-    table: EventTable | None
-    seat: SeatCode | None = None
 
 
 def storage_problem(exc: OperationalError) -> str | None:
@@ -93,14 +74,11 @@ class EventService:
         self._stage: tuple | None = None  # public_stage(), until a change that is not a dot
         self._changes = 0  # changes that are not dots, written so far
         self._book: VoteBook | None = None  # the vote's state for checking dots; reloaded when the vote changes
-        self._joins_by_address = RateLimit(join_burst, JOINS_PER_SECOND_PER_ADDRESS)
-        self._guesses_by_address = RateLimit(*GUESSES_PER_ADDRESS)
-        self.phones = phones or Phones("", "", 0)  # one phone, a person's share: `_phone_may_sit`
-        # Sized per code: twice a table's capacity at once (moves and retries), then its capacity per minute.
-        self._joins_by_code = RateLimit()
+        # joining: its paces and the joins refused lately (facilitation.services.joining); refusals are shown
+        # on the console through whatever `publish` is by then (the broadcaster, once the server runs)
+        self.door = Door(lambda events: self.publish(events), join_burst, phones)
         self._commands = RateLimit()  # sized per role, see COMMAND_LIMITS
         self._room_view: tuple[float, dict] | None = None
-        self._refused_joins: dict[int | None, deque[float]] = defaultdict(deque)
         self.codes_taken: Callable[[], set[str]] = set  # the other events' join codes (facilitation.hosting sets it)
 
     # --- setup ------------------------------------------------------------------------------------
@@ -210,28 +188,8 @@ class EventService:
         """What a join code opens (a table by its code or a seat code at it, the online groups, or nothing), and
         whether the phone holding `device_token` is already there."""
         with Session(self.engine) as s:
-            place = self._place(s, join_code)
-            return place, place is not None and self._already_there(s, place, access.participant(s, device_token))
-
-    def _already_there(self, s: Session, place: Place, participant: Participant | None) -> bool:
-        if participant is None:
-            return False
-        if place.kind == "online":
-            return self._is_online(s, participant)
-        if place.kind == "seat":
-            return place.seat.participant_id == participant.id
-        return participant.table_id == place.table.id
-
-    def _place(self, s: Session, join_code: str) -> Place | None:
-        wanted = normal_code(join_code)
-        online = s.get(Setting, "online_code")
-        if online and wanted == online.value:
-            return Place("online", None)
-        seat = s.get(SeatCode, wanted) if self.plan.tables.seat_codes else None
-        if seat is not None:
-            return Place("seat", s.get(EventTable, seat.table_id), seat)
-        table = s.exec(select(EventTable).where(EventTable.join_code == wanted)).first()
-        return Place("table", table) if table else None
+            place = place_of(s, self.plan, join_code)
+            return place, place is not None and already_there(s, place, access.participant(s, device_token))
 
     @contextmanager
     def _storing(self) -> Iterator[None]:
@@ -275,124 +233,21 @@ class EventService:
         self._log_to_give_back = bool(busy)
 
     def join(self, join_code: str, device_token: str | None, address: str | None = None) -> str:
-        """A phone asks to join with a code (a table's, a seat's, the online one); returns its device token.
-
-        A phone already there changes nothing. A new phone is refused past the table's capacity (seats plus the
-        facilitator's headroom), or when its address or the join code is joining faster than people do."""
-        return self._writer.submit(Job(False, lambda unit: self._admit(unit, join_code, device_token, address)))
-
-    def _admit(self, unit: Unit, join_code: str, device_token: str | None,
-               address: str | None) -> tuple[str, list[DomainEvent]]:
-        """A join inside the writer's unit of work (the same transaction, log and commit as any change); the
-        rules of admission are facilitation.domain.admission's."""
-        s = unit.session
-        place = self._place(s, join_code)
-        if place is None:
-            if address and not self._guesses_by_address.allow(address):
-                raise Refused("too_many_joins")
-            raise Refused("unknown_join_code")
-        table, is_online = place.table, place.kind == "online"
-        participant = access.participant(s, device_token)
-        if self._already_there(s, place, participant):
-            return participant.token, []
-        if place.kind == "seat":
-            return self._take_seat(unit, place.seat, participant, address)
-        refusal = admission.shared_code_refusal(self.plan.tables.seat_codes, is_online)
-        if refusal:
-            raise self._join_refused(table, refusal)
-        phone = self.phones.of(address)
-        if participant is None:
-            self._phone_may_sit(s, phone, table)
-            if address and not self._joins_by_address.allow(address):
-                raise self._join_refused(table, "too_many_joins")
-        counts = joined_per_table(s)
-        spare = headroom(s, self.plan)
-        if is_online:
-            table = self._online_group(s, counts, spare)
-            if table is None:
-                raise self._join_refused(None, "online_full")
-        elif not admission.has_room(counts.get(table.id, 0), self.plan.tables.capacity(table.online, spare)):
-            raise self._join_refused(table, "table_full", table=table.number)
-        burst, per_second = admission.code_budget(self.plan.tables.capacity(table.online, spare),
-                                                  self.plan.tables.online_groups if is_online else 1)
-        if not self._joins_by_code.allow(normal_code(join_code), burst=burst, per_second=per_second):
-            raise self._join_refused(table, "too_many_joins")
-        return self._place_at(unit, participant, table, phone=phone)
-
-    def _phone_may_sit(self, s: Session, phone: str | None, table: EventTable | None) -> None:
-        """One phone, a person's share: a phone on the venue's network (`limits.Phones`) holds at most
-        SEATS_PER_PHONE seats (the second is for a person whose browser forgot them). A script on the venue's
-        Wi-Fi minting voters is stopped there; the staff freeing a phantom's seat gives the phone its share back."""
-        if phone is None:
-            return
-        held = s.exec(select(func.count()).select_from(Participant).where(Participant.device == phone, PRESENT)).one()
-        if not admission.phone_may_sit(held, self.phones.seats):
-            raise self._join_refused(table, "phone_seats_taken", seats=held)
-
-    def _take_seat(self, unit: Unit, seat: SeatCode, participant: Participant | None,
-                   address: str | None) -> tuple[str, list[DomainEvent]]:
-        """A seat code is one person: the first phone takes the seat; the same code later, on any phone, is
-        that same participant again (a new phone, a cleared browser); a phone already seated keeps its seat."""
-        s = unit.session
-        if seat.participant_id is not None:
-            return s.get(Participant, seat.participant_id).token, []
-        if participant is not None:
-            raise Refused("already_seated")
-        table = s.get(EventTable, seat.table_id)
-        phone = self.phones.of(address)
-        self._phone_may_sit(s, phone, table)
-        if address and not self._joins_by_address.allow(address):
-            raise self._join_refused(table, "too_many_joins")
-        return self._place_at(unit, None, table, seat, phone)
-
-    def _place_at(self, unit: Unit, participant: Participant | None, table: EventTable,
-                  seat: SeatCode | None = None, phone: str | None = None) -> tuple[str, list[DomainEvent]]:
-        """A new participant at `table` (or one moved there), logged; the unit commits, the writer publishes."""
-        s, now = unit.session, time.time()
-        if participant:
-            participant.table_id = table.id
-            events = [ParticipantMoved(participant.id, table.id)]
-        else:
-            participant = Participant(token=secrets.token_urlsafe(18), table_id=table.id, joined_at=now, device=phone)
-            s.add(participant)
-            s.flush()
-            events = [ParticipantJoined(participant.id, table.id)]
-        if seat is not None:
-            seat.participant_id, seat.used_at = participant.id, now
-        unit.append(f"participant:{participant.id}", events, now)
-        return participant.token, events
-
-    def _join_refused(self, where: EventTable | None, code: str, **params) -> Refused:
-        """Remember a refused join for the console (refusals change nothing, so they are not in the log)."""
-        table_id = where.id if where else None
-        now = time.time()
-        recent = self._refused_joins[table_id]
-        recent.append(now)
-        while recent and recent[0] < now - REFUSALS_SHOWN_FOR:
-            recent.popleft()
-        self.publish([JoinRefused(table_id, code)])
-        return Refused(code, **params)
+        """A phone asks to join with a code (a table's, a seat's, the online one); returns its device token. The
+        `participant.join` command, through the same door as every change (facilitation.services.joining)."""
+        visitor = Principal(Role.VISITOR, device=device_token, address=address)
+        answer = self.execute(visitor, "participant.join", {"cid": secrets.token_hex(12), "code": join_code[:64]})
+        return answer["token"]
 
     def refused_joins(self) -> dict[int | None, int]:
-        """Joins refused per table (None: online) in the last REFUSALS_SHOWN_FOR seconds."""
-        since = time.time() - REFUSALS_SHOWN_FOR
-        return {table: n for table, times in self._refused_joins.items() if (n := sum(t >= since for t in times))}
+        """Joins refused per table (None: online) lately, for the console."""
+        return self.door.refused()
 
     def throttle(self, who: Principal) -> None:
         """Refuse a phone or table screen sending faster than a person can (staff are not limited)."""
         limit = COMMAND_LIMITS.get(who.role)
         if limit and not self._commands.allow(who.actor, *limit):
             raise Refused("too_fast")
-
-    def _is_online(self, s: Session, participant: Participant) -> bool:
-        return s.get(EventTable, participant.table_id).online
-
-    def _online_group(self, s: Session, counts: dict[int, int], spare: int) -> EventTable | None:
-        """The online group a new online person joins (`admission.online_group`), or None when all are full."""
-        groups = s.exec(select(EventTable.id).where(EventTable.online == True).order_by(EventTable.id))  # noqa: E712
-        chosen = admission.online_group([(group, counts.get(group, 0)) for group in groups],
-                                        self.plan.tables.seats(True), self.plan.tables.capacity(True, spare))
-        return s.get(EventTable, chosen) if chosen is not None else None
 
     # --- commands ---------------------------------------------------------------------------------
 
@@ -464,10 +319,11 @@ class EventService:
         replayed = unit.first_answer(key, digest)
         if replayed is not None:
             return replayed, []
-        tx = Tx(unit.session, self.plan, time.time(), who, taken=self.codes_taken)
+        tx = Tx(unit.session, self.plan, time.time(), who, taken=self.codes_taken, door=self.door)
         result = COMMANDS[name][1](tx, cmd) or {}
-        result["version"] = unit.append(who.actor, tx.events, tx.now)
-        unit.remember(key, name, digest, result, tx.now)
+        result["version"] = unit.append(tx.actor or who.actor, tx.events, tx.now)
+        # a device token in the answer is the phone's alone: a retry of a join is a new join, never a replay
+        unit.remember(key, name, digest, {k: v for k, v in result.items() if k != "token"}, tx.now)
         return result, tx.events
 
     # --- the writer's side ------------------------------------------------------------------------

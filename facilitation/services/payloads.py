@@ -177,6 +177,12 @@ class RemoveParticipant(Command):
     participant: Id
 
 
+class Join(Command):
+    """A code typed or scanned at the join page (a table's, a seat's, the online one)."""
+
+    code: Annotated[str, StringConstraints(max_length=64)]
+
+
 class UpdatePlan(Command):
     """Fields of the plan, by path (`event.title.it`, `agenda.2.minutes`), as a form sends them, and one action on
     an item (`add:axes`, `remove:agenda.4`, `up:agenda.3.steps.1`), a new item named `label` in each language

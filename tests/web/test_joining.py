@@ -148,3 +148,27 @@ def test_wrong_codes_from_a_shared_address_do_not_spend_the_honest_joins_behind_
         codes = [t.join_code for t in service().tables()]
     joined = [app.test_client().post(f"/j/{codes[n]}").status_code for n in range(5)]
     assert joined == [303] * 5, joined  # the address's whole join budget is still there
+
+
+def test_joining_is_a_command_through_the_same_door_and_no_screen_can_send_it(tmp_path):
+    """A join is the `participant.join` command: logged as the participant's, remembered like every command
+    (its device token never stored with it), and refused to a connected phone that sends it itself."""
+    import sqlite3
+
+    from tests.conftest import start_server, stop_server
+    from tests.realtime.clients import Client, join
+    server = start_server(tmp_path)
+    try:
+        token = join(server.url, server.tables()[0][3])
+        phone = Client(server.url, cookie=token)
+        me = phone.state["me"]["participant"]
+        answer = phone.send("participant.join", {"code": server.tables()[1][3]})
+        assert answer["error"]["code"] == "forbidden" and phone.sync()["me"]["table"] == 1  # it stays
+        phone.close()
+        with sqlite3.connect(server.db) as db:
+            assert db.execute("select actor from log where kind = 'ParticipantJoined'").fetchall() == [
+                (f"participant:{me}",)]
+            records = db.execute("select key, result from command where name = 'participant.join'").fetchall()
+        assert len(records) == 1 and records[0][0].startswith("visitor|") and token not in records[0][1]
+    finally:
+        stop_server(server)
