@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, func, select
@@ -29,9 +29,6 @@ from facilitation.domain.exchange import EXPORT_FORMAT
 from facilitation import planedit
 from facilitation.plan import Plan, PlanError, parse_plan
 from facilitation.services import payloads as p
-
-if TYPE_CHECKING:
-    from facilitation.services.joining import Door
 from facilitation.services.codes import add_seat_codes, sync_tables
 from facilitation.services.queries import (
     POLL_FOCUS, ballot_ids, current_round, default_rules, focused_poll, headroom, joined_per_table, plan_locks,
@@ -41,6 +38,9 @@ from facilitation.store.models import (
     Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Poll, PollAnswer, Question,
     QuestionVote, SeatCode, Setting, Theme, VoteRound,
 )
+
+if TYPE_CHECKING:  # the door is the service's (facilitation.services.joining imports the queries this uses)
+    from facilitation.services.joining import Door
 
 
 @dataclass(frozen=True)
@@ -872,9 +872,7 @@ def update_plan(tx: Tx, cmd: p.UpdatePlan):
     if text == current:
         return {"fields": []}
     tx.session.merge(Setting(key="plan", value=text))
-    if (plan.tables.count, plan.tables.online_groups, plan.tables.seat_codes, plan.tables.size,
-            plan.tables.online_size) != (tx.plan.tables.count, tx.plan.tables.online_groups,
-                                         tx.plan.tables.seat_codes, tx.plan.tables.size, tx.plan.tables.online_size):
+    if plan.tables != tx.plan.tables:  # more or fewer tables, seats or seat codes
         sync_tables(tx.session, plan, tx.taken(), headroom(tx.session, plan))
     first = tx.session.get(VoteRound, 1)
     if first is not None and first.state == voting.VoteState.NOT_OPEN.value and current_round(tx.session).id == 1:
