@@ -131,9 +131,19 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     host: Host = app.extensions["facilitation.host"]
     if plan.event.id in host.events or (Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite").exists():
         raise Refused("event_exists", event=plan.event.id)
-    host.locks.append(datadir.lock(Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite", plan.event.id))
-    if not app.config["DATABASE_URL"]:  # its schema made by another process, off the event loop
-        create_elsewhere(sqlite_url(app.config["DATA_DIR"], plan.event.id))
+    database = Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite"
+    lock = None
+    try:
+        lock = datadir.lock(database, plan.event.id)
+        if not app.config["DATABASE_URL"]:  # its schema made by another process, off the event loop
+            create_elsewhere(sqlite_url(app.config["DATA_DIR"], plan.event.id))
+    except (SchemaError, OSError) as exc:  # a full disk, say: nothing is left half made
+        log.error("the new event %s could not be made: %s", plan.event.id, exc)
+        if lock is not None:
+            lock.release()
+        _erase(database)
+        raise Refused("event_not_made", event=plan.event.id) from None
+    host.locks.append(lock)
     return _serve_now(app, _open_event(app, plan, plan_text))
 
 

@@ -93,6 +93,7 @@ MESSAGES = {
     "plan_locked_voting": N_("A vote has opened: the voting rules stay (the console sets each new round's)."),
     "last_event": N_("This is the only event on this server: it cannot be deleted from here."),
     "event_exists": N_("There is already an event called %(event)s: choose another id."),
+    "event_not_made": N_("The event %(event)s could not be made (is the disk full?): nothing was created, try again."),
     "unknown_participant": N_("This participant is not in the event (or was already taken out)."),
     "unknown_phase": N_("This phase is not in the agenda."),
     "theme_has_dots": N_("This theme has received dots and cannot be deleted."),

@@ -67,8 +67,11 @@ def create_elsewhere(url: str, timeout: float = 120) -> None:
     the wait for the child yields to the loop; the server then opens the database already made."""
     import subprocess
     import sys
-    done = subprocess.run([sys.executable, "-m", "facilitation.store.engine", url], capture_output=True, text=True,
-                          timeout=timeout)
+    try:
+        done = subprocess.run([sys.executable, "-m", "facilitation.store.engine", url], capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.SubprocessError as exc:
+        raise schema.SchemaError(f"the new database could not be made: {exc}") from None
     if done.returncode != 0:
         raise schema.SchemaError(f"the new database could not be made: {done.stderr.strip()[-500:]}")
 

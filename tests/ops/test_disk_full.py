@@ -111,3 +111,29 @@ def test_an_import_cut_short_by_a_full_disk_gives_the_space_of_its_log_back(tmp_
             assert "Traceback" not in server.log_path.read_text()
         finally:
             stop_server(server)
+
+
+def test_an_event_made_on_a_full_disk_is_refused_whole_and_made_once_there_is_room(tmp_path):
+    """The organiser's home makes a new event while the disk is full: a clear refusal, nothing half made left
+    behind (so the same id works later), the events already served go on; with room again, it is made."""
+    from tests.conftest import Server, free_port, launch, wait_until_healthy
+    with tmpfs(tmp_path / "small", "size=8m") as folder:
+        port, log = free_port(), tmp_path / "server.log"
+        process = launch(["serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(folder)], log,
+                         env={"FACILITATION_MIN_FREE_MB": "0"})
+        server = Server(f"http://127.0.0.1:{port}", folder / "psm-torino-2024.sqlite", process, folder, log)
+        try:
+            wait_until_healthy(server.url, process, log)
+            home = f"{server.url}/home/{(folder / 'organiser.secret').read_text().strip()}"
+            fill(folder)
+            refused = requests.post(f"{home}/events", data={"template": "blank", "id": "nuovo"}, timeout=60,
+                                    headers={"Accept-Language": "en"})
+            assert refused.status_code == 409 and "could not be made (is the disk full?)" in refused.text
+            assert not list(folder.glob("nuovo*"))
+            assert requests.get(f"{server.url}/healthz", timeout=10).json()["ok"]
+            (folder / "filler").unlink()
+            made = requests.post(f"{home}/events", data={"template": "blank", "id": "nuovo"}, timeout=60,
+                                 allow_redirects=False)
+            assert made.status_code == 303 and (folder / "nuovo.sqlite").exists()
+        finally:
+            stop_server(server)
