@@ -129,9 +129,9 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     locked for this process, and served at once beside the others."""
     plan = parse_plan(plan_text, "new event")
     host: Host = app.extensions["facilitation.host"]
-    if plan.event.id in host.events or (Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite").exists():
-        raise Refused("event_exists", event=plan.event.id)
     database = Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite"
+    if plan.event.id in host.events or database.exists():
+        raise Refused("event_exists", event=plan.event.id)
     lock = None
     try:
         lock = datadir.lock(database, plan.event.id)

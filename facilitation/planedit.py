@@ -57,7 +57,7 @@ _FIELDS = (
 )
 RULES = tuple((re.compile(f"^{pattern}$"), kind, lock) for pattern, kind, lock in _FIELDS)
 ACTION = re.compile(r"^(add|remove|up|down):(axes|categories|zones|agenda)(?:\.([0-9]{1,3}))?"
-                    r"(?:\.steps(?:\.([0-9]{1,2}))?)?$")
+                    r"(?:(\.steps)(?:\.([0-9]{1,2}))?)?$")
 COLOURS = ("#1f6fb2", "#2e8b3d", "#c2571a", "#7b3fa0", "#b8860b", "#c0283e", "#00838f", "#5d4037", "#455a64",
            "#ad1457")
 ID_STEM = {"axes": "axis", "categories": "category", "zones": "zone", "agenda": "phase"}
@@ -150,7 +150,7 @@ def _set(edit: _Edit, path: str, kind: str, lock: str | None, groups: tuple[str,
     parts = path.split(".")
     if kind in ("text", "names") and groups[-1] not in edit.languages:
         raise FieldProblem(path, "plan_field_locked")
-    value = _value(path, kind, raw, edit.plan)
+    value = _value(path, kind, raw)
     if kind == "names":
         _names(edit, groups[-1], value)
         return
@@ -199,7 +199,7 @@ def _container(edit: _Edit, path: str, parts: list[str]) -> Table:
     return edit.section(parts[0])
 
 
-def _value(path: str, kind: str, raw: str, plan: Plan):
+def _value(path: str, kind: str, raw: str):
     """What a form's text means for a field of this kind (the loader judges the range)."""
     text = raw.strip()
     if kind == "text":
@@ -340,8 +340,7 @@ def _act(edit: _Edit, action: str, label: Text) -> None:
     found = ACTION.match(action)
     if found is None:
         raise FieldProblem(action, "plan_field_locked")
-    verb, name, index, step = found.groups()
-    on_steps = action.split(":", 1)[1].count(".steps") == 1
+    verb, name, index, on_steps, step = found.groups()
     items = edit.items(name)
     if index is not None and int(index) >= len(items):
         raise FieldProblem(action, "plan_field_locked")

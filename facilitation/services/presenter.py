@@ -12,7 +12,6 @@ from facilitation.services.audience import PUBLIC_AUDIENCE, STAFF_AUDIENCE
 
 PUBLIC_TALLY = ("round", "method", "ranking", "voters", "dots")  # the tally once revealed, without breakdowns
 BREAKDOWNS = ("by_table", "by_channel", "by_category", "by_zone")  # who preferred what: the staff's only
-HIDDEN = object()  # `present`'s answer when the audience is shown nothing of the topic now
 
 
 def present(topic: str, audience: str, whole, results_shown: bool = False):
