@@ -9,7 +9,7 @@ import { $, axisChip, axisOf, currentPhase, currentStep, fill, h, lang, loc, pha
 
 const STAGE = { width: 1920, height: 1080 };
 const PAGE_SECONDS = 12; // a full screen turns its pages at this pace
-const PAGED = new Set(["wall", "themes", "results", "questions", "poll"]);
+const PAGED = new Set(["wall", "themes", "results", "questions", "poll", "progress"]);
 // The wall turns through the tables' starred ideas, then the newest, at most event.wall_cycle of them (the
 // server's readmodels.WALL_CYCLE, which the phones' view of the wall also uses): a hall's 600 ideas would be a
 // 15-minute cycle nobody reads. All of them are on the console, the phones and the report, and the strip above
@@ -104,8 +104,10 @@ function pageRows(list) {
 function pageColumns(list) {
   const screen = $("#screen");
   list.style.height = `${screen.clientHeight - parseFloat(getComputedStyle(screen).paddingBottom) - list.offsetTop}px`;
-  const width = list.clientWidth + parseFloat(getComputedStyle(list).columnGap);
-  const pageOf = (item) => Math.floor((item.offsetLeft - list.offsetLeft + 1) / width);
+  // a page is the list's content box and one gap (its padding, room for a ballot's numbers, is no column)
+  const style = getComputedStyle(list), padding = parseFloat(style.paddingLeft);
+  const width = list.clientWidth - padding - parseFloat(style.paddingRight) + parseFloat(style.columnGap);
+  const pageOf = (item) => Math.floor((item.offsetLeft - list.offsetLeft - padding + 1) / width);
   const items = [...list.children].map((item) => [item, pageOf(item)]); // all measured before any is taken out
   const pages = items.length ? items.at(-1)[1] + 1 : 1;
   page %= pages;
@@ -200,7 +202,9 @@ function progress(s) {
     h("div", { class: "p-meter", role: "img", "aria-label": `${voters} / ${people}` },
       h("span", { class: "p-meter-fill", style: { width: `${people ? (100 * voters) / people : 0}%` } })),
     h("p", { class: "p-count" }, h("b", {}, voters), ` / ${people} ${t("have_voted")}`),
-    h("ol", { class: "p-ballot" }, ballot.map((x) => h("li", { style: { "--axis": axisOf(s.event, x.axis)?.color } }, themeLabel(s.event, x))))));
+    // a long ballot turns its pages like the other lists (its numbers kept): no title cut at the screen's foot
+    h("ol", { class: "p-ballot" }, ballot.map((x, i) => h("li", { value: i + 1, style: { "--axis": axisOf(s.event, x.axis)?.color } }, themeLabel(s.event, x))))));
+  pageColumns($("#screen .p-ballot"));
 }
 
 function results(s) {

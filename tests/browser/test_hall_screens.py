@@ -1,5 +1,6 @@
-"""What the room reads at hall scale: with hundreds of ideas, a dozen themes with long titles, a poll of long
-answers and long questions, no text on the projector is cut, clamped, broken mid-word or off the screen, at
+"""What the room reads at hall scale: with hundreds of ideas, a dozen themes with long titles (on the ballot
+too), a poll of long answers and long questions, no text on the projector is cut, clamped, broken mid-word or
+off the screen, at
 1280×720 and at 1920×1080, on every page of every screen."""
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ LONG_IDEA = ("Servono corse serali dei treni regionali fino a mezzanotte nelle v
              "solo in auto e spesso rinuncia al lavoro, oppure si trasferisce in città con la famiglia e i figli "
              "lasciando la valle.")  # 393 characters: nearly the most a phone may send (400)
 
-ROWS = ".p-wall > li, .p-themes > li, .p-ranking > li, .p-questions > li"  # what a screen's pages turn through
+ROWS = ".p-wall > li, .p-themes > li, .p-ranking > li, .p-questions > li, .p-ballot > li"  # what pages turn through
 
 
 def _pages(page) -> int:
@@ -48,6 +49,11 @@ def _every_page_whole(page, screen: str, name: str) -> list[str]:
     each page shows every word whole."""
     page.locator(f'#stage[data-screen="{screen}"]').wait_for()
     page.wait_for_timeout(300)
+    for _ in range(10):  # the header settles (a title on two lines), and the pages are laid out again
+        before = page.locator("#p-page").inner_text()
+        page.wait_for_timeout(300)
+        if page.locator("#p-page").inner_text() == before:
+            break
     seen = []
     for n in range(_pages(page)):
         assert cut_text(page, "#stage") == [], (screen, n + 1)
@@ -106,6 +112,19 @@ def test_every_projector_screen_shows_its_text_whole_at_both_projector_sizes(bro
         for theme in themes:
             assert staff.send("theme.ballot", {"theme": theme})["ok"]
         assert staff.send("vote.open")["ok"]
+        staff.send("projector.show", {"screen": "progress"})
+        for width, height in ((1280, 720), (1920, 1080)):  # the vote's progress with the whole ballot beneath
+            projector = projector_page(browser, server, width, height)
+            try:
+                rows = _every_page_whole(projector, "progress", f"projector-{width}-progress-hall")
+                assert len(rows) == len(LONG_THEMES)  # every title on some page, none twice
+                if _pages(projector) > 1:  # a later page goes on counting where the first stopped
+                    projector.keyboard.press("ArrowRight")
+                    projector.wait_for_timeout(150)
+                    numbers = projector.eval_on_selector_all(".p-ballot > li", "(rows) => rows.map((r) => r.value)")
+                    assert numbers[0] > 1 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+            finally:
+                projector.context.close()
         for n, phone in enumerate(phones):
             assert phone.send("dot.place", {"theme": themes[n]})["ok"]
         assert staff.send("vote.close")["ok"]
