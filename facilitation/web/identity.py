@@ -33,20 +33,23 @@ def event_args() -> dict:
     """`{"event": id}` for links to pages no secret or code names (/join, /results), when the server runs
     several events; else nothing (the page's own event is the only one)."""
     host = current_app.extensions.get("facilitation.host")
-    return {"event": hosted().id} if host is not None and len(host.events) > 1 else {}
+    return {"event": hosted().id} if host is not None and host.several else {}
 
 
-def others() -> list:
-    """The other events this server runs (facilitation.hosting), for carrying material over without a file."""
+def others() -> list[tuple[str, dict]]:
+    """The other events this server runs (facilitation.hosting), by id and title, for carrying material over
+    without a file; those asleep are not opened for it."""
     host = current_app.extensions.get("facilitation.host")
-    return [h for h in host.events.values() if h is not hosted()] if host is not None else []
+    here = hosted().id
+    return [(event_id, plan.event.title) for event_id, plan in host.plans() if event_id != here] \
+        if host is not None else []
 
 
 def _find_event() -> None:
     """Which event a request is for, from what it carries: a secret or a join code in its path, a bearer
     token, `?event=`, the phone's device cookie; else the first event (the only one, on most servers)."""
     host = current_app.extensions.get("facilitation.host")
-    if host is None or len(host.events) == 1 or request.endpoint == "static":
+    if host is None or not host.several or request.endpoint == "static":
         return
     args = request.view_args or {}
     found = None

@@ -128,7 +128,7 @@ def console(token: str):
     settings = service().settings() if who.role is Role.FACILITATOR else {}
     return _screen("console.html", token, who, settings=settings, base=public_url(),
                    tables=service().tables() if who.role is Role.FACILITATOR else [],
-                   other_events=[(h.id, h.service.plan.event.title) for h in others()]
+                   other_events=others()
                    if who.role is Role.FACILITATOR else [])
 
 

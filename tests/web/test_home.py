@@ -196,3 +196,53 @@ def test_a_live_events_timing_and_texts_change_in_the_plans_form_and_every_scree
         staff.close()
     finally:
         stop_server(again)
+
+
+def test_the_events_a_workspace_keeps_are_opened_when_first_needed_by_a_code_a_secret_or_a_phone(tmp_path):
+    server = start_server(tmp_path, extra=("--workspace",))
+    secret = (server.data_dir / "organiser.secret").read_text().strip()
+    home = f"{server.url}/home/{secret}"
+    try:
+        for event_id in ("ascolto-bis", "ascolto-ter"):
+            assert requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": event_id},
+                                 allow_redirects=False, timeout=30).status_code == 303
+        bis, ter = server.other("ascolto-bis"), server.other("ascolto-ter")
+        cookie = join(server.url, bis.tables()[0][3])
+        staff = Client(server.url, bis.facilitator)
+        assert staff.send("phase.start", {"phase": 2})["ok"]  # the listening day's ideas at the tables
+        staff.close()
+    finally:
+        stop_server(server)
+
+    server = start_server(tmp_path, extra=("--workspace",), data_dir=server.data_dir)
+    health = lambda: requests.get(f"{server.url}/healthz", timeout=10).json()  # noqa: E731
+    try:
+        assert health()["events"] == ["psm-torino-2024", "ascolto-bis", "ascolto-ter"]
+        assert health()["asleep"] == ["ascolto-bis", "ascolto-ter"]  # glanced at, not opened
+        listed = requests.get(home.replace(home.split("/home/")[0], server.url), timeout=10,
+                              headers={"Accept-Language": "en"}).text
+        assert 'data-event="ascolto-bis"' in listed and "1 participant ·" in listed  # its figures, still asleep
+        assert ": ascolto-bis, ascolto-ter" in server.log_path.read_text()  # listed at start, links on the home
+        assert health()["asleep"] == ["ascolto-bis", "ascolto-ter"]
+
+        # the phone that joined before the restart comes back with its device cookie: its event opens for it
+        phone = Client(server.url, cookie=cookie)
+        try:
+            assert phone.state["event"]["id"] == "ascolto-bis" and phone.state["me"]["table"] == bis.tables()[0][0]
+            assert phone.send("idea.add", {"text": "Più panchine all'ombra nei parchi", "axis": "digitale"})["ok"]
+        finally:
+            phone.close()
+        assert health()["asleep"] == ["ascolto-ter"]
+        assert "event ascolto-bis opened, first needed" in server.log_path.read_text()
+
+        # the other by its table's code: a new phone joins it
+        newcomer = Client(server.url, cookie=join(server.url, ter.tables()[1][3]))
+        try:
+            assert newcomer.state["event"]["id"] == "ascolto-ter"
+        finally:
+            newcomer.close()
+        assert health()["asleep"] == []
+        assert requests.get(f"{server.url}/console/{ter.facilitator}", timeout=10).status_code == 200
+        assert counts(bis.db)[1:] == (1, 1) and counts(ter.db)[1:] == (1, 0)
+    finally:
+        stop_server(server)
