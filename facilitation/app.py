@@ -223,8 +223,10 @@ def erase_archived(app: Flask, event_id: str) -> None:
 
 
 def _erase(database: Path) -> None:
-    """An event's database and everything beside it: its log and shared memory, its vectors, its lock."""
-    for path in [*database.parent.glob(f"{database.name}*"), database.with_name(f"{database.stem}.lock")]:
+    """An event's database and everything beside it: its log and shared memory, its vectors, its lock, and the
+    copies kept before a restore or an upgrade (they hold the same people's data)."""
+    kept = database.parent.glob(f"{database.stem}{datadir.KEPT_BEFORE}*.sqlite")
+    for path in [*database.parent.glob(f"{database.name}*"), *kept, database.with_name(f"{database.stem}.lock")]:
         path.unlink(missing_ok=True)
 
 

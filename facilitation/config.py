@@ -20,6 +20,7 @@ class Option:
     kind: type = str
     choices: tuple[str, ...] = ()
     help: str = ""
+    between: tuple[int, int] | None = None  # the lowest and highest a number may be
 
     @property
     def env(self) -> str:
@@ -36,6 +37,8 @@ class Option:
             value = value.upper()
         if self.choices and value not in self.choices:
             raise ConfigError(f"{source}: {raw!r} is not one of {', '.join(self.choices)}")
+        if self.between and not self.between[0] <= value <= self.between[1]:
+            raise ConfigError(f"{source}: {raw!r} is not between {self.between[0]} and {self.between[1]}")
         return value
 
 
@@ -44,11 +47,14 @@ OPTIONS = (
     Option("DATA_DIR", "data", help="folder of the event databases, one SQLite file per event"),
     Option("DATABASE_URL", None, help="a database URL instead of SQLite per event"),
     Option("HOST", "0.0.0.0", help="address to listen on (0.0.0.0: every network of this computer)"),
-    Option("PORT", 5000, int, help="port to listen on"),
+    Option("PORT", 5000, int, help="port to listen on; the default, if taken (AirPlay Receiver holds it on a Mac), "
+           "gives way to the next free one; 0: any free port", between=(0, 65535)),
     Option("PUBLIC_URL", None, help="base URL on links and QR codes; None: where the server listens"),
     Option("ASYNC_MODE", "gevent", choices=("gevent", "threading"),
            help="server runtime: gevent (a hall), threading (trying things out)"),
     Option("LOG_LEVEL", "INFO", choices=LOG_LEVELS, help="least important log lines shown"),
+    Option("LOG_FORMAT", "text", choices=("text", "json"),
+           help="log lines as text, or as one JSON object each (time, level, logger, message) for a hosted server"),
     Option("FLUSH_INTERVAL", 0.1, float, help="seconds between coalesced screen updates"),
     Option("MAX_MESSAGE_BYTES", 64 * 1024, int, help="largest request or socket message accepted"),
     Option("MIN_FREE_MB", 50, int, help="free disk space the data folder needs to start"),

@@ -11,7 +11,7 @@ from facilitation.resources import bundled_plans
 
 # Each command's flags, by the setting they set (see facilitation.config); None means "not given".
 SERVE_FLAGS = {"plan": "PLAN", "data": "DATA_DIR", "host": "HOST", "port": "PORT", "public_url": "PUBLIC_URL",
-               "async_mode": "ASYNC_MODE", "log_level": "LOG_LEVEL"}
+               "async_mode": "ASYNC_MODE", "log_level": "LOG_LEVEL", "log_format": "LOG_FORMAT"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help=described("PUBLIC_URL"))
     serve.add_argument("--async-mode", choices=BY_KEY["ASYNC_MODE"].choices, help=described("ASYNC_MODE"))
     serve.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help=described("LOG_LEVEL"))
+    serve.add_argument("--log-format", choices=BY_KEY["LOG_FORMAT"].choices, help=described("LOG_FORMAT"))
 
     exp = sub.add_parser("export", help="export an event's ideas, themes, votes and rankings")
     exp.add_argument("--event", required=True, help="event id (the plan's event.id)")
@@ -141,13 +142,17 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # facilitation.store.schema says what it upgrades
     from facilitation import secretlog
-    secretlog.install()
+    secretlog.install(json_lines=config["LOG_FORMAT"] == "json")
     from facilitation.cli import cards, data, rehearse, serve
     commands = {"serve": serve.serve, "export": data.export_event, "backup": data.backup, "restore": data.restore,
                 "audit": data.audit, "report": data.report, "import": data.import_material,
                 "cards": cards.print_cards, "demo-plan": cards.demo_plan,
                 "rehearse": rehearse.rehearse}
-    return commands[args.command](args, config)
+    try:
+        return commands[args.command](args, config)
+    except BrokenPipeError:  # `facilitation audit | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error as Python exits
+        return 1
 
 
 if __name__ == "__main__":

@@ -182,7 +182,8 @@ def restore(args, config) -> int:
     staged = target.with_name(f"{event}.restoring.sqlite")
     try:
         backups.copy(source, staged)
-        make_engine(f"sqlite:///{staged}").dispose()  # an older schema is upgraded on the copy, not in place
+        # an older schema is upgraded on the copy, not in place (the backup it came from stays as it was)
+        make_engine(f"sqlite:///{staged}", keep_before_upgrade=False).dispose()
         if target.exists():
             kept = target.with_name(f"{event}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
             backups.copy(target, kept)  # nothing is ever lost: what was there stays beside it

@@ -5,11 +5,13 @@ import errno
 import gc
 import ipaddress
 import logging
+import os
 import socket
 import sys
 from urllib.parse import urlsplit
 
 from facilitation import runtime
+from facilitation.config import BY_KEY
 from facilitation.cli.common import load_plan_or_exit, say_data_dir_error, say_schema_error
 from facilitation.i18n import terminal_language, translator
 from facilitation.messages import N_
@@ -110,8 +112,10 @@ def serve(args, config) -> int:
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]
+    chosen = getattr(args, "port", None) is not None or os.environ.get(BY_KEY["PORT"].env)
     try:
-        listener = runtime.listen(host, port, config["ASYNC_MODE"])
+        listener, port = _listen(host, port, config["ASYNC_MODE"], tries=1 if chosen else FALLBACK_PORTS)
+        config = {**config, "PORT": port}
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(_("Port %(port)s is already in use on %(host)s: another server (perhaps facilitation, still "
@@ -149,8 +153,10 @@ def serve(args, config) -> int:
                            events=", ".join(hosting.asleep)), flush=True)
         print(flush=True)
     gc.freeze()  # what start-up built lives all day: keep the collector from walking it again in every burst
-    for note in notes:
-        log.warning(note)
+    _unused, english = public_base(host, port, config["PUBLIC_URL"], translator(["en"], "en"))
+    for note, said in zip(notes, english, strict=True):  # on screen in the terminal's language, in the log English
+        print(f"  {note}", file=sys.stderr, flush=True)
+        log.warning(said)
     log.info("facilitation serving %s on %s:%s (%s)", ", ".join(hosting.ids()), host, port, config["ASYNC_MODE"])
     from facilitation.extensions import socketio
     from facilitation.services.assistant import Prefetch
@@ -170,6 +176,27 @@ def serve(args, config) -> int:
     for lock in app.extensions["facilitation.host"].locks:
         lock.release()
     return 0
+
+
+FALLBACK_PORTS = 10  # the default port and the next nine: a Mac's AirPlay Receiver holds 5000
+
+
+def _listen(host: str, port: int, mode: str, tries: int):
+    """Listen on `port`, or, when it is taken and nobody chose it, on the next free one of `tries` (said in the
+    log; the links printed carry it). Raises the last port's OSError."""
+    last, candidate = min(port + tries, 65536) - 1, port
+    while True:
+        try:
+            listener = runtime.listen(host, candidate, mode)
+            break
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or candidate >= last:
+                raise
+            candidate += 1
+    if candidate != port:
+        log.warning("port %s is taken on this computer (on a Mac, by AirPlay Receiver): serving on %s instead",
+                    port, candidate)
+    return listener, candidate
 
 
 def _every_hour(job):

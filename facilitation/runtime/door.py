@@ -20,10 +20,14 @@ The door only counts; it is the same under every runtime.
 from __future__ import annotations
 
 import logging
-import resource
 import socket
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+
+try:
+    import resource
+except ImportError:  # Windows: no per-process cap on open sockets to raise
+    resource = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,8 @@ SOCKET_TIMEOUT = 45  # seconds one read or write may wait: above the websocket p
 def open_files_limit(wanted: int) -> int:
     """Raise this process's open-files limit towards `wanted` connections (up to the hard limit); returns how
     many connections the limit allows."""
+    if resource is None:
+        return wanted
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     needed = wanted + RESERVED_FILES
     if soft != resource.RLIM_INFINITY and soft < needed:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import filelock
 
 
 class DataDirError(RuntimeError):
@@ -25,10 +26,10 @@ class EventLock:
     """Held for as long as the process lives; the kernel releases it when the process ends, even on a crash."""
 
     path: Path
-    fd: int = field(repr=False)
+    held: filelock.BaseFileLock = field(repr=False)
 
     def release(self) -> None:
-        os.close(self.fd)
+        self.held.release()
 
 
 def _probe(folder: Path) -> None:
@@ -71,18 +72,20 @@ def lock(database: str | Path, event_id: str) -> EventLock:
     naming the same file, meets the same lock (`<event>.lock` in a plain data folder)."""
     real = Path(os.path.realpath(database))
     path = real.with_name(f"{real.stem}.lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    held = filelock.FileLock(path, timeout=0, thread_local=False)  # flock on Linux and macOS, LockFileEx on Windows
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
-        os.close(fd)
+        held.acquire()
+    except filelock.Timeout:
+        holder = "?"
+        with contextlib.suppress(OSError):  # Windows keeps a locked file from other readers
+            holder = path.read_text(errors="replace").strip()[:32] or "?"
         raise DataDirError("event_running", event=event_id, pid=holder, path=str(path)) from None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
-    return EventLock(path, fd)
+    with contextlib.suppress(OSError), open(path, "w") as note:  # who holds it, for the refusal above
+        note.write(f"{os.getpid()}\n")
+    return EventLock(path, held)
 
 
+KEPT_BEFORE = ".before-"  # `<event>.before-restore-….sqlite`, `<event>.before-upgrade-….sqlite`: copies, not events
 ARCHIVED = "archived_at"  # the setting an archived event keeps: when the organiser put it away
 
 
@@ -93,7 +96,7 @@ def events(folder: str | Path, archived: bool = False) -> dict[str, str]:
     import sqlite3
     found = {}
     for path in sorted(Path(folder).glob("*.sqlite")):
-        if ".before-restore-" in path.name:
+        if KEPT_BEFORE in path.name:
             continue
         try:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:

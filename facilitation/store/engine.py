@@ -19,9 +19,9 @@ def sqlite_url(data_dir: str | Path, event_id: str) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine on a database at the newest schema: an older one is upgraded, one it cannot use is refused
-    (`schema.SchemaError`)."""
+def make_engine(url: str, keep_before_upgrade: bool = True) -> Engine:
+    """An engine on a database at the newest schema: an older one is upgraded (a copy of it kept beside it
+    first, unless `keep_before_upgrade` is off), one it cannot use is refused (`schema.SchemaError`)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
 
@@ -35,7 +35,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    schema.upgrade(engine)
+    schema.upgrade(engine, keep=keep_before_upgrade)
     return engine
 
 

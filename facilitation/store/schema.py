@@ -3,7 +3,9 @@ half-migrated."""
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+import sqlite3
+import time
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -60,8 +62,9 @@ def _foreign_keys_off(connection):
             connection.commit()
 
 
-def upgrade(engine: Engine) -> str:
-    """Bring the database to the newest schema this version knows; returns the revision it is at."""
+def upgrade(engine: Engine, keep: bool = True) -> str:
+    """Bring the database to the newest schema this version knows, with `keep` a copy of it as it was kept
+    beside it first (`keep_before_upgrade`); returns the revision it is at."""
     config = _config()
     script = ScriptDirectory.from_config(config)
     with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
@@ -76,14 +79,33 @@ def upgrade(engine: Engine) -> str:
                 raise SchemaError("newer_schema", revision) from None
         if revision != script.get_current_head():
             if tables:
-                log.info("upgrading the event database from schema %s to %s", revision or "(unversioned)",
-                         script.get_current_head())
+                kept = keep_before_upgrade(engine, revision) if keep else None
+                log.info("upgrading the event database from schema %s to %s; %s", revision or "(unversioned)",
+                            script.get_current_head(), f"the database as it was is kept in {kept}" if kept else
+                            "no copy is kept here: the backup it comes from, or a pg_dump, is the way back")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             if connection.dialect.name == "sqlite":
                 for table, *_ in connection.exec_driver_sql("PRAGMA foreign_key_check").all():
                     log.warning("after the upgrade, table %s has rows pointing at rows that do not exist", table)
     return script.get_current_head()
+
+
+def keep_before_upgrade(engine: Engine, revision: str | None) -> Path | None:
+    """A copy of an SQLite event database before a migration changes it, beside it as
+    `<event>.before-upgrade-<revision>-<date-time>.sqlite`: an upgrade that fails, or that is regretted, has
+    the database to go back to (`facilitation restore`). None for a database that is not an SQLite file."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    from facilitation.store.backup import copy
+    database = Path(url.database)
+    kept = database.with_name(f"{database.stem}.before-upgrade-{revision or 'unversioned'}-"
+                              f"{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
+    copy(database, kept)
+    with closing(sqlite3.connect(kept)) as db:  # one self-contained file, whatever journal the event uses
+        db.execute("PRAGMA journal_mode=DELETE")
+    return kept
 
 
 def revisions() -> set[str]:

@@ -72,7 +72,7 @@ def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser,
         page.fill("#filter-text", "piu frequenti")
         page.locator("#idea-count").filter(has_text="(2)").wait_for()
         page.fill("#filter-text", "treno frequente")  # word forms: the server's stems find "Treni più frequenti"
-        page.locator("#idea-count").filter(has_text="(2)").wait_for()
+        page.locator("#idea-count").filter(has_text="(2)").wait_for(timeout=30_000)  # a worker may start for it
         page.locator("#filter-ungrouped").uncheck()
         page.fill("#filter-text", "")
         assert facilitator.send("idea.star", {"idea": ids["Boschi aperti alle scuole"]})["ok"]

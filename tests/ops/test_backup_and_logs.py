@@ -1,13 +1,15 @@
 """Backups of a running event, restore, the audit log, /healthz and the request log."""
 import json
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 
 import pytest
 import requests
 
 from facilitation.store.schema import head
-from tests.conftest import run_english, start_server, stop_server
+from tests.conftest import ROOT, run_english, start_server, stop_server
 from tests.ops.test_schema import back_to_0012
 from tests.realtime.clients import Client
 
@@ -193,3 +195,31 @@ def test_log_level_warning_leaves_out_the_request_log(tmp_path):
     requests.get(f"{server.url}/join", timeout=5)
     stop_server(server)
     assert "GET /join" not in server.log_path.read_text()
+
+
+def test_json_log_lines_for_a_hosted_server_one_language_each_and_no_secret_or_seat_code(tmp_path):
+    server = start_server(tmp_path, extra=("--log-format", "json", "--public-url", ""), env={"LANG": "it_IT.UTF-8"})
+    code = server.tables()[0][3]
+    requests.get(f"{server.url}/console/{server.facilitator}/x", timeout=5)
+    assert requests.get(f"{server.url}/j/{code}", timeout=5).status_code == 200
+    stop_server(server)
+    printed = server.log_path.read_text()
+    lines = [json.loads(line) for line in printed.splitlines() if line.startswith("{")]
+    assert len(lines) > 3 and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    assert any(f"GET /j/{code[:2]}… 200" in line["message"] for line in lines)
+    assert not [line for line in lines if code in line["message"] or server.facilitator in line["message"]]
+    # listening on loopback only: Italian on the terminal for the person there, English in the log
+    assert any(line["level"] == "WARNING" and line["message"].startswith("The server listens only on this computer")
+               for line in lines)
+    assert "Il server ascolta solo su questo computer" in printed
+    assert not [line for line in lines if "Il server" in line["message"]]
+
+
+def test_audit_read_through_head_ends_quietly(server):
+    add_ideas(server, [f"Idea {n}: " + "una rete di piste ciclabili tra i comuni della cintura " * 6
+                       for n in range(200)])  # more than a pipe holds, so head closes it before audit is done
+    result = subprocess.run(f"'{sys.executable}' -m facilitation audit --json --event {EVENT} --data "
+                            f"'{server.data_dir}' | head -n 2", shell=True, capture_output=True, text=True,
+                            timeout=60, cwd=ROOT)
+    assert len(result.stdout.splitlines()) == 2
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr

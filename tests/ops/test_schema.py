@@ -2,6 +2,7 @@
 is refused at start with a reason, never half-working."""
 import json
 import sqlite3
+from contextlib import closing
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -101,6 +102,15 @@ def test_a_database_from_before_versioned_schemas_is_upgraded_on_start_and_keeps
     compare = create_engine(f"sqlite:///{data / 'psm-torino-2024.sqlite'}")
     with compare.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+    # the database as it was, kept beside it before the upgrade and named in the log: something to go back to
+    kept = list(data.glob("psm-torino-2024.before-upgrade-unversioned-*.sqlite"))
+    assert len(kept) == 1 and kept[0].name in server.log_path.read_text()
+    with closing(sqlite3.connect(kept[0])) as db:
+        assert db.execute("select text from idea").fetchall() == [("Piste ciclabili tra i comuni",)]
+        assert not db.execute("select name from sqlite_master where name = 'alembic_version'").fetchall()
+    again = start_server(tmp_path, data_dir=data)  # not an event of the data folder; no second copy
+    stop_server(again)
+    assert list(data.glob("*.before-upgrade-*.sqlite")) == kept
 
 
 def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path):

@@ -11,28 +11,29 @@ import zipfile
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port, launch, run_cli, wait_until_healthy
+from tests.conftest import ROOT, free_port, launch, run_cli, start_server, stop_server, wait_until_healthy
 
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True,
-                   capture_output=True, timeout=300)
-    return out
+def install(python: str, dist, folder) -> "os.PathLike":
+    """The `facilitation` command of a fresh venv of `python`, holding only the wheel and its dependencies,
+    installed by the pip that venv comes with (pip 23 for Python 3.11, as Debian's and ensurepip's)."""
+    subprocess.run([python, "-m", "venv", str(folder)], check=True, timeout=120)
+    wheel = next(dist.glob("facilitation-*.whl"))
+    # pip resolves the wheel's own requirements, held to the locked versions (a constraints file has no hashes)
+    locked = folder / "locked.txt"
+    locked.write_text("\n".join(line.rstrip(" \\") for line in (ROOT / "requirements" / "run.lock").read_text()
+                                .splitlines() if "==" in line and not line.startswith(("#", " "))))
+    done = subprocess.run([str(folder / "bin" / "pip"), "install", "-q", "-c", str(locked), str(wheel)],
+                          capture_output=True, text=True, timeout=500)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder / "bin" / "facilitation"
 
 
 @pytest.fixture(scope="module")
 def installed(dist, tmp_path_factory):
-    """The `facilitation` command of a fresh venv holding only the wheel and its dependencies."""
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    wheel = next(dist.glob("facilitation-*.whl"))
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-c", str(ROOT / "constraints.txt"), str(wheel)],
-                   check=True, capture_output=True, timeout=400)
-    return venv / "bin" / "facilitation"
+    return install(sys.executable, dist, tmp_path_factory.mktemp("venv"))
 
 
 def test_the_wheel_carries_templates_static_files_plans_catalogues_and_the_license(dist):
@@ -52,11 +53,28 @@ def test_the_sdist_carries_the_sources_a_wheel_is_built_from(dist):
     names = tarfile.open(next(dist.glob("*.tar.gz"))).getnames()
     for needed in ("templates/console.html", "static/css/app.css", "sessions/psm-torino-2024.toml",
                    "facilitation/translations/it/LC_MESSAGES/messages.po", "setup.py", "LICENSE",
-                   "constraints.txt"):
+                   "requirements/run.lock"):
         assert any(name.endswith("/" + needed) for name in names), needed
 
 
 def test_the_installed_app_serves_every_screen_from_another_folder(installed, tmp_path):
+    serves_every_screen(installed, tmp_path)
+
+
+def test_the_installed_command_rehearses_a_crowd_against_a_running_server(installed, tmp_path):
+    """`rehearse` runs from the wheel as the venv's own pip installed it (its asyncio client needs aiohttp)."""
+    server = start_server(tmp_path)
+    try:
+        result = run_cli("rehearse", "--url", f"{server.url}/console/{server.facilitator}", "--participants", "6",
+                         "--online", "1", cwd=tmp_path, command=(str(installed),), lang="en_GB.UTF-8", timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "No module named" not in result.stderr
+    finally:
+        stop_server(server)
+
+
+def serves_every_screen(installed, tmp_path) -> None:
+    tmp_path.mkdir(exist_ok=True)
     port = free_port()
     log = tmp_path / "server.log"
     env = {"LANG": "it_IT.UTF-8", "PATH": f"{installed.parent}:{os.environ['PATH']}"}
@@ -77,20 +95,20 @@ def test_the_installed_app_serves_every_screen_from_another_folder(installed, tm
                  f"/export/{token['observer_token']}/report.md", f"/report/{token['observer_token']}",
                  *(f"/static/{p.relative_to(ROOT / 'static')}" for p in (ROOT / "static").rglob("*") if p.is_file())]
         for page in pages:
-            response = requests.get(url + page, timeout=10, headers={"Accept-Language": "it"})
+            response = requests.get(url + page, timeout=60, headers={"Accept-Language": "it"})
             assert response.status_code == 200, (page, response.status_code)
         phone = requests.Session()
-        me = phone.post(f"{url}/j/{code}", timeout=10, headers={"Accept-Language": "it"})
+        me = phone.post(f"{url}/j/{code}", timeout=60, headers={"Accept-Language": "it"})
         assert me.status_code == 200 and me.url == f"{url}/me"
-        assert "Partecipa all'evento" in requests.get(url + "/", timeout=10, headers={"Accept-Language": "it"}).text
-        assert requests.get(url + "/results", timeout=10).status_code == 404  # not published yet
-        published = requests.post(f"{url}/api/command/results.publish", timeout=10,
+        assert "Partecipa all'evento" in requests.get(url + "/", timeout=60, headers={"Accept-Language": "it"}).text
+        assert requests.get(url + "/results", timeout=60).status_code == 404  # not published yet
+        published = requests.post(f"{url}/api/command/results.publish", timeout=60,
                                   json={"cid": "wheel-publish-1", "published": True},
                                   headers={"Authorization": f"Bearer {token['facilitator_token']}"})
         assert published.json()["ok"]
-        results = requests.get(url + "/results", timeout=10, headers={"Accept-Language": "it"})
+        results = requests.get(url + "/results", timeout=60, headers={"Accept-Language": "it"})
         assert results.status_code == 200 and "Che cosa è emerso" in results.text
-        missing = requests.get(url + "/nothing-here", timeout=10, headers={"Accept-Language": "it"})
+        missing = requests.get(url + "/nothing-here", timeout=60, headers={"Accept-Language": "it"})
         assert missing.status_code == 404 and "<html" in missing.text
     finally:
         process.terminate()
