@@ -1,3 +1,3 @@
 """facilitation: a live server for participatory events (table idea capture, dot voting, projector)."""
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
