@@ -21,8 +21,10 @@ run: install
 test: install-test system-test-deps lint
 	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
+# Lint and types: each fails `make test` (and CI) on its own.
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -92,7 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
                       ping_interval=10, ping_timeout=20, serializer=handlers.TextPacket)
-    app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)
+    app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
     languages = list(dict.fromkeys(lang for _id, plan in host.plans() for lang in plan.event.languages))
@@ -190,6 +190,7 @@ def archive_event(app: Flask, event_id: str) -> None:
     deletes it when its time is up."""
     _removable(app, event_id)
     database = _drop(app, event_id, erase=False)
+    assert database is not None  # the workspace keeps its events in SQLite files
     with contextlib.closing(sqlite3.connect(database)) as db, db:
         db.execute("insert or replace into setting (key, value) values (?, ?)", (datadir.ARCHIVED, str(time.time())))
     log.warning("event %s archived", event_id)

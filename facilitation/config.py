@@ -93,6 +93,6 @@ def resolve(given: Mapping[str, object] | None = None, environ: Mapping[str, str
 
     def found(plan: str) -> str:  # `serve psm-ascolto-2024`: a plan shipped with the app
         return str(bundled_plan(plan)) if not Path(plan).exists() and bundled_plan(plan) else plan
-    config["PLAN"] = str(demo_plan()) if config["PLAN"] is None else found(config["PLAN"])
-    config["MORE_PLANS"] = [found(plan) for plan in config.get("MORE_PLANS") or ()]
+    config["PLAN"] = str(demo_plan()) if config["PLAN"] is None else found(str(config["PLAN"]))
+    config["MORE_PLANS"] = [found(str(plan)) for plan in config.get("MORE_PLANS") or ()]  # type: ignore[attr-defined]
     return config

@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from facilitation.plan import Plan
 from facilitation.services.commands import Principal
@@ -29,7 +30,7 @@ class Hosted:
     id: str
     service: EventService
     workers: Pool
-    broadcaster: object = None  # realtime.notify.Broadcaster, set once the sockets are up
+    broadcaster: Any = None  # realtime.notify.Broadcaster, set once the sockets are up
 
     @property
     def rooms(self) -> str:
@@ -132,7 +133,9 @@ class Host:
     @property
     def first(self) -> Hosted:
         """The event a request naming none reads (the only one, when the server runs one)."""
-        return next(iter(self.events.values()), None) or self.get(self._order[0])
+        found = next(iter(self.events.values()), None) or self.get(self._order[0])
+        assert found is not None, "a server runs at least one event"
+        return found
 
     def get(self, event_id: str | None) -> Hosted | None:
         """The event of that id, opened now if it was asleep."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +31,7 @@ class Problem:
 
     field: str
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)
 
 
 class PlanError(ValueError):
@@ -173,17 +174,18 @@ class Plan(_Strict):
             if dupes:
                 raise _rule("plan_duplicate_id", "{name}: duplicate id(s) {ids}", name, name=name,
                             ids=", ".join(dupes))
-        for name, items in (("categories", self.categories), ("zones", self.zones)):
-            targets = [item.target for item in items]
+        for name, listed in (("categories", self.categories), ("zones", self.zones)):
+            targets = [item.target for item in listed]
             if any(t is not None for t in targets):
                 if None in targets:
                     first = targets.index(None)
-                    missing = ", ".join(item.id for item in items if item.target is None)
+                    lacking = ", ".join(item.id for item in listed if item.target is None)
                     raise _rule("plan_target_missing", "{name}: a target is given for some but not for {ids}",
-                                f"{name}.{first}.target", name=name, ids=missing)
-                if abs(sum(targets) - 100) > 0.5:
+                                f"{name}.{first}.target", name=name, ids=lacking)
+                total = sum(t or 0.0 for t in targets)  # every one given, by now
+                if abs(total - 100) > 0.5:
                     raise _rule("plan_targets_sum", "{name}: the targets add up to {total}%, not 100%",
-                                f"{name}.{len(items) - 1}.target", name=name, total=f"{sum(targets):g}")
+                                f"{name}.{len(listed) - 1}.target", name=name, total=f"{total:g}")
         if self.tables.names and len(self.tables.names) != self.tables.count:
             raise _rule("plan_table_names", "tables.names: {given} names given for {count} tables", "tables.names",
                         given=len(self.tables.names), count=self.tables.count)
@@ -240,7 +242,7 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
             else:
                 lines.append(f"{source}: {where}: {message}")
             dotted = ".".join(str(part) for part in err["loc"])
-            problems.append(Problem(context.pop("field", dotted), err["type"], context))
+            problems.append(Problem(str(context.pop("field", dotted)), err["type"], context))
         raise PlanError("\n".join(lines), problems) from None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import tomlkit
 from tomlkit.items import AoT, Table
@@ -172,10 +173,10 @@ def _set(edit: _Edit, path: str, kind: str, lock: str | None, groups: tuple[str,
         container[key][language] = value
         return
     key = parts[-1]
-    container = _container(edit, path, parts[:-1]) if parts[0] in edit.document else {}
-    now = container[key] if key in container else _effective(edit.plan, parts)  # a default is the value too
+    found: Any = _container(edit, path, parts[:-1]) if parts[0] in edit.document else {}
+    now = found[key] if key in found else _effective(edit.plan, parts)  # a default is the value too
     now = now.unwrap() if hasattr(now, "unwrap") else now
-    if value == now or (value is None and key not in container):
+    if value == now or (value is None and key not in found):
         return
     _lock(edit, path, lock, groups)
     container = _container(edit, path, parts[:-1])
@@ -187,7 +188,7 @@ def _set(edit: _Edit, path: str, kind: str, lock: str | None, groups: tuple[str,
 
 def _effective(plan: Plan, parts: list[str]):
     """The value the plan has at `parts` (the loader's default when the file leaves it out)."""
-    value = plan
+    value: Any = plan
     for part in parts:
         value = value[int(part)] if part.isdigit() else getattr(value, part)
     return getattr(value, "value", value)  # an enum's text

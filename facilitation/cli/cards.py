@@ -47,7 +47,9 @@ def print_cards(args, config) -> int:
 def demo_plan(args, config) -> int:
     from facilitation.resources import bundled_plan
 
-    text = bundled_plan(args.name).read_text(encoding="utf-8")
+    shipped = bundled_plan(args.name)
+    assert shipped is not None  # the argument's choices are the shipped plans
+    text = shipped.read_text(encoding="utf-8")
     if not args.out:
         print(text, end="")
         return 0

@@ -82,7 +82,7 @@ def report(args, config) -> int:
     return 0
 
 
-def _export_of(config: dict, source: str) -> dict:
+def _export_of(config: dict, source: str) -> object:
     """An earlier event as export data: a JSON export file, or the event of that id in the data folder."""
     from facilitation.reports import export
 
@@ -115,8 +115,9 @@ def import_material(args, config) -> int:
         return say_data_dir_error(_, exc)
     # a plan file makes the event if it is new; so does the name of a plan shipped with the app
     plan_file = Path(args.event)
-    if plan_file.suffix != ".toml" and not sqlite_path(folder, args.event).exists() and bundled_plan(args.event):
-        plan_file = bundled_plan(args.event)
+    shipped = bundled_plan(args.event)
+    if plan_file.suffix != ".toml" and not sqlite_path(folder, args.event).exists() and shipped:
+        plan_file = shipped
     plan = load_plan_or_exit(str(plan_file)) if plan_file.suffix == ".toml" else None
     event = plan.event.id if plan else args.event
     try:

@@ -38,8 +38,8 @@ def lan_address() -> str:
             pass
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            if not info[4][0].startswith("127."):
-                return info[4][0]
+            if not str(info[4][0]).startswith("127."):
+                return str(info[4][0])
     except OSError:
         pass
     return "127.0.0.1"

@@ -74,5 +74,5 @@ class Timer:
 
     def add(self, seconds: float, now: float) -> "Timer":
         if self.running:
-            return replace(self, ends_at=max(now, self.ends_at + seconds))
+            return replace(self, ends_at=max(now, (self.ends_at or now) + seconds))  # running: ends_at is set
         return replace(self, paused_left=max(0.0, (self.paused_left or 0.0) + seconds))

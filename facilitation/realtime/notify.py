@@ -54,8 +54,10 @@ def rooms_for(who: Principal) -> list[str]:
     if who.role not in (Role.SCRIBE, Role.PARTICIPANT):  # a staff link's screens (a table's: its scribe room)
         rooms.append(role_room(who.role))
     if who.role is Role.SCRIBE:
+        assert who.table_id is not None  # a table screen's token names its table
         rooms.append(scribe_room(who.table_id))
     elif who.role is Role.PARTICIPANT:
+        assert who.table_id is not None and who.participant_id is not None  # a phone is someone at a table
         rooms += [table_room(who.table_id), participant_room(who.participant_id)]
     return rooms
 

@@ -170,7 +170,7 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             if not grouped:
                 continue
             heading(title, 2)
-            rows = []
+            grid_rows: list[list[str]] = []
             # tables 1, 2 ... 10; the unknown and the merged small groups last
             order = (lambda g: (len(g), g)) if key == "by_table" else (lambda g: (g in ("", OTHERS), g))
             if key in CHARTED:  # a few large groups: a chart each, to compare at a glance
@@ -188,9 +188,9 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
                 firsts = [p for p in places if p["dots"] > 0][:BREAKDOWN_TOP]
                 name = _("Other groups together") if group == OTHERS else label(group)
                 shown = " · ".join(f"{p['rank']}. {title_of(p['theme'])} ({p['dots']})" for p in firsts) or "—"
-                rows.append([name, shown, str(max((p["voters"] for p in places), default=0))])
+                grid_rows.append([name, shown, str(max((p["voters"] for p in places), default=0))])
             out.append(Block("grid", header=[_("Group of participants"), _("First places"), _("Voters, most")],
-                             rows=rows, widths=[40, 105, 29]))
+                             rows=grid_rows, widths=[40, 105, 29]))
 
     # --- themes and their ideas ----------------------------------------------------------------------
     ideas_by_theme = defaultdict(list)
@@ -237,14 +237,14 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             out.append(Block("space"))
 
     # --- questions, polls, alignments, notes ---------------------------------------------------------
-    shown = [q for q in data["questions"] if q["status"] == "shown"]
-    if shown:
+    questions = [q for q in data["questions"] if q["status"] == "shown"]
+    if questions:
         page()
         heading(_("Questions from the floor and online"))
         out.append(Block("grid", header=[_("Supporters"), _("Question"), _("Answered by")],
                          rows=[[str(q["votes"]), q["text"] + (f" ({q['name']})" if q["name"] else ""),
                                 q["speaker"] or (_("answered") if q["answered"] else "")]
-                               for q in sorted(shown, key=lambda q: -q["votes"])], widths=[18, 110, 46]))
+                               for q in sorted(questions, key=lambda q: -q["votes"])], widths=[18, 110, 46]))
     answered_polls = [p for p in data["polls"] if p["state"] != "draft" and p["results"]["answers"]]
     if answered_polls:
         heading(_("Polls"))

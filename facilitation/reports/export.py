@@ -9,8 +9,9 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from facilitation.domain.ranking import OTHERS
 from facilitation.i18n import translator
@@ -34,7 +35,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
     with service.reading() as s:
         tables = {t.id: t for t in s.exec(select(EventTable))}
         people = {p.id: p for p in s.exec(select(Participant))}
-        themes = {t.id: t for t in s.exec(select(Theme).order_by(Theme.id))}
+        themes = {t.id: t for t in s.exec(select(Theme).order_by(col(Theme.id)))}
         left_out = emptied(s)
 
         def table_label(table_id):
@@ -59,7 +60,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                     "category": group(p, "category"), "zone": group(p, "zone"), "proxied": p.proxied}
 
         ideas = []
-        for idea in s.exec(select(Idea).order_by(Idea.id)):
+        for idea in s.exec(select(Idea).order_by(col(Idea.id))):
             author = people.get(int(idea.author.split(":")[1])) if idea.author.startswith("participant:") else None
             origin = idea.origin or {}
             ideas.append({
@@ -80,14 +81,14 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             })
         history = [{"idea": r.idea_id, "action": r.action, "text": r.text, "axis": r.axis, "kind": r.kind,
                     "by": r.by.split(":")[0], "at": _iso(r.at)}
-                   for r in s.exec(select(IdeaRevision).order_by(IdeaRevision.id))]
-        rounds = list(s.exec(select(VoteRound).order_by(VoteRound.id)))
+                   for r in s.exec(select(IdeaRevision).order_by(col(IdeaRevision.id)))]
+        rounds = list(s.exec(select(VoteRound).order_by(col(VoteRound.id))))
         method = {r.id: r.method for r in rounds}
         votes = [{"round": d.round_id, "method": method[d.round_id], **who(people.get(d.participant_id)),
                   "theme": d.theme_id, "theme_title": themes[d.theme_id].title, "axis": themes[d.theme_id].axis or "",
                   "dots": d.count}
                  for d in s.exec(select(Dot).where(Dot.count > 0)
-                                 .order_by(Dot.round_id, Dot.participant_id, Dot.theme_id))]
+                                 .order_by(col(Dot.round_id), col(Dot.participant_id), col(Dot.theme_id)))]
         tally = rm.tally(s, plan, breakdowns=True)
         round_rows = [{**rm.round_view(r), "ballot": r.ballot if r.state != "not_open" else []} for r in rounds]
         for row in round_rows:  # "le prime 3 del turno 1" and the like, for a reader, as the screens say it
@@ -95,8 +96,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         zone_name = {z.id: in_language(z.name, lang) for z in plan.zones}
         idea_rows = {i["id"]: i for i in ideas}
         marks = []
-        for a in s.exec(select(Alignment).order_by(Alignment.zone, Alignment.id)):
-            target = idea_rows.get(a.idea_id) if a.idea_id else themes.get(a.theme_id)
+        for a in s.exec(select(Alignment).order_by(col(Alignment.zone), col(Alignment.id))):
+            target: Any = idea_rows.get(a.idea_id) if a.idea_id else themes.get(a.theme_id)  # a dict, or a Theme
             axis = (target["axis"] if a.idea_id else target.axis) if target else ""
             marks.append({"zone": a.zone, "zone_name": zone_name.get(a.zone, a.zone),
                           "about": "idea" if a.idea_id else "theme", "id": a.idea_id or a.theme_id,
@@ -108,7 +109,8 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         harvests = [{"table": table_label(h.table_id), "phase": h.phase, "step": h.step + 1,
                      "step_title": step_title.get((h.phase, h.step), ""), "text": h.text, "by": h.by.split(":")[0],
                      "at": _iso(h.at)}
-                    for h in s.exec(select(Harvest).order_by(Harvest.phase, Harvest.step, Harvest.table_id))]
+                    for h in s.exec(select(Harvest).order_by(col(Harvest.phase), col(Harvest.step),
+                                                             col(Harvest.table_id)))]
         questions = [{"text": q["text"], "name": q["name"], "votes": q["votes"], "answered": q["answered"],
                       "speaker": q["speaker"], "status": q["status"], "channel": _channel(tables, q["table"])}
                      for q in rm.questions(s) if q["status"] != "hidden"]
@@ -116,7 +118,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
                   "state": poll["state"], "revealed": poll["revealed"], "results": poll["results"]}
                  for poll in rm.polls(s)]
         started = [(e.at, e.data) for e in s.exec(select(LogEntry).where(LogEntry.kind == "PhaseStarted")
-                                                    .order_by(LogEntry.version))]
+                                                    .order_by(col(LogEntry.version)))]
         agenda = [{"phase": data["phase_id"], "title": in_language(plan.agenda[data["phase"]].title, lang),
                    "kind": plan.agenda[data["phase"]].kind.value, "minutes": plan.agenda[data["phase"]].minutes,
                    "started_at": _iso(at), "started_local": time.strftime("%H:%M", time.localtime(at))}
@@ -142,7 +144,7 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "idea_history": history,
             "themes": [{"id": t.id, "title": t.title,
                         **{f"title_{lang}": t.titles.get(lang, "") for lang in plan.event.languages[1:]},
-                        "axis": t.axis or "", "axis_name": axis_name.get(t.axis, ""), "on_ballot": t.on_ballot,
+                        "axis": t.axis or "", "axis_name": axis_name.get(t.axis or "", ""), "on_ballot": t.on_ballot,
                         "emptied": t.id in left_out,
                         "origin_event": (t.origin or {}).get("event", ""),
                         "origin_theme": (t.origin or {}).get("theme", "")}
@@ -333,12 +335,12 @@ def to_pabulib(data: dict) -> dict[str, str]:
         if r["state"] == "not_open":
             continue
         method = r["method"]
-        ballots: dict[object, list[dict]] = {}
+        ballots: dict[Any, list[dict]] = {}
         for vote in data["votes"]:
             if vote["round"] == r["round"]:
                 ballots.setdefault(vote["participant"], []).append(vote)
-        totals = Counter()
-        voters = Counter()
+        totals: Counter[object] = Counter()
+        voters: Counter[object] = Counter()
         for given in ballots.values():
             for vote in given:
                 totals[vote["theme"]] += vote["dots"]

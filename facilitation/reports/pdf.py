@@ -20,7 +20,7 @@ INK, MUTED, LINE, TRACK = (20, 24, 31), (95, 102, 115), (205, 210, 218), (232, 2
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
-    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
 
 class Report(FPDF):
@@ -54,7 +54,7 @@ class Report(FPDF):
         self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
-    def text(self, text: str, size: float = 10, bold: bool = False, color=INK) -> None:  # noqa: A003
+    def text(self, text: str, size: float = 10, bold: bool = False, color=INK) -> None:  # type: ignore[override]  # noqa: A003, E501
         self.set_font(FONT, "B" if bold else "", size)
         self.set_text_color(*color)
         self.multi_cell(0, size * 0.48, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -69,7 +69,7 @@ class Report(FPDF):
         for rank, label, value, shown, color in rows:
             self.set_font(FONT, "", size)
             lines = self.multi_cell(label_w - 2, line, label, dry_run=True, output=MethodReturnValue.LINES)
-            height = max(6, len(lines) * line + 1.4)
+            height = max(6, len(lines) * line + 1.4)  # type: ignore[arg-type]  # LINES asked: a list
             if self.get_y() + height > self.h - 20:
                 self.add_page()
             y = self.get_y()

@@ -32,6 +32,7 @@ def principal(s: Session, token: str | None) -> Principal | None:
         return Principal(Role.SCRIBE, table_id=table.id)
     person = participant(s, token)
     if person:
+        assert person.id is not None  # a row read back has its key
         return Principal(Role.PARTICIPANT, table_id=person.table_id, participant_id=person.id)
     return None
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlmodel import Session, func, select
+from sqlmodel import col, func, select, Session
 
 from facilitation.plan import Plan
 from facilitation.planedit import layout
@@ -35,7 +35,7 @@ def normal_code(typed: str) -> str:
 def add_seat_codes(s: Session, plan: Plan, spare: int) -> None:
     """Give every table and online group its seats plus `spare` codes (never fewer than it already has): a room
     table's are printed on slips, an online group's are personal links the organisers send out."""
-    have = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(SeatCode.table_id)).all())
+    have = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(col(SeatCode.table_id))).all())
     for table in s.exec(select(EventTable)):
         for _ in range(plan.tables.seats(table.online) + spare - have.get(table.id, 0)):
             s.add(SeatCode(code=code(SEAT_CODE_LENGTH), table_id=table.id))
@@ -61,5 +61,5 @@ def sync_tables(s: Session, plan: Plan, taken: set[str], spare: int) -> None:
     if plan.tables.seat_codes:
         add_seat_codes(s, plan, spare)
     else:
-        for seat in s.exec(select(SeatCode).where(SeatCode.participant_id.is_(None))):
+        for seat in s.exec(select(SeatCode).where(col(SeatCode.participant_id).is_(None))):
             s.delete(seat)

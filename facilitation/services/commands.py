@@ -7,10 +7,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, update
-from sqlmodel import Session, func, select
+from sqlmodel import col, func, select, Session
 
 from facilitation.domain import ideas as idea_rules
 from facilitation.domain import alignment, moderation, polls, questions, ranking, voting
@@ -148,8 +148,9 @@ def add_idea(tx: Tx, cmd: p.AddIdea):
 
 def _ideas_this_phase(tx: Tx) -> int:
     """Ideas the sender added since the phase (or its round) began."""
-    began = tx.session.exec(select(LogEntry.at).where(LogEntry.kind.in_((PhaseStarted.__name__, StepStarted.__name__)))
-                            .order_by(LogEntry.version.desc()).limit(1)).first() or 0.0
+    began = tx.session.exec(select(LogEntry.at)
+                            .where(col(LogEntry.kind).in_((PhaseStarted.__name__, StepStarted.__name__)))
+                            .order_by(col(LogEntry.version).desc()).limit(1)).first() or 0.0
     return tx.session.exec(select(func.count()).select_from(Idea)
                            .where(Idea.author == tx.who.actor, Idea.created_at >= began)).one()
 
@@ -561,7 +562,8 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
                            {i.id for i in source.ideas} | {i.merged_into for i in source.ideas if i.merged_into})
     already = sum(t.id in themes_done for t in source.themes) + sum(i.id in ideas_done for i in source.ideas)
     theme_ids = dict(themes_done)
-    taken, theme_rows = [], []
+    taken: list = []
+    theme_rows: list[dict[str, Any]] = []
     for theme in source.themes:
         if theme.id in theme_ids:
             continue
@@ -574,17 +576,18 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
                            "origin": {"event": event_id, "title": _short(event.title), "theme": theme.id},
                            "source": f"{event_id}#{theme.id}"})
     if theme_rows:  # one statement for all of them, as for the ideas below
-        new_ids = tx.session.execute(insert(Theme).returning(Theme.id, sort_by_parameter_order=True),
+        new_ids = tx.session.execute(insert(Theme).returning(col(Theme.id), sort_by_parameter_order=True),
                                      theme_rows).scalars()
         for theme, row, theme_id in zip(taken, theme_rows, new_ids, strict=True):
             theme_ids[theme.id] = theme_id
             tx.record(ThemeSaved(theme_id, row["title"], row["axis"], row["titles"]))
     new_themes = len(theme_rows)
-    first_text = {}
+    first_text: dict[int, str] = {}
     for revision in source.idea_history:
         first_text.setdefault(revision.idea, revision.text)
     idea_ids = dict(ideas_done)
-    added, rows = [], []
+    added: list = []
+    rows: list[dict[str, Any]] = []
     for item in source.ideas:
         if item.id in idea_ids:
             continue
@@ -604,7 +607,7 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
     # Three statements for the whole slice, not an ORM object per row: the writer (and so the event loop) is
     # held for the inserts themselves, which a hall voting meanwhile shares.
     if rows:
-        new_ids = tx.session.execute(insert(Idea).returning(Idea.id, sort_by_parameter_order=True), rows).scalars()
+        new_ids = tx.session.execute(insert(Idea).returning(col(Idea.id), sort_by_parameter_order=True), rows).scalars()
         for item, idea_id in zip(added, new_ids, strict=True):
             idea_ids[item.id] = idea_id
         merges = [{"id": idea_ids[item.id], "merged_into": idea_ids[item.merged_into]}
@@ -613,7 +616,7 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
             tx.session.execute(update(Idea), merges)
         grouped = {row["theme_id"] for row in rows if row["theme_id"]}
         if grouped:  # a theme that came with ideas is emptied if regrouping takes them all out, as one grouped here
-            tx.session.execute(update(Theme).where(Theme.id.in_(grouped)).values(grouped=True))
+            tx.session.execute(update(Theme).where(col(Theme.id).in_(grouped)).values(grouped=True))
         tx.session.execute(insert(IdeaRevision), [
             {"idea_id": idea_ids[item.id], "action": "imported", "text": row["text"], "axis": row["axis"],
              "kind": row["kind"], "by": tx.who.actor, "at": tx.now} for item, row in zip(added, rows, strict=True)])
@@ -648,7 +651,7 @@ def _imported(tx: Tx, row: type[Idea] | type[Theme], event: str, wanted: set[int
     if not wanted:
         return {}
     keys = {f"{event}#{n}": n for n in wanted}
-    found = tx.session.exec(select(row.source, row.id).where(row.source.in_(sorted(keys))))
+    found = tx.session.exec(select(row.source, row.id).where(col(row.source).in_(sorted(keys))))
     return {keys[source]: row_id for source, row_id in found.all()}
 
 
@@ -865,9 +868,9 @@ def update_plan(tx: Tx, cmd: p.UpdatePlan):
     except planedit.FieldProblem as problem:
         raise Refused(problem.code, **{**problem.params, "field": problem.field}) from None
     except PlanError as exc:
-        problem = exc.problems[0]
-        code = problem.code if problem.code.startswith(("plan_", "invalid_plan")) else f"plan_{problem.code}"
-        raise Refused(code, field=problem.field, **problem.params) from None
+        wrong = exc.problems[0]
+        code = wrong.code if wrong.code.startswith(("plan_", "invalid_plan")) else f"plan_{wrong.code}"
+        raise Refused(code, field=wrong.field, **wrong.params) from None
     changed = sorted(cmd.changes) + ([cmd.action] if cmd.action else [])
     if text == current:
         return {"fields": []}

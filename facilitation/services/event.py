@@ -7,10 +7,11 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, func, select
+from sqlmodel import col, func, select, Session
 
 from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
@@ -139,7 +140,7 @@ class EventService:
 
     def seat_codes(self) -> list[SeatCode]:
         with Session(self.engine) as s:
-            return list(s.exec(select(SeatCode).order_by(SeatCode.table_id, SeatCode.code)))
+            return list(s.exec(select(SeatCode).order_by(col(SeatCode.table_id), col(SeatCode.code))))
 
     def plan_text(self) -> str:
         """The plan as the event keeps it (its TOML), for a copy of the event."""
@@ -175,7 +176,7 @@ class EventService:
 
     def tables(self) -> list[EventTable]:
         with Session(self.engine) as s:
-            return list(s.exec(select(EventTable).order_by(EventTable.id)))
+            return list(s.exec(select(EventTable).order_by(col(EventTable.id))))
 
     # --- who is asking ----------------------------------------------------------------------------
 
@@ -257,15 +258,16 @@ class EventService:
         if name not in COMMANDS:
             raise Refused("unknown_command", name=name[:40])
         model, fn = COMMANDS[name]
-        cmd = validated(model, raw)
+        cmd: Any = validated(model, raw)  # the command's own model: each has a cid, dots a proxy
         key = f"{who.actor}|{cmd.cid}"
         digest = hashlib.sha256(f"{name}|{cmd.model_dump_json(exclude={'cid'})}".encode()).hexdigest()
         if COMMANDS[name][1] is None:  # dots: checked and written in batches (services/votes.py)
             if cmd.proxy is not None:
                 who = self._proxied(who, cmd.proxy)
             return self._writer.submit(Job(True, payload={"who": who, "name": name, "cmd": cmd, "key": key,
-                                                          "digest": digest}))
-        return self._writer.submit(Job(False, lambda unit: self._apply(unit, who, name, cmd, key, digest)))
+                                                          "digest": digest}))  # type: ignore[return-value]
+        return self._writer.submit(  # type: ignore[return-value]  # a command's answer is its dict
+            Job(False, lambda unit: self._apply(unit, who, name, cmd, key, digest)))
 
     def _proxied(self, who: Principal, participant_id: int) -> Principal:
         """A table facilitator casting for a person of its own table without a phone: the dot is theirs."""
@@ -285,17 +287,19 @@ class EventService:
             if s.get(EventTable, table_id) is None:
                 raise Refused("unknown_table")
             people = s.exec(select(Participant).where(Participant.table_id == table_id, PRESENT)
-                            .order_by(Participant.joined_at.desc(), Participant.id.desc())).all()
+                            .order_by(col(Participant.joined_at).desc(), col(Participant.id).desc())).all()
             ids = [p.id for p in people]
             given = dict(s.exec(select(Dot.participant_id, func.sum(Dot.count))
-                                .where(Dot.round_id == current_round(s).id, Dot.count > 0, Dot.participant_id.in_(ids))
-                                .group_by(Dot.participant_id)).all()) if ids else {}
+                                .where(Dot.round_id == current_round(s).id, Dot.count > 0,
+                                       col(Dot.participant_id).in_(ids))
+                                .group_by(col(Dot.participant_id))).all()) if ids else {}
             authors = [f"participant:{pid}" for pid in ids]
-            wrote = dict(s.exec(select(Idea.author, func.count()).where(Idea.author.in_(authors))
-                                .group_by(Idea.author)).all()) if ids else {}
+            wrote = dict(s.exec(select(Idea.author, func.count()).where(col(Idea.author).in_(authors))
+                                .group_by(col(Idea.author))).all()) if ids else {}
             phones = [p.device for p in people if p.device]
-            seats = dict(s.exec(select(Participant.device, func.count()).where(Participant.device.in_(phones), PRESENT)
-                                .group_by(Participant.device)).all()) if phones else {}
+            seats = dict(s.exec(select(Participant.device, func.count())
+                                .where(col(Participant.device).in_(phones), PRESENT)
+                                .group_by(col(Participant.device))).all()) if phones else {}
             # seats one phone holds (here or at other tables), and which people here share a phone
             same = {phone: n for n, phone in enumerate(dict.fromkeys(phones), 1) if seats.get(phone, 0) > 1}
             return [{"participant": p.id, "joined_at": p.joined_at, "dots": int(given.get(p.id, 0)),
@@ -309,7 +313,7 @@ class EventService:
         with self.reading() as s:
             people = s.exec(select(Participant).where(Participant.table_id == who.table_id, PRESENT,
                                                       Participant.proxied == True)  # noqa: E712
-                            .order_by(Participant.id)).all()
+                            .order_by(col(Participant.id))).all()
             row = current_round(s)
             rules = round_rules(self.plan, row)
             return [{"participant": p.id, **dots_view(rules, allocation(s, p.id, row.id))} for p in people]
@@ -402,7 +406,7 @@ class EventService:
         if stage is None:
             with self.reading() as s:
                 control = s.get(Control, 1)
-                rounds = s.exec(select(VoteRound.id, VoteRound.state, VoteRound.revealed).order_by(VoteRound.id))
+                rounds = s.exec(select(VoteRound.id, VoteRound.state, VoteRound.revealed).order_by(col(VoteRound.id)))
                 stage = (control.results_public, (control.phase_index, *(tuple(r) for r in rounds.all())))
             if changes == self._changes:  # no change was written while reading (threading mode)
                 self._stage = stage
@@ -426,6 +430,6 @@ class EventService:
 
     def log(self, since: int = 0, limit: int = 1000) -> list[dict]:
         with Session(self.engine) as s:
-            rows = s.exec(select(LogEntry).where(LogEntry.version > since).order_by(LogEntry.version).limit(limit))
+            rows = s.exec(select(LogEntry).where(LogEntry.version > since).order_by(col(LogEntry.version)).limit(limit))
             return [{"version": r.version, "at": r.at, "actor": r.actor, "kind": r.kind, "data": r.data}
                     for r in rows]

@@ -43,7 +43,7 @@ def slices(source: object, digest: str, plan) -> list[str]:
     for revision in whole.idea_history:
         first_text.setdefault(revision.idea, revision.text)
     ideas = sorted(whole.ideas, key=_merge_depth(whole.ideas))
-    parts = [(whole.themes, [])] if whole.themes else []
+    parts: list[tuple[list, list]] = [(whole.themes, [])] if whole.themes else []
     parts += [([], ideas[start:start + IMPORT_SLICE]) for start in range(0, len(ideas), IMPORT_SLICE)]
     payloads = []
     for n, (themes, part) in enumerate(parts or [([], [])]):  # an empty export still answers where it came from

@@ -10,7 +10,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import col, func, select, Session
 
 from facilitation.domain import admission
 from facilitation.domain.errors import Refused
@@ -113,7 +113,7 @@ class Door:
         spare = headroom(s, plan)
         if is_online:
             groups = s.exec(select(EventTable.id).where(EventTable.online == True)  # noqa: E712
-                            .order_by(EventTable.id))
+                            .order_by(col(EventTable.id)))
             chosen = admission.online_group([(group, counts.get(group, 0)) for group in groups],
                                             plan.tables.seats(True), plan.tables.capacity(True, spare))
             if chosen is None:
@@ -174,7 +174,7 @@ def _seat(s: Session, participant: Participant | None, table: EventTable, seat: 
     now = time.time()
     if participant:
         participant.table_id = table.id
-        events = [ParticipantMoved(participant.id, table.id)]
+        events: list[ParticipantMoved | ParticipantJoined] = [ParticipantMoved(participant.id, table.id)]
     else:
         participant = Participant(token=secrets.token_urlsafe(18), table_id=table.id, joined_at=now, device=phone)
         s.add(participant)

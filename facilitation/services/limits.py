@@ -28,18 +28,20 @@ class RateLimit:
         """Spend `cost` tokens (one try; or a message's bytes) of `key`'s bucket if it has them. `burst` and
         `per_second` override the defaults for keys whose size depends on them (a table's join code fills at the
         table's capacity)."""
-        burst = self.burst if burst is None else burst
+        full = self.burst if burst is None else burst
         rate = self.per_second if per_second is None else per_second
-        now = time.monotonic() if now is None else now
+        at_now = time.monotonic() if now is None else now
+        if full is None or rate is None:
+            raise ValueError("a bucket needs a size and a rate: give them here or to the RateLimit")
         with self._lock:
-            tokens, at = self._buckets.get(key, (burst, now))
-            tokens = min(burst, tokens + (now - at) * rate)
+            tokens, at = self._buckets.get(key, (full, at_now))
+            tokens = min(full, tokens + (at_now - at) * rate)
             if tokens < cost:
-                self._buckets[key] = (tokens, now)
+                self._buckets[key] = (tokens, at_now)
                 return False
-            self._buckets[key] = (tokens - cost, now)
+            self._buckets[key] = (tokens - cost, at_now)
             if len(self._buckets) > self.MAX_KEYS:
-                self._forget_full(now)
+                self._forget_full(at_now)
             return True
 
     def _forget_full(self, now: float) -> None:

@@ -1,7 +1,7 @@
 """The validated shape of every command's payload, shared by the socket handlers and the HTTP API."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -324,7 +324,10 @@ def import_command(source: object, digest: str) -> dict:
     return {"cid": f"import-{digest[:32]}", "source": source}
 
 
-def validated(model: type[BaseModel], raw: object) -> BaseModel:
+Payload = TypeVar("Payload", bound=BaseModel)
+
+
+def validated(model: type[Payload], raw: object) -> Payload:
     """`raw` as the command's model, or `invalid_payload` naming the fields that are wrong."""
     if not isinstance(raw, dict):
         raise Refused("invalid_payload", fields="payload")

@@ -1,7 +1,7 @@
 """Reads shared by the commands, the vote book and the read models: the rules in force and small counts."""
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import col, func, select, Session
 
 from facilitation.domain import voting
 from facilitation.plan import Plan
@@ -51,20 +51,20 @@ PRESENT = Participant.removed_at == None  # noqa: E711  (participants the staff 
 
 def joined_per_table(session: Session) -> dict[int, int]:
     return dict(session.exec(select(Participant.table_id, func.count()).where(PRESENT)
-                             .group_by(Participant.table_id)).all())
+                             .group_by(col(Participant.table_id))).all())
 
 
 def emptied(session: Session) -> set[int]:
     """Themes that had ideas and that regrouping left with none: flagged on the console, and out of the ballot
     and the report until they have ideas again (a theme made by title alone is not emptied)."""
     has_ideas = select(Idea.theme_id).where(Idea.theme_id != None).distinct()  # noqa: E711
-    return set(session.exec(select(Theme.id).where(Theme.grouped == True, Theme.id.not_in(has_ideas))))  # noqa: E712
+    return set(session.exec(select(Theme.id).where(Theme.grouped == True, col(Theme.id).not_in(has_ideas))))  # noqa: E712
 
 
 def ballot_ids(session: Session) -> list[int]:
     """The ballot as the theme team has it now: the themes marked for it, less the emptied ones."""
     left_out = emptied(session)
-    marked = session.exec(select(Theme.id).where(Theme.on_ballot == True).order_by(Theme.id))  # noqa: E712
+    marked = session.exec(select(Theme.id).where(Theme.on_ballot == True).order_by(col(Theme.id)))  # noqa: E712
     return [theme for theme in marked if theme not in left_out]
 
 
@@ -76,7 +76,7 @@ def current_ballot(session: Session, row: VoteRound) -> list[int]:
 def round_totals(session: Session, round_id: int) -> tuple[dict[int, int], dict[int, int]]:
     """A round's dots (or points) per theme and voters per theme, counted in the database."""
     rows = session.exec(select(Dot.theme_id, func.sum(Dot.count), func.count())
-                        .where(Dot.round_id == round_id, Dot.count > 0).group_by(Dot.theme_id)).all()
+                        .where(Dot.round_id == round_id, Dot.count > 0).group_by(col(Dot.theme_id))).all()
     return {theme: int(dots) for theme, dots, _ in rows}, {theme: voters for theme, _, voters in rows}
 
 
@@ -98,10 +98,10 @@ def plan_locks(session: Session) -> Locks:
     people = session.exec(select(Participant.table_id, Participant.category, Participant.zone)).all()
     used_tables = {row[0] for row in people}
     for model in (Idea, Question):
-        used_tables |= set(session.exec(select(model.table_id).where(model.table_id.is_not(None)).distinct()))
+        used_tables |= set(session.exec(select(model.table_id).where(col(model.table_id).is_not(None)).distinct()))
     used_tables |= set(session.exec(select(Harvest.table_id).distinct()))
     axes = set(session.exec(select(Idea.axis).distinct())) | set(
-        session.exec(select(Theme.axis).where(Theme.axis.is_not(None)).distinct()))
+        session.exec(select(Theme.axis).where(col(Theme.axis).is_not(None)).distinct()))
     chosen = {("categories", row[1]) for row in people if row[1]} | {("zones", row[2]) for row in people if row[2]}
     opened = session.exec(select(func.count()).select_from(VoteRound).where(VoteRound.state != "not_open")).one()
     return Locks(joined=bool(people), axes=frozenset(axes), chosen=frozenset(chosen),

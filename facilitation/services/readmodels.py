@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import col, func, select, Session
 
 from facilitation import labels
 from facilitation.domain import ranking
@@ -35,7 +36,7 @@ LIVE_IDEA = (Idea.hidden == False) & (Idea.merged_into == None) & (Idea.held == 
 
 
 def event_tables(s: Session) -> list[EventTable]:
-    return list(s.exec(select(EventTable).order_by(EventTable.id)))
+    return list(s.exec(select(EventTable).order_by(col(EventTable.id))))
 
 
 def event_info(plan: Plan, tables: Iterable[EventTable]) -> dict:
@@ -75,7 +76,7 @@ def labelled(view: dict, plan: Plan) -> dict:
 def control_view(s: Session, plan: Plan, control: Control) -> dict:
     """The live state every screen follows: the agenda, the timer, the vote's current round (and the earlier
     rounds, without their results), the projector, Q&A and moderation."""
-    rounds = list(s.exec(select(VoteRound).order_by(VoteRound.id)))
+    rounds = list(s.exec(select(VoteRound).order_by(col(VoteRound.id))))
     current = next(r for r in rounds if r.id == control.vote_round)
     focus = focused_poll(s)
     return {
@@ -130,7 +131,7 @@ IDEA_PAGE = 500  # any other screen's snapshot carries its first page of ideas; 
 def ideas(s: Session, full: bool, table_id: int | None = None, newest: int | None = None) -> list[dict]:
     """A screen's idea list: staff and scribes get every idea, others the live ones only; `newest`: only the
     latest that many, oldest first."""
-    query = select(Idea).order_by(Idea.id.desc())
+    query = select(Idea).order_by(col(Idea.id).desc())
     if table_id is not None:
         query = query.where(Idea.table_id == table_id)
     if not full:
@@ -143,7 +144,7 @@ def ideas(s: Session, full: bool, table_id: int | None = None, newest: int | Non
 def idea_page(s: Session, full: bool, table_id: int | None, after: int, size: int = IDEA_PAGE) -> dict:
     """The ideas a screen sees with ids above `after`, oldest first, at most `size`; `next`: the id to ask
     after for the following page, or None when this is the last."""
-    query = select(Idea).where(Idea.id > after).order_by(Idea.id).limit(size)
+    query = select(Idea).where(Idea.id > after).order_by(col(Idea.id)).limit(size)
     if table_id is not None:
         query = query.where(Idea.table_id == table_id)
     if not full:
@@ -157,16 +158,16 @@ def live_ideas_at(s: Session, table_id: int) -> int:
 
 
 def idea_rows(s: Session, ids: Iterable[int]) -> list[Idea]:
-    return list(s.exec(select(Idea).where(Idea.id.in_(list(ids))).order_by(Idea.id)))
+    return list(s.exec(select(Idea).where(col(Idea.id).in_(list(ids))).order_by(col(Idea.id))))
 
 
 def themes(s: Session) -> list[dict]:
     counts = dict(s.exec(select(Idea.theme_id, func.count()).where(Idea.theme_id != None)  # noqa: E711
-                         .group_by(Idea.theme_id)).all())
+                         .group_by(col(Idea.theme_id))).all())
     left_out = emptied(s)
     return [{"id": t.id, "title": visible(t.title), "titles": {lang: visible(text) for lang, text in t.titles.items()},
              "axis": t.axis, "on_ballot": t.on_ballot, "ideas": counts.get(t.id, 0), "emptied": t.id in left_out}
-            for t in s.exec(select(Theme).order_by(Theme.id))]
+            for t in s.exec(select(Theme).order_by(col(Theme.id)))]
 
 
 def questions(s: Session) -> list[dict]:
@@ -182,22 +183,22 @@ def questions(s: Session) -> list[dict]:
 def harvests(s: Session) -> list[dict]:
     """Every table's notes of the rounds at tables, for the staff and the table facilitators."""
     return [{"table": h.table_id, "phase": h.phase, "step": h.step, "text": visible(h.text), "at": h.at}
-            for h in s.exec(select(Harvest).order_by(Harvest.phase, Harvest.step, Harvest.table_id))]
+            for h in s.exec(select(Harvest).order_by(col(Harvest.phase), col(Harvest.step), col(Harvest.table_id)))]
 
 
 def alignments(s: Session) -> list[dict]:
     """Every mark against the zones' local plans, for the staff and the table facilitators."""
     return [{"id": a.id, "idea": a.idea_id, "theme": a.theme_id, "zone": a.zone, "verdict": a.verdict,
              "note": visible(a.note), "by": a.by.split(":")[0]}
-            for a in s.exec(select(Alignment).order_by(Alignment.id))]
+            for a in s.exec(select(Alignment).order_by(col(Alignment.id)))]
 
 
 def polls(s: Session) -> list[dict]:
     """Every poll with its live results (the staff's view; what the room is shown of it:
     facilitation.services.presenter)."""
     views = []
-    for poll in s.exec(select(Poll).order_by(Poll.id)):
-        answers = list(s.exec(select(PollAnswer.choices).where(PollAnswer.poll_id == poll.id)))
+    for poll in s.exec(select(Poll).order_by(col(Poll.id))):
+        answers = [list(a) for a in s.exec(select(PollAnswer.choices).where(PollAnswer.poll_id == poll.id))]
         views.append({"id": poll.id, "question": visible(poll.question), "kind": poll.kind,
                       "options": [visible(o) for o in poll.options], "state": poll.state, "revealed": poll.revealed,
                       "results": poll_results(PollKind(poll.kind), len(poll.options), answers)})
@@ -224,13 +225,13 @@ def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
     # before a round opens its ballot is the themes marked for it; from then on it is frozen in the round
     ballot = current_ballot(s, row)
     if rows is None and (totals is None or breakdowns):
-        rows = s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count)
-                      .where(Dot.round_id == row.id, Dot.count > 0)).all()
+        rows = list(s.exec(select(Dot.participant_id, Dot.theme_id, Dot.count)
+                           .where(Dot.round_id == row.id, Dot.count > 0)).all())
     if totals is None:
         dots, voters_per = ranking.totals((theme, count) for _, theme, count in rows)
         totals = ranking.Totals(dots, voters_per, len({pid for pid, _, _ in rows}))
     dots, voters_per = totals.dots, totals.voters_per
-    view = {"round": row.id, "method": row.method,
+    view: dict[str, Any] = {"round": row.id, "method": row.method,
             "ranking": _places(ranking.rank(ballot, dots, voters_per)), "voters": totals.voters,
             "dots": sum(dots.values())}
     if not breakdowns:
@@ -239,8 +240,8 @@ def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
     view["by_axis"] = {axis.id: _places(ranking.rank([t for t in ballot if axis_of.get(t) == axis.id], dots,
                                                      voters_per)) for axis in plan.axes}
     # every participant's groups, as plain rows (an IN of the voters was compiled anew on every tick)
-    people = {p.id: p for p in s.exec(select(Participant.id, Participant.table_id, Participant.category,
-                                             Participant.zone))}
+    people: dict[int, Any] = {p[0]: p for p in s.exec(select(Participant.id, Participant.table_id,
+                                                             Participant.category, Participant.zone))}
     online = {t.id: t.online for t in s.exec(select(EventTable))}
     groupings = {
         "by_table": lambda p: str(p.table_id),
@@ -253,7 +254,7 @@ def tally(s: Session, plan: Plan, breakdowns: bool, rows: DotRows | None = None,
                                     plan.privacy.min_group)
         view[name] = {group: _places(places) for group, places in grouped.items()}
     view["by_round"] = {str(r.id): _places(ranking.rank(r.ballot, *round_totals(s, r.id)))
-                        for r in s.exec(select(VoteRound).where(VoteRound.id < row.id).order_by(VoteRound.id))}
+                        for r in s.exec(select(VoteRound).where(VoteRound.id < row.id).order_by(col(VoteRound.id)))}
     view["by_round"][str(row.id)] = view["ranking"]
     return view
 
@@ -282,13 +283,13 @@ def room_view(s: Session) -> dict:
     each theme gathers (the most first, with its bar), how many people joined and voted. The same for every
     phone: nothing in it is personal, and all of it is on the room's projector already."""
     starred = list(s.exec(select(Idea).where(LIVE_IDEA, Idea.starred == True)  # noqa: E712
-                          .order_by(Idea.id.desc()).limit(WALL_CYCLE)))
+                          .order_by(col(Idea.id).desc()).limit(WALL_CYCLE)))
     newest = s.exec(select(Idea).where(LIVE_IDEA, Idea.starred == False)  # noqa: E712
-                    .order_by(Idea.id.desc()).limit(WALL_CYCLE - len(starred)))
+                    .order_by(col(Idea.id).desc()).limit(WALL_CYCLE - len(starred)))
     counted = select(func.count()).select_from(Idea).where(LIVE_IDEA)
-    axes = dict(s.exec(select(Idea.axis, func.count()).where(LIVE_IDEA).group_by(Idea.axis)).all())
+    axes = dict(s.exec(select(Idea.axis, func.count()).where(LIVE_IDEA).group_by(col(Idea.axis))).all())
     gathered = dict(s.exec(select(Idea.theme_id, func.count()).where(LIVE_IDEA, Idea.theme_id != None)  # noqa: E711
-                           .group_by(Idea.theme_id)).all())
+                           .group_by(col(Idea.theme_id))).all())
     themes = sorted(((t, gathered.get(t, 0)) for t in s.exec(select(Theme.id))), key=lambda x: (-x[1], x[0]))
     control = s.get(Control, 1)
     return {
@@ -313,11 +314,11 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
     since = time.time() - BURST_WINDOW
     joined = joined_per_table(s)
     recent = dict(s.exec(select(Participant.table_id, func.count()).where(Participant.joined_at >= since, PRESENT)
-                         .group_by(Participant.table_id)).all())
-    codes = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(SeatCode.table_id)).all()) \
+                         .group_by(col(Participant.table_id))).all())
+    codes = dict(s.exec(select(SeatCode.table_id, func.count()).group_by(col(SeatCode.table_id))).all()) \
         if plan.tables.seat_codes else {}
     rows = []
-    for t in s.exec(select(EventTable).order_by(EventTable.id)):
+    for t in s.exec(select(EventTable).order_by(col(EventTable.id))):
         size = plan.tables.seats(t.online)
         # with seat codes, the codes are the seats
         capacity = codes[t.id] if t.id in codes else plan.tables.capacity(t.online, spare)
@@ -332,7 +333,7 @@ def seats(s: Session, plan: Plan, refused: dict[int | None, int]) -> dict:
 def crowd(s: Session, plan: Plan, people: int) -> dict:
     """Who is in the room against the plan's target profile: counts per category and zone, never who.
     Shares are of the people who answered; `people` is everyone joined."""
-    out = {"people": people}
+    out: dict[str, Any] = {"people": people}
     for name, column, choices in (("categories", Participant.category, plan.categories),
                                   ("zones", Participant.zone, plan.zones)):
         counts = dict(s.exec(select(column, func.count()).where(column != None, PRESENT)  # noqa: E711
@@ -367,7 +368,7 @@ def live_ideas(s: Session, ungrouped: bool = False) -> list[Idea]:
     query = select(Idea).where(LIVE_IDEA)
     if ungrouped:
         query = query.where(Idea.theme_id == None)  # noqa: E711
-    return list(s.exec(query.order_by(Idea.id)))
+    return list(s.exec(query.order_by(col(Idea.id))))
 
 
 def sees_results(who: Principal, row: VoteRound, plan: Plan) -> bool:
@@ -383,7 +384,7 @@ def snapshot(s: Session, plan: Plan, who: Principal, version: int,
     row = current_round(s)
     group = audience(who.role)
     tables = event_tables(s)
-    view = {"version": version, "role": who.role.value, "event": event_info(plan, tables)}
+    view: dict[str, Any] = {"version": version, "role": who.role.value, "event": event_info(plan, tables)}
     scope, full = IDEAS[group]
     phone = who.role is Role.PARTICIPANT
     if phone:  # a phone's snapshot stays small however much its table wrote: the newest, and how many more

@@ -74,7 +74,7 @@ class VoteBook:
 class DotBatch:
     """What one batch did: each job's answer, the events to publish, the new allocations."""
 
-    answers: list[tuple[Job, object]]
+    answers: list[tuple[Job, Refused | dict]]  # each job's answer: its result, or why it was refused
     events: list
     allocations: dict[int, dict[int, int]]
 
@@ -82,11 +82,11 @@ class DotBatch:
 @functools.cache
 def _upsert(dialect: str):
     """The batch's statement for the counts, built once: SQLAlchemy then reuses its compiled form."""
-    table = Dot.__table__
+    table = Dot.__table__  # type: ignore[attr-defined]
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as upsert
     elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
+        from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]
     else:  # pragma: no cover - the two databases this app supports
         raise RuntimeError(f"no upsert for {dialect}")
     statement = upsert(table)

@@ -78,7 +78,7 @@ class Writer:
                 # session, three statements, a commit), not its dots': without the wait a burst's batches
                 # held ~4 dots each. The acks get the wait back many times over once cores are scarce.
                 self._ready.wait_for(lambda: len(self._jobs) >= BATCH, LINGER)
-            batch = []
+            batch: list[Job] = []
             while self._jobs and self._jobs[0].batched and len(batch) < BATCH:
                 batch.append(self._jobs.popleft())
             return batch

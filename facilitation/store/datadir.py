@@ -142,6 +142,7 @@ def glance(database: str | Path) -> Glance | None:
                         "last_change": one("select max(at) from log")[0]}
     except (sqlite3.Error, TypeError):  # TypeError: a row that is not there
         return None
-    return Glance(revision[0] if revision else None, codes | {settings.get("online_code")} - {None},
+    online = {settings["online_code"]} if settings.get("online_code") else set()
+    return Glance(revision[0] if revision else None, codes | online,
                   tokens | {settings[key] for key in STAFF_SECRETS if settings.get(key)},
                   settings.get("facilitator_token", ""), overview)

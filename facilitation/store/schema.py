@@ -38,7 +38,9 @@ def _config() -> Config:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    newest = ScriptDirectory.from_config(_config()).get_current_head()
+    assert newest is not None, "the migrations are shipped with the app"
+    return newest
 
 
 def current(engine: Engine) -> str | None:
@@ -88,7 +90,7 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
             if connection.dialect.name == "sqlite":
                 for table, *_ in connection.exec_driver_sql("PRAGMA foreign_key_check").all():
                     log.warning("after the upgrade, table %s has rows pointing at rows that do not exist", table)
-    return script.get_current_head()
+    return head()
 
 
 def keep_before_upgrade(engine: Engine, revision: str | None) -> Path | None:

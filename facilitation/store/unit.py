@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from facilitation.domain.errors import Refused
 from facilitation.store.models import CommandRecord, LogEntry
 
-_LOG = insert(LogEntry.__table__)  # built once: SQLAlchemy then reuses their compiled form
-_RECORD = insert(CommandRecord.__table__)
+_LOG = insert(LogEntry.__table__)  # type: ignore[attr-defined]  # built once: reused compiled
+_RECORD = insert(CommandRecord.__table__)  # type: ignore[attr-defined]
 
 
 class Ledger:

@@ -75,7 +75,7 @@ def select_locale() -> str:
     for candidate in (request.args.get("lang"), getattr(g, "lang", None), session.get("lang"),
                       request.cookies.get(LANG_COOKIE)):
         if candidate in languages:
-            return candidate
+            return str(candidate)
     return request.accept_languages.best_match(languages) or languages[0]
 
 

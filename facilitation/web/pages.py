@@ -82,7 +82,7 @@ def join_now(code: str):
             response.headers["Retry-After"] = "30"
         response.headers["X-Refusal"] = refused.code  # for scripts (`facilitation rehearse`): which refusal
         return response
-    response = redirect(url_for("pages.phone"), code=303)
+    response = make_response(redirect(url_for("pages.phone"), code=303))
     response.set_cookie(DEVICE_COOKIE, token, max_age=ONE_YEAR, samesite="Lax", httponly=True, secure=_over_https())
     return response
 

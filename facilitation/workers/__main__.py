@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
         try:
             service.reload_plan()  # a form may have changed it since the last job
             body = jobs.run(service, json.loads(line))
-            header = {"ok": True, "size": len(body)}
+            header: dict[str, object] = {"ok": True, "size": len(body)}
         except Refused as refused:
             header = jobs.refusal(refused)
         except Exception as exc:  # one failed job must not end the worker: the server answers that one 503

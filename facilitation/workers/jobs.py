@@ -52,7 +52,7 @@ def backup(service: EventService) -> bytes:
     from facilitation.store.backup import copy
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "event.sqlite"
-        copy(Path(service.engine.url.database), target)
+        copy(Path(str(service.engine.url.database)), target)
         return target.read_bytes()
 
 
@@ -142,7 +142,7 @@ def _items(service: EventService, ungrouped: bool):
     from facilitation.services.readmodels import live_ideas
 
     with service.reading() as s:
-        return [Item(i.id, i.axis, i.text, i.table_id) for i in live_ideas(s, ungrouped=ungrouped)]
+        return [Item(i.id, i.axis, i.text, i.table_id) for i in live_ideas(s, ungrouped=ungrouped) if i.id]
 
 
 def suggest(service: EventService) -> dict:
@@ -163,7 +163,7 @@ def search(service: EventService, query: str) -> dict:
     from facilitation.store.models import Idea
 
     with service.reading() as s:
-        texts = dict(s.exec(select(Idea.id, Idea.text)).all())
+        texts = {idea: text for idea, text in s.exec(select(Idea.id, Idea.text)).all() if idea is not None}
     return {"q": query, "ideas": grouping.search(texts, query)}
 
 

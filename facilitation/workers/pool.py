@@ -217,9 +217,11 @@ class Pool:
             if leading:
                 flight = self._flights[family] = _Flight()
         if not leading:
+            assert flight is not None  # another thread's, found above
             flight.done.wait()
             if flight.error is not None:
                 raise flight.error
+            assert flight.result is not None  # made, since it did not fail
             return flight.result
         return self._make(family, version, job)
 

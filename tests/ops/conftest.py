@@ -1,15 +1,23 @@
-"""What the operations tests share: the built wheel and sdist."""
+"""What the operations tests share: the built wheel and sdist, made once per run."""
 import subprocess
 import sys
 
+import filelock
 import pytest
 
 from tests.conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True,
-                   capture_output=True, timeout=300)
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory, worker_id):
+    """dist/ of this checkout. Built once per run, whichever test worker asks first: two builds of one source
+    tree at once trip over each other's build folder."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # pytest-xdist: the run's folder, above each worker's own
+        shared = shared.parent
+    out = shared / "dist"
+    with filelock.FileLock(str(shared / "dist.lock")):
+        if not list(out.glob("*.whl")):
+            subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True,
+                           capture_output=True, timeout=300)
     return out
