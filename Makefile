@@ -21,9 +21,10 @@ run: install
 test: install-test system-test-deps lint
 	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-# Lint and types: each fails `make test` (and CI) on its own.
+# Lint, the one format (ruff format: `$(BIN)/ruff format .` applies it) and types: each fails `make test` (and CI).
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 $(BIN)/python:

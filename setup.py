@@ -3,6 +3,7 @@
 The repository keeps templates/, static/ and sessions/ at its top level, as the project asked; an installed app
 needs them inside the package, with the translation catalogues compiled. This copies them into the build.
 """
+
 import importlib.util
 import shutil
 from pathlib import Path
@@ -30,8 +31,12 @@ class BuildWithAppFiles(build_py):
         for name in TOP_LEVEL_DATA:
             shutil.copytree(HERE / name, package / name, dirs_exist_ok=True)
         translations = package / "translations"
-        shutil.copytree(HERE / "facilitation" / "translations", translations, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("*.mo"))
+        shutil.copytree(
+            HERE / "facilitation" / "translations",
+            translations,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("*.mo"),
+        )
         _compile_catalogues(translations)
         for source in [*translations.rglob("*.po"), *translations.rglob("*.pot")]:
             source.unlink()  # the wheel carries compiled catalogues; the sources stay in the sdist

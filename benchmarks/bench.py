@@ -10,6 +10,7 @@ benchmarks/results/<date>-<machine>.json.
 
     .venv/bin/python benchmarks/bench.py [--phones 300 1000] [--quick] [--runtimes gevent threading]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,9 @@ def node_crowd(config: dict) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(config, f)
     try:
-        done = subprocess.run(["node", str(HERE / "js" / "crowd.mjs"), f.name], capture_output=True, text=True,
-                              timeout=900)
+        done = subprocess.run(
+            ["node", str(HERE / "js" / "crowd.mjs"), f.name], capture_output=True, text=True, timeout=900
+        )
     finally:
         os.unlink(f.name)
     if done.returncode != 0:
@@ -81,8 +83,11 @@ class Echo:
 
     def __enter__(self):
         self.port = free_port()
-        self.process = subprocess.Popen([sys.executable, str(HERE / "echo_server.py"), str(self.port), self.runtime],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "echo_server.py"), str(self.port), self.runtime],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -125,8 +130,12 @@ def prepare_app(server, phones: int) -> dict:
         joined = list(pool.map(join, range(phones)))
     took = time.perf_counter() - started
     waits = sorted(w for _t, w in joined)
-    return {"themes": themes, "axes": [axis["id"] for axis in event["axes"]], "cookies": [t for t, _w in joined],
-            "joins": {"phones": phones, "seconds": took, "p95_ms": waits[int(.95 * len(waits))] * 1000}}
+    return {
+        "themes": themes,
+        "axes": [axis["id"] for axis in event["axes"]],
+        "cookies": [t for t, _w in joined],
+        "joins": {"phones": phones, "seconds": took, "p95_ms": waits[int(0.95 * len(waits))] * 1000},
+    }
 
 
 def check_export(server, expected: int) -> dict:
@@ -138,13 +147,21 @@ def check_export(server, expected: int) -> dict:
     with sqlite3.connect(server.db) as db:
         placed = db.execute("select count(*) from log where kind = 'DotPlaced'").fetchone()[0]
         removed = db.execute("select count(*) from log where kind = 'DotRemoved'").fetchone()[0]
-    return {"expected": expected, "votes": votes, "ranking": ranked, "log": placed - removed,
-            "ok": votes == ranked == placed - removed == expected}
+    return {
+        "expected": expected,
+        "votes": votes,
+        "ranking": ranked,
+        "log": placed - removed,
+        "ok": votes == ranked == placed - removed == expected,
+    }
 
 
 def capacity(runs: list[dict]) -> int | None:
-    good = [r["rate"] for r in runs if r["p95_ms"] is not None and r["p95_ms"] <= BOUND_MS
-            and not r["lost"] and not r["refused"]]
+    good = [
+        r["rate"]
+        for r in runs
+        if r["p95_ms"] is not None and r["p95_ms"] <= BOUND_MS and not r["lost"] and not r["refused"]
+    ]
     return max(good, default=None)
 
 
@@ -156,44 +173,110 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
     runs = [{"rate": r} for r in rates]
     idea_run = [{"rate": phones * IDEAS / IDEA_SECONDS}]
     with Echo(runtime) as echo:
-        echo_node = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones, "themes": list(range(1, 9)),
-                                "dots": DOTS, "runs": runs, "event": "echo"})
-        echo_ideas = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones, "axes": ["a"],
-                                 "dots": IDEAS, "runs": idea_run, "event": "idea"}) if extras else None
-        echo_python = asyncio.run(play(echo.url, [{"token": "x"}] * phones, list(range(1, 9)), DOTS,
-                                       python_rate)) if python_rate else None
+        echo_node = node_crowd(
+            {
+                "url": echo.url,
+                "phones": [{"token": "x"}] * phones,
+                "themes": list(range(1, 9)),
+                "dots": DOTS,
+                "runs": runs,
+                "event": "echo",
+            }
+        )
+        echo_ideas = (
+            node_crowd(
+                {
+                    "url": echo.url,
+                    "phones": [{"token": "x"}] * phones,
+                    "axes": ["a"],
+                    "dots": IDEAS,
+                    "runs": idea_run,
+                    "event": "idea",
+                }
+            )
+            if extras
+            else None
+        )
+        echo_python = (
+            asyncio.run(play(echo.url, [{"token": "x"}] * phones, list(range(1, 9)), DOTS, python_rate))
+            if python_rate
+            else None
+        )
         echo_rss = rss_mb(echo.process.pid, peak=True)
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "bench.toml"  # the demo, with a table of 10 (+2) for every 10 phones
         plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {max(30, -(-phones // 10))}"))
-        server = start_server(Path(tmp), plan=plan, flush=str(BY_KEY["FLUSH_INTERVAL"].default), env={
-            "FACILITATION_JOIN_BURST": str(phones + 10), "FACILITATION_MAX_PER_ADDRESS": str(3 * phones + 100),
-            "FACILITATION_LOG_LEVEL": "WARNING"}, extra=("--async-mode", runtime))
+        server = start_server(
+            Path(tmp),
+            plan=plan,
+            flush=str(BY_KEY["FLUSH_INTERVAL"].default),
+            env={
+                "FACILITATION_JOIN_BURST": str(phones + 10),
+                "FACILITATION_MAX_PER_ADDRESS": str(3 * phones + 100),
+                "FACILITATION_LOG_LEVEL": "WARNING",
+            },
+            extra=("--async-mode", runtime),
+        )
         try:
             ready = prepare_app(server, phones)
             screens = [server.setting("observer_token"), server.setting("projector_token"), server.facilitator]
             cookies = [{"cookie": c} for c in ready["cookies"]]
-            app_node = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
-                                   "themes": ready["themes"], "dots": DOTS, "runs": runs})
+            app_node = node_crowd(
+                {
+                    "url": server.url,
+                    "phones": cookies,
+                    "screens": screens,
+                    "themes": ready["themes"],
+                    "dots": DOTS,
+                    "runs": runs,
+                }
+            )
             rss = rss_mb(server.process.pid, peak=True)  # the peak: with every phone connected, mid-burst
             app_ideas = repeats = None
             if extras:
-                app_ideas = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
-                                        "axes": ready["axes"], "dots": IDEAS, "runs": idea_run, "event": "idea"})
-                repeats = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
-                                      "themes": ready["themes"], "dots": DOTS,
-                                      "runs": [{"rate": python_rate or 750}] * REPEATS})
-            app_python = asyncio.run(play(server.url, cookies, ready["themes"], DOTS, python_rate,
-                                          screen=screens[0])) if python_rate else None
+                app_ideas = node_crowd(
+                    {
+                        "url": server.url,
+                        "phones": cookies,
+                        "screens": screens,
+                        "axes": ready["axes"],
+                        "dots": IDEAS,
+                        "runs": idea_run,
+                        "event": "idea",
+                    }
+                )
+                repeats = node_crowd(
+                    {
+                        "url": server.url,
+                        "phones": cookies,
+                        "screens": screens,
+                        "themes": ready["themes"],
+                        "dots": DOTS,
+                        "runs": [{"rate": python_rate or 750}] * REPEATS,
+                    }
+                )
+            app_python = (
+                asyncio.run(play(server.url, cookies, ready["themes"], DOTS, python_rate, screen=screens[0]))
+                if python_rate
+                else None
+            )
             counted = check_export(server, app_python["acked"] if app_python else 0)
         finally:
             stop_server(server)
-    return {"phones": phones, "runtime": runtime, "echo": echo_node, "app": app_node, "joins": ready["joins"],
-            "rss_mb": rss,
-            "echo_rss_mb": echo_rss, "counted": counted,
-            "ideas": {"echo": echo_ideas, "app": app_ideas} if extras else None, "repeats": repeats,
-            "python": {"echo": echo_python, "app": app_python} if python_rate else None,
-            "capacity": {"echo": capacity(echo_node["runs"]), "app": capacity(app_node["runs"])}}
+    return {
+        "phones": phones,
+        "runtime": runtime,
+        "echo": echo_node,
+        "app": app_node,
+        "joins": ready["joins"],
+        "rss_mb": rss,
+        "echo_rss_mb": echo_rss,
+        "counted": counted,
+        "ideas": {"echo": echo_ideas, "app": app_ideas} if extras else None,
+        "repeats": repeats,
+        "python": {"echo": echo_python, "app": app_python} if python_rate else None,
+        "capacity": {"echo": capacity(echo_node["runs"]), "app": capacity(app_node["runs"])},
+    }
 
 
 def fmt(value, unit="ms") -> str:
@@ -202,46 +285,64 @@ def fmt(value, unit="ms") -> str:
 
 def report(results: list[dict], machine: str) -> None:
     print(f"\nmake bench — {machine}")
-    print(f"{'load':54} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11} {'stall':>10}"
-          "  lost/refused")
+    print(
+        f"{'load':54} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11} {'stall':>10}  lost/refused"
+    )
     for result in results:
         for echo, app in zip(result["echo"]["runs"], result["app"]["runs"], strict=True):
             load = f"{result['runtime']}: {result['phones']} phones, {app['dots']:,} dots at {app['rate']:,}/s"
-            print(f"{load:54} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
-                  f"{fmt(app['screen_p95_ms']):>11} {fmt(app.get('stall_ms')):>10}  {app['lost']}/{app['refused']}")
+            print(
+                f"{load:54} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
+                f"{fmt(app['screen_p95_ms']):>11} {fmt(app.get('stall_ms')):>10}  {app['lost']}/{app['refused']}"
+            )
         cap = result["capacity"]
         ratio = f"{cap['app'] / cap['echo']:.2f}" if cap["app"] and cap["echo"] else "—"
-        print(f"  {result['runtime']}, capacity (p95 ≤ {BOUND_MS} ms): echo {fmt(cap['echo'], '')}/s, "
-              f"app {fmt(cap['app'], '')}/s, "
-              f"ratio {ratio}; joins: {result['joins']['phones']} in {result['joins']['seconds']:.1f} s, "
-              f"p95 {result['joins']['p95_ms']:.0f} ms; peak RSS {result['rss_mb']:.0f} MB "
-              f"(echo {result.get('echo_rss_mb', 0):.0f} MB)")
+        print(
+            f"  {result['runtime']}, capacity (p95 ≤ {BOUND_MS} ms): echo {fmt(cap['echo'], '')}/s, "
+            f"app {fmt(cap['app'], '')}/s, "
+            f"ratio {ratio}; joins: {result['joins']['phones']} in {result['joins']['seconds']:.1f} s, "
+            f"p95 {result['joins']['p95_ms']:.0f} ms; peak RSS {result['rss_mb']:.0f} MB "
+            f"(echo {result.get('echo_rss_mb', 0):.0f} MB)"
+        )
         counted = result["counted"]
-        print(f"  counted once: export {counted['votes']:,} dots, ranking {counted['ranking']:,}, log "
-              f"{counted['log']:,}, acknowledged {counted['expected']:,}: {'ok' if counted['ok'] else 'MISMATCH'}")
+        print(
+            f"  counted once: export {counted['votes']:,} dots, ranking {counted['ranking']:,}, log "
+            f"{counted['log']:,}, acknowledged {counted['expected']:,}: {'ok' if counted['ok'] else 'MISMATCH'}"
+        )
         if result["ideas"]:
             e, a = result["ideas"]["echo"]["runs"][0], result["ideas"]["app"]["runs"][0]
-            print(f"  ideas, {a['dots']:,} at {a['rate']:,.0f}/s: echo p95 {fmt(e['p95_ms'])}, app p95 "
-                  f"{fmt(a['p95_ms'])}, p99 {fmt(a['p99_ms'])}, screen p95 {fmt(a['screen_p95_ms'])}, "
-                  f"lost/refused {a['lost']}/{a['refused']}")
+            print(
+                f"  ideas, {a['dots']:,} at {a['rate']:,.0f}/s: echo p95 {fmt(e['p95_ms'])}, app p95 "
+                f"{fmt(a['p95_ms'])}, p99 {fmt(a['p99_ms'])}, screen p95 {fmt(a['screen_p95_ms'])}, "
+                f"lost/refused {a['lost']}/{a['refused']}"
+            )
         if result["repeats"]:
             bursts = result["repeats"]["runs"]
-            print(f"  the same burst {len(bursts)} times ({bursts[0]['dots']:,} dots at {bursts[0]['rate']:,}/s): "
-                  f"ack p95 first {fmt(bursts[0]['p95_ms'])}, last {fmt(bursts[-1]['p95_ms'])}; "
-                  f"max of all {fmt(max(b['p95_ms'] for b in bursts))}")
+            print(
+                f"  the same burst {len(bursts)} times ({bursts[0]['dots']:,} dots at {bursts[0]['rate']:,}/s): "
+                f"ack p95 first {fmt(bursts[0]['p95_ms'])}, last {fmt(bursts[-1]['p95_ms'])}; "
+                f"max of all {fmt(max(b['p95_ms'] for b in bursts))}"
+            )
         if result["python"]:
             e, a = result["python"]["echo"], result["python"]["app"]
-            print(f"  python crowd, {a['dots']:,} dots at {a['rate']:,}/s: echo p95 {fmt(e['p95_ms'])}, "
-                  f"app p95 {fmt(a['p95_ms'])}, screen p95 {fmt(a['screen_p95_ms'])}, lost/refused "
-                  f"{a['lost']}/{a['refused']}")
+            print(
+                f"  python crowd, {a['dots']:,} dots at {a['rate']:,}/s: echo p95 {fmt(e['p95_ms'])}, "
+                f"app p95 {fmt(a['p95_ms'])}, screen p95 {fmt(a['screen_p95_ms'])}, lost/refused "
+                f"{a['lost']}/{a['refused']}"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, nargs="+", default=[300, 1000])
     parser.add_argument("--quick", action="store_true", help="two rates per crowd, no Python crowd")
-    parser.add_argument("--runtimes", nargs="+", default=["gevent"], choices=BY_KEY["ASYNC_MODE"].choices,
-                        help="the app and the echo server on each runtime, in turn, with the same crowd")
+    parser.add_argument(
+        "--runtimes",
+        nargs="+",
+        default=["gevent"],
+        choices=BY_KEY["ASYNC_MODE"].choices,
+        help="the app and the echo server on each runtime, in turn, with the same crowd",
+    )
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the crowd's sockets, inherited by node
@@ -259,8 +360,7 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
     path = out / f"{stamp}-{platform.node()}.json"
-    path.write_text(json.dumps({"machine": machine, "at": stamp, "bound_ms": BOUND_MS, "results": results},
-                               indent=1))
+    path.write_text(json.dumps({"machine": machine, "at": stamp, "bound_ms": BOUND_MS, "results": results}, indent=1))
     print(f"\nwritten: {path.relative_to(HERE.parent)}")
 
 

@@ -3,6 +3,7 @@ client), here driven for one dot burst beside the JavaScript crowd's (benchmarks
 
 A Python crowd on the same cores takes CPU from the server, so its numbers are pessimistic.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,9 @@ import socketio
 from facilitation.cli.rehearse import Progress, Step, connect_phone, freshness, open_loop
 
 
-async def play(url: str, phones: list[dict], themes: list[int], dots: int, rate: float,
-               screen: str | None = None) -> dict:
+async def play(
+    url: str, phones: list[dict], themes: list[int], dots: int, rate: float, screen: str | None = None
+) -> dict:
     """Connect every phone, then send each phone's dots at `rate` per second in all; latency from the schedule."""
     seen: list[tuple[float, int]] = []
     watcher = None
@@ -25,14 +27,16 @@ async def play(url: str, phones: list[dict], themes: list[int], dots: int, rate:
         async def _update(update):
             if isinstance((update.get("tally") or {}).get("dots"), int):
                 seen.append((time.perf_counter(), update["tally"]["dots"]))
+
         await watcher.connect(url, auth={"token": screen}, transports=["websocket"], wait_timeout=30)
     clients = []
     for start in range(0, len(phones), 50):
-        clients += await asyncio.gather(*(connect_phone(url, phone) for phone in phones[start:start + 50]))
+        clients += await asyncio.gather(*(connect_phone(url, phone) for phone in phones[start : start + 50]))
     base = seen[-1][1] if seen else 0
     first = len(seen)
-    sends = [(p, "dot.place", {"theme": themes[(p + k) % len(themes)]})
-             for k in range(dots) for p in range(len(phones))]
+    sends = [
+        (p, "dot.place", {"theme": themes[(p + k) % len(themes)]}) for k in range(dots) for p in range(len(phones))
+    ]
     step = Step("dots")
     acked = await open_loop(clients, sends, len(sends) / rate, step, Progress("dots", len(sends), quiet=True))
     if watcher:
@@ -41,6 +45,11 @@ async def play(url: str, phones: list[dict], themes: list[int], dots: int, rate:
     for client in clients + ([watcher] if watcher else []):
         await client.disconnect()
     summary = step.summary()
-    return {"client": "python-socketio (asyncio)", "rate": rate, "dots": len(sends),
-            "refused": sum(summary["refused"].values()), **{k: v for k, v in summary.items() if k != "refused"},
-            "errors": summary["refused"]}
+    return {
+        "client": "python-socketio (asyncio)",
+        "rate": rate,
+        "dots": len(sends),
+        "refused": sum(summary["refused"].values()),
+        **{k: v for k, v in summary.items() if k != "refused"},
+        "errors": summary["refused"],
+    }

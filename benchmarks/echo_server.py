@@ -6,14 +6,17 @@ machine, the network stack, the runtime and the crowd cost by themselves.
 
 (eventlet, the app's runtime before gevent, only once installed: pip install eventlet.)
 """
+
 import sys
 
 RUNTIME = sys.argv[2] if len(sys.argv) > 2 else "gevent"
 if RUNTIME == "eventlet":
     import eventlet
+
     eventlet.monkey_patch()
 elif RUNTIME == "gevent":
     from gevent import monkey
+
     monkey.patch_all()
 
 import socketio  # noqa: E402
@@ -30,11 +33,13 @@ if __name__ == "__main__":
     port, app = int(sys.argv[1]), socketio.WSGIApp(server)
     if RUNTIME == "eventlet":
         import eventlet.wsgi
-        eventlet.wsgi.server(eventlet.listen(("127.0.0.1", port), backlog=2048), app, log_output=False,
-                             max_size=8000)
+
+        eventlet.wsgi.server(eventlet.listen(("127.0.0.1", port), backlog=2048), app, log_output=False, max_size=8000)
     elif RUNTIME == "gevent":
         from gevent.pywsgi import WSGIServer
+
         WSGIServer(("127.0.0.1", port), app, log=None, backlog=2048).serve_forever()
     else:
         from werkzeug.serving import run_simple
+
         run_simple("127.0.0.1", port, app, threaded=True)

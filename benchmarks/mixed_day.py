@@ -9,6 +9,7 @@ lost (every acknowledged dot in the event's log once, every imported idea in the
 
     .venv/bin/python benchmarks/mixed_day.py [--runtime gevent] [--bursts 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,14 +55,28 @@ def listening_export(size_bytes: int) -> bytes:
     """An export of another event (a listening day) of about `size_bytes`, on the demo plan's axes."""
     axes = [axis.id for axis in load_plan(DEMO_PLAN).axes]
     themes = [{"id": n + 1, "title": f"Tema dell'ascolto {n + 1}", "axis": axes[n % len(axes)]} for n in range(40)]
-    text = ("servono più collegamenti serali tra le valli e il capoluogo, con orari pensati per chi lavora a "
-            "turni e per gli studenti, e parcheggi di interscambio custoditi vicino alle stazioni")
+    text = (
+        "servono più collegamenti serali tra le valli e il capoluogo, con orari pensati per chi lavora a "
+        "turni e per gli studenti, e parcheggi di interscambio custoditi vicino alle stazioni"
+    )
 
     def idea(n: int) -> dict:
-        return {"id": n, "table": str(n % 30 + 1), "channel": "room", "axis": axes[n % len(axes)],
-                "kind": ("need", "proposal", "project")[n % 3], "text": f"{n}: {text}", "hidden": n % 50 == 0,
-                "held": False, "starred": n % 40 == 0, "merged_into": "",
-                "theme": themes[n % len(themes)]["id"] if n % 4 == 0 else "", "category": "", "zone": ""}
+        return {
+            "id": n,
+            "table": str(n % 30 + 1),
+            "channel": "room",
+            "axis": axes[n % len(axes)],
+            "kind": ("need", "proposal", "project")[n % 3],
+            "text": f"{n}: {text}",
+            "hidden": n % 50 == 0,
+            "held": False,
+            "starred": n % 40 == 0,
+            "merged_into": "",
+            "theme": themes[n % len(themes)]["id"] if n % 4 == 0 else "",
+            "category": "",
+            "zone": "",
+        }
+
     ideas = [idea(n) for n in range(1, size_bytes // len(json.dumps(idea(10_000))) + 1)]
     event = {"id": "bench-ascolto", "title": "Ascolto (bench)", "date": "2026-11-20", "export_format": 1}
     return json.dumps({"event": event, "ideas": ideas, "themes": themes, "idea_history": []}).encode()
@@ -111,8 +126,11 @@ class Disturbances:
         """ROUNDS downloads of `kind`, one every few seconds over the minute, each sent at its time whether or
         not the one before is answered (open loop); all of them must be answered, however late."""
         observer = self.tokens["observer"]
-        url = (f"{self.server.url}/report/{observer}" if kind == "report page"
-               else f"{self.server.url}/export/{observer}/{kind}")
+        url = (
+            f"{self.server.url}/report/{observer}"
+            if kind == "report page"
+            else f"{self.server.url}/export/{observer}/{kind}"
+        )
 
         def download():
             started, wall = time.monotonic(), time.time()
@@ -158,8 +176,12 @@ class Disturbances:
         if not self._at(self.seconds / 4):
             return
         started, wall = time.monotonic(), time.time()
-        answer = requests.post(f"{self.server.url}/api/import", data=self.body, timeout=300, headers={
-            "Authorization": f"Bearer {self.tokens['facilitator']}", "Content-Type": "application/json"})
+        answer = requests.post(
+            f"{self.server.url}/api/import",
+            data=self.body,
+            timeout=300,
+            headers={"Authorization": f"Bearer {self.tokens['facilitator']}", "Content-Type": "application/json"},
+        )
         self.busy.append(("import", wall, time.time()))
         self.imported = {"status": answer.status_code, "seconds": time.monotonic() - started, **answer.json()}
 
@@ -167,13 +189,15 @@ class Disturbances:
         """A joined phone sending 64 KB messages as fast as it can, reconnecting whenever it is cut off. The
         frame is masked once and sent again as it is: the server unmasks every copy, while this process (which
         shares the server's cores) does not pay the masking each time."""
-        frame = websocket.ABNF.create_frame("42" + json.dumps(["idea.add", {"text": "x" * 64_000}]),
-                                            websocket.ABNF.OPCODE_TEXT).format()
+        frame = websocket.ABNF.create_frame(
+            "42" + json.dumps(["idea.add", {"text": "x" * 64_000}]), websocket.ABNF.OPCODE_TEXT
+        ).format()
         ws_url = self.server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
         while not self.stop.is_set():
             try:
-                ws = websocket.create_connection(ws_url, timeout=5,
-                                                 cookie=f"facilitation_device={self.tokens['flooder']}")
+                ws = websocket.create_connection(
+                    ws_url, timeout=5, cookie=f"facilitation_device={self.tokens['flooder']}"
+                )
                 ws.recv()
                 ws.send("40")
                 self.flood["connections"] += 1
@@ -209,37 +233,61 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runtime", default="gevent", choices=BY_KEY["ASYNC_MODE"].choices)
     parser.add_argument("--bursts", type=int, default=20, help="bursts of 300 × 5 dots at 750/s (default 20)")
-    parser.add_argument("--without", nargs="*", default=[], choices=WHAT,
-                        help="leave these disturbances out (to see what each costs)")
+    parser.add_argument(
+        "--without", nargs="*", default=[], choices=WHAT, help="leave these disturbances out (to see what each costs)"
+    )
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     runs = [{"rate": RATE}] * args.bursts
     with Echo(args.runtime) as echo:
-        echo_crowd = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * PHONES, "themes": list(range(1, 9)),
-                                 "dots": DOTS, "runs": runs, "event": "echo"})
+        echo_crowd = node_crowd(
+            {
+                "url": echo.url,
+                "phones": [{"token": "x"}] * PHONES,
+                "themes": list(range(1, 9)),
+                "dots": DOTS,
+                "runs": runs,
+                "event": "echo",
+            }
+        )
     body = listening_export(2 * 1024 * 1024)
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "bench.toml"
         plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {PHONES // 10}"))
-        server = start_server(Path(tmp), plan=plan, flush=str(BY_KEY["FLUSH_INTERVAL"].default), extra=(
-            "--async-mode", args.runtime), env={
-            "FACILITATION_JOIN_BURST": str(PHONES + 10), "FACILITATION_LOG_LEVEL": "WARNING"})
+        server = start_server(
+            Path(tmp),
+            plan=plan,
+            flush=str(BY_KEY["FLUSH_INTERVAL"].default),
+            extra=("--async-mode", args.runtime),
+            env={"FACILITATION_JOIN_BURST": str(PHONES + 10), "FACILITATION_LOG_LEVEL": "WARNING"},
+        )
         try:
             ready = prepare_app(server, PHONES + 1)
             staff = socketio.Client()
             staff.connect(server.url, auth={"token": server.facilitator}, transports=["websocket"])
             assert staff.call("results.publish", {"cid": uuid.uuid4().hex, "published": True})["ok"]
             staff.disconnect()
-            tokens = {"observer": server.setting("observer_token"), "facilitator": server.facilitator,
-                      "flooder": ready["cookies"][-1]}
+            tokens = {
+                "observer": server.setting("observer_token"),
+                "facilitator": server.facilitator,
+                "flooder": ready["cookies"][-1],
+            }
             screens = [tokens["observer"], server.setting("projector_token"), server.facilitator]
             cookies = [{"cookie": c} for c in ready["cookies"][:PHONES]]
             cpu_before, own_before = cpu_seconds(server.process.pid), cpu_seconds(os.getpid())
             mix = Disturbances(server, tokens, seconds=60, import_body=body, without=args.without)
             threading.Timer(8.0, mix.start).start()  # once the crowd is connected (in waves of 50)
-            crowd = node_crowd({"url": server.url, "phones": cookies, "screens": screens,
-                                "themes": ready["themes"], "dots": DOTS, "runs": runs})
+            crowd = node_crowd(
+                {
+                    "url": server.url,
+                    "phones": cookies,
+                    "screens": screens,
+                    "themes": ready["themes"],
+                    "dots": DOTS,
+                    "runs": runs,
+                }
+            )
             mix.join()
             own = cpu_seconds(os.getpid()) - own_before
             health = requests.get(f"{server.url}/healthz", timeout=10).json()
@@ -251,31 +299,52 @@ def main() -> None:
                 removed = db.execute("select count(*) from log where kind = 'DotRemoved'").fetchone()[0]
         finally:
             stop_server(server)
-    bursts = crowd["runs"][:args.bursts]
+    bursts = crowd["runs"][: args.bursts]
     acked_placed = sum(r["acked"] for r in crowd["runs"] if r["event"] == "dot.place")
     acked_removed = sum(r["acked"] for r in crowd["runs"] if r["event"] == "dot.remove")
     imported = [i for i in export["ideas"] if i.get("origin_event") == "bench-ascolto"]
     sent_ideas = len(json.loads(body)["ideas"])
     result = {
-        "runtime": args.runtime, "without": args.without, "phones": PHONES, "rate": RATE, "bursts": args.bursts,
+        "runtime": args.runtime,
+        "without": args.without,
+        "phones": PHONES,
+        "rate": RATE,
+        "bursts": args.bursts,
         "echo_p95_ms": max(r["p95_ms"] for r in echo_crowd["runs"]),
         "app_p95_ms": max(r["p95_ms"] or float("inf") for r in bursts),
         "app_p99_ms": max(r["p99_ms"] or float("inf") for r in bursts),
-        "stall_ms": max((r["stall_ms"] or 0) for r in bursts), "stalls": health.get("stalls"),
-        "lost": sum(r["lost"] for r in crowd["runs"]), "refused": sum(r["refused"] for r in crowd["runs"]),
-        "log": {"placed": placed, "removed": removed, "acked_placed": acked_placed, "acked_removed": acked_removed,
-                "votes_in_export": sum(v["dots"] for v in export["votes"])},
+        "stall_ms": max((r["stall_ms"] or 0) for r in bursts),
+        "stalls": health.get("stalls"),
+        "lost": sum(r["lost"] for r in crowd["runs"]),
+        "refused": sum(r["refused"] for r in crowd["runs"]),
+        "log": {
+            "placed": placed,
+            "removed": removed,
+            "acked_placed": acked_placed,
+            "acked_removed": acked_removed,
+            "votes_in_export": sum(v["dots"] for v in export["votes"]),
+        },
         "downloads": {kind: Counter(str(s) for k, s, _t in mix.downloads if k == kind) for kind in DOWNLOADS},
         "download_s": {kind: max((t for k, _s, t in mix.downloads if k == kind), default=None) for kind in DOWNLOADS},
-        "pages": dict(mix.pages), "page_p95_ms": sorted(mix.page_ms)[int(.95 * len(mix.page_ms))] if mix.page_ms
-        else None,
-        "import": {**{k: v for k, v in mix.imported.items() if k != "error"}, "sent_ideas": sent_ideas,
-                   "bytes": len(body), "in_event": len(imported), "error": mix.imported.get("error")},
-        "flood": dict(mix.flood), "slowloris": dict(mix.slow), "workers": health.get("workers"),
-        "connections": health.get("connections"), "rss_mb": rss,
-        "server_cpu_s": round(cpu - cpu_before, 1), "disturbances_cpu_s": round(own, 1),
+        "pages": dict(mix.pages),
+        "page_p95_ms": sorted(mix.page_ms)[int(0.95 * len(mix.page_ms))] if mix.page_ms else None,
+        "import": {
+            **{k: v for k, v in mix.imported.items() if k != "error"},
+            "sent_ideas": sent_ideas,
+            "bytes": len(body),
+            "in_event": len(imported),
+            "error": mix.imported.get("error"),
+        },
+        "flood": dict(mix.flood),
+        "slowloris": dict(mix.slow),
+        "workers": health.get("workers"),
+        "connections": health.get("connections"),
+        "rss_mb": rss,
+        "server_cpu_s": round(cpu - cpu_before, 1),
+        "disturbances_cpu_s": round(own, 1),
         "worst_burst_beside": beside(bursts, mix.busy),
-        "echo": echo_crowd, "app": crowd,
+        "echo": echo_crowd,
+        "app": crowd,
     }
     report(result)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
@@ -295,34 +364,51 @@ def beside(bursts: list[dict], busy: list[tuple[str, float, float]]) -> dict:
 
 def report(r: dict) -> None:
     answered = all(set(c) == {"200"} and sum(c.values()) == ROUNDS for c in r["downloads"].values())
-    nothing_lost = (r["lost"] == 0 and r["refused"] == 0 and r["log"]["placed"] == r["log"]["acked_placed"]
-                    and r["log"]["removed"] == r["log"]["acked_removed"]
-                    and ("import" in r["without"] or r["import"]["in_event"] == r["import"]["sent_ideas"]))
+    nothing_lost = (
+        r["lost"] == 0
+        and r["refused"] == 0
+        and r["log"]["placed"] == r["log"]["acked_placed"]
+        and r["log"]["removed"] == r["log"]["acked_removed"]
+        and ("import" in r["without"] or r["import"]["in_event"] == r["import"]["sent_ideas"])
+    )
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
     left_out = f"without {', '.join(r['without'])}" if r["without"] else "with every disturbance"
-    print(f"\nmixed day, {r['runtime']}: {r['phones']} phones, {r['bursts']} bursts of {r['phones'] * DOTS:,} dots "
-          f"at {r['rate']}/s, {left_out} in the same minute")
-    print(f"  dot ack p95 (worst burst): app {fmt(r['app_p95_ms'])}, echo {fmt(r['echo_p95_ms'])} "
-          f"(target ≤ echo + {TARGET_MS} ms: {ok(r['app_p95_ms'] <= r['echo_p95_ms'] + TARGET_MS)}); "
-          f"app p99 {fmt(r['app_p99_ms'])}")
-    bursts = [run["p95_ms"] for run in r["app"]["runs"][:r["bursts"]]]
-    print(f"  dot ack p95 per burst: median {fmt(statistics.median(bursts))}, "
-          f"{sum(b <= r['echo_p95_ms'] + TARGET_MS for b in bursts)} of {len(bursts)} within the target; "
-          f"beside the worst: {r['worst_burst_beside']}")
-    print(f"  longest event-loop stall: {fmt(r['stall_ms'])} (target ≤ {TARGET_MS} ms: "
-          f"{ok(r['stall_ms'] <= TARGET_MS)})")
+    print(
+        f"\nmixed day, {r['runtime']}: {r['phones']} phones, {r['bursts']} bursts of {r['phones'] * DOTS:,} dots "
+        f"at {r['rate']}/s, {left_out} in the same minute"
+    )
+    print(
+        f"  dot ack p95 (worst burst): app {fmt(r['app_p95_ms'])}, echo {fmt(r['echo_p95_ms'])} "
+        f"(target ≤ echo + {TARGET_MS} ms: {ok(r['app_p95_ms'] <= r['echo_p95_ms'] + TARGET_MS)}); "
+        f"app p99 {fmt(r['app_p99_ms'])}"
+    )
+    bursts = [run["p95_ms"] for run in r["app"]["runs"][: r["bursts"]]]
+    print(
+        f"  dot ack p95 per burst: median {fmt(statistics.median(bursts))}, "
+        f"{sum(b <= r['echo_p95_ms'] + TARGET_MS for b in bursts)} of {len(bursts)} within the target; "
+        f"beside the worst: {r['worst_burst_beside']}"
+    )
+    print(
+        f"  longest event-loop stall: {fmt(r['stall_ms'])} (target ≤ {TARGET_MS} ms: {ok(r['stall_ms'] <= TARGET_MS)})"
+    )
     for kind, statuses in r["downloads"].items():
         print(f"  {kind:12} {dict(statuses)}  slowest {fmt((r['download_s'][kind] or 0) * 1000)}")
     print(f"  every download answered: {ok(answered)}")
     print(f"  public page: {r['pages']} answers, p95 {fmt(r['page_p95_ms'])}")
     imp = r["import"]
-    print(f"  import of {imp['bytes'] / 1e6:.1f} MB ({imp['sent_ideas']:,} ideas): status {imp.get('status')}, "
-          f"{imp.get('seconds', 0):.1f} s, {imp['in_event']:,} in the event {imp.get('error') or ''}")
+    print(
+        f"  import of {imp['bytes'] / 1e6:.1f} MB ({imp['sent_ideas']:,} ideas): status {imp.get('status')}, "
+        f"{imp.get('seconds', 0):.1f} s, {imp['in_event']:,} in the event {imp.get('error') or ''}"
+    )
     print(f"  flood: {r['flood']}; slowloris: {r['slowloris']}; connections {r['connections']}")
-    print(f"  dots: log placed {r['log']['placed']:,} / acked {r['log']['acked_placed']:,}, removed "
-          f"{r['log']['removed']:,} / acked {r['log']['acked_removed']:,}; lost {r['lost']}, refused {r['refused']}")
-    print(f"  nothing lost: {ok(nothing_lost)}; peak RSS {r['rss_mb']:.0f} MB; the server's CPU over the crowd's "
-          f"run: {r['server_cpu_s']} s (the disturbances' own: {r['disturbances_cpu_s']} s)")
+    print(
+        f"  dots: log placed {r['log']['placed']:,} / acked {r['log']['acked_placed']:,}, removed "
+        f"{r['log']['removed']:,} / acked {r['log']['acked_removed']:,}; lost {r['lost']}, refused {r['refused']}"
+    )
+    print(
+        f"  nothing lost: {ok(nothing_lost)}; peak RSS {r['rss_mb']:.0f} MB; the server's CPU over the crowd's "
+        f"run: {r['server_cpu_s']} s (the disturbances' own: {r['disturbances_cpu_s']} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 Green threads share one OS thread, so the profile sees them all; their call stacks interleave, but the time
 spent inside each function (tottime) is right.
 """
+
 from gevent import monkey
 
 monkey.patch_all()

@@ -11,6 +11,7 @@ then), against `/healthz` under the same schedule as the baseline.
 
     .venv/bin/python benchmarks/report.py [--phones 300] [--ideas 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,6 +54,7 @@ def crowd(url: str, count: int, seconds: float) -> list[float]:
         requests.get(url, timeout=60).raise_for_status()
         with lock:
             latencies.append(time.perf_counter() - at)
+
     threads = [threading.Thread(target=one, args=(start + i * seconds / count,)) for i in range(count)]
     for thread in threads:
         thread.start()
@@ -73,10 +75,26 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="report-bench-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([PY, "-m", "facilitation", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--data", str(work), "--public-url", url], cwd=ROOT,
-                              env={**__import__("os").environ, "FACILITATION_JOIN_BURST": str(args.phones + 100)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "facilitation",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data",
+            str(work),
+            "--public-url",
+            url,
+        ],
+        cwd=ROOT,
+        env={**__import__("os").environ, "FACILITATION_JOIN_BURST": str(args.phones + 100)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(150):
             try:
@@ -87,10 +105,33 @@ def main() -> int:
         db = work / "psm-torino-2024.sqlite"
         token = sqlite3.connect(db).execute("select value from setting where key='facilitator_token'").fetchone()[0]
         observer = sqlite3.connect(db).execute("select value from setting where key='observer_token'").fetchone()[0]
-        subprocess.run([PY, "-m", "facilitation", "rehearse", "--url", f"{url}/console/{token}", "--participants",
-                        str(args.phones), "--online", str(args.phones // 10), "--ideas", str(args.ideas),
-                        "--idea-seconds", "30", "--dots", "5", "--burst-seconds", "5", "--json"],
-                       cwd=ROOT, check=True, timeout=900, capture_output=True)
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "facilitation",
+                "rehearse",
+                "--url",
+                f"{url}/console/{token}",
+                "--participants",
+                str(args.phones),
+                "--online",
+                str(args.phones // 10),
+                "--ideas",
+                str(args.ideas),
+                "--idea-seconds",
+                "30",
+                "--dots",
+                "5",
+                "--burst-seconds",
+                "5",
+                "--json",
+            ],
+            cwd=ROOT,
+            check=True,
+            timeout=900,
+            capture_output=True,
+        )
         ideas = sqlite3.connect(db).execute("select count(*) from idea").fetchone()[0]
         start = time.perf_counter()
         response = requests.get(f"{url}/export/{observer}/report.pdf", timeout=600)
@@ -99,8 +140,12 @@ def main() -> int:
         start = time.perf_counter()
         requests.get(f"{url}/report/{observer}", timeout=600).raise_for_status()
         page = time.perf_counter() - start
-        requests.post(f"{url}/api/command/results.publish", json={"cid": "bench-publish-1", "published": True},
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30).raise_for_status()
+        requests.post(
+            f"{url}/api/command/results.publish",
+            json={"cid": "bench-publish-1", "published": True},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).raise_for_status()
         start = time.perf_counter()
         requests.get(f"{url}/results", timeout=600).raise_for_status()
         first = time.perf_counter() - start
@@ -109,20 +154,37 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    export = timed(["export", "--event", "psm-torino-2024", "--data", str(work), "--format", "json",
-                    "--out", str(work / "event.json")])
+    export = timed(
+        [
+            "export",
+            "--event",
+            "psm-torino-2024",
+            "--data",
+            str(work),
+            "--format",
+            "json",
+            "--out",
+            str(work / "event.json"),
+        ]
+    )
     report = timed(["report", "psm-torino-2024", "--data", str(work), "--out", str(work / "report.pdf")])
     size = (work / "report.pdf").stat().st_size
     print(f"report bench: {args.phones} phones, {ideas:,} ideas")
     print(f"  JSON export (command line, baseline)  {export:6.1f} s")
-    print(f"  PDF report (command line)             {report:6.1f} s  ({report / export:.1f}x the export; "
-          f"{size / 1e3:.0f} kB)")
-    print(f"  PDF report (console download, served) {served:6.1f} s  target < 30 s: "
-          f"{'met' if max(report, served) < 30 else 'NOT met'}")
+    print(
+        f"  PDF report (command line)             {report:6.1f} s  ({report / export:.1f}x the export; "
+        f"{size / 1e3:.0f} kB)"
+    )
+    print(
+        f"  PDF report (console download, served) {served:6.1f} s  target < 30 s: "
+        f"{'met' if max(report, served) < 30 else 'NOT met'}"
+    )
     print(f"  report as a web page (served)         {page:6.1f} s")
     print(f"  public results page, first drawing    {first:6.1f} s")
-    print(f"  {args.phones} phones open it within 5 s: p95 {p95(room) * 1e3:.0f} ms "
-          f"(/healthz on the same schedule: {p95(baseline) * 1e3:.0f} ms; {p95(room) / p95(baseline):.1f}x)")
+    print(
+        f"  {args.phones} phones open it within 5 s: p95 {p95(room) * 1e3:.0f} ms "
+        f"(/healthz on the same schedule: {p95(baseline) * 1e3:.0f} ms; {p95(room) / p95(baseline):.1f}x)"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ benchmarks/results/<date>-<machine>-runtimes.json.
 
     .venv/bin/python benchmarks/runtimes.py [--phones 300 1000] [--runtimes gevent threading [eventlet]]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,12 @@ from benchmarks.bench import BOUND_MS, DOTS, RATES, Echo, capacity, fmt, node_cr
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, nargs="+", default=[300, 1000])
-    parser.add_argument("--runtimes", nargs="+", default=["gevent", "threading"],
-                        help="eventlet too, once installed (pip install eventlet): the app no longer needs it")
+    parser.add_argument(
+        "--runtimes",
+        nargs="+",
+        default=["gevent", "threading"],
+        help="eventlet too, once installed (pip install eventlet): the app no longer needs it",
+    )
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -37,12 +42,26 @@ def main() -> None:
             runs = [{"rate": r} for r in RATES.get(phones, [phones, 2 * phones])]
             with Echo(runtime) as echo:
                 try:
-                    played = node_crowd({"url": echo.url, "phones": [{"token": "x"}] * phones,
-                                         "themes": list(range(1, 9)), "dots": DOTS, "runs": runs, "event": "echo"})
+                    played = node_crowd(
+                        {
+                            "url": echo.url,
+                            "phones": [{"token": "x"}] * phones,
+                            "themes": list(range(1, 9)),
+                            "dots": DOTS,
+                            "runs": runs,
+                            "event": "echo",
+                        }
+                    )
                 except RuntimeError as exc:
                     played = {"error": str(exc)[-300:], "runs": []}
-                results.append({"phones": phones, "runtime": runtime, "crowd": played,
-                                "rss_mb": rss_mb(echo.process.pid, peak=True)})
+                results.append(
+                    {
+                        "phones": phones,
+                        "runtime": runtime,
+                        "crowd": played,
+                        "rss_mb": rss_mb(echo.process.pid, peak=True),
+                    }
+                )
     machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}"
     print(f"\nruntimes, echo server alone — {machine}")
     print(f"{'load':36} {'runtime':>10} {'ack p95':>10} {'ack p99':>10}  lost")
@@ -54,8 +73,10 @@ def main() -> None:
             load = f"{result['phones']} phones, {run['dots']:,} dots at {run['rate']:,}/s"
             print(f"{load:36} {result['runtime']:>10} {fmt(run['p95_ms']):>10} {fmt(run['p99_ms']):>10}  {run['lost']}")
         cap = capacity(result["crowd"]["runs"])
-        print(f"  {result['runtime']}, {result['phones']} phones: capacity (p95 ≤ {BOUND_MS} ms) {fmt(cap, '')}/s, "
-              f"connect {result['crowd']['connect_ms'] / 1000:.1f} s, peak RSS {result['rss_mb']:.0f} MB")
+        print(
+            f"  {result['runtime']}, {result['phones']} phones: capacity (p95 ≤ {BOUND_MS} ms) {fmt(cap, '')}/s, "
+            f"connect {result['crowd']['connect_ms'] / 1000:.1f} s, peak RSS {result['rss_mb']:.0f} MB"
+        )
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
     out = HERE / "results" / f"{stamp}-{platform.node()}-runtimes.json"
     out.write_text(json.dumps({"machine": machine, "at": stamp, "results": results}, indent=1))

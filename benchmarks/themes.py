@@ -14,6 +14,7 @@ room.
 
     .venv/bin/python benchmarks/themes.py [--sizes 150 600 2000] [--engines classical embeddings]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,15 +57,21 @@ def quality(rows: list[dict], engine: str) -> dict:
     seconds = time.perf_counter() - started
     suggested = {idea: f"group {n}" for n, g in enumerate(groups) for idea in g["ideas"]}
     truth = [r["label"] for r in rows]
-    return {"ideas": len(rows), "labels": len(set(truth)), "groups": len(groups), "seconds": round(seconds, 2),
-            "ari": grouping.adjusted_rand_index(truth, [suggested.get(n, f"alone {n}") for n in range(len(rows))]),
-            "axis_ari": grouping.adjusted_rand_index(truth, [r["axis"] for r in rows])}
+    return {
+        "ideas": len(rows),
+        "labels": len(set(truth)),
+        "groups": len(groups),
+        "seconds": round(seconds, 2),
+        "ari": grouping.adjusted_rand_index(truth, [suggested.get(n, f"alone {n}") for n in range(len(rows))]),
+        "axis_ari": grouping.adjusted_rand_index(truth, [r["axis"] for r in rows]),
+    }
 
 
 def two_per_axis(seed: int) -> list[dict]:
     """Two themes on each axis, drawn from both labelled sets: a consultation that asked one broad question per
     axis, where grouping by axis alone already scores about 0.6."""
     import random
+
     rows = [r for path in (SHIPPED, HELD_OUT) for r in json.loads(path.read_text())]
     by_axis: dict[str, list[str]] = {}
     for r in rows:
@@ -78,8 +85,16 @@ def two_per_axis(seed: int) -> list[dict]:
 def hall_sized(rows: list[dict], times: int = 3) -> list[dict]:
     """Each idea `times` over, a letter dropped here and there: themes that many tables wrote, as in a hall
     (a fixed cut of the tree crumbles these; where the tree jumps does not move)."""
-    return [dict(r, text=r["text"] if k == 0 else r["text"][:(7 * k + n) % len(r["text"])]
-                 + r["text"][(7 * k + n) % len(r["text"]) + 1:]) for n, r in enumerate(rows) for k in range(times)]
+    return [
+        dict(
+            r,
+            text=r["text"]
+            if k == 0
+            else r["text"][: (7 * k + n) % len(r["text"])] + r["text"][(7 * k + n) % len(r["text"]) + 1 :],
+        )
+        for n, r in enumerate(rows)
+        for k in range(times)
+    ]
 
 
 def texts(count: int) -> list[tuple[str, str]]:
@@ -92,15 +107,30 @@ def texts(count: int) -> list[tuple[str, str]]:
         round_ = n // len(pool)
         for k in range(round_):
             cut = (7 * k + 3 * n) % len(text)
-            text = text[:cut] + text[cut + 1:]
+            text = text[:cut] + text[cut + 1 :]
         out.append((axis, text if round_ == 0 else f"{text} {'!' * round_}"))
     return out
 
 
 def listening_export(count: int) -> bytes:
-    ideas = [{"id": n + 1, "table": str(n % 30 + 1), "channel": "room", "axis": axis, "kind": "proposal",
-              "text": text, "hidden": False, "held": False, "starred": False, "merged_into": "", "theme": "",
-              "category": "", "zone": ""} for n, (axis, text) in enumerate(texts(count))]
+    ideas = [
+        {
+            "id": n + 1,
+            "table": str(n % 30 + 1),
+            "channel": "room",
+            "axis": axis,
+            "kind": "proposal",
+            "text": text,
+            "hidden": False,
+            "held": False,
+            "starred": False,
+            "merged_into": "",
+            "theme": "",
+            "category": "",
+            "zone": "",
+        }
+        for n, (axis, text) in enumerate(texts(count))
+    ]
     event = {"id": "bench-ascolto", "title": "Ascolto (bench)", "date": "2026-11-20", "export_format": 1}
     return json.dumps({"event": event, "ideas": ideas, "themes": [], "idea_history": []}).encode()
 
@@ -142,12 +172,22 @@ def cost(size: int, engine: str, head_start: float = 0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "bench.toml"
         plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {PHONES // 10}"))
-        server = start_server(Path(tmp), plan=plan, env={
-            "FACILITATION_GROUPING": engine, "FACILITATION_JOIN_BURST": str(PHONES + 10),
-            "FACILITATION_LOG_LEVEL": "WARNING"})
+        server = start_server(
+            Path(tmp),
+            plan=plan,
+            env={
+                "FACILITATION_GROUPING": engine,
+                "FACILITATION_JOIN_BURST": str(PHONES + 10),
+                "FACILITATION_LOG_LEVEL": "WARNING",
+            },
+        )
         try:
-            answer = requests.post(f"{server.url}/api/import", data=listening_export(size), timeout=300, headers={
-                "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"})
+            answer = requests.post(
+                f"{server.url}/api/import",
+                data=listening_export(size),
+                timeout=300,
+                headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+            )
             assert answer.status_code == 200, answer.text
             time.sleep(head_start)  # the capture's time, in which the server embeds the ideas as they come
             ready = prepare_app(server, PHONES)
@@ -155,14 +195,21 @@ def cost(size: int, engine: str, head_start: float = 0) -> dict:
             # the crowd connects in waves (~5 s) and each burst takes ~2.5 s: ask from the fourth burst on
             asker = Asker(server.url, server.setting("theme_token"), delay=5 + 2.6 * BASELINE_BURSTS)
             asker.start()
-            crowd = node_crowd({"url": server.url, "phones": [{"cookie": c} for c in ready["cookies"]],
-                                "screens": [server.facilitator], "themes": ready["themes"], "dots": DOTS,
-                                "runs": runs})
+            crowd = node_crowd(
+                {
+                    "url": server.url,
+                    "phones": [{"cookie": c} for c in ready["cookies"]],
+                    "screens": [server.facilitator],
+                    "themes": ready["themes"],
+                    "dots": DOTS,
+                    "runs": runs,
+                }
+            )
             asker.stop.set()
             asker.join(300)
         finally:
             stop_server(server)
-    bursts = crowd["runs"][:len(runs)]
+    bursts = crowd["runs"][: len(runs)]
     start, end = asker.window or (float("inf"), float("inf"))
     ends = {id(b): b["started_ms"] + b["seconds"] * 1000 for b in bursts}
     asking = [b for b in bursts if start * 1000 <= ends[id(b)] and b["started_ms"] <= end * 1000]
@@ -170,14 +217,24 @@ def cost(size: int, engine: str, head_start: float = 0) -> dict:
 
     def worst(runs: list[dict], key: str):
         return max((r[key] or 0) for r in runs) if runs else None
-    return {"ideas": size, "engine": engine, "head_start_s": head_start, "asked": len(asker.seconds),
-            "errors": asker.errors,
-            "groups": asker.groups, "first_s": asker.seconds[0] if asker.seconds else None,
-            "next_s": statistics.median(asker.seconds[1:]) if len(asker.seconds) > 1 else None,
-            "bursts_before": len(before), "bursts_asking": len(asking),
-            "p95_before_ms": worst(before, "p95_ms"), "p95_asking_ms": worst(asking, "p95_ms"),
-            "stall_before_ms": worst(before, "stall_ms"), "stall_asking_ms": worst(asking, "stall_ms"),
-            "lost": sum(r["lost"] for r in crowd["runs"])}
+
+    return {
+        "ideas": size,
+        "engine": engine,
+        "head_start_s": head_start,
+        "asked": len(asker.seconds),
+        "errors": asker.errors,
+        "groups": asker.groups,
+        "first_s": asker.seconds[0] if asker.seconds else None,
+        "next_s": statistics.median(asker.seconds[1:]) if len(asker.seconds) > 1 else None,
+        "bursts_before": len(before),
+        "bursts_asking": len(asking),
+        "p95_before_ms": worst(before, "p95_ms"),
+        "p95_asking_ms": worst(asking, "p95_ms"),
+        "stall_before_ms": worst(before, "stall_ms"),
+        "stall_asking_ms": worst(asking, "stall_ms"),
+        "lost": sum(r["lost"] for r in crowd["runs"]),
+    }
 
 
 def secs(value) -> str:
@@ -192,9 +249,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[150, 600, 2000])
     parser.add_argument("--engines", nargs="*", default=installed_engines(), choices=["classical", "embeddings"])
-    parser.add_argument("--head-start", type=float, default=0,
-                        help="seconds between the import and the crowd, as the capture would give (default 0: the "
-                             "ideas arrive all at once just before the team asks, the worst case)")
+    parser.add_argument(
+        "--head-start",
+        type=float,
+        default=0,
+        help="seconds between the import and the crowd, as the capture would give (default 0: the "
+        "ideas arrive all at once just before the team asks, the worst case)",
+    )
     parser.add_argument("--quality-only", action="store_true", help="only the adjusted Rand index")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -203,25 +264,36 @@ def main() -> None:
     print("Quality: adjusted Rand index against the labels (1 = the labels' groups; ~0 = chance)")
     for engine in args.engines:
         shipped, held_out = (json.loads(path.read_text()) for path in (SHIPPED, HELD_OUT))
-        for name, rows in (("shipped", shipped), ("held out", held_out), ("two per axis", two_per_axis(1)),
-                           ("two per axis, again", two_per_axis(2)), ("shipped ×3", hall_sized(shipped)),
-                           ("held out ×3", hall_sized(held_out))):
+        for name, rows in (
+            ("shipped", shipped),
+            ("held out", held_out),
+            ("two per axis", two_per_axis(1)),
+            ("two per axis, again", two_per_axis(2)),
+            ("shipped ×3", hall_sized(shipped)),
+            ("held out ×3", hall_sized(held_out)),
+        ):
             q = result["quality"][f"{engine} · {name}"] = quality(rows, engine)
-            print(f"  {engine:10} {name:19} {q['ideas']} ideas, {q['labels']} labels: {q['ari']:.2f} "
-                  f"(axis alone {q['axis_ari']:.2f}), {q['groups']} groups in {q['seconds']:.2f} s")
+            print(
+                f"  {engine:10} {name:19} {q['ideas']} ideas, {q['labels']} labels: {q['ari']:.2f} "
+                f"(axis alone {q['axis_ari']:.2f}), {q['groups']} groups in {q['seconds']:.2f} s"
+            )
     if not args.quality_only:
-        print(f"\nCost: {PHONES} phones at {RATE} dots/s while the theme team asks for suggestions "
-              f"({args.head_start:.0f} s after the ideas came)")
+        print(
+            f"\nCost: {PHONES} phones at {RATE} dots/s while the theme team asks for suggestions "
+            f"({args.head_start:.0f} s after the ideas came)"
+        )
         print("  engine      ideas  first   next    asked  ack p95 before → asking   stall before → asking   lost")
         for engine in args.engines:
             for size in args.sizes:
                 c = cost(size, engine, args.head_start)
                 result["cost"].append(c)
-                print(f"  {engine:10} {size:6}  {secs(c['first_s']):7} {secs(c['next_s']):7} {c['asked']:5}  "
-                      f"{fmt(c['p95_before_ms'])} → {fmt(c['p95_asking_ms'])} "
-                      f"({ratio(c['p95_asking_ms'], c['p95_before_ms'])})   "
-                      f"{fmt(c['stall_before_ms'])} → {fmt(c['stall_asking_ms'])}   {c['lost']}"
-                      + (f"   refused: {c['errors']}" if c["errors"] else ""))
+                print(
+                    f"  {engine:10} {size:6}  {secs(c['first_s']):7} {secs(c['next_s']):7} {c['asked']:5}  "
+                    f"{fmt(c['p95_before_ms'])} → {fmt(c['p95_asking_ms'])} "
+                    f"({ratio(c['p95_asking_ms'], c['p95_before_ms'])})   "
+                    f"{fmt(c['stall_before_ms'])} → {fmt(c['stall_asking_ms'])}   {c['lost']}"
+                    + (f"   refused: {c['errors']}" if c["errors"] else "")
+                )
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
     machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}"
     out = HERE / "results" / f"{stamp}-{platform.node()}-themes.json"

@@ -8,6 +8,7 @@ it) against the same request once it is open.
 
     .venv/bin/python benchmarks/workspace.py [--events 12]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,16 @@ def rss_mb(pid: int) -> float:
 
 def started(tmp: Path, data: Path) -> tuple[object, float, float]:
     begun = time.perf_counter()
-    server = start_server(tmp, extra=("--workspace",), data_dir=data,
-                          env={"FACILITATION_JOIN_BURST": str(2 * PHONES),
-                               "FACILITATION_MAX_PER_ADDRESS": str(2 * PHONES), "FACILITATION_LOG_LEVEL": "INFO"})
+    server = start_server(
+        tmp,
+        extra=("--workspace",),
+        data_dir=data,
+        env={
+            "FACILITATION_JOIN_BURST": str(2 * PHONES),
+            "FACILITATION_MAX_PER_ADDRESS": str(2 * PHONES),
+            "FACILITATION_LOG_LEVEL": "INFO",
+        },
+    )
     seconds = time.perf_counter() - begun
     time.sleep(1)  # the first report's worker and the collector settle
     return server, seconds, rss_mb(server.process.pid)
@@ -63,8 +71,12 @@ def main() -> None:
         secret = (data / "organiser.secret").read_text().strip()
         ids = [f"kept-{n:02d}" for n in range(args.events)]
         for n, event_id in enumerate(ids):
-            requests.post(f"{server.url}/home/{secret}/events", timeout=60, allow_redirects=False,
-                          data={"template": TEMPLATES[n % len(TEMPLATES)], "id": event_id}).raise_for_status()
+            requests.post(
+                f"{server.url}/home/{secret}/events",
+                timeout=60,
+                allow_redirects=False,
+                data={"template": TEMPLATES[n % len(TEMPLATES)], "id": event_id},
+            ).raise_for_status()
         room = server.other(ids[1])  # made from the demo: 30 tables of 10
         codes = [row[3] for row in room.tables()][:30]
         for n in range(PHONES):
@@ -82,20 +94,33 @@ def main() -> None:
     first.sort()
     again.sort()
     median = lambda values: values[len(values) // 2]  # noqa: E731
-    result = {"events": args.events, "phones_in_one": PHONES, "asleep_at_start": len(asleep),
-              "start_s": {"one": alone_s, "kept": kept_s}, "rss_mb": {"one": alone_mb, "kept": kept_mb,
-                                                                      "all_opened": opened_mb},
-              "console_ms": {"first_median": median(first), "first_worst": first[-1],
-                             "open_median": median(again), "open_worst": again[-1]}}
-    print(f"workspace: 1 event, then {args.events} more kept ({PHONES} phones in one), "
-          f"{len(asleep)} asleep at start")
-    print(f"  start until healthy      1 event {alone_s:5.2f} s   with {args.events} kept {kept_s:5.2f} s "
-          f"({kept_s / alone_s:.2f}x)")
-    print(f"  resident memory          1 event {alone_mb:5.0f} MB  with {args.events} kept {kept_mb:5.0f} MB "
-          f"({kept_mb / alone_mb:.2f}x); every one opened {opened_mb:.0f} MB")
+    result = {
+        "events": args.events,
+        "phones_in_one": PHONES,
+        "asleep_at_start": len(asleep),
+        "start_s": {"one": alone_s, "kept": kept_s},
+        "rss_mb": {"one": alone_mb, "kept": kept_mb, "all_opened": opened_mb},
+        "console_ms": {
+            "first_median": median(first),
+            "first_worst": first[-1],
+            "open_median": median(again),
+            "open_worst": again[-1],
+        },
+    }
+    print(f"workspace: 1 event, then {args.events} more kept ({PHONES} phones in one), {len(asleep)} asleep at start")
+    print(
+        f"  start until healthy      1 event {alone_s:5.2f} s   with {args.events} kept {kept_s:5.2f} s "
+        f"({kept_s / alone_s:.2f}x)"
+    )
+    print(
+        f"  resident memory          1 event {alone_mb:5.0f} MB  with {args.events} kept {kept_mb:5.0f} MB "
+        f"({kept_mb / alone_mb:.2f}x); every one opened {opened_mb:.0f} MB"
+    )
     print(f"  a console, event asleep  median {median(first):5.0f} ms  worst {first[-1]:5.0f} ms")
-    print(f"  a console, event open    median {median(again):5.0f} ms  worst {again[-1]:5.0f} ms "
-          f"(first/open {median(first) / median(again):.1f}x)")
+    print(
+        f"  a console, event open    median {median(again):5.0f} ms  worst {again[-1]:5.0f} ms "
+        f"(first/open {median(first) / median(again):.1f}x)"
+    )
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
     out = HERE / "results" / f"{stamp}-{platform.node() or 'machine'}-workspace.json"
     out.write_text(json.dumps(result, indent=2))

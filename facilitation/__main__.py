@@ -1,4 +1,5 @@
 """`python -m facilitation` is the `facilitation` command."""
+
 import sys
 
 from facilitation.cli import main

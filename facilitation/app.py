@@ -1,5 +1,6 @@
 """The application factory: config, the events' databases, extensions, blueprints and socket handlers. One
 event by default; `MORE_PLANS` hosts more beside it, each apart (facilitation.hosting)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -43,8 +44,9 @@ class App(Flask):
 def create_app(config: dict | None = None) -> Flask:
     """`config` holds settings by key (see `facilitation.config`); what it leaves out comes from the
     environment (FACILITATION_<KEY>), then the defaults."""
-    app = App(__name__, template_folder=str(resources.folder("templates")),
-                static_folder=str(resources.folder("static")))
+    app = App(
+        __name__, template_folder=str(resources.folder("templates")), static_folder=str(resources.folder("static"))
+    )
     app.config.update(settings.resolve(config))
     app.config.setdefault("SECRET_KEY", secrets.token_hex(16))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogues())
@@ -89,9 +91,14 @@ def create_app(config: dict | None = None) -> Flask:
     from facilitation.web import api, exports, headers, health, home, identity, pages, requestlog, results
 
     babel.init_app(app, locale_selector=identity.select_locale)
-    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
-                      max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
-                      ping_interval=10, ping_timeout=20, serializer=handlers.TextPacket)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        ping_interval=10,
+        ping_timeout=20,
+        serializer=handlers.TextPacket,
+    )
     app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
@@ -116,9 +123,15 @@ def _open_event(app: Flask, plan: Plan, plan_text: str) -> Hosted:
     """One more event on this server: its database (created on first start), its service and its workers."""
     host: Host = app.extensions["facilitation.host"]
     url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
-    service = EventService.open(make_engine(url), plan, plan_text, join_burst=app.config["JOIN_BURST"],
-                                seats_per_phone=app.config["SEATS_PER_PHONE"],
-                                phone_networks=app.config["PHONE_NETWORKS"], taken=host.codes())
+    service = EventService.open(
+        make_engine(url),
+        plan,
+        plan_text,
+        join_burst=app.config["JOIN_BURST"],
+        seats_per_phone=app.config["SEATS_PER_PHONE"],
+        phone_networks=app.config["PHONE_NETWORKS"],
+        taken=host.codes(),
+    )
     # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
     hosted = Hosted(plan.event.id, service, Pool(url, app.config["WORKERS"]))
     host.add(hosted)
@@ -135,6 +148,7 @@ def _wake(app: Flask, asleep: Asleep) -> Hosted:
 
 def _broadcast(app: Flask, hosted: Hosted) -> None:
     from facilitation.realtime.notify import Broadcaster
+
     hosted.broadcaster = Broadcaster(socketio, hosted.service, float(app.config["FLUSH_INTERVAL"]), hosted.rooms)
     hosted.service.publish = hosted.broadcaster.publish
 
@@ -166,6 +180,7 @@ def _serve_now(app: Flask, hosted: Hosted) -> Hosted:
     """An event opened while the server runs: its screens' updates, and its ideas embedded as they come."""
     _broadcast(app, hosted)
     from facilitation.services.assistant import Prefetch
+
     socketio.start_background_task(Prefetch(hosted.workers, hosted.service).run, socketio.sleep)
     return hosted
 
@@ -198,8 +213,10 @@ def archive_event(app: Flask, event_id: str) -> None:
 
 def archived_events(app: Flask) -> dict[str, Plan]:
     """The events the data folder keeps but the server does not serve (archived), with their plans."""
-    return {event_id: parse_plan(text, event_id)
-            for event_id, text in datadir.events(app.config["DATA_DIR"], archived=True).items()}
+    return {
+        event_id: parse_plan(text, event_id)
+        for event_id, text in datadir.events(app.config["DATA_DIR"], archived=True).items()
+    }
 
 
 def unarchive_event(app: Flask, event_id: str) -> Hosted:
@@ -288,8 +305,11 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
             _serve_now(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
             app.extensions["facilitation"] = host.first.service
             app.extensions["facilitation.workers"] = host.first.workers
-        log.warning("event %s: its data was kept %s months after its last change, as its phones said, and is "
-                    "now deleted", event_id, plan.privacy.keep_months)
+        log.warning(
+            "event %s: its data was kept %s months after its last change, as its phones said, and is now deleted",
+            event_id,
+            plan.privacy.keep_months,
+        )
         deleted.append(event_id)
     for event_id, plan_text in datadir.events(app.config["DATA_DIR"], archived=True).items():  # put away, too
         with contextlib.closing(sqlite3.connect(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")) as db:

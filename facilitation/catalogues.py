@@ -2,6 +2,7 @@
 
 Only the standard library and Babel are imported here, so that the build step can load this file on its own.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

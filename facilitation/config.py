@@ -1,4 +1,5 @@
 """Every setting in one place, each taken from a command-line flag, else the environment, else its default."""
+
 from __future__ import annotations
 
 import os
@@ -47,29 +48,58 @@ OPTIONS = (
     Option("DATA_DIR", "data", help="folder of the event databases, one SQLite file per event"),
     Option("DATABASE_URL", None, help="a database URL instead of SQLite per event"),
     Option("HOST", "0.0.0.0", help="address to listen on (0.0.0.0: every network of this computer)"),
-    Option("PORT", 5000, int, help="port to listen on; the default, if taken (AirPlay Receiver holds it on a Mac), "
-           "gives way to the next free one; 0: any free port", between=(0, 65535)),
+    Option(
+        "PORT",
+        5000,
+        int,
+        help="port to listen on; the default, if taken (AirPlay Receiver holds it on a Mac), "
+        "gives way to the next free one; 0: any free port",
+        between=(0, 65535),
+    ),
     Option("PUBLIC_URL", None, help="base URL on links and QR codes; None: where the server listens"),
-    Option("ASYNC_MODE", "gevent", choices=("gevent", "threading"),
-           help="server runtime: gevent (a hall), threading (trying things out)"),
+    Option(
+        "ASYNC_MODE",
+        "gevent",
+        choices=("gevent", "threading"),
+        help="server runtime: gevent (a hall), threading (trying things out)",
+    ),
     Option("LOG_LEVEL", "INFO", choices=LOG_LEVELS, help="least important log lines shown"),
-    Option("LOG_FORMAT", "text", choices=("text", "json"),
-           help="log lines as text, or as one JSON object each (time, level, logger, message) for a hosted server"),
+    Option(
+        "LOG_FORMAT",
+        "text",
+        choices=("text", "json"),
+        help="log lines as text, or as one JSON object each (time, level, logger, message) for a hosted server",
+    ),
     Option("FLUSH_INTERVAL", 0.1, float, help="seconds between coalesced screen updates"),
     Option("MAX_MESSAGE_BYTES", 64 * 1024, int, help="largest request or socket message accepted"),
     Option("MIN_FREE_MB", 50, int, help="free disk space the data folder needs to start"),
     Option("MAX_CONNECTIONS", 4000, int, help="connections the server holds at once; past it: 'event full'"),
-    Option("MAX_PER_ADDRESS", 1000, int,
-           help="connections one network address may hold (a venue router or tunnel is one address)"),
-    Option("MAX_OPENING_PER_ADDRESS", 200, int,
-           help="connections one address may hold that have not yet sent their request whole (slow or "
-                "silent); past it the oldest of them is closed for the newcomer"),
+    Option(
+        "MAX_PER_ADDRESS",
+        1000,
+        int,
+        help="connections one network address may hold (a venue router or tunnel is one address)",
+    ),
+    Option(
+        "MAX_OPENING_PER_ADDRESS",
+        200,
+        int,
+        help="connections one address may hold that have not yet sent their request whole (slow or "
+        "silent); past it the oldest of them is closed for the newcomer",
+    ),
     Option("JOIN_BURST", 100, int, help="new phones one network address may join at once (then 2 a second)"),
-    Option("SEATS_PER_PHONE", 2, int,
-           help="seats one phone on the venue's network may take (its address is its own); 0: no limit"),
-    Option("PHONE_NETWORKS", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16,fc00::/7,fe80::/10",
-           help="networks where an address is one phone (the venue's Wi-Fi reaching this laptop); others "
-                "(this laptop's tunnel, a hosted server's public side) are shared by many people"),
+    Option(
+        "SEATS_PER_PHONE",
+        2,
+        int,
+        help="seats one phone on the venue's network may take (its address is its own); 0: no limit",
+    ),
+    Option(
+        "PHONE_NETWORKS",
+        "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16,fc00::/7,fe80::/10",
+        help="networks where an address is one phone (the venue's Wi-Fi reaching this laptop); others "
+        "(this laptop's tunnel, a hosted server's public side) are shared by many people",
+    ),
     Option("IDLE_TIMEOUT", 15.0, float, help="seconds a connection may stay silent before a request"),
     Option("WORKERS", 2, int, help="worker processes for reports, exports and imports (off the event loop)"),
 )
@@ -93,6 +123,7 @@ def resolve(given: Mapping[str, object] | None = None, environ: Mapping[str, str
 
     def found(plan: str) -> str:  # `serve psm-ascolto-2024`: a plan shipped with the app
         return str(bundled_plan(plan)) if not Path(plan).exists() and bundled_plan(plan) else plan
+
     config["PLAN"] = str(demo_plan()) if config["PLAN"] is None else found(str(config["PLAN"]))
     config["MORE_PLANS"] = [found(str(plan)) for plan in config.get("MORE_PLANS") or ()]  # type: ignore[attr-defined]
     return config

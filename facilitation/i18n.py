@@ -1,4 +1,5 @@
 """The translation catalogues, and translations outside a web request for what the command line prints."""
+
 from __future__ import annotations
 
 import functools
@@ -34,12 +35,14 @@ def terminal_language(languages: list[str] | tuple[str, ...]) -> str:
     return lang if lang in languages else languages[0]
 
 
-def translator(languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES, lang: str | None = None
-               ) -> Callable[..., str]:
+def translator(
+    languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES, lang: str | None = None
+) -> Callable[..., str]:
     """A gettext outside a request, in `lang` or else the terminal's language: `_("Wrote %(n)s files", n=3)`."""
     catalogue = Translations.load(str(catalogues()), [lang or terminal_language(languages)])
 
     def gettext(message: str, **params) -> str:
         text = catalogue.gettext(message)
         return text % params if params else text
+
     return gettext

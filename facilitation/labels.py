@@ -2,6 +2,7 @@
 thematic table ("Mobilità sostenibile"), else "Tavolo 3" / "Table 3"; an online group is "Gruppo online 1" /
 "Online group 1". Screens receive it ready in each language (readmodels.event_info `label`), pages and reports
 ask here, so a phone, its table screen, the console and the report never name one table two ways."""
+
 from __future__ import annotations
 
 import functools
@@ -64,16 +65,22 @@ def origin_label(origin: dict | None, gettext: Callable[..., str]) -> str:
     """How a round's ballot was made from an earlier round's results; "" for a ballot of its own."""
     if not origin:
         return ""
-    return {"top": lambda: gettext("top %(n)s of round %(round)s", n=origin["n"], round=origin["from"]),
-            "tie": lambda: gettext("run-off of the tie at place %(n)s in round %(round)s", n=origin["n"],
-                                   round=origin["from"]),
-            "same": lambda: gettext("the ballot of round %(round)s again", round=origin["from"])}[origin["ballot"]]()
+    return {
+        "top": lambda: gettext("top %(n)s of round %(round)s", n=origin["n"], round=origin["from"]),
+        "tie": lambda: gettext(
+            "run-off of the tie at place %(n)s in round %(round)s", n=origin["n"], round=origin["from"]
+        ),
+        "same": lambda: gettext("the ballot of round %(round)s again", round=origin["from"]),
+    }[origin["ballot"]]()
 
 
 def round_label(view: dict, gettext: Callable[..., str]) -> str:
     """`view`: readmodels.round_view's round (round, method, budget, origin)."""
-    parts = [gettext("Round %(n)s", n=view["round"]), method_label(view["method"], view["budget"], gettext),
-             origin_label(view["origin"], gettext)]
+    parts = [
+        gettext("Round %(n)s", n=view["round"]),
+        method_label(view["method"], view["budget"], gettext),
+        origin_label(view["origin"], gettext),
+    ]
     return " · ".join(part for part in parts if part)
 
 

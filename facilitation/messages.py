@@ -1,4 +1,5 @@
 """Translated, human sentences for every refusal code the domain and the protocol use."""
+
 from flask_babel import gettext
 
 from facilitation.domain.errors import Refused
@@ -19,8 +20,10 @@ MESSAGES = {
     "text_too_short": N_("Write at least %(min)s characters."),
     "text_too_long": N_("The text is too long: %(length)s characters, at most %(max)s."),
     "unknown_axis": N_("Choose one of the plan's axes."),
-    "idea_cap": N_("You have added %(cap)s ideas in this phase, the most one phone or table may. Talk them over "
-                   "with your table, or improve one you wrote."),
+    "idea_cap": N_(
+        "You have added %(cap)s ideas in this phase, the most one phone or table may. Talk them over "
+        "with your table, or improve one you wrote."
+    ),
     "merge_into_itself": N_("An idea cannot be merged into itself."),
     "already_merged": N_("This idea has already been merged."),
     "merge_target_merged": N_("That idea was itself merged: choose the idea it was merged into."),
@@ -42,7 +45,7 @@ MESSAGES = {
     "no_harvest": N_("The plan asks for no note of this round."),
     "no_dot_here": N_("You have no dot on this item."),
     "vote_already_open": N_("Voting is already open."),
-    "vote_closed": N_("The vote is closed. To let participants change their dots again, choose \"Reopen the vote\"."),
+    "vote_closed": N_('The vote is closed. To let participants change their dots again, choose "Reopen the vote".'),
     "ballot_too_small": N_("Put at least %(min)s themes on the ballot before opening the vote."),
     "ballot_frozen": N_("The ballot cannot change once voting has opened."),
     "unknown_idea": N_("This idea does not exist."),
@@ -86,10 +89,13 @@ MESSAGES = {
     "plan_locked_joined": N_("People have joined: this stays as their phones already show it."),
     "plan_locked_axis": N_("Ideas are filed under this axis: it stays (rename it instead)."),
     "plan_locked_choice": N_("People chose this: it stays (rename it instead)."),
-    "plan_locked_table": N_("A table or online group with people or ideas would move or go: tables can be added "
-                            "after it, and empty ones removed; or raise the headroom."),
-    "plan_locked_phase": N_("This phase has begun: it keeps its place, kind and rounds (its texts and minutes can "
-                            "still change)."),
+    "plan_locked_table": N_(
+        "A table or online group with people or ideas would move or go: tables can be added "
+        "after it, and empty ones removed; or raise the headroom."
+    ),
+    "plan_locked_phase": N_(
+        "This phase has begun: it keeps its place, kind and rounds (its texts and minutes can still change)."
+    ),
     "plan_locked_voting": N_("A vote has opened: the voting rules stay (the console sets each new round's)."),
     "last_event": N_("This is the only event on this server: it cannot be deleted from here."),
     "event_exists": N_("There is already an event called %(event)s: choose another id."),
@@ -109,29 +115,45 @@ MESSAGES = {
     "online_full": N_("The online groups are full. Ask the facilitators to open more seats."),
     "too_many_joins": N_("Too many phones are joining from here at once: wait a few seconds and try again."),
     "seat_code_needed": N_("This event uses personal codes: type the code on your slip, or ask a facilitator."),
-    "personal_link_needed": N_("This event gives every online participant a personal link: open the one the "
-                               "organisers sent you, or ask them for one."),
-    "phone_seats_taken": N_("This phone already holds %(seats)s seats at this event: one phone, one person. If your "
-                            "seat was lost, ask a facilitator to free it."),
+    "personal_link_needed": N_(
+        "This event gives every online participant a personal link: open the one the "
+        "organisers sent you, or ask them for one."
+    ),
+    "phone_seats_taken": N_(
+        "This phone already holds %(seats)s seats at this event: one phone, one person. If your "
+        "seat was lost, ask a facilitator to free it."
+    ),
     "already_seated": N_("This phone has already joined with another code: one phone, one code."),
     "too_fast": N_("Too many requests at once: wait a few seconds and try again."),
     "disk_full": N_("The server could not save this: its disk is full. Nothing was changed. Tell the staff."),
     "busy": N_("The server is busy: nothing was changed. Try again in a moment."),
-    "import_newer_format": N_("This export was written by a newer version of facilitation (format %(found)s; this "
-                              "one reads up to %(known)s). Update facilitation, then import again."),
+    "import_newer_format": N_(
+        "This export was written by a newer version of facilitation (format %(found)s; this "
+        "one reads up to %(known)s). Update facilitation, then import again."
+    ),
     "import_same_event": N_("This is this event's own export: import the listening event's export instead."),
-    "import_unknown_axes": N_("The export has ideas on axes this event's plan does not have (%(axes)s): use the "
-                              "same axis ids in both plans."),
-    "import_not_export": N_("This file is not an event export of facilitation: download the listening event's "
-                            "JSON export from its console, or write it with `facilitation export --format json`."),
-    "reports_busy": N_("The server is making many reports and exports right now: try again in a minute. The "
-                       "event itself is not affected."),
-    "report_failed": N_("This report or export could not be made; the event itself is not affected. Try again, "
-                        "and tell the staff if it happens again."),
-    "assistant_busy": N_("The suggestions cannot be made right now (the server is busy with reports): try again "
-                         "in a minute. The event itself is not affected."),
-    "assistant_failed": N_("The suggestions could not be made; the event itself is not affected. Try again, and "
-                           "group by hand meanwhile."),
+    "import_unknown_axes": N_(
+        "The export has ideas on axes this event's plan does not have (%(axes)s): use the same axis ids in both plans."
+    ),
+    "import_not_export": N_(
+        "This file is not an event export of facilitation: download the listening event's "
+        "JSON export from its console, or write it with `facilitation export --format json`."
+    ),
+    "reports_busy": N_(
+        "The server is making many reports and exports right now: try again in a minute. The "
+        "event itself is not affected."
+    ),
+    "report_failed": N_(
+        "This report or export could not be made; the event itself is not affected. Try again, "
+        "and tell the staff if it happens again."
+    ),
+    "assistant_busy": N_(
+        "The suggestions cannot be made right now (the server is busy with reports): try again "
+        "in a minute. The event itself is not affected."
+    ),
+    "assistant_failed": N_(
+        "The suggestions could not be made; the event itself is not affected. Try again, and group by hand meanwhile."
+    ),
     "server_error": N_("Something went wrong on the server; nothing was changed. Please try again."),
 }
 

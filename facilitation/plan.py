@@ -1,4 +1,5 @@
 """Session plan: the TOML file that declares an event, validated into typed objects."""
+
 from __future__ import annotations
 
 import datetime
@@ -122,13 +123,16 @@ class Voting(_Strict):
     hide_results_until_reveal: bool = True
     method: Method = Method.DOTS  # the first round's; the facilitator may choose another for each round
     points: int = Field(default=100, ge=10, le=1000)  # "points": what each person shares out, all of it
-    rank_top: int = Field(default=3, ge=2, le=10)     # "borda": how many items each person ranks
+    rank_top: int = Field(default=3, ge=2, le=10)  # "borda": how many items each person ranks
 
     @model_validator(mode="after")
     def _cap_within_budget(self) -> "Voting":
         if self.max_dots_per_item > self.dots_per_person:
-            raise _rule("plan_cap_over_budget", "voting: max_dots_per_item cannot exceed dots_per_person",
-                        "voting.max_dots_per_item")
+            raise _rule(
+                "plan_cap_over_budget",
+                "voting: max_dots_per_item cannot exceed dots_per_person",
+                "voting.max_dots_per_item",
+            )
         return self
 
 
@@ -164,31 +168,53 @@ class Plan(_Strict):
         for where, text in self._texts():
             missing = [lang for lang in langs if not text.get(lang, "").strip()]
             if missing:
-                raise _rule("plan_text_missing", "{where}: missing text for language(s) {languages}",
-                            re.sub(r"\[(\d+)\]", r".\1", where) + "." + missing[0], where=where,
-                            languages=", ".join(missing))
-        for name, items in (("axes", self.axes), ("categories", self.categories),
-                            ("zones", self.zones), ("agenda", self.agenda)):
+                raise _rule(
+                    "plan_text_missing",
+                    "{where}: missing text for language(s) {languages}",
+                    re.sub(r"\[(\d+)\]", r".\1", where) + "." + missing[0],
+                    where=where,
+                    languages=", ".join(missing),
+                )
+        for name, items in (
+            ("axes", self.axes),
+            ("categories", self.categories),
+            ("zones", self.zones),
+            ("agenda", self.agenda),
+        ):
             ids = [item.id for item in items]
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
-                raise _rule("plan_duplicate_id", "{name}: duplicate id(s) {ids}", name, name=name,
-                            ids=", ".join(dupes))
+                raise _rule("plan_duplicate_id", "{name}: duplicate id(s) {ids}", name, name=name, ids=", ".join(dupes))
         for name, listed in (("categories", self.categories), ("zones", self.zones)):
             targets = [item.target for item in listed]
             if any(t is not None for t in targets):
                 if None in targets:
                     first = targets.index(None)
                     lacking = ", ".join(item.id for item in listed if item.target is None)
-                    raise _rule("plan_target_missing", "{name}: a target is given for some but not for {ids}",
-                                f"{name}.{first}.target", name=name, ids=lacking)
+                    raise _rule(
+                        "plan_target_missing",
+                        "{name}: a target is given for some but not for {ids}",
+                        f"{name}.{first}.target",
+                        name=name,
+                        ids=lacking,
+                    )
                 total = sum(t or 0.0 for t in targets)  # every one given, by now
                 if abs(total - 100) > 0.5:
-                    raise _rule("plan_targets_sum", "{name}: the targets add up to {total}%, not 100%",
-                                f"{name}.{len(listed) - 1}.target", name=name, total=f"{total:g}")
+                    raise _rule(
+                        "plan_targets_sum",
+                        "{name}: the targets add up to {total}%, not 100%",
+                        f"{name}.{len(listed) - 1}.target",
+                        name=name,
+                        total=f"{total:g}",
+                    )
         if self.tables.names and len(self.tables.names) != self.tables.count:
-            raise _rule("plan_table_names", "tables.names: {given} names given for {count} tables", "tables.names",
-                        given=len(self.tables.names), count=self.tables.count)
+            raise _rule(
+                "plan_table_names",
+                "tables.names: {given} names given for {count} tables",
+                "tables.names",
+                given=len(self.tables.names),
+                count=self.tables.count,
+            )
         return self
 
     def _texts(self):
@@ -235,8 +261,9 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
             if err["type"] == "extra_forbidden":
                 message = "unknown field (check the spelling)"
             where = _field_path(err["loc"])
-            context = {key: value for key, value in (err.get("ctx") or {}).items()
-                       if isinstance(value, (str, int, float))}
+            context = {
+                key: value for key, value in (err.get("ctx") or {}).items() if isinstance(value, (str, int, float))
+            }
             if err["type"].startswith("plan_"):  # a rule across fields: its message names where
                 lines.append(f"{source}: {message}")
             else:

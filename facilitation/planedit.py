@@ -11,6 +11,7 @@ What may change once doors are open is decided here, once (`RULES`, `Locks`):
   group with people or ideas keeps its place (tables may be added, empty ones removed);
 - until the phase begins: a phase's kind, place and rounds (a phase that has begun, or is over, stays);
 - until a vote opens: the voting rules (later rounds get theirs in the console)."""
+
 from __future__ import annotations
 
 import datetime
@@ -57,10 +58,11 @@ _FIELDS = (
     (r"privacy\.keep_months", "int", "joined"),
 )
 RULES = tuple((re.compile(f"^{pattern}$"), kind, lock) for pattern, kind, lock in _FIELDS)
-ACTION = re.compile(r"^(add|remove|up|down):(axes|categories|zones|agenda)(?:\.([0-9]{1,3}))?"
-                    r"(?:(\.steps)(?:\.([0-9]{1,2}))?)?$")
-COLOURS = ("#1f6fb2", "#2e8b3d", "#c2571a", "#7b3fa0", "#b8860b", "#c0283e", "#00838f", "#5d4037", "#455a64",
-           "#ad1457")
+ACTION = re.compile(
+    r"^(add|remove|up|down):(axes|categories|zones|agenda)(?:\.([0-9]{1,3}))?"
+    r"(?:(\.steps)(?:\.([0-9]{1,2}))?)?$"
+)
+COLOURS = ("#1f6fb2", "#2e8b3d", "#c2571a", "#7b3fa0", "#b8860b", "#c0283e", "#00838f", "#5d4037", "#455a64", "#ad1457")
 ID_STEM = {"axes": "axis", "categories": "category", "zones": "zone", "agenda": "phase"}
 
 
@@ -68,12 +70,12 @@ ID_STEM = {"axes": "axis", "categories": "category", "zones": "zone", "agenda": 
 class Locks:
     """What the event's data holds on to now (read from its database by facilitation.services.queries)."""
 
-    joined: bool = False                          # someone has joined
-    axes: frozenset[str] = frozenset()            # axes with ideas or themes
+    joined: bool = False  # someone has joined
+    axes: frozenset[str] = frozenset()  # axes with ideas or themes
     chosen: frozenset[tuple[str, str]] = frozenset()  # ("categories" or "zones", id) someone chose
-    tables: frozenset[int] = frozenset()          # table ids with people or ideas
-    phase: int | None = None                      # the phase running (None: the event has not begun)
-    voting: bool = False                          # a vote has opened
+    tables: frozenset[int] = frozenset()  # table ids with people or ideas
+    phase: int | None = None  # the phase running (None: the event has not begun)
+    voting: bool = False  # a vote has opened
 
     def begun(self, index: int) -> bool:
         return self.phase is not None and index <= self.phase
@@ -124,8 +126,14 @@ class _Edit:
         return item
 
 
-def apply(plan_text: str, changes: dict[str, str], plan: Plan, locks: Locks | None = None,
-          action: str | None = None, label: Text | None = None) -> str:
+def apply(
+    plan_text: str,
+    changes: dict[str, str],
+    plan: Plan,
+    locks: Locks | None = None,
+    action: str | None = None,
+    label: Text | None = None,
+) -> str:
     """The plan's text with `changes` (field path -> value as typed) written in, then `action` (add, remove or
     move an item: `add:axes`, `remove:agenda.4`, `up:agenda.3.steps.1`) done; raises FieldProblem. The result
     is for facilitation.plan.parse_plan to judge: this only writes, and refuses what the locks hold."""
@@ -270,8 +278,12 @@ def _lock(edit: _Edit, path: str, lock: str | None, groups: tuple[str, ...]) -> 
 
 def _languages(edit: _Edit, path: str, raw: str) -> None:
     wanted = [code for code in re.split(r"[\s,;]+", raw.strip().lower()) if code]
-    if not wanted or any(not re.fullmatch(r"[a-z]{2}", code) for code in wanted) or len(set(wanted)) != len(wanted) \
-            or len(wanted) > 10:
+    if (
+        not wanted
+        or any(not re.fullmatch(r"[a-z]{2}", code) for code in wanted)
+        or len(set(wanted)) != len(wanted)
+        or len(wanted) > 10
+    ):
         raise FieldProblem(path, "plan_languages")
     if wanted == edit.languages:
         return
@@ -363,11 +375,19 @@ def _act(edit: _Edit, action: str, label: Text) -> None:
             raise FieldProblem(action, "plan_locked_axis")
         if name in ("categories", "zones") and (name, item["id"]) in edit.locks.chosen:
             raise FieldProblem(action, "plan_locked_choice")
-    if name == "agenda" and verb != "add" and (edit.locks.begun(int(index))
-                                              or (verb == "up" and edit.locks.begun(int(index) - 1))):
+    if (
+        name == "agenda"
+        and verb != "add"
+        and (edit.locks.begun(int(index)) or (verb == "up" and edit.locks.begun(int(index) - 1)))
+    ):
         raise FieldProblem(action, "plan_locked_phase")
-    if name == "agenda" and verb == "add" and index is not None and edit.locks.phase is not None \
-            and int(index) < edit.locks.phase:
+    if (
+        name == "agenda"
+        and verb == "add"
+        and index is not None
+        and edit.locks.phase is not None
+        and int(index) < edit.locks.phase
+    ):
         raise FieldProblem(action, "plan_locked_phase")
     _act_on(edit, action, verb, items, index, name, label)
 
@@ -400,8 +420,9 @@ def _new(edit: _Edit, name: str, items: AoT, label: Text) -> Table:
         text[code] = (label.get(code) or label.get(edit.languages[0]) or f"{ID_STEM.get(name, name)} {count}")[:200]
     if name in ID_STEM:
         taken = {str(item["id"]) for item in items}
-        table["id"] = next(f"{ID_STEM[name]}-{n}" for n in range(count, count + 1000)
-                           if f"{ID_STEM[name]}-{n}" not in taken)
+        table["id"] = next(
+            f"{ID_STEM[name]}-{n}" for n in range(count, count + 1000) if f"{ID_STEM[name]}-{n}" not in taken
+        )
     if name == "axes":
         table["name"] = text
         table["color"] = COLOURS[(count - 1) % len(COLOURS)]
@@ -421,8 +442,10 @@ def _new(edit: _Edit, name: str, items: AoT, label: Text) -> Table:
 
 def layout(count: int, online_groups: int) -> dict[int, tuple[bool, int]]:
     """Each table id -> (online, number): the room's tables first, then the online groups (services.event)."""
-    return {table_id: (table_id > count, table_id - count if table_id > count else table_id)
-            for table_id in range(1, count + online_groups + 1)}
+    return {
+        table_id: (table_id > count, table_id - count if table_id > count else table_id)
+        for table_id in range(1, count + online_groups + 1)
+    }
 
 
 def _check_tables(edit: _Edit) -> None:

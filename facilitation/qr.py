@@ -2,6 +2,7 @@
 
 Drawing one is pure Python (~7 ms as SVG, ~16 ms as PNG), and the same few links are drawn again and again (the
 projector's, a table screen's, the cards): each is kept once drawn, for a bounded number of links."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,9 @@ KEPT = 1024  # links whose drawing is kept: every table and the online link, and
 
 @lru_cache(maxsize=KEPT)
 def svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = qrcode.make(
+        data, image_factory=qrcode.image.svg.SvgPathImage, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
     return image.to_string(encoding="unicode")
 
 

@@ -3,6 +3,7 @@
 The repository keeps `templates/`, `static/` and `sessions/` at its top level; the build copies them into the
 package, so an installed wheel has them under `facilitation/`. The code asks here and works in both.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -5,6 +5,7 @@ Tokens are URL-safe random strings of 16 characters or more (`secrets.token_urls
 (/console/<token>/...), in `token=` query strings and JSON fields, in a `Bearer` header and in the device cookie.
 A path segment of that shape is cut to its first four characters, as the request log already did for the routes
 it knows: a 404 for /console/<token>/x or a malformed request line is written by code that knows no routes."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,8 @@ from datetime import datetime, timezone
 
 _TOKEN = r"[A-Za-z0-9_-]{16,}"
 _SECRET = re.compile(
-    rf"(?P<lead>/|token[\"']?\s*[=:]\s*[\"']?|Bearer\s+|facilitation_device=)(?P<token>{_TOKEN})(?![A-Za-z0-9_-])")
+    rf"(?P<lead>/|token[\"']?\s*[=:]\s*[\"']?|Bearer\s+|facilitation_device=)(?P<token>{_TOKEN})(?![A-Za-z0-9_-])"
+)
 
 
 # A join code in a path (/j/<code>, /qr/<code>.svg): a seat code is one person's way in, as a token is
@@ -43,8 +45,12 @@ class JsonLines(logging.Formatter):
     """One JSON object per line (`--log-format json`), for a hosted server's log collector."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
-                "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        line = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:

@@ -1,4 +1,5 @@
 """`facilitation cards` (printable join cards: a page to print, a PNG per table) and `demo-plan`, what to plan from."""
+
 from __future__ import annotations
 
 import sys
@@ -30,17 +31,30 @@ def print_cards(args, config) -> int:
     deck = cards(service, public)
     sheets = seat_sheets(service, public) if service.plan.tables.seat_codes else []
     with app.test_request_context("/"):
-        (out / "cards.html").write_text(render_template("cards.html", plan=service.plan, cards=deck, sheets=sheets,
-                                                        texts=card_texts(service.plan.event.languages),
-                                                        print_script="print.js"), "utf-8")
+        (out / "cards.html").write_text(
+            render_template(
+                "cards.html",
+                plan=service.plan,
+                cards=deck,
+                sheets=sheets,
+                texts=card_texts(service.plan.event.languages),
+                print_script="print.js",
+            ),
+            "utf-8",
+        )
     (out / "print.js").write_bytes((resources.folder("static") / "js" / "print.js").read_bytes())  # the button
     for card in deck:
         name = "online.png" if card.online else f"table-{card.number:02d}.png"
         (out / name).write_bytes(card.qr_png())
     for note in notes:
         print(note)
-    print(_("Wrote %(page)s (print it: A4 sheets of four cards, or save it as a PDF) and %(count)s QR codes as PNG",
-            page=out / "cards.html", count=len(deck)))
+    print(
+        _(
+            "Wrote %(page)s (print it: A4 sheets of four cards, or save it as a PDF) and %(count)s QR codes as PNG",
+            page=out / "cards.html",
+            count=len(deck),
+        )
+    )
     return 0
 
 

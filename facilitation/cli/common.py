@@ -1,4 +1,5 @@
 """What the commands share: the plan and event database they name, and the sentences for what refuses them."""
+
 from __future__ import annotations
 
 import sys
@@ -25,31 +26,57 @@ def event_database(config: dict, event_id: str) -> Path:
     path = sqlite_path(config["DATA_DIR"], event_id)
     if not path.exists():
         _ = translator()
-        print(_("No event '%(event)s' in %(folder)s (expected %(path)s).", event=event_id,
-                folder=config["DATA_DIR"], path=path), file=sys.stderr)
+        print(
+            _(
+                "No event '%(event)s' in %(folder)s (expected %(path)s).",
+                event=event_id,
+                folder=config["DATA_DIR"],
+                path=path,
+            ),
+            file=sys.stderr,
+        )
         raise SystemExit(2)
     return path
 
 
 def say_data_dir_error(_, exc: DataDirError) -> int:
     if exc.code == "event_running":
-        text = _("Event '%(event)s' is already being served from this data folder (process %(pid)s). Stop that "
-                 "server first: two servers on one event would split the room and the vote.", **exc.params)
+        text = _(
+            "Event '%(event)s' is already being served from this data folder (process %(pid)s). Stop that "
+            "server first: two servers on one event would split the room and the vote.",
+            **exc.params,
+        )
     elif exc.code == "data_dir_full":
-        text = _("The disk of the data folder %(folder)s is full. Free some space, or choose another folder "
-                 "with --data.", folder=exc.params["folder"])
+        text = _(
+            "The disk of the data folder %(folder)s is full. Free some space, or choose another folder with --data.",
+            folder=exc.params["folder"],
+        )
     else:
-        text = _("The data folder %(folder)s cannot be written (%(reason)s). Choose a writable folder with "
-                 "--data.", **exc.params)
+        text = _(
+            "The data folder %(folder)s cannot be written (%(reason)s). Choose a writable folder with --data.",
+            **exc.params,
+        )
     print(text, file=sys.stderr)
     return 3
 
 
 def say_schema_error(_, exc: SchemaError) -> int:
     if exc.code == "newer_schema":
-        print(_("This event database was written by a newer version of facilitation (schema %(found)s). "
-                "Install that version or newer to open it; nothing was changed.", found=exc.found), file=sys.stderr)
+        print(
+            _(
+                "This event database was written by a newer version of facilitation (schema %(found)s). "
+                "Install that version or newer to open it; nothing was changed.",
+                found=exc.found,
+            ),
+            file=sys.stderr,
+        )
     else:
-        print(_("This file is not a facilitation event database (it has the tables: %(found)s). Nothing was "
-                "changed; check --data and the event id.", found=exc.found), file=sys.stderr)
+        print(
+            _(
+                "This file is not a facilitation event database (it has the tables: %(found)s). Nothing was "
+                "changed; check --data and the event id.",
+                found=exc.found,
+            ),
+            file=sys.stderr,
+        )
     return 2

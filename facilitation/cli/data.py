@@ -1,4 +1,5 @@
 """The event's data from the command line: export results, back up and restore the database, read the log."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,6 +21,7 @@ from facilitation.store.schema import SchemaError
 def _service(path: Path):
     from facilitation.services.event import EventService
     from facilitation.store.engine import make_engine
+
     try:
         return EventService.from_database(make_engine(f"sqlite:///{path}"))
     except SchemaError as exc:
@@ -89,6 +91,7 @@ def _export_of(config: dict, source: str) -> object:
     path = Path(source)
     if path.is_file():
         from facilitation.services.imports import parsed
+
         try:
             return parsed(path.read_bytes()) or {}
         except OSError:
@@ -125,14 +128,19 @@ def import_material(args, config) -> int:
     except datadir.DataDirError as exc:
         code = say_data_dir_error(_, exc)
         if exc.code == "event_running":
-            print(_("While it is served, import from the console: its panel 'Public results page · import the "
-                    "listening event'."),
-                  file=sys.stderr)
+            print(
+                _(
+                    "While it is served, import from the console: its panel 'Public results page · import the "
+                    "listening event'."
+                ),
+                file=sys.stderr,
+            )
         return code
     try:
         if plan:
-            service = EventService.open(make_engine(f"sqlite:///{sqlite_path(folder, event)}"), plan,
-                                        plan_file.read_text(encoding="utf-8"))
+            service = EventService.open(
+                make_engine(f"sqlite:///{sqlite_path(folder, event)}"), plan, plan_file.read_text(encoding="utf-8")
+            )
         else:
             service = _service(event_database(config, event))
         _ = translator(service.plan.event.languages)
@@ -144,8 +152,15 @@ def import_material(args, config) -> int:
         return 2
     finally:
         lock.release()
-    print(_("Imported from %(source)s into %(event)s: ideas %(ideas)s, themes %(themes)s.", ideas=result["ideas"],
-            themes=result["themes"], source=result["source"], event=event))
+    print(
+        _(
+            "Imported from %(source)s into %(event)s: ideas %(ideas)s, themes %(themes)s.",
+            ideas=result["ideas"],
+            themes=result["themes"],
+            source=result["source"],
+            event=event,
+        )
+    )
     if result["already"]:
         print(_("%(n)s ideas and themes of it were already here and were left as they are.", n=result["already"]))
     return 0
@@ -200,14 +215,21 @@ def restore(args, config) -> int:
 
 # Why a backup is not restored (store.backup.BackupError codes); `path` is the file, the rest its params.
 BACKUP_REFUSALS = {
-    "newer_schema": N_("%(path)s was written by a newer version of facilitation (schema %(found)s). Install that "
-                       "version or newer to restore it; nothing was changed."),
-    "foreign_objects": N_("%(path)s holds what no facilitation backup has (%(objects)s): it was changed after it was "
-                          "taken. It is not restored; nothing was changed."),
-    "foreign_schema": N_("%(path)s does not have the tables a facilitation backup has (%(difference)s): it was "
-                         "changed after it was taken. It is not restored; nothing was changed."),
-    "broken_plan": N_("The event plan stored in %(path)s cannot be read (%(reason)s). It is not restored; nothing "
-                      "was changed."),
+    "newer_schema": N_(
+        "%(path)s was written by a newer version of facilitation (schema %(found)s). Install that "
+        "version or newer to restore it; nothing was changed."
+    ),
+    "foreign_objects": N_(
+        "%(path)s holds what no facilitation backup has (%(objects)s): it was changed after it was "
+        "taken. It is not restored; nothing was changed."
+    ),
+    "foreign_schema": N_(
+        "%(path)s does not have the tables a facilitation backup has (%(difference)s): it was "
+        "changed after it was taken. It is not restored; nothing was changed."
+    ),
+    "broken_plan": N_(
+        "The event plan stored in %(path)s cannot be read (%(reason)s). It is not restored; nothing was changed."
+    ),
 }
 
 

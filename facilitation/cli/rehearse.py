@@ -4,6 +4,7 @@ so a team can try the venue laptop and its Wi-Fi the day before: joins, ideas, a
 It runs the event's phases with the facilitator's secret, like a facilitator would, so point it at a
 rehearsal copy of the event (the same plan, another data folder), never at the real one.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,10 +39,15 @@ class Step:
 
     def summary(self) -> dict:
         ms = self.latencies_ms
-        return {"sent": self.sent, "acked": len(ms), "refused": self.refused, "lost": self.lost,
-                "seconds": round(self.seconds, 2),
-                **{f"p{p}_ms": _round(percentile(ms, p / 100)) for p in (50, 95, 99)},
-                "screen_p95_ms": _round(percentile(self.screen_ms, .95))}
+        return {
+            "sent": self.sent,
+            "acked": len(ms),
+            "refused": self.refused,
+            "lost": self.lost,
+            "seconds": round(self.seconds, 2),
+            **{f"p{p}_ms": _round(percentile(ms, p / 100)) for p in (50, 95, 99)},
+            "screen_p95_ms": _round(percentile(self.screen_ms, 0.95)),
+        }
 
 
 def _round(value: float | None) -> float | None:
@@ -67,8 +73,14 @@ class Progress:
             sys.stderr.write("\n")
 
 
-async def open_loop(clients: list, sends: list[tuple[int, str, dict]], seconds: float, step: Step,
-                    progress: Progress, timeout: float = 20) -> list[float]:
+async def open_loop(
+    clients: list,
+    sends: list[tuple[int, str, dict]],
+    seconds: float,
+    step: Step,
+    progress: Progress,
+    timeout: float = 20,
+) -> list[float]:
     """Send each (client index, event, payload) at its scheduled time, spread over `seconds`, whatever the
     acks do; latency is measured from the schedule. Returns the times of the acknowledged sends."""
     import socketio
@@ -107,8 +119,9 @@ async def connect_phone(url: str, phone: dict):
 
     client = socketio.AsyncClient(reconnection=False)
     if phone.get("cookie"):
-        await client.connect(url, headers={"Cookie": f"facilitation_device={phone['cookie']}"},
-                             transports=["websocket"], wait_timeout=20)
+        await client.connect(
+            url, headers={"Cookie": f"facilitation_device={phone['cookie']}"}, transports=["websocket"], wait_timeout=20
+        )
     else:
         await client.connect(url, auth={"token": phone["token"]}, transports=["websocket"], wait_timeout=20)
     return client
@@ -125,8 +138,19 @@ def freshness(acked_at: list[float], seen: list[tuple[float, int]], base: int) -
     return out
 
 
-async def rehearse_event(url: str, token: str, participants: int, online: int, ideas: int, dots: int,
-                         burst_seconds: float, idea_seconds: float, quiet: bool, force: bool, _) -> dict:
+async def rehearse_event(
+    url: str,
+    token: str,
+    participants: int,
+    online: int,
+    ideas: int,
+    dots: int,
+    burst_seconds: float,
+    idea_seconds: float,
+    quiet: bool,
+    force: bool,
+    _,
+) -> dict:
     import aiohttp
     import socketio
 
@@ -147,8 +171,13 @@ async def rehearse_event(url: str, token: str, participants: int, online: int, i
     if not snapshot.get("ok") or snapshot.get("role") != "facilitator":
         raise RehearsalError(_("This link is not the facilitator's: give the secret from the facilitator console."))
     if snapshot["stats"]["participants"] and not force:
-        raise RehearsalError(_("This event already has participants (%(n)s): rehearse on a copy (the same plan, "
-                               "another --data folder), or add --force.", n=snapshot["stats"]["participants"]))
+        raise RehearsalError(
+            _(
+                "This event already has participants (%(n)s): rehearse on a copy (the same plan, "
+                "another --data folder), or add --force.",
+                n=snapshot["stats"]["participants"],
+            )
+        )
     agenda = snapshot["event"]["agenda"]
     result: dict = {"url": url, "participants": participants, "online": online}
 
@@ -157,8 +186,12 @@ async def rehearse_event(url: str, token: str, participants: int, online: int, i
     room_codes = re.findall(r'class="table-button" href="/j/([A-Z0-9]+)"', page)
     online_codes = re.findall(r'class="primary button big" href="/j/([A-Z0-9]+)"', page)
     if not room_codes or (online and not online_codes):
-        raise RehearsalError(_("The join page offers no table (or no online link) to join: rehearse on a copy of "
-                               "the event without seat codes, with online groups if you pass --online."))
+        raise RehearsalError(
+            _(
+                "The join page offers no table (or no online link) to join: rehearse on a copy of "
+                "the event without seat codes, with online groups if you pass --online."
+            )
+        )
     plan = [room_codes[n % len(room_codes)] for n in range(participants - online)] + online_codes[:1] * online
 
     joins = Step("joins")
@@ -208,9 +241,15 @@ async def rehearse_event(url: str, token: str, participants: int, online: int, i
         base = idea_counts[-1][1] if idea_counts else snapshot["stats"]["ideas"]
         first = len(idea_counts)
         step = Step("ideas")
-        sends = [(p, "idea.add", {"text": f"Prova {k + 1} dal telefono {p + 1}: più treni la sera",
-                                  "axis": axes[(p + k) % len(axes)]})
-                 for k in range(ideas) for p in range(len(live))]
+        sends = [
+            (
+                p,
+                "idea.add",
+                {"text": f"Prova {k + 1} dal telefono {p + 1}: più treni la sera", "axis": axes[(p + k) % len(axes)]},
+            )
+            for k in range(ideas)
+            for p in range(len(live))
+        ]
         acked = await open_loop(live, sends, idea_seconds, step, Progress(_("ideas"), len(sends), quiet))
         await asyncio.sleep(1)
         step.screen_ms = freshness(acked, idea_counts[first:], base)
@@ -225,13 +264,13 @@ async def rehearse_event(url: str, token: str, participants: int, online: int, i
             await facilitator("phase.start", phase=voting)
         await facilitator("vote.open")
         await asyncio.sleep(0.5)  # phones ask for their ballot order when the vote opens
-        themes = [t["id"] for t in (await staff.call("sync", {"since": None}, timeout=15))["themes"]
-                  if t["on_ballot"]]
+        themes = [t["id"] for t in (await staff.call("sync", {"since": None}, timeout=15))["themes"] if t["on_ballot"]]
         base = tallies[-1][1] if tallies else 0
         first = len(tallies)
         step = Step("dots")
-        sends = [(p, "dot.place", {"theme": themes[(p + k) % len(themes)]})
-                 for k in range(dots) for p in range(len(live))]
+        sends = [
+            (p, "dot.place", {"theme": themes[(p + k) % len(themes)]}) for k in range(dots) for p in range(len(live))
+        ]
         acked = await open_loop(live, sends, burst_seconds, step, Progress(_("dots"), len(sends), quiet))
         await asyncio.sleep(1)
         step.screen_ms = freshness(acked, tallies[first:], base)
@@ -252,8 +291,11 @@ class RehearsalError(RuntimeError):
 
 def _line(label: str, step: dict, _) -> str:
     refused = ", ".join(f"{code} {n}" for code, n in step["refused"].items()) or "0"
-    fields = [f"{step['acked']}/{step['sent']} " + _("acknowledged"), _("refused") + f" {refused}",
-              _("lost") + f" {step['lost']}"]
+    fields = [
+        f"{step['acked']}/{step['sent']} " + _("acknowledged"),
+        _("refused") + f" {refused}",
+        _("lost") + f" {step['lost']}",
+    ]
     if step["p50_ms"] is not None:
         fields.append(f"ack p50 {step['p50_ms']:.0f} · p95 {step['p95_ms']:.0f} · p99 {step['p99_ms']:.0f} ms")
     if step.get("screen_p95_ms") is not None:
@@ -271,13 +313,31 @@ def rehearse(args, config) -> int:
     _ = translator()
     url, token = server_and_secret(args.url, args.token)
     if not token:
-        print("facilitation rehearse: " + _("Give the facilitator console's link as --url (it holds the secret), "
-                                            "or the secret with --token=<secret>."), file=sys.stderr)
+        print(
+            "facilitation rehearse: "
+            + _(
+                "Give the facilitator console's link as --url (it holds the secret), "
+                "or the secret with --token=<secret>."
+            ),
+            file=sys.stderr,
+        )
         return 2
     try:
-        result = asyncio.run(rehearse_event(
-            url, token, args.participants, args.online, args.ideas, args.dots, args.burst_seconds,
-            args.idea_seconds, args.json, args.force, _))
+        result = asyncio.run(
+            rehearse_event(
+                url,
+                token,
+                args.participants,
+                args.online,
+                args.ideas,
+                args.dots,
+                args.burst_seconds,
+                args.idea_seconds,
+                args.json,
+                args.force,
+                _,
+            )
+        )
     except RehearsalError as exc:
         print(f"facilitation rehearse: {exc}", file=sys.stderr)
         return 2
@@ -287,22 +347,45 @@ def rehearse(args, config) -> int:
     if args.json:
         print(json.dumps(result, indent=1))
         return 0
-    print(_("Rehearsal against %(url)s: %(n)s phones (%(online)s online)", url=result["url"],
-            n=result["participants"], online=result["online"]))
+    print(
+        _(
+            "Rehearsal against %(url)s: %(n)s phones (%(online)s online)",
+            url=result["url"],
+            n=result["participants"],
+            online=result["online"],
+        )
+    )
     print(_line(_("joins"), result["joins"], _) + f" · {result['joins']['seconds']:.1f} s")
     for name in ("ideas", "dots"):
         if name in result:
             print(_line(_(name), result[name], _) + f" · {result[name]['seconds']:.1f} s")
     if "dots" in result:
         lost = result["dots"]["lost_after_ack"]
-        print("  " + (_("Every acknowledged dot was counted.") if lost == 0 else
-                      _("%(n)s acknowledged dots are missing from the tally!", n=lost)))
+        print(
+            "  "
+            + (
+                _("Every acknowledged dot was counted.")
+                if lost == 0
+                else _("%(n)s acknowledged dots are missing from the tally!", n=lost)
+            )
+        )
     refused = result["joins"]["refused"]
     if refused.get("too_many_joins"):
-        print("  " + _("Joins were slowed by the per-address limit: for a rehearsal from one computer, start the "
-                       "server with FACILITATION_JOIN_BURST=%(n)s.", n=result["participants"] + 50))
+        print(
+            "  "
+            + _(
+                "Joins were slowed by the per-address limit: for a rehearsal from one computer, start the "
+                "server with FACILITATION_JOIN_BURST=%(n)s.",
+                n=result["participants"] + 50,
+            )
+        )
     if refused.get("phone_seats_taken"):
-        print("  " + _("Joins were refused as one phone's seats: this computer is on the venue's network, where an "
-                       "address is one phone. For a rehearsal, start the server with FACILITATION_SEATS_PER_PHONE=0."))
+        print(
+            "  "
+            + _(
+                "Joins were refused as one phone's seats: this computer is on the venue's network, where an "
+                "address is one phone. For a rehearsal, start the server with FACILITATION_SEATS_PER_PHONE=0."
+            )
+        )
     failed = any(result.get(name, {}).get("lost") for name in ("joins", "ideas", "dots"))
     return 1 if failed or (result.get("dots", {}).get("lost_after_ack") or 0) > 0 else 0

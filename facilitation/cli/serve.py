@@ -1,4 +1,5 @@
 """`facilitation serve`: check the data folder, lock the event, bind the port, print the links, serve."""
+
 from __future__ import annotations
 
 import errno
@@ -62,18 +63,33 @@ def public_base(host: str, port: int, public_url: str | None, _) -> tuple[str, l
     notes = []
     if public_url:
         if _is_loopback(host) and not _is_loopback(urlsplit(public_url).hostname or ""):
-            notes.append(_("The server listens only on this computer (%(host)s): %(url)s works only through a "
-                           "proxy or tunnel running here.", host=host, url=public_url))
+            notes.append(
+                _(
+                    "The server listens only on this computer (%(host)s): %(url)s works only through a "
+                    "proxy or tunnel running here.",
+                    host=host,
+                    url=public_url,
+                )
+            )
         return public_url.rstrip("/"), notes
     if host in ("0.0.0.0", "::", ""):
         address = lan_address()
         if address == "127.0.0.1":
-            notes.append(_("No network found: the links work only on this computer. Connect to the venue Wi-Fi "
-                           "and restart, or give --public-url."))
+            notes.append(
+                _(
+                    "No network found: the links work only on this computer. Connect to the venue Wi-Fi "
+                    "and restart, or give --public-url."
+                )
+            )
         return f"http://{address}:{port}", notes
     if _is_loopback(host):
-        notes.append(_("The server listens only on this computer (%(host)s): phones cannot open these links. "
-                       "Use --host 0.0.0.0 for the venue network.", host=host))
+        notes.append(
+            _(
+                "The server listens only on this computer (%(host)s): phones cannot open these links. "
+                "Use --host 0.0.0.0 for the venue network.",
+                host=host,
+            )
+        )
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}", notes
 
@@ -83,8 +99,11 @@ def sqlite_file(url: str) -> str | None:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    return parsed.database if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "",
-                                                                                              ":memory:") else None
+    return (
+        parsed.database
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+        else None
+    )
 
 
 def serve(args, config) -> int:
@@ -98,8 +117,13 @@ def serve(args, config) -> int:
     if config["DATABASE_URL"] and not config["MORE_PLANS"]:
         config = {**config, "WORKSPACE": False}  # a database URL holds one event: the workspace is a folder's
     if len({p.event.id for p in plans}) < len(plans) or (config["DATABASE_URL"] and len(plans) > 1):
-        print(_("Each event on one server needs its own id and its own database: check the plans' [event] id, "
-                "and serve several events from the data folder, not one DATABASE_URL."), file=sys.stderr)
+        print(
+            _(
+                "Each event on one server needs its own id and its own database: check the plans' [event] id, "
+                "and serve several events from the data folder, not one DATABASE_URL."
+            ),
+            file=sys.stderr,
+        )
         return 2
     locks = []  # held until this process ends: one server per event (per database file it resolves to)
     try:
@@ -118,27 +142,42 @@ def serve(args, config) -> int:
         config = {**config, "PORT": port}
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            print(_("Port %(port)s is already in use on %(host)s: another server (perhaps facilitation, still "
-                    "running) holds it. Stop it, or choose another port with --port.", port=port, host=host),
-                  file=sys.stderr)
+            print(
+                _(
+                    "Port %(port)s is already in use on %(host)s: another server (perhaps facilitation, still "
+                    "running) holds it. Stop it, or choose another port with --port.",
+                    port=port,
+                    host=host,
+                ),
+                file=sys.stderr,
+            )
         else:
-            print(_("Cannot listen on %(host)s:%(port)s: %(reason)s", host=host, port=port, reason=exc.strerror),
-                  file=sys.stderr)
+            print(
+                _("Cannot listen on %(host)s:%(port)s: %(reason)s", host=host, port=port, reason=exc.strerror),
+                file=sys.stderr,
+            )
         return 4
     public, notes = public_base(host, port, config["PUBLIC_URL"], _)
     from facilitation.app import create_app
     from facilitation.hosting import CodeClash
+
     try:
         app = create_app({**config, "PUBLIC_URL": public})
     except SchemaError as exc:
         return say_schema_error(_, exc)
     except CodeClash as exc:
-        print(_("Two events share a join code (%(which)s): a phone could not tell which it joins. Serve them apart.",
-                which=exc), file=sys.stderr)
+        print(
+            _(
+                "Two events share a join code (%(which)s): a phone could not tell which it joins. Serve them apart.",
+                which=exc,
+            ),
+            file=sys.stderr,
+        )
         return 2
     app.extensions["facilitation.host"].locks.extend(locks)  # released by the event's deletion, or at exit
     if app.config.get("WORKSPACE"):
         from facilitation.app import retention
+
         retention(app)
         socketio_task = _every_hour(lambda: retention(app))
     hosting = app.extensions["facilitation.host"]
@@ -149,8 +188,14 @@ def serve(args, config) -> int:
         label, secret = _("Organiser's home"), _("(secret: for you only)")
         print(f"  {label}: {public}/home/{organiser}   {secret}", flush=True)
         if hosting.asleep:
-            print("  " + _("Also kept here, opened when first needed (their links are on the home): %(events)s",
-                           events=", ".join(hosting.asleep)), flush=True)
+            print(
+                "  "
+                + _(
+                    "Also kept here, opened when first needed (their links are on the home): %(events)s",
+                    events=", ".join(hosting.asleep),
+                ),
+                flush=True,
+            )
         print(flush=True)
     gc.freeze()  # what start-up built lives all day: keep the collector from walking it again in every burst
     _unused, english = public_base(host, port, config["PUBLIC_URL"], translator(["en"], "en"))
@@ -161,6 +206,7 @@ def serve(args, config) -> int:
     from facilitation.extensions import socketio
     from facilitation.services.assistant import Prefetch
     from facilitation.web.stalls import QuietCollector, StallWatch
+
     stalls = app.extensions["facilitation.stalls"] = StallWatch()
     socketio.start_background_task(stalls.run, socketio.sleep)
     quiet_for = lambda: min(hosted.service.quiet_for() for hosted in list(events.values()))  # noqa: E731
@@ -194,13 +240,15 @@ def _listen(host: str, port: int, mode: str, tries: int):
                 raise
             candidate += 1
     if candidate != port:
-        log.warning("port %s is taken on this computer (on a Mac, by AirPlay Receiver): serving on %s instead",
-                    port, candidate)
+        log.warning(
+            "port %s is taken on this computer (on a Mac, by AirPlay Receiver): serving on %s instead", port, candidate
+        )
     return listener, candidate
 
 
 def _every_hour(job):
     """A background task doing `job` every hour (the workspace's retention), never ending on a failure."""
+
     def run(sleep) -> None:
         while True:
             sleep(3600)
@@ -208,6 +256,7 @@ def _every_hour(job):
                 job()
             except Exception:
                 log.exception("the hourly retention failed")
+
     return run
 
 
@@ -222,8 +271,9 @@ def _print_links(service, public: str, host: str, port: int, _, scoped: bool = F
     secret = _("(secret: for you only)")
     online = f"{public}/j/{settings['online_code']}"
     if service.plan.tables.personal_online_links:
-        online = f"{public}/cards/{settings['facilitator_token']}/online.csv   " + \
-            _("(one personal link each, to send out; secret)")
+        online = f"{public}/cards/{settings['facilitator_token']}/online.csv   " + _(
+            "(one personal link each, to send out; secret)"
+        )
     lines = [
         (_("Phones join at (LAN)"), f"{public}/join{which}"),
         (_("Online participants"), online),

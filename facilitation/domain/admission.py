@@ -1,5 +1,6 @@
 """Who may take a seat: joining's rules, apart from how seats are stored (issue 22). The service asks these with
 what it read (phones joined per table, the plan's sizes, the seats a phone holds) and refuses with their code."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,5 +1,6 @@
 """Alignment with local planning: for a zona omogenea, an idea or a theme is marked as in line with the
 zone's own plans, partly, or at odds with them, with a short note (an explicit aim of the PSM update)."""
+
 from __future__ import annotations
 
 from enum import StrEnum

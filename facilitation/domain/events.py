@@ -1,4 +1,5 @@
 """What happened: each accepted command records one or more of these in the event log."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class HeadroomSet(DomainEvent):
 @dataclass(frozen=True)
 class JoinRefused(DomainEvent):
     """Not logged (nothing changed): tells the console a phone could not join a table (None: online)."""
+
     table: int | None
     reason: str
 
@@ -63,6 +65,7 @@ class JoinRefused(DomainEvent):
 @dataclass(frozen=True)
 class StorageTrouble(DomainEvent):
     """Not logged (it could not be): a change was refused because the disk is full or the database locked."""
+
     problem: str
 
 
@@ -237,12 +240,14 @@ class ResultsRevealed(DomainEvent):
 @dataclass(frozen=True)
 class ResultsPublished(DomainEvent):
     """The public results page (/results) switched on or off."""
+
     published: bool
 
 
 @dataclass(frozen=True)
 class MaterialImported(DomainEvent):
     """Ideas and themes brought in from an earlier event (the listening day), with where each came from."""
+
     source: str
     ideas: int
     themes: int
@@ -251,6 +256,7 @@ class MaterialImported(DomainEvent):
 @dataclass(frozen=True)
 class QaSet(DomainEvent):
     """Q&A opened or closed, and whether questions wait for a moderator."""
+
     open: bool
     premoderated: bool
 
@@ -281,6 +287,7 @@ class QuestionModerated(DomainEvent):
 @dataclass(frozen=True)
 class PollChanged(DomainEvent):
     """A poll was created, opened, closed, revealed or hidden."""
+
     poll: int
     state: str
     revealed: bool
@@ -295,6 +302,7 @@ class PollAnswered(DomainEvent):
 @dataclass(frozen=True)
 class IdeaApproved(DomainEvent):
     """A held idea was let through to the room."""
+
     idea: int
     table: int | None
 
@@ -307,6 +315,7 @@ class IdeasModerationSet(DomainEvent):
 @dataclass(frozen=True)
 class AlignmentSet(DomainEvent):
     """An idea or theme marked (or unmarked: verdict None) against a zone's local plans."""
+
     idea: int | None
     theme: int | None
     zone: str

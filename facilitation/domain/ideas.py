@@ -1,4 +1,5 @@
 """Ideas: what a valid idea is, and the rules for editing and merging them."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,7 @@ def check_axis(axis: str, axes: set[str]) -> str:
     return axis
 
 
-def check_merge(source_id: int, source_merged_into: int | None,
-                target_id: int, target_merged_into: int | None) -> None:
+def check_merge(source_id: int, source_merged_into: int | None, target_id: int, target_merged_into: int | None) -> None:
     """Merging keeps the source in the history but takes it off the wall; chains are not allowed."""
     if source_id == target_id:
         raise Refused("merge_into_itself")
@@ -59,5 +59,3 @@ def check_merge(source_id: int, source_merged_into: int | None,
         raise Refused("already_merged")
     if target_merged_into is not None:
         raise Refused("merge_target_merged")
-
-

@@ -1,20 +1,61 @@
 """Which ideas wait for a moderator before the room sees them: all of a participant's under pre-moderation,
 and any that contains a held word (Italian and English insults and slurs, plus the plan's own words)."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
 # Kept short and plain on purpose: a word here only holds an idea for a human to look at, it never refuses it.
-HELD_WORDS = frozenset({
-    # Italian
-    "cazzo", "cazzi", "coglione", "coglioni", "stronzo", "stronzi", "stronza", "vaffanculo", "fanculo",
-    "merda", "puttana", "puttane", "troia", "bastardo", "bastardi", "frocio", "froci", "negro", "negri",
-    "ritardato", "ritardati", "idiota", "idioti", "deficiente", "deficienti", "imbecille", "imbecilli",
-    # English
-    "fuck", "fucking", "shit", "bitch", "bastard", "asshole", "idiot", "idiots", "moron", "morons",
-    "retard", "retarded", "slut", "whore", "nigger", "faggot",
-})
+HELD_WORDS = frozenset(
+    {
+        # Italian
+        "cazzo",
+        "cazzi",
+        "coglione",
+        "coglioni",
+        "stronzo",
+        "stronzi",
+        "stronza",
+        "vaffanculo",
+        "fanculo",
+        "merda",
+        "puttana",
+        "puttane",
+        "troia",
+        "bastardo",
+        "bastardi",
+        "frocio",
+        "froci",
+        "negro",
+        "negri",
+        "ritardato",
+        "ritardati",
+        "idiota",
+        "idioti",
+        "deficiente",
+        "deficienti",
+        "imbecille",
+        "imbecilli",
+        # English
+        "fuck",
+        "fucking",
+        "shit",
+        "bitch",
+        "bastard",
+        "asshole",
+        "idiot",
+        "idiots",
+        "moron",
+        "morons",
+        "retard",
+        "retarded",
+        "slut",
+        "whore",
+        "nigger",
+        "faggot",
+    }
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

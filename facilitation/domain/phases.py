@@ -1,4 +1,5 @@
 """The agenda's phase kinds, what each one lets people do, and the countdown timer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -10,7 +11,7 @@ from facilitation.domain.roles import Action, Role, allowed
 
 class PhaseKind(StrEnum):
     PLENARY = "plenary"
-    CAPTURE = "capture"        # ideas come in from phones and scribes
+    CAPTURE = "capture"  # ideas come in from phones and scribes
     CLUSTERING = "clustering"  # the theme team groups ideas; capture is closed
     VOTING = "voting"
     RESULTS = "results"

@@ -1,5 +1,6 @@
 """Quick polls the facilitator launches (an opening check-in, an end-of-day evaluation): one choice, several
 choices, or a 1–5 scale; one answer per participant, which they may change while the poll is open."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -12,9 +13,9 @@ SCALE = (1, 2, 3, 4, 5)
 
 
 class PollKind(StrEnum):
-    SINGLE = "single"      # one option
+    SINGLE = "single"  # one option
     MULTIPLE = "multiple"  # any number of options, at least one
-    SCALE = "scale"        # 1 (not at all) to 5 (very much)
+    SCALE = "scale"  # 1 (not at all) to 5 (very much)
 
 
 class PollState(StrEnum):

@@ -1,6 +1,7 @@
 """What the room's projector shows: one thing at a time, chosen by the facilitator, or `auto` (follow the
 agenda and the vote: `shown`). The server decides it once and every screen reads the answer
 (`control.projector.shown`): the projector draws it, the console says it, the phones mirror it."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -12,21 +13,31 @@ MESSAGE_LENGTH = 280
 
 
 class Screen(StrEnum):
-    AUTO = "auto"          # follows the agenda and the vote
-    JOIN = "join"          # the big QR code and the short link
-    PROMPT = "prompt"      # the current phase's title, prompt and timer
-    WALL = "wall"          # the newest ideas, a page at a time
-    THEMES = "themes"      # the themes forming, with their ideas
+    AUTO = "auto"  # follows the agenda and the vote
+    JOIN = "join"  # the big QR code and the short link
+    PROMPT = "prompt"  # the current phase's title, prompt and timer
+    WALL = "wall"  # the newest ideas, a page at a time
+    THEMES = "themes"  # the themes forming, with their ideas
     PROGRESS = "progress"  # how many have voted, the ballot
-    RESULTS = "results"    # the ranking, once revealed
+    RESULTS = "results"  # the ranking, once revealed
     QUESTIONS = "questions"  # the room's questions, most supported first
-    POLL = "poll"          # the open poll (or the last revealed one), with its results once revealed
-    MESSAGE = "message"    # a free message from the facilitator
-    BLANK = "blank"        # nothing: the room looks at the speaker
+    POLL = "poll"  # the open poll (or the last revealed one), with its results once revealed
+    MESSAGE = "message"  # a free message from the facilitator
+    BLANK = "blank"  # nothing: the room looks at the speaker
 
 
-def shown(chosen: str, *, phase_index: int | None, phase_kind: str | None, round_prompt: bool, vote_state: str,
-          vote_revealed: bool, poll_open: bool, poll_focused: bool, qa_open: bool) -> Screen:
+def shown(
+    chosen: str,
+    *,
+    phase_index: int | None,
+    phase_kind: str | None,
+    round_prompt: bool,
+    vote_state: str,
+    vote_revealed: bool,
+    poll_open: bool,
+    poll_focused: bool,
+    qa_open: bool,
+) -> Screen:
     """The screen the room sees: the facilitator's choice, or on `auto` what the moment calls for. An open vote
     shows its progress; an open poll, or one whose results the facilitator has just shown (`poll_focused`),
     the poll; open Q&A the questions; then the phase: its results or the vote's progress in the voting and

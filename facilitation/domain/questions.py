@@ -1,4 +1,5 @@
 """Questions from the floor and online: what a question is, who may upvote it, and the order the room sees."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -6,14 +7,14 @@ from enum import StrEnum
 from facilitation.domain.errors import Refused
 from facilitation.domain.ideas import clean_text, visible
 
-MAX_LENGTH = 300   # a question, not a speech
+MAX_LENGTH = 300  # a question, not a speech
 NAME_LENGTH = 60
 
 
 class Status(StrEnum):
     PENDING = "pending"  # pre-moderation: waiting for a moderator, seen only by staff
-    SHOWN = "shown"      # on phones and on the projector
-    HIDDEN = "hidden"    # taken down by a moderator (kept, and in the export)
+    SHOWN = "shown"  # on phones and on the projector
+    HIDDEN = "hidden"  # taken down by a moderator (kept, and in the export)
 
 
 def clean_question(text: str) -> str:

@@ -1,4 +1,5 @@
 """Ranking ballot items by dots, overall and broken down by any grouping of the voters."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Place:
-    rank: int      # competition ranking: equal dots share a rank (1, 2, 2, 4)
+    rank: int  # competition ranking: equal dots share a rank (1, 2, 2, 4)
     item: int
     dots: int
     voters: int
@@ -57,8 +58,9 @@ def totals(allocations: Iterable[tuple[int, int]]) -> tuple[dict[int, int], dict
 OTHERS = "_others"  # the groups too small to show alone, together
 
 
-def breakdown(items: list[int], rows: Iterable[tuple[str | None, int, int, int]],
-              min_group: int = 0) -> dict[str, list[Place]]:
+def breakdown(
+    items: list[int], rows: Iterable[tuple[str | None, int, int, int]], min_group: int = 0
+) -> dict[str, list[Place]]:
     """(group, voter, item, count) rows -> a ranking per group; voters with no group fall under '' (unknown).
     Privacy of small groups: a group with fewer than `min_group` voters is not shown alone (a zone with two
     people would tell what those two chose); such groups are merged into OTHERS, which is left out too if it

@@ -1,5 +1,6 @@
 """Voting in rounds: each round has its ballot and its method (dots, 100 points, or ranking the top k by Borda
 count), its states and who sees its results; a next round takes the top of the last one, or its tie."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,9 +21,9 @@ class VoteState(StrEnum):
 
 
 class Method(StrEnum):
-    DOTS = "dots"      # `budget` dots, at most `cap` on one item, given one at a time
+    DOTS = "dots"  # `budget` dots, at most `cap` on one item, given one at a time
     POINTS = "points"  # exactly `budget` points (100) shared out, at most `cap` on one item, sent whole
-    BORDA = "borda"    # the top `budget` items in order, sent whole: the first gets `budget` points, the last 1
+    BORDA = "borda"  # the top `budget` items in order, sent whole: the first gets `budget` points, the last 1
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,7 @@ def require_open(state: VoteState) -> None:
         raise Refused("vote_not_open")
 
 
-def check_place(allocation: Mapping[int, int], item: int, ballot: Set[int],
-                rules: Rules, state: VoteState) -> None:
+def check_place(allocation: Mapping[int, int], item: int, ballot: Set[int], rules: Rules, state: VoteState) -> None:
     """A dot may go on a ballot item while the vote is open, within the budget and the per-item cap."""
     require_open(state)
     if rules.method is not Method.DOTS:
@@ -63,8 +63,9 @@ def check_remove(allocation: Mapping[int, int], item: int, rules: Rules, state: 
         raise Refused("no_dot_here")
 
 
-def check_cast(rules: Rules, ballot: Set[int], state: VoteState, points: Mapping[int, int] | None,
-               order: Sequence[int] | None) -> dict[int, int]:
+def check_cast(
+    rules: Rules, ballot: Set[int], state: VoteState, points: Mapping[int, int] | None, order: Sequence[int] | None
+) -> dict[int, int]:
     """A whole ballot at once: what it gives each item, replacing the voter's earlier one. Nothing (no points,
     an empty order) withdraws it. Dots: within the budget and the cap. Points: exactly the budget, within the cap.
     Borda: `budget` different items in order of preference, scored budget, budget - 1, ... 1."""
@@ -124,8 +125,8 @@ def results_visible(role: Role, revealed: bool, hide_until_reveal: bool) -> bool
 
 
 class NextBallot(StrEnum):
-    TOP = "top"    # the items placed in the top n (all of them when a tie straddles place n)
-    TIE = "tie"    # a run-off between the items tied at place n
+    TOP = "top"  # the items placed in the top n (all of them when a tie straddles place n)
+    TIE = "tie"  # a run-off between the items tied at place n
     SAME = "same"  # the same ballot again (to be edited before it opens)
 
 

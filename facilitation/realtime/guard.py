@@ -17,6 +17,7 @@ Every Engine.IO message passes here before python-socketio decodes it:
 - a message that fails (malformed, or a bug) writes one log line, and then a count per source at 10, 100, ...
   instead of a traceback each: a phone sending garbage in a loop cannot fill the data disk.
 """
+
 from __future__ import annotations
 
 import json
@@ -93,8 +94,9 @@ class Guard:
             self.eio.send(eio_sid, f"3{asked.group(1)}{self._refusal(code, self.lang.get(eio_sid))}")
         n = self.dropped.add(self.source(eio_sid))
         if n:
-            log.warning("socket messages refused unread from %s: %s (%s so far from this address)",
-                        self.source(eio_sid), why, n)
+            log.warning(
+                "socket messages refused unread from %s: %s (%s so far from this address)", self.source(eio_sid), why, n
+            )
         now = time.monotonic()
         recent = [t for t in self.drops.get(eio_sid, ()) if t > now - DROP_WINDOW] + [now]
         self.drops[eio_sid] = recent
@@ -134,8 +136,13 @@ class Guard:
         except Exception as exc:  # noqa: BLE001 - one line, counted, whatever the client sent
             n = self.failed.add(self.source(eio_sid))
             if n:
-                log.warning("a socket message from %s could not be handled: %s: %.120s (%s so far from this address)",
-                            self.source(eio_sid), type(exc).__name__, exc, n)
+                log.warning(
+                    "a socket message from %s could not be handled: %s: %.120s (%s so far from this address)",
+                    self.source(eio_sid),
+                    type(exc).__name__,
+                    exc,
+                    n,
+                )
 
     def on_disconnect(self, eio_sid, *args):
         self.drops.pop(eio_sid, None)

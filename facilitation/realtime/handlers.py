@@ -1,4 +1,5 @@
 """Socket.IO handlers: authenticate the connection, then validate, check, call one service function, ack."""
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,9 @@ def connect(auth=None, *_extra):
         raise ConnectionRefusedError(describe(Refused("invalid_token")))
     hosted, who = found
     session["who"], session["event"] = who, hosted.id
-    current_app.extensions["facilitation.guard"].joined(request.sid, session.get("lang"),
-                                                        trusted=who.role not in (Role.PARTICIPANT, Role.SCRIBE))
+    current_app.extensions["facilitation.guard"].joined(
+        request.sid, session.get("lang"), trusted=who.role not in (Role.PARTICIPANT, Role.SCRIBE)
+    )
     for room in rooms_for(who):
         join_room(hosted.rooms + room)  # the event's own rooms: another event's updates never reach this socket
 
@@ -140,6 +142,7 @@ def _assistant(name: str):
             return {"ok": True, **assistant.ask(hosted.workers, hosted.service, _who(), name, _one_payload(args))}
         except Refused as refused:
             return error(refused)
+
     handle.__name__ = f"on_{name.replace('.', '_')}"
     return handle
 
@@ -187,6 +190,7 @@ def _command_handler(name: str):
         except Exception:
             log.exception("command %s failed", name)
             return error(Refused("server_error"))
+
     handle.__name__ = f"on_{name.replace('.', '_')}"
     return handle
 
@@ -203,6 +207,7 @@ def guard_event_names(server) -> None:
 
     def _get_event_handler(event, namespace, args):
         return find("(*)" if event == "*" else event, namespace, args)
+
     server._get_event_handler = _get_event_handler
 
 
@@ -222,6 +227,7 @@ def close_unjoined(server, seconds: float) -> None:
         eio.sleep(seconds)
         if server.manager.sid_from_eio_sid(eio_sid, "/") is None:
             eio.disconnect(eio_sid)  # a no-op if it closed meanwhile
+
     eio.on("connect", on_open)
 
 
@@ -229,7 +235,9 @@ def without_websocket_compression(wsgi_app):
     """Answer every websocket without permessage-deflate. Browsers and the Socket.IO clients offer it, and the
     server would keep a zlib compressor per connection: ~100 KB each, 1,000 phones ≈ 100 MB, and one compression
     per phone for every broadcast. Our messages are small JSON: the server simply does not see the offer."""
+
     def app(environ, start_response):
         environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         return wsgi_app(environ, start_response)
+
     return app

@@ -4,6 +4,7 @@ A command is acknowledged to its sender at once; everyone else gets at most one 
 carrying whole topics (or upserted ideas) and the event version they reflect. Broadcasting every dot to every
 phone does not survive 300 phones; this does.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,12 @@ ANSWER_FIRST = 0.5  # seconds before a replaced secret's screens are cut: the re
 BREAKDOWN_INTERVAL = 1.0  # seconds between recomputations of the tally's breakdowns for staff
 
 # A room per audience (facilitation.services.audience decides which topics each receives), and per table.
-AUDIENCE_ROOMS = {au.STAFF_AUDIENCE: "staff", au.PROJECTOR_AUDIENCE: "projector", au.SCRIBE_AUDIENCE: "scribes",
-                  au.PHONE_AUDIENCE: "phones"}
+AUDIENCE_ROOMS = {
+    au.STAFF_AUDIENCE: "staff",
+    au.PROJECTOR_AUDIENCE: "projector",
+    au.SCRIBE_AUDIENCE: "scribes",
+    au.PHONE_AUDIENCE: "phones",
+}
 STAFF = AUDIENCE_ROOMS[au.STAFF_AUDIENCE]
 
 
@@ -62,26 +67,53 @@ def rooms_for(who: Principal) -> list[str]:
     return rooms
 
 
-_IDEA_EVENTS = (ev.IdeaAdded, ev.IdeaEdited, ev.IdeaHidden, ev.IdeaStarred, ev.IdeaMerged, ev.IdeaGrouped,
-                ev.IdeaApproved)
+_IDEA_EVENTS = (
+    ev.IdeaAdded,
+    ev.IdeaEdited,
+    ev.IdeaHidden,
+    ev.IdeaStarred,
+    ev.IdeaMerged,
+    ev.IdeaGrouped,
+    ev.IdeaApproved,
+)
 _TOPICS: dict[type, tuple[str, ...]] = {
     # "counts": the stats must be counted again in the database (dots change only their voters: see _stats)
-    ev.IdeaAdded: ("stats", "counts"), ev.IdeaHidden: ("stats", "counts"), ev.IdeaMerged: ("stats", "counts"),
+    ev.IdeaAdded: ("stats", "counts"),
+    ev.IdeaHidden: ("stats", "counts"),
+    ev.IdeaMerged: ("stats", "counts"),
     ev.IdeaGrouped: ("themes",),
-    ev.ThemeSaved: ("themes",), ev.ThemeDeleted: ("themes", "tally"), ev.BallotChanged: ("themes", "tally"),
-    ev.DotPlaced: ("tally", "stats"), ev.DotRemoved: ("tally", "stats"), ev.BallotCast: ("tally", "stats"),
-    ev.RoundStarted: ("control", "tally", "stats", "counts"), ev.RoundSetUp: ("control", "tally"),
-    ev.PhaseStarted: ("control",), ev.TimerChanged: ("control",), ev.ProjectorSet: ("control",),
-    ev.VoteOpened: ("control", "tally"), ev.VoteClosed: ("control", "tally"), ev.ResultsRevealed: ("control", "tally"),
-    ev.ParticipantJoined: ("stats", "counts", "seats"), ev.ParticipantMoved: ("stats", "counts", "seats"),
+    ev.ThemeSaved: ("themes",),
+    ev.ThemeDeleted: ("themes", "tally"),
+    ev.BallotChanged: ("themes", "tally"),
+    ev.DotPlaced: ("tally", "stats"),
+    ev.DotRemoved: ("tally", "stats"),
+    ev.BallotCast: ("tally", "stats"),
+    ev.RoundStarted: ("control", "tally", "stats", "counts"),
+    ev.RoundSetUp: ("control", "tally"),
+    ev.PhaseStarted: ("control",),
+    ev.TimerChanged: ("control",),
+    ev.ProjectorSet: ("control",),
+    ev.VoteOpened: ("control", "tally"),
+    ev.VoteClosed: ("control", "tally"),
+    ev.ResultsRevealed: ("control", "tally"),
+    ev.ParticipantJoined: ("stats", "counts", "seats"),
+    ev.ParticipantMoved: ("stats", "counts", "seats"),
     ev.ProfileSet: ("stats", "counts", "seats"),
     ev.ParticipantRemoved: ("stats", "counts", "seats", "tally", "polls", "questions"),
-    ev.HeadroomSet: ("seats",), ev.JoinRefused: ("seats",),
-    ev.QaSet: ("control",), ev.IdeasModerationSet: ("control",), ev.IdeaApproved: ("stats", "counts"),
-    ev.QuestionAsked: ("questions",), ev.QuestionUpvoted: ("questions",),
-    ev.QuestionModerated: ("questions",), ev.PollChanged: ("polls", "control"), ev.PollAnswered: ("polls",),
+    ev.HeadroomSet: ("seats",),
+    ev.JoinRefused: ("seats",),
+    ev.QaSet: ("control",),
+    ev.IdeasModerationSet: ("control",),
+    ev.IdeaApproved: ("stats", "counts"),
+    ev.QuestionAsked: ("questions",),
+    ev.QuestionUpvoted: ("questions",),
+    ev.QuestionModerated: ("questions",),
+    ev.PollChanged: ("polls", "control"),
+    ev.PollAnswered: ("polls",),
     ev.AlignmentSet: ("alignments",),
-    ev.StepStarted: ("control",), ev.HarvestSet: ("harvests",), ev.ResultsPublished: ("control",),
+    ev.StepStarted: ("control",),
+    ev.HarvestSet: ("harvests",),
+    ev.ResultsPublished: ("control",),
     ev.PlanChanged: ("event", "control"),
     ev.MaterialImported: ("themes", "stats", "counts"),
 }

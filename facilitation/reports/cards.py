@@ -1,4 +1,5 @@
 """Printable join cards: one per table (and one for online participants), with QR code and short link."""
+
 from __future__ import annotations
 
 import csv
@@ -34,9 +35,19 @@ def cards(service: EventService, base_url: str) -> list[Card]:
     """Room tables get a card each, and online groups share the online link, which places people by itself;
     not with seat codes, where slips admit people at the tables and personal links online (`online_links`)."""
     names = service.plan.tables.names
-    result = [Card(t.id, t.number, False, names[t.number - 1] if names else None,
-                   join_url(base_url, t.join_code), t.join_code, f"{base_url.rstrip('/')}/table/{t.scribe_token}")
-              for t in service.tables() if not t.online and not service.plan.tables.seat_codes]
+    result = [
+        Card(
+            t.id,
+            t.number,
+            False,
+            names[t.number - 1] if names else None,
+            join_url(base_url, t.join_code),
+            t.join_code,
+            f"{base_url.rstrip('/')}/table/{t.scribe_token}",
+        )
+        for t in service.tables()
+        if not t.online and not service.plan.tables.seat_codes
+    ]
     if service.plan.tables.online_groups and not service.plan.tables.seat_codes:
         code = service.settings()["online_code"]
         result.append(Card(None, None, True, None, join_url(base_url, code), code, None))
@@ -74,9 +85,13 @@ def seat_sheets(service: EventService, base_url: str, unused_only: bool = False)
     for seat in (seat for seat in service.seat_codes() if seat.table_id in room):
         if not (unused_only and seat.participant_id is not None):
             by_table.setdefault(seat.table_id, []).append(
-                Slip(seat.code, join_url(base_url, seat.code), seat.participant_id is not None))
-    return [Sheet(t.number, names[t.number - 1] if names else None, by_table[t.id])
-            for t in service.tables() if t.id in by_table]
+                Slip(seat.code, join_url(base_url, seat.code), seat.participant_id is not None)
+            )
+    return [
+        Sheet(t.number, names[t.number - 1] if names else None, by_table[t.id])
+        for t in service.tables()
+        if t.id in by_table
+    ]
 
 
 def online_links(service: EventService, base_url: str) -> str:
@@ -88,8 +103,14 @@ def online_links(service: EventService, base_url: str) -> str:
     groups = {t.id: t.number for t in service.tables() if t.online}
     for seat in service.seat_codes():
         if seat.table_id in groups:
-            rows.writerow([groups[seat.table_id], seat.code, join_url(base_url, seat.code),
-                           "yes" if seat.participant_id is not None else "no"])
+            rows.writerow(
+                [
+                    groups[seat.table_id],
+                    seat.code,
+                    join_url(base_url, seat.code),
+                    "yes" if seat.participant_id is not None else "no",
+                ]
+            )
     return out.getvalue()
 
 
@@ -100,8 +121,14 @@ def card_texts(languages: list[str]) -> list[dict]:
     texts = []
     for lang in languages:
         with force_locale(lang):
-            texts.append({"lang": lang, "table": gettext("Table"), "online": gettext("Join online"),
-                          "how": gettext("Scan the QR code with your phone: no account, no name needed."),
-                          "seat": gettext("Your personal code: one phone, one person. Keep this slip."),
-                          "used": gettext("used")})
+            texts.append(
+                {
+                    "lang": lang,
+                    "table": gettext("Table"),
+                    "online": gettext("Join online"),
+                    "how": gettext("Scan the QR code with your phone: no account, no name needed."),
+                    "seat": gettext("Your personal code: one phone, one person. Keep this slip."),
+                    "used": gettext("used"),
+                }
+            )
     return texts

@@ -6,6 +6,7 @@ Sections: the cover (where, when, who came: room and online, by category and zon
 run, the ranking of every round overall and per axis, the breakdowns by channel, category, zone and table,
 the themes with their ideas and quotes, questions, polls, alignments with local plans, the tables' notes,
 and the method notes (the rules of each round, how many voted, ties)."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -82,23 +83,33 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     text(event["title"], "title")
     if event.get("subtitle"):
         text(event["subtitle"], "lead")
-    facts = [(_("Date"), event.get("date", "")), (_("Venue"), event.get("place", "")),
-             (_("Participants"), _("%(n)s in all: %(room)s in the room, %(online)s online", n=len(people),
-                                   room=room, online=online)),
-             (_("Ideas"), _ideas_fact(live, _)),
-             (_("Voters"), str(data["ranking"]["voters"]))]
+    facts = [
+        (_("Date"), event.get("date", "")),
+        (_("Venue"), event.get("place", "")),
+        (
+            _("Participants"),
+            _("%(n)s in all: %(room)s in the room, %(online)s online", n=len(people), room=room, online=online),
+        ),
+        (_("Ideas"), _ideas_fact(live, _)),
+        (_("Voters"), str(data["ranking"]["voters"])),
+    ]
     out.append(Block("facts", facts=[(label, value) for label, value in facts if value]))
-    for title, key, choices in ((_("Who came, by category"), "category", plan.categories),
-                                (_("Who came, by zona omogenea"), "zone", plan.zones)):
+    for title, key, choices in (
+        (_("Who came, by category"), "category", plan.categories),
+        (_("Who came, by zona omogenea"), "zone", plan.zones),
+    ):
         if not choices:
             continue
         counts = Counter(p[key] for p in people)
         pooled = set(data.get("small_groups", {}).get(key, ()))
         few = _("fewer than %(n)s", n=plan.privacy.min_group)  # counted together below: some, never "0"
         heading(title, 2)
-        rows = [Bar("", in_language(c.name, lang), 0, few, PEOPLE) if c.id in pooled else
-                Bar("", in_language(c.name, lang), counts.get(c.id, 0), str(counts.get(c.id, 0)), PEOPLE)
-                for c in choices]
+        rows = [
+            Bar("", in_language(c.name, lang), 0, few, PEOPLE)
+            if c.id in pooled
+            else Bar("", in_language(c.name, lang), counts.get(c.id, 0), str(counts.get(c.id, 0)), PEOPLE)
+            for c in choices
+        ]
         if counts.get(OTHERS):
             rows.append(Bar("", _("Other groups together"), counts[OTHERS], str(counts[OTHERS]), PEOPLE))
         rows.append(Bar("", _("not said"), counts.get("", 0), str(counts.get("", 0)), UNSAID))
@@ -108,23 +119,36 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     if data["agenda_as_run"]:
         page()
         heading(_("The agenda as run"))
-        out.append(Block("grid", header=[_("Started"), _("Phase"), _("Planned")],
-                         rows=[[row["started_local"], row["title"], f"{row['minutes']} min"]
-                               for row in data["agenda_as_run"]], widths=[18, 120, 24]))
+        out.append(
+            Block(
+                "grid",
+                header=[_("Started"), _("Phase"), _("Planned")],
+                rows=[[row["started_local"], row["title"], f"{row['minutes']} min"] for row in data["agenda_as_run"]],
+                widths=[18, 120, 24],
+            )
+        )
 
     # --- what people said, by axis -------------------------------------------------------------------
     if live:
         per_axis = Counter(i["axis"] for i in live)
         heading(_("Ideas by axis"), 2)
-        bars([Bar("", in_language(a.name, lang), per_axis.get(a.id, 0), str(per_axis.get(a.id, 0)), a.color)
-              for a in plan.axes], small=True)
+        bars(
+            [
+                Bar("", in_language(a.name, lang), per_axis.get(a.id, 0), str(per_axis.get(a.id, 0)), a.color)
+                for a in plan.axes
+            ],
+            small=True,
+        )
 
     # --- results -------------------------------------------------------------------------------------
     tally = data["ranking"]
     by_round = tally.get("by_round") or {str(tally["round"]): tally["ranking"]}
     rounds = {r["round"]: r for r in data["rounds"]}
-    voted = [number for number in sorted(by_round, key=int, reverse=True)
-             if by_round[number] and rounds.get(int(number), {}).get("state") != "not_open"]
+    voted = [
+        number
+        for number in sorted(by_round, key=int, reverse=True)
+        if by_round[number] and rounds.get(int(number), {}).get("state") != "not_open"
+    ]
     unit = {"dots": _("dots"), "points": _("points"), "borda": _("points (Borda)")}
     if voted:
         page()
@@ -132,39 +156,72 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     for number in voted:
         places, info = by_round[number], rounds.get(int(number), {})
         heading(_("Round %(n)s: %(method)s", n=number, method=_method(info, _)), 2)
-        bars([Bar(str(p["rank"]), title_of(p["theme"]), p["dots"], str(p["dots"]), color(axis_of(p["theme"])))
-              for p in places])
-        text(_("In %(unit)s; the number of voters per theme is in the tables below.", unit=unit.get(
-            info.get("method", "dots"), _("dots"))) if not public else
-             _("In %(unit)s.", unit=unit.get(info.get("method", "dots"), _("dots"))), "note")
+        bars(
+            [
+                Bar(str(p["rank"]), title_of(p["theme"]), p["dots"], str(p["dots"]), color(axis_of(p["theme"])))
+                for p in places
+            ]
+        )
+        text(
+            _(
+                "In %(unit)s; the number of voters per theme is in the tables below.",
+                unit=unit.get(info.get("method", "dots"), _("dots")),
+            )
+            if not public
+            else _("In %(unit)s.", unit=unit.get(info.get("method", "dots"), _("dots"))),
+            "note",
+        )
     current_shown = str(tally["round"]) in voted
     by_axis = {axis_id: places for axis_id, places in (tally.get("by_axis") or {}).items() if places}
     if current_shown and by_axis:
         heading(_("By axis (round %(n)s)", n=tally["round"]), 2)
         for axis_id, places in by_axis.items():
             text(in_language(axis[axis_id].name, lang) if axis_id in axis else axis_id, "strong")
-            bars([Bar(str(i + 1), title_of(p["theme"]), p["dots"], str(p["dots"]), color(axis_id))
-                  for i, p in enumerate(places)], small=True)
+            bars(
+                [
+                    Bar(str(i + 1), title_of(p["theme"]), p["dots"], str(p["dots"]), color(axis_id))
+                    for i, p in enumerate(places)
+                ],
+                small=True,
+            )
             out.append(Block("space"))
 
     # --- breakdowns ----------------------------------------------------------------------------------
-    groups = [("by_channel", _("In the room and online"), lambda k: _("online") if k == "online" else _("room")),
-              ("by_category", _("By category"),
-               lambda k: in_language(next((c.name for c in plan.categories if c.id == k), None), lang)
-               or _("not said")),
-              ("by_zone", _("By zona omogenea"),
-               lambda k: in_language(next((z.name for z in plan.zones if z.id == k), None), lang)
-               or _("not said")),
-              ("by_table", _("By table"), lambda k: table_label(data["table_labels"].get(k, k)))]
+    groups = [
+        ("by_channel", _("In the room and online"), lambda k: _("online") if k == "online" else _("room")),
+        (
+            "by_category",
+            _("By category"),
+            lambda k: in_language(next((c.name for c in plan.categories if c.id == k), None), lang) or _("not said"),
+        ),
+        (
+            "by_zone",
+            _("By zona omogenea"),
+            lambda k: in_language(next((z.name for z in plan.zones if z.id == k), None), lang) or _("not said"),
+        ),
+        ("by_table", _("By table"), lambda k: table_label(data["table_labels"].get(k, k))),
+    ]
     if voted and any(tally.get(key) for key, _title, _label in groups):
         page()
         heading(_("Who preferred what (round %(n)s)", n=tally["round"]))
-        text(_("Room and online, and the categories: the first %(chart)s places of each, charted. Zones and "
-               "tables: the first %(n)s places of each, with their score and voters.", chart=BREAKDOWN_CHART,
-               n=BREAKDOWN_TOP), "note")
+        text(
+            _(
+                "Room and online, and the categories: the first %(chart)s places of each, charted. Zones and "
+                "tables: the first %(n)s places of each, with their score and voters.",
+                chart=BREAKDOWN_CHART,
+                n=BREAKDOWN_TOP,
+            ),
+            "note",
+        )
         if plan.privacy.min_group > 1:
-            text(_("Groups of fewer than %(n)s people are not shown alone: they are counted together as "
-                   "'other groups'.", n=plan.privacy.min_group), "note")
+            text(
+                _(
+                    "Groups of fewer than %(n)s people are not shown alone: they are counted together as "
+                    "'other groups'.",
+                    n=plan.privacy.min_group,
+                ),
+                "note",
+            )
         for key, title, label in groups:
             grouped = tally.get(key) or {}
             if not grouped:
@@ -177,20 +234,42 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
                 for group, places in sorted(grouped.items(), key=lambda item: order(item[0])):
                     firsts = [p for p in places if p["dots"] > 0][:BREAKDOWN_CHART]
                     field = key.removeprefix("by_")
-                    voters = len({v["participant"] for v in data["votes"]
-                                  if v["round"] == tally["round"] and (v[field] or "") == group})
+                    voters = len(
+                        {
+                            v["participant"]
+                            for v in data["votes"]
+                            if v["round"] == tally["round"] and (v[field] or "") == group
+                        }
+                    )
                     name = _("Other groups together") if group == OTHERS else label(group)
                     text(_("%(group)s · %(n)s voters", group=name, n=voters), "strong")
-                    bars([Bar(str(p["rank"]), title_of(p["theme"]), p["dots"], str(p["dots"]),
-                              color(axis_of(p["theme"]))) for p in firsts], small=True)
+                    bars(
+                        [
+                            Bar(
+                                str(p["rank"]),
+                                title_of(p["theme"]),
+                                p["dots"],
+                                str(p["dots"]),
+                                color(axis_of(p["theme"])),
+                            )
+                            for p in firsts
+                        ],
+                        small=True,
+                    )
                 continue
             for group, places in sorted(grouped.items(), key=lambda item: order(item[0])):
                 firsts = [p for p in places if p["dots"] > 0][:BREAKDOWN_TOP]
                 name = _("Other groups together") if group == OTHERS else label(group)
                 shown = " · ".join(f"{p['rank']}. {title_of(p['theme'])} ({p['dots']})" for p in firsts) or "—"
                 grid_rows.append([name, shown, str(max((p["voters"] for p in places), default=0))])
-            out.append(Block("grid", header=[_("Group of participants"), _("First places"), _("Voters, most")],
-                             rows=grid_rows, widths=[40, 105, 29]))
+            out.append(
+                Block(
+                    "grid",
+                    header=[_("Group of participants"), _("First places"), _("Voters, most")],
+                    rows=grid_rows,
+                    widths=[40, 105, 29],
+                )
+            )
 
     # --- themes and their ideas ----------------------------------------------------------------------
     ideas_by_theme = defaultdict(list)
@@ -241,10 +320,21 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
     if questions:
         page()
         heading(_("Questions from the floor and online"))
-        out.append(Block("grid", header=[_("Supporters"), _("Question"), _("Answered by")],
-                         rows=[[str(q["votes"]), q["text"] + (f" ({q['name']})" if q["name"] else ""),
-                                q["speaker"] or (_("answered") if q["answered"] else "")]
-                               for q in sorted(questions, key=lambda q: -q["votes"])], widths=[18, 110, 46]))
+        out.append(
+            Block(
+                "grid",
+                header=[_("Supporters"), _("Question"), _("Answered by")],
+                rows=[
+                    [
+                        str(q["votes"]),
+                        q["text"] + (f" ({q['name']})" if q["name"] else ""),
+                        q["speaker"] or (_("answered") if q["answered"] else ""),
+                    ]
+                    for q in sorted(questions, key=lambda q: -q["votes"])
+                ],
+                widths=[18, 110, 46],
+            )
+        )
     answered_polls = [p for p in data["polls"] if p["state"] != "draft" and p["results"]["answers"]]
     if answered_polls:
         heading(_("Polls"))
@@ -254,19 +344,31 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             counts = poll["results"]["counts"]
             bars([Bar("", label, counts[i], str(counts[i]), PEOPLE) for i, label in enumerate(labels)], small=True)
             mean = poll["results"].get("mean")
-            text(_("%(n)s answers", n=poll["results"]["answers"]) + (f" · {_('mean')} {mean}" if mean else ""),
-                 "note")
+            text(_("%(n)s answers", n=poll["results"]["answers"]) + (f" · {_('mean')} {mean}" if mean else ""), "note")
     if data["alignments"]:
         heading(_("Alignment with local plans, by zona omogenea"))
         verdicts = {"aligned": _("in line"), "partly": _("partly"), "misaligned": _("at odds")}
-        out.append(Block("grid", header=[_("Zone"), _("About"), _("Verdict"), _("Note")],
-                         rows=[[a["zone_name"], a["text"], verdicts.get(a["verdict"], a["verdict"]), a["note"]]
-                               for a in data["alignments"]], widths=[36, 70, 22, 46]))
+        out.append(
+            Block(
+                "grid",
+                header=[_("Zone"), _("About"), _("Verdict"), _("Note")],
+                rows=[
+                    [a["zone_name"], a["text"], verdicts.get(a["verdict"], a["verdict"]), a["note"]]
+                    for a in data["alignments"]
+                ],
+                widths=[36, 70, 22, 46],
+            )
+        )
     if data["harvests"]:
         heading(_("The tables' notes of each round"))
-        out.append(Block("grid", header=[_("Round"), _("Table"), _("Note")],
-                         rows=[[h["step_title"], h["table"], h["text"]] for h in data["harvests"]],
-                         widths=[44, 16, 114]))
+        out.append(
+            Block(
+                "grid",
+                header=[_("Round"), _("Table"), _("Note")],
+                rows=[[h["step_title"], h["table"], h["text"]] for h in data["harvests"]],
+                widths=[44, 16, 114],
+            )
+        )
 
     # --- method --------------------------------------------------------------------------------------
     heading(_("Method notes"))
@@ -275,30 +377,48 @@ def blocks(data: dict, plan: Plan, gettext: Callable[..., str], public: bool = F
             continue
         voters = len({v["participant"] for v in data["votes"] if v["round"] == r["round"]})
         places = by_round.get(str(r["round"]), [])
-        ties = [[title_of(p["theme"]) for p in places if p["rank"] == rank]
-                for rank in sorted({p["rank"] for p in places if p["dots"] > 0})]
+        ties = [
+            [title_of(p["theme"]) for p in places if p["rank"] == rank]
+            for rank in sorted({p["rank"] for p in places if p["dots"] > 0})
+        ]
         ties = [names for names in ties if len(names) > 1]
-        line = _("Round %(n)s: %(method)s; %(voters)s people voted on %(items)s themes.", n=r["round"],
-                 method=_method(r, _), voters=voters, items=len(r["ballot"]))
+        line = _(
+            "Round %(n)s: %(method)s; %(voters)s people voted on %(items)s themes.",
+            n=r["round"],
+            method=_method(r, _),
+            voters=voters,
+            items=len(r["ballot"]),
+        )
         if ties:
             line += " " + _("Ties: %(ties)s.", ties="; ".join(" = ".join(names) for names in ties))
         text(line, "bullet")
     imported = Counter(i["origin_event"] for i in data["ideas"] if i.get("origin_event"))
     for origin, n in sorted(imported.items()):
-        text(_("%(n)s ideas came from the listening event %(event)s, with their axis, table and theme.", n=n,
-               event=origin), "bullet")
+        text(
+            _(
+                "%(n)s ideas came from the listening event %(event)s, with their axis, table and theme.",
+                n=n,
+                event=origin,
+            ),
+            "bullet",
+        )
     proxied = sum(1 for p in people if p["proxied"])
     if voted:
-        notes = [_("Results were hidden until the facilitator revealed them.") if plan.voting.hide_results_until_reveal
-                 else _("Results were shown live."),
-                 _("Each phone saw the ballot in an order of its own, against order bias.")]
+        notes = [
+            _("Results were hidden until the facilitator revealed them.")
+            if plan.voting.hide_results_until_reveal
+            else _("Results were shown live."),
+            _("Each phone saw the ballot in an order of its own, against order bias."),
+        ]
     else:
-        notes = [_("There was no vote at this event: what people said, and the themes gathered from it, are its "
-                   "result.")]
+        notes = [
+            _("There was no vote at this event: what people said, and the themes gathered from it, are its result.")
+        ]
     notes.append(_("Participants are anonymous: no names are asked; category and zone are optional."))
     if proxied:
-        notes.append(_("%(n)s people without a phone voted on paper ballots, entered by their table facilitator.",
-                       n=proxied))
+        notes.append(
+            _("%(n)s people without a phone voted on paper ballots, entered by their table facilitator.", n=proxied)
+        )
     for note in notes:
         text(note, "bullet")
     return out

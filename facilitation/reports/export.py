@@ -1,4 +1,5 @@
 """Exports of everything an event produced: JSON (one document) and CSV (one file per table, zipped)."""
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,16 @@ from facilitation.services import readmodels as rm
 from facilitation.services.queries import emptied
 from facilitation.services.event import EventService
 from facilitation.store.models import (
-    Alignment, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Theme, VoteRound,
+    Alignment,
+    Dot,
+    EventTable,
+    Harvest,
+    Idea,
+    IdeaRevision,
+    LogEntry,
+    Participant,
+    Theme,
+    VoteRound,
 )
 
 
@@ -45,8 +55,14 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         # Privacy of small groups: a category or zone chosen by fewer than the plan's min_group people is written
         # as OTHERS, so nobody's votes or ideas can be read back through a rare category or zone.
         present = [p for p in people.values() if p.removed_at is None]
-        small = {field: {value for value, n in Counter(getattr(p, field) for p in present).items()
-                         if value and n < plan.privacy.min_group} for field in ("category", "zone")}
+        small = {
+            field: {
+                value
+                for value, n in Counter(getattr(p, field) for p in present).items()
+                if value and n < plan.privacy.min_group
+            }
+            for field in ("category", "zone")
+        }
 
         def group(p: Participant, field: str) -> str:
             value = getattr(p, field) or ""
@@ -55,40 +71,73 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         def who(p: Participant | None) -> dict:
             if p is None:
                 return {"participant": None, "table": "", "channel": "", "category": "", "zone": "", "proxied": ""}
-            return {"participant": p.id, "table": table_label(p.table_id),
-                    "channel": "online" if tables[p.table_id].online else "room",
-                    "category": group(p, "category"), "zone": group(p, "zone"), "proxied": p.proxied}
+            return {
+                "participant": p.id,
+                "table": table_label(p.table_id),
+                "channel": "online" if tables[p.table_id].online else "room",
+                "category": group(p, "category"),
+                "zone": group(p, "zone"),
+                "proxied": p.proxied,
+            }
 
         ideas = []
         for idea in s.exec(select(Idea).order_by(col(Idea.id))):
             author = people.get(int(idea.author.split(":")[1])) if idea.author.startswith("participant:") else None
             origin = idea.origin or {}
-            ideas.append({
-                "id": idea.id, "table": table_label(idea.table_id),
-                "channel": "" if idea.table_id is None else ("online" if tables[idea.table_id].online else "room"),
-                "axis": idea.axis, "axis_name": axis_name.get(idea.axis, ""), "kind": idea.kind, "text": idea.text,
-                "author_role": idea.author.split(":")[0],
-                "category": group(author, "category") if author else origin.get("category", ""),
-                "zone": group(author, "zone") if author else origin.get("zone", ""), "hidden": idea.hidden,
-                "held": idea.held,
-                "starred": idea.starred,
-                "merged_into": idea.merged_into or "", "theme": idea.theme_id or "",
-                "theme_title": themes[idea.theme_id].title if idea.theme_id in themes else "",
-                "created_at": _iso(idea.created_at),
-                # an idea imported from an earlier event (the listening day): which, and where it was written
-                "origin_event": origin.get("event", ""), "origin_idea": origin.get("idea", ""),
-                "origin_table": origin.get("table", ""), "origin_channel": origin.get("channel", ""),
-            })
-        history = [{"idea": r.idea_id, "action": r.action, "text": r.text, "axis": r.axis, "kind": r.kind,
-                    "by": r.by.split(":")[0], "at": _iso(r.at)}
-                   for r in s.exec(select(IdeaRevision).order_by(col(IdeaRevision.id)))]
+            ideas.append(
+                {
+                    "id": idea.id,
+                    "table": table_label(idea.table_id),
+                    "channel": "" if idea.table_id is None else ("online" if tables[idea.table_id].online else "room"),
+                    "axis": idea.axis,
+                    "axis_name": axis_name.get(idea.axis, ""),
+                    "kind": idea.kind,
+                    "text": idea.text,
+                    "author_role": idea.author.split(":")[0],
+                    "category": group(author, "category") if author else origin.get("category", ""),
+                    "zone": group(author, "zone") if author else origin.get("zone", ""),
+                    "hidden": idea.hidden,
+                    "held": idea.held,
+                    "starred": idea.starred,
+                    "merged_into": idea.merged_into or "",
+                    "theme": idea.theme_id or "",
+                    "theme_title": themes[idea.theme_id].title if idea.theme_id in themes else "",
+                    "created_at": _iso(idea.created_at),
+                    # an idea imported from an earlier event (the listening day): which, and where it was written
+                    "origin_event": origin.get("event", ""),
+                    "origin_idea": origin.get("idea", ""),
+                    "origin_table": origin.get("table", ""),
+                    "origin_channel": origin.get("channel", ""),
+                }
+            )
+        history = [
+            {
+                "idea": r.idea_id,
+                "action": r.action,
+                "text": r.text,
+                "axis": r.axis,
+                "kind": r.kind,
+                "by": r.by.split(":")[0],
+                "at": _iso(r.at),
+            }
+            for r in s.exec(select(IdeaRevision).order_by(col(IdeaRevision.id)))
+        ]
         rounds = list(s.exec(select(VoteRound).order_by(col(VoteRound.id))))
         method = {r.id: r.method for r in rounds}
-        votes = [{"round": d.round_id, "method": method[d.round_id], **who(people.get(d.participant_id)),
-                  "theme": d.theme_id, "theme_title": themes[d.theme_id].title, "axis": themes[d.theme_id].axis or "",
-                  "dots": d.count}
-                 for d in s.exec(select(Dot).where(Dot.count > 0)
-                                 .order_by(col(Dot.round_id), col(Dot.participant_id), col(Dot.theme_id)))]
+        votes = [
+            {
+                "round": d.round_id,
+                "method": method[d.round_id],
+                **who(people.get(d.participant_id)),
+                "theme": d.theme_id,
+                "theme_title": themes[d.theme_id].title,
+                "axis": themes[d.theme_id].axis or "",
+                "dots": d.count,
+            }
+            for d in s.exec(
+                select(Dot).where(Dot.count > 0).order_by(col(Dot.round_id), col(Dot.participant_id), col(Dot.theme_id))
+            )
+        ]
         tally = rm.tally(s, plan, breakdowns=True)
         round_rows = [{**rm.round_view(r), "ballot": r.ballot if r.state != "not_open" else []} for r in rounds]
         for row in round_rows:  # "le prime 3 del turno 1" and the like, for a reader, as the screens say it
@@ -99,39 +148,93 @@ def collect(service: EventService, lang: str | None = None) -> dict:
         for a in s.exec(select(Alignment).order_by(col(Alignment.zone), col(Alignment.id))):
             target: Any = idea_rows.get(a.idea_id) if a.idea_id else themes.get(a.theme_id)  # a dict, or a Theme
             axis = (target["axis"] if a.idea_id else target.axis) if target else ""
-            marks.append({"zone": a.zone, "zone_name": zone_name.get(a.zone, a.zone),
-                          "about": "idea" if a.idea_id else "theme", "id": a.idea_id or a.theme_id,
-                          "text": (target["text"] if a.idea_id else target.title) if target else "",
-                          "axis": axis or "", "axis_name": axis_name.get(axis, ""), "verdict": a.verdict,
-                          "note": a.note, "by": a.by.split(":")[0]})
-        step_title = {(phase.id, n): in_language(step.title, lang) for phase in plan.agenda
-                      for n, step in enumerate(phase.steps)}
-        harvests = [{"table": table_label(h.table_id), "phase": h.phase, "step": h.step + 1,
-                     "step_title": step_title.get((h.phase, h.step), ""), "text": h.text, "by": h.by.split(":")[0],
-                     "at": _iso(h.at)}
-                    for h in s.exec(select(Harvest).order_by(col(Harvest.phase), col(Harvest.step),
-                                                             col(Harvest.table_id)))]
-        questions = [{"text": q["text"], "name": q["name"], "votes": q["votes"], "answered": q["answered"],
-                      "speaker": q["speaker"], "status": q["status"], "channel": _channel(tables, q["table"])}
-                     for q in rm.questions(s) if q["status"] != "hidden"]
-        polls = [{"question": poll["question"], "kind": poll["kind"], "options": poll["options"],
-                  "state": poll["state"], "revealed": poll["revealed"], "results": poll["results"]}
-                 for poll in rm.polls(s)]
-        started = [(e.at, e.data) for e in s.exec(select(LogEntry).where(LogEntry.kind == "PhaseStarted")
-                                                    .order_by(col(LogEntry.version)))]
-        agenda = [{"phase": data["phase_id"], "title": in_language(plan.agenda[data["phase"]].title, lang),
-                   "kind": plan.agenda[data["phase"]].kind.value, "minutes": plan.agenda[data["phase"]].minutes,
-                   "started_at": _iso(at), "started_local": time.strftime("%H:%M", time.localtime(at))}
-                  for at, data in started if data["phase"] < len(plan.agenda)]
+            marks.append(
+                {
+                    "zone": a.zone,
+                    "zone_name": zone_name.get(a.zone, a.zone),
+                    "about": "idea" if a.idea_id else "theme",
+                    "id": a.idea_id or a.theme_id,
+                    "text": (target["text"] if a.idea_id else target.title) if target else "",
+                    "axis": axis or "",
+                    "axis_name": axis_name.get(axis, ""),
+                    "verdict": a.verdict,
+                    "note": a.note,
+                    "by": a.by.split(":")[0],
+                }
+            )
+        step_title = {
+            (phase.id, n): in_language(step.title, lang) for phase in plan.agenda for n, step in enumerate(phase.steps)
+        }
+        harvests = [
+            {
+                "table": table_label(h.table_id),
+                "phase": h.phase,
+                "step": h.step + 1,
+                "step_title": step_title.get((h.phase, h.step), ""),
+                "text": h.text,
+                "by": h.by.split(":")[0],
+                "at": _iso(h.at),
+            }
+            for h in s.exec(select(Harvest).order_by(col(Harvest.phase), col(Harvest.step), col(Harvest.table_id)))
+        ]
+        questions = [
+            {
+                "text": q["text"],
+                "name": q["name"],
+                "votes": q["votes"],
+                "answered": q["answered"],
+                "speaker": q["speaker"],
+                "status": q["status"],
+                "channel": _channel(tables, q["table"]),
+            }
+            for q in rm.questions(s)
+            if q["status"] != "hidden"
+        ]
+        polls = [
+            {
+                "question": poll["question"],
+                "kind": poll["kind"],
+                "options": poll["options"],
+                "state": poll["state"],
+                "revealed": poll["revealed"],
+                "results": poll["results"],
+            }
+            for poll in rm.polls(s)
+        ]
+        started = [
+            (e.at, e.data)
+            for e in s.exec(select(LogEntry).where(LogEntry.kind == "PhaseStarted").order_by(col(LogEntry.version)))
+        ]
+        agenda = [
+            {
+                "phase": data["phase_id"],
+                "title": in_language(plan.agenda[data["phase"]].title, lang),
+                "kind": plan.agenda[data["phase"]].kind.value,
+                "minutes": plan.agenda[data["phase"]].minutes,
+                "started_at": _iso(at),
+                "started_local": time.strftime("%H:%M", time.localtime(at)),
+            }
+            for at, data in started
+            if data["phase"] < len(plan.agenda)
+        ]
         first = s.exec(select(func.min(LogEntry.at))).one()
         return {
-            "event": {"id": plan.event.id, "title": in_language(plan.event.title, lang),
-                      "subtitle": in_language(plan.event.subtitle, lang), "place": in_language(plan.event.place, lang),
-                      "date": plan.event.date.isoformat() if plan.event.date
-                      else time.strftime("%Y-%m-%d", time.localtime(first)) if first else "",
-                      "exported_at": _iso(time.time()),
-                      "version": service.version(s), "voting": plan.voting.model_dump(), "language": lang,
-                      "export_format": EXPORT_FORMAT},
+            "event": {
+                "id": plan.event.id,
+                "title": in_language(plan.event.title, lang),
+                "subtitle": in_language(plan.event.subtitle, lang),
+                "place": in_language(plan.event.place, lang),
+                "date": plan.event.date.isoformat()
+                if plan.event.date
+                else time.strftime("%Y-%m-%d", time.localtime(first))
+                if first
+                else "",
+                "exported_at": _iso(time.time()),
+                "version": service.version(s),
+                "voting": plan.voting.model_dump(),
+                "language": lang,
+                "export_format": EXPORT_FORMAT,
+            },
             "table_labels": {str(t): table_label(t) for t in tables},
             "agenda_as_run": agenda,
             "questions": questions,
@@ -142,13 +245,20 @@ def collect(service: EventService, lang: str | None = None) -> dict:
             "small_groups": {field: sorted(values) for field, values in small.items()},
             "ideas": ideas,
             "idea_history": history,
-            "themes": [{"id": t.id, "title": t.title,
-                        **{f"title_{lang}": t.titles.get(lang, "") for lang in plan.event.languages[1:]},
-                        "axis": t.axis or "", "axis_name": axis_name.get(t.axis or "", ""), "on_ballot": t.on_ballot,
-                        "emptied": t.id in left_out,
-                        "origin_event": (t.origin or {}).get("event", ""),
-                        "origin_theme": (t.origin or {}).get("theme", "")}
-                       for t in themes.values()],
+            "themes": [
+                {
+                    "id": t.id,
+                    "title": t.title,
+                    **{f"title_{lang}": t.titles.get(lang, "") for lang in plan.event.languages[1:]},
+                    "axis": t.axis or "",
+                    "axis_name": axis_name.get(t.axis or "", ""),
+                    "on_ballot": t.on_ballot,
+                    "emptied": t.id in left_out,
+                    "origin_event": (t.origin or {}).get("event", ""),
+                    "origin_theme": (t.origin or {}).get("theme", ""),
+                }
+                for t in themes.values()
+            ],
             "rounds": round_rows,
             "votes": votes,
             "ranking": tally,
@@ -203,9 +313,20 @@ def ranking_rows(data: dict) -> list[dict]:
     sections += [("axis", axis, places) for axis, places in tally.get("by_axis", {}).items()]
     for dimension in ("table", "channel", "category", "zone"):
         sections += [(dimension, group, places) for group, places in tally.get(f"by_{dimension}", {}).items()]
-    return [{"dimension": dim, "group": group, "rank": p["rank"], "theme": p["theme"],
-             "theme_title": titles[p["theme"]]["title"], "axis": titles[p["theme"]]["axis"],
-             "dots": p["dots"], "voters": p["voters"]} for dim, group, places in sections for p in places]
+    return [
+        {
+            "dimension": dim,
+            "group": group,
+            "rank": p["rank"],
+            "theme": p["theme"],
+            "theme_title": titles[p["theme"]]["title"],
+            "axis": titles[p["theme"]]["axis"],
+            "dots": p["dots"],
+            "voters": p["voters"],
+        }
+        for dim, group, places in sections
+        for p in places
+    ]
 
 
 Table = tuple[list[str], list[dict]]  # columns, rows
@@ -215,23 +336,74 @@ def tables(data: dict) -> dict[str, Table]:
     """Every table of the export, by name: the CSV zip has one file each, the workbook one sheet each."""
     first = lambda rows, default: list(rows[0]) if rows else default  # noqa: E731
     return {
-        "ideas": (["id", "table", "channel", "axis", "axis_name", "kind", "text", "author_role", "category", "zone",
-                   "hidden", "held", "starred", "merged_into", "theme", "theme_title", "created_at", "origin_event",
-                   "origin_idea", "origin_table", "origin_channel"], data["ideas"]),
+        "ideas": (
+            [
+                "id",
+                "table",
+                "channel",
+                "axis",
+                "axis_name",
+                "kind",
+                "text",
+                "author_role",
+                "category",
+                "zone",
+                "hidden",
+                "held",
+                "starred",
+                "merged_into",
+                "theme",
+                "theme_title",
+                "created_at",
+                "origin_event",
+                "origin_idea",
+                "origin_table",
+                "origin_channel",
+            ],
+            data["ideas"],
+        ),
         "idea_history": (["idea", "action", "text", "axis", "kind", "by", "at"], data["idea_history"]),
-        "alignments": (["zone", "zone_name", "about", "id", "text", "axis", "axis_name", "verdict", "note", "by"],
-                       data["alignments"]),
+        "alignments": (
+            ["zone", "zone_name", "about", "id", "text", "axis", "axis_name", "verdict", "note", "by"],
+            data["alignments"],
+        ),
         "harvests": (["table", "phase", "step", "step_title", "text", "by", "at"], data["harvests"]),
-        "themes": (first(data["themes"], ["id", "title", "axis", "axis_name", "on_ballot", "emptied",
-                                          "origin_event", "origin_theme"]), data["themes"]),
-        "votes": (["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
-                   "theme_title", "axis", "dots"], data["votes"]),
-        "rounds": (["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
-                   [{**r, "ballot": " ".join(map(str, r["ballot"]))} for r in data["rounds"]]),
-        "ranking": (["dimension", "group", "rank", "theme", "theme_title", "axis", "dots", "voters"],
-                    ranking_rows(data)),
-        "participants": (first(data["participants"], ["participant", "table", "channel", "category", "zone",
-                                                      "proxied"]), data["participants"]),
+        "themes": (
+            first(
+                data["themes"],
+                ["id", "title", "axis", "axis_name", "on_ballot", "emptied", "origin_event", "origin_theme"],
+            ),
+            data["themes"],
+        ),
+        "votes": (
+            [
+                "round",
+                "method",
+                "participant",
+                "table",
+                "channel",
+                "category",
+                "zone",
+                "proxied",
+                "theme",
+                "theme_title",
+                "axis",
+                "dots",
+            ],
+            data["votes"],
+        ),
+        "rounds": (
+            ["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
+            [{**r, "ballot": " ".join(map(str, r["ballot"]))} for r in data["rounds"]],
+        ),
+        "ranking": (
+            ["dimension", "group", "rank", "theme", "theme_title", "axis", "dots", "voters"],
+            ranking_rows(data),
+        ),
+        "participants": (
+            first(data["participants"], ["participant", "table", "channel", "category", "zone", "proxied"]),
+            data["participants"],
+        ),
     }
 
 
@@ -241,24 +413,69 @@ def to_csv_files(data: dict) -> dict[str, str]:
 
 # The workbook is read by people (the steering committee filters it in Excel): its sheets and column headers are in
 # the export's language. The CSV files and the JSON keep the stable keys below, for programs.
-SHEET_NAMES = {"ideas": N_("Ideas"), "idea_history": N_("Idea history"), "alignments": N_("Alignments"),
-               "harvests": N_("Table notes"), "themes": N_("Themes"), "votes": N_("Votes"), "rounds": N_("Rounds"),
-               "ranking": N_("Ranking"), "participants": N_("Participants")}
+SHEET_NAMES = {
+    "ideas": N_("Ideas"),
+    "idea_history": N_("Idea history"),
+    "alignments": N_("Alignments"),
+    "harvests": N_("Table notes"),
+    "themes": N_("Themes"),
+    "votes": N_("Votes"),
+    "rounds": N_("Rounds"),
+    "ranking": N_("Ranking"),
+    "participants": N_("Participants"),
+}
 COLUMN_HEADERS = {
-    "id": N_("Number"), "idea": N_("Idea"), "table": N_("Table"), "channel": N_("Channel"), "axis": N_("Axis"),
-    "axis_name": N_("Axis name"), "kind": N_("Kind"), "text": N_("Text"), "author_role": N_("Written by"),
-    "category": N_("Category"), "zone": N_("Zone"), "zone_name": N_("Zone name"), "hidden": N_("Hidden"),
-    "held": N_("Held for approval"), "starred": N_("Starred"), "merged_into": N_("Merged into"),
-    "theme": N_("Theme"), "theme_title": N_("Theme title"), "created_at": N_("Written at (UTC)"),
-    "origin_event": N_("From event"), "origin_idea": N_("Idea there"), "origin_table": N_("Table there"),
-    "origin_channel": N_("Channel there"), "action": N_("Action"), "by": N_("By"), "at": N_("At (UTC)"),
-    "about": N_("About"), "verdict": N_("Verdict"), "note": N_("Note"), "phase": N_("Phase"), "step": N_("Step"),
-    "step_title": N_("Step title"), "title": N_("Title"), "on_ballot": N_("On the ballot"),
+    "id": N_("Number"),
+    "idea": N_("Idea"),
+    "table": N_("Table"),
+    "channel": N_("Channel"),
+    "axis": N_("Axis"),
+    "axis_name": N_("Axis name"),
+    "kind": N_("Kind"),
+    "text": N_("Text"),
+    "author_role": N_("Written by"),
+    "category": N_("Category"),
+    "zone": N_("Zone"),
+    "zone_name": N_("Zone name"),
+    "hidden": N_("Hidden"),
+    "held": N_("Held for approval"),
+    "starred": N_("Starred"),
+    "merged_into": N_("Merged into"),
+    "theme": N_("Theme"),
+    "theme_title": N_("Theme title"),
+    "created_at": N_("Written at (UTC)"),
+    "origin_event": N_("From event"),
+    "origin_idea": N_("Idea there"),
+    "origin_table": N_("Table there"),
+    "origin_channel": N_("Channel there"),
+    "action": N_("Action"),
+    "by": N_("By"),
+    "at": N_("At (UTC)"),
+    "about": N_("About"),
+    "verdict": N_("Verdict"),
+    "note": N_("Note"),
+    "phase": N_("Phase"),
+    "step": N_("Step"),
+    "step_title": N_("Step title"),
+    "title": N_("Title"),
+    "on_ballot": N_("On the ballot"),
     "emptied": N_("Emptied by regrouping"),
-    "origin_theme": N_("Theme there"), "round": N_("Round"), "method": N_("Method"), "participant": N_("Participant"),
-    "proxied": N_("Voted by a helper"), "dots": N_("Dots or points"), "budget": N_("Budget"), "cap": N_("Cap"),
-    "state": N_("State"), "revealed": N_("Revealed"), "made_from": N_("Made from"), "ballot": N_("Ballot"),
-    "dimension": N_("Breakdown"), "group": N_("Group name"), "rank": N_("Place"), "voters": N_("Voters"),
+    "origin_theme": N_("Theme there"),
+    "round": N_("Round"),
+    "method": N_("Method"),
+    "participant": N_("Participant"),
+    "proxied": N_("Voted by a helper"),
+    "dots": N_("Dots or points"),
+    "budget": N_("Budget"),
+    "cap": N_("Cap"),
+    "state": N_("State"),
+    "revealed": N_("Revealed"),
+    "made_from": N_("Made from"),
+    "ballot": N_("Ballot"),
+    "dimension": N_("Breakdown"),
+    "group": N_("Group name"),
+    "rank": N_("Place"),
+    "voters": N_("Voters"),
 }
 
 
@@ -376,8 +593,16 @@ def to_pabulib(data: dict) -> dict[str, str]:
         out.writerow(["project_id", "cost", "votes", "score", "name", "category"])
         for theme_id in r["ballot"]:
             theme = themes.get(theme_id, {})
-            out.writerow([theme_id, 1, voters[theme_id], totals[theme_id], _pb_text(theme.get("title", "")),
-                          _pb_text(theme.get("axis", "")) or "none"])
+            out.writerow(
+                [
+                    theme_id,
+                    1,
+                    voters[theme_id],
+                    totals[theme_id],
+                    _pb_text(theme.get("title", "")),
+                    _pb_text(theme.get("axis", "")) or "none",
+                ]
+            )
         out.writerow(["VOTES"])
         header = ["voter_id", "vote"] if method == "borda" else ["voter_id", "vote", "points"]
         out.writerow([*header, "voting_method", "district"])
@@ -387,8 +612,10 @@ def to_pabulib(data: dict) -> dict[str, str]:
             if method != "borda":
                 row.append(",".join(str(v["dots"]) for v in given))
             first = given[0]
-            row += ["paper" if first["proxied"] else "internet" if first["channel"] == "online" else "in-room",
-                    first["zone"] or "none"]
+            row += [
+                "paper" if first["proxied"] else "internet" if first["channel"] == "online" else "in-room",
+                first["zone"] or "none",
+            ]
             out.writerow(row)
         files[f"{event['id']}-round-{r['round']}.pb"] = buffer.getvalue()
     return files

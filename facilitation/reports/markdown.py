@@ -1,5 +1,6 @@
 """The report as Markdown: the same blocks as the PDF and the web page (facilitation.reports.content), for a
 wiki, an e-mail or a document to edit. Charts become tables with a bar of block characters."""
+
 from __future__ import annotations
 
 import re
@@ -57,16 +58,17 @@ def build(data: dict, plan: Plan, gettext: Callable[..., str]) -> str:
         elif block.kind == "bars":
             top = max((bar.value for bar in block.bars), default=0) or 1
             ranked = any(bar.rank for bar in block.bars)
-            out += ["| " + (" | ".join(["#", "", "", ""]) if ranked else " | ".join(["", "", ""])) + " |",
-                    "|" + ("---:|" if ranked else "") + "---|---|---:|"]
+            out += [
+                "| " + (" | ".join(["#", "", "", ""]) if ranked else " | ".join(["", "", ""])) + " |",
+                "|" + ("---:|" if ranked else "") + "---|---|---:|",
+            ]
             for bar in block.bars:
                 drawn = "█" * round(BAR_WIDTH * bar.value / top) if bar.value > 0 else ""
                 cells = ([bar.rank] if ranked else []) + [_cell(bar.label), drawn or "·", bar.shown]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
         elif block.kind == "grid" and block.rows:
-            out += ["| " + " | ".join(_cell(h) for h in block.header) + " |",
-                    "|" + "---|" * len(block.header)]
+            out += ["| " + " | ".join(_cell(h) for h in block.header) + " |", "|" + "---|" * len(block.header)]
             out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows] + [""]
         elif block.kind in ("space", "page") and out and out[-1] != "":
             out.append("")

@@ -4,6 +4,7 @@ DejaVu Sans fonts shipped in `static/fonts`, so accented Italian renders the sam
 are drawn bars, no plotting library.
 
 What it says is `facilitation.reports.content`'s blocks, which the printable web page shows too."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -100,23 +101,37 @@ class Report(FPDF):
         self.set_text_color(*INK)
         self.set_draw_color(*LINE)
         self.set_fill_color(255, 255, 255)  # the rows alternate white and light grey
-        with self.table(col_widths=widths, text_align="LEFT", line_height=4.6, padding=1.2,
-                        headings_style=_heading_style(), borders_layout="HORIZONTAL_LINES",
-                        cell_fill_color=(247, 248, 250), cell_fill_mode="ROWS") as table:
+        with self.table(
+            col_widths=widths,
+            text_align="LEFT",
+            line_height=4.6,
+            padding=1.2,
+            headings_style=_heading_style(),
+            borders_layout="HORIZONTAL_LINES",
+            cell_fill_color=(247, 248, 250),
+            cell_fill_mode="ROWS",
+        ) as table:
             for row in [header, *rows]:
                 line = table.row()
                 for value in row:
                     line.cell(str(value))
         self.ln(2)
 
+
 def _heading_style():
     from fpdf.fonts import FontFace
+
     return FontFace(emphasis="BOLD", color=INK, fill_color=TRACK)
 
 
 STYLES = {  # text style -> (size, bold, colour)
-    "lead": (12, False, MUTED), "title": (22, True, INK), "body": (10, False, INK), "strong": (10.5, True, INK),
-    "quote": (9, False, INK), "note": (8.5, False, MUTED), "bullet": (9.5, False, INK),
+    "lead": (12, False, MUTED),
+    "title": (22, True, INK),
+    "body": (10, False, INK),
+    "strong": (10.5, True, INK),
+    "quote": (9, False, INK),
+    "note": (8.5, False, MUTED),
+    "bullet": (9.5, False, INK),
 }
 
 
@@ -167,8 +182,10 @@ def draw(pdf: Report, block: content.Block) -> None:
         if block.style in ("lead", "title") and pdf.page_no() == 1:
             pdf.ln(2)
     elif block.kind == "bars":
-        pdf.bars([(b.rank, b.label, b.value, b.shown, _rgb(b.color)) for b in block.bars],
-                 9 if block.style == "small" else 9.5)
+        pdf.bars(
+            [(b.rank, b.label, b.value, b.shown, _rgb(b.color)) for b in block.bars],
+            9 if block.style == "small" else 9.5,
+        )
     elif block.kind == "grid":
         pdf.grid(block.header, block.rows, block.widths)
     elif block.kind == "facts":

@@ -10,6 +10,7 @@ else in the app names a runtime. The modes (setting ASYNC_MODE):
 eventlet, the runtime before, is gone: it is deprecated by its maintainers, warned every facilitator at
 start, and the app on gevent answered faster with the same memory in the same run (README, "Runtime").
 """
+
 from __future__ import annotations
 
 import socket
@@ -20,6 +21,7 @@ def prepare(mode: str) -> None:
     logging or sockets are imported."""
     if mode == "gevent":
         from gevent import monkey
+
         monkey.patch_all()
 
 
@@ -30,6 +32,7 @@ def listen(host: str, port: int, mode: str):
     family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
     if mode == "gevent":
         from facilitation.runtime import gevent_server
+
         return gevent_server.listen(host, port, family)
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -43,17 +46,23 @@ def serve(listener, app, config: dict, door_full: bytes) -> None:
     SOCKET_TIMEOUT on any read or write."""
     if config["ASYNC_MODE"] != "gevent":
         from facilitation.extensions import socketio
+
         socketio.run(app, host=config["HOST"], port=config["PORT"], log_output=False, allow_unsafe_werkzeug=True)
         return
     import logging
 
     from facilitation.runtime.door import Door, open_files_limit
+
     size = open_files_limit(config["MAX_CONNECTIONS"])
     if size < config["MAX_CONNECTIONS"]:
         logging.getLogger(__name__).warning(
             "this system lets the server open at most %s connections, not %s: raise the open files limit "
-            "(ulimit -n) for larger events", size, config["MAX_CONNECTIONS"])
+            "(ulimit -n) for larger events",
+            size,
+            config["MAX_CONNECTIONS"],
+        )
     door = Door(size, min(size, config["MAX_PER_ADDRESS"]), door_full, config["MAX_OPENING_PER_ADDRESS"])
     app.extensions["facilitation.door"] = door
     from facilitation.runtime import gevent_server
+
     gevent_server.serve(listener, app, door, config["IDLE_TIMEOUT"])

@@ -17,6 +17,7 @@ from its first byte, however slowly it trickles in, and closes connections that 
 
 The door only counts; it is the same under every runtime.
 """
+
 from __future__ import annotations
 
 import logging
@@ -56,9 +57,11 @@ def open_files_limit(wanted: int) -> int:
 
 def full_response(texts: list[str], retry_after: int = 30) -> bytes:
     body = ("\n".join(texts) + "\n").encode()
-    return (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            b"Retry-After: %d\r\nCache-Control: no-store\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
-            % (retry_after, len(body))) + body
+    return (
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Retry-After: %d\r\nCache-Control: no-store\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
+        % (retry_after, len(body))
+    ) + body
 
 
 class HeadTooSlow(BaseException):
@@ -90,9 +93,16 @@ class Door:
         if self.open >= self.size or self.by_address[address] >= self.per_address:
             self.refused += 1
             if self.refused in (1, 10, 100, 1000) or self.refused % 10000 == 0:
-                log.warning("event full: %s connections refused so far (this one from %s, which holds %s, %s of "
-                            "them opening; %s open of %s)", self.refused, address, self.by_address[address],
-                            self.opening[address], self.open, self.size)
+                log.warning(
+                    "event full: %s connections refused so far (this one from %s, which holds %s, %s of "
+                    "them opening; %s open of %s)",
+                    self.refused,
+                    address,
+                    self.by_address[address],
+                    self.opening[address],
+                    self.open,
+                    self.size,
+                )
             return None
         self.open += 1
         self.by_address[address] += 1
@@ -117,8 +127,12 @@ class Door:
         self.opened(state)  # its place is free now, whenever its thread notices
         self.evicted += 1
         if self.evicted in (1, 10, 100, 1000) or self.evicted % 10000 == 0:
-            log.warning("%s connections closed so far for sending their request too slowly while newer ones came "
-                        "(this one from %s)", self.evicted, address)
+            log.warning(
+                "%s connections closed so far for sending their request too slowly while newer ones came "
+                "(this one from %s)",
+                self.evicted,
+                address,
+            )
         try:
             state["close"]()
         except OSError:
@@ -154,7 +168,13 @@ class Door:
             self._refusing -= 1
 
     def state(self) -> dict:
-        return {"open": self.open, "size": self.size, "per_address": self.per_address, "refused": self.refused,
-                "busiest_address": max(self.by_address.values(), default=0),
-                "opening": sum(self.opening.values()), "opening_per_address": self.opening_per_address,
-                "evicted": self.evicted}
+        return {
+            "open": self.open,
+            "size": self.size,
+            "per_address": self.per_address,
+            "refused": self.refused,
+            "busiest_address": max(self.by_address.values(), default=0),
+            "opening": sum(self.opening.values()),
+            "opening_per_address": self.opening_per_address,
+            "evicted": self.evicted,
+        }

@@ -2,6 +2,7 @@
 an idle timeout before each request, a total deadline on each request's head, and a timeout on every read and
 write. Websockets are served by python-engineio through simple-websocket, on the connection's own socket,
 with flow control (`WebSocket`)."""
+
 from __future__ import annotations
 
 import logging
@@ -85,8 +86,13 @@ class WebSocket(SimpleWebSocketWSGI):
     holds it as `websocket`, for the guard's `stop_reading`."""
 
     def __init__(self, handler, server):
-        super().__init__(handler, server, thread_class=engineio_gevent.Thread, event_class=gevent.event.Event,
-                         selector_class=gevent.selectors.DefaultSelector)
+        super().__init__(
+            handler,
+            server,
+            thread_class=engineio_gevent.Thread,
+            event_class=gevent.event.Event,
+            selector_class=gevent.selectors.DefaultSelector,
+        )
         self.max_message_size = server.max_http_buffer_size
         self.engineio_socket = getattr(handler, "__self__", None)  # the handler is that socket's method
 

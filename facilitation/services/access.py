@@ -1,5 +1,6 @@
 """Who a token is (issue 22): the staff's secrets, a table screen's, a phone's device token. Every door asks
 here: the web pages, the API, the socket handshake."""
+
 from __future__ import annotations
 
 import secrets
@@ -12,8 +13,12 @@ from facilitation.services.queries import PRESENT
 from facilitation.store.models import EventTable, Participant, Setting
 
 # The event's settings holding each staff secret, and the role it opens.
-STAFF_TOKENS = {"facilitator_token": Role.FACILITATOR, "theme_token": Role.THEME,
-                "projector_token": Role.PROJECTOR, "observer_token": Role.OBSERVER}
+STAFF_TOKENS = {
+    "facilitator_token": Role.FACILITATOR,
+    "theme_token": Role.THEME,
+    "projector_token": Role.PROJECTOR,
+    "observer_token": Role.OBSERVER,
+}
 LONGEST_TOKEN = 100  # longer is nobody's: not even looked up
 
 

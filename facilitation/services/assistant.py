@@ -4,6 +4,7 @@ Both are heavy (a clustering of every idea not yet in a theme, an embedding per 
 makes them (facilitation.workers.jobs) and the answer is kept for the event version it was made at: the
 event loop only waits for it, and two clicks on *Suggest* while nothing changed are one computation.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,11 @@ from facilitation.workers.pool import Busy, Pool, WorkerFailed
 
 log = logging.getLogger(__name__)
 
-QUERIES = {"theme.suggest": "suggest", "suggestions": "duplicates",  # what a client asks: the worker's job
-           "ideas.search": "search"}
+QUERIES = {
+    "theme.suggest": "suggest",
+    "suggestions": "duplicates",  # what a client asks: the worker's job
+    "ideas.search": "search",
+}
 QUERY_MAX = 100  # characters of a search
 
 

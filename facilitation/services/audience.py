@@ -4,6 +4,7 @@ Screens fall into four audiences. A topic goes to the audiences listed here — 
 in every `update` — and nowhere else, so what a screen loads and what it is sent cannot drift apart; what each
 audience is shown of it is facilitation.services.presenter.
 """
+
 from __future__ import annotations
 
 from facilitation.domain.roles import STAFF, Role
@@ -38,8 +39,10 @@ TOPICS: dict[str, frozenset[str]] = {
 # Ideas are scoped: (whose ideas, seen in full). In full means hidden and merged ideas with their text, the
 # author and the original; otherwise such an idea arrives as {"id", "table", "gone": true}.
 IDEAS: dict[str, tuple[str, bool]] = {
-    STAFF_AUDIENCE: ("all", True), PROJECTOR_AUDIENCE: ("all", False),
-    SCRIBE_AUDIENCE: ("own table", True), PHONE_AUDIENCE: ("own table", False),
+    STAFF_AUDIENCE: ("all", True),
+    PROJECTOR_AUDIENCE: ("all", False),
+    SCRIBE_AUDIENCE: ("own table", True),
+    PHONE_AUDIENCE: ("own table", False),
 }
 
 

@@ -1,4 +1,5 @@
 """Codes people type from paper: a table's join code, the online code, seat codes (one per person)."""
+
 from __future__ import annotations
 
 import secrets
@@ -55,8 +56,15 @@ def sync_tables(s: Session, plan: Plan, taken: set[str], spare: int) -> None:
     have = {table.id for table in s.exec(select(EventTable))}
     for table_id, (online, number) in wanted.items():
         if table_id not in have:
-            s.add(EventTable(id=table_id, number=number, online=online, join_code=unused_code(taken),
-                             scribe_token=secrets.token_urlsafe(12)))
+            s.add(
+                EventTable(
+                    id=table_id,
+                    number=number,
+                    online=online,
+                    join_code=unused_code(taken),
+                    scribe_token=secrets.token_urlsafe(12),
+                )
+            )
     s.flush()
     if plan.tables.seat_codes:
         add_seat_codes(s, plan, spare)

@@ -2,6 +2,7 @@
 
 Each function runs inside one unit of work opened by `EventService.execute`; raising `Refused` rolls it back.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -16,11 +17,43 @@ from facilitation.domain import ideas as idea_rules
 from facilitation.domain import alignment, moderation, polls, questions, ranking, voting
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    AlignmentSet, BallotChanged, DomainEvent, HarvestSet, HeadroomSet, IdeaAdded, IdeaApproved, IdeaEdited,
-    IdeaGrouped, IdeaHidden, IdeaMerged, IdeaStarred, IdeasModerationSet, MaterialImported, ParticipantJoined,
-    ParticipantRemoved, PhaseStarted, PlanChanged, PollAnswered, PollChanged, ProfileSet, ProjectorSet, QaSet,
-    QuestionAsked, QuestionModerated, QuestionUpvoted, ResultsPublished, ResultsRevealed, RoundSetUp, RoundStarted,
-    SecretReplaced, StepStarted, ThemeDeleted, ThemeSaved, TimerChanged, VoteClosed, VoteOpened,
+    AlignmentSet,
+    BallotChanged,
+    DomainEvent,
+    HarvestSet,
+    HeadroomSet,
+    IdeaAdded,
+    IdeaApproved,
+    IdeaEdited,
+    IdeaGrouped,
+    IdeaHidden,
+    IdeaMerged,
+    IdeaStarred,
+    IdeasModerationSet,
+    MaterialImported,
+    ParticipantJoined,
+    ParticipantRemoved,
+    PhaseStarted,
+    PlanChanged,
+    PollAnswered,
+    PollChanged,
+    ProfileSet,
+    ProjectorSet,
+    QaSet,
+    QuestionAsked,
+    QuestionModerated,
+    QuestionUpvoted,
+    ResultsPublished,
+    ResultsRevealed,
+    RoundSetUp,
+    RoundStarted,
+    SecretReplaced,
+    StepStarted,
+    ThemeDeleted,
+    ThemeSaved,
+    TimerChanged,
+    VoteClosed,
+    VoteOpened,
 )
 from facilitation.domain.phases import HARVEST_MAX_LENGTH, Timer, check_harvest, check_step, require_idea_capture
 from facilitation.domain.projector import Screen, clean_message
@@ -31,12 +64,34 @@ from facilitation.plan import Plan, PlanError, parse_plan
 from facilitation.services import payloads as p
 from facilitation.services.codes import add_seat_codes, sync_tables
 from facilitation.services.queries import (
-    POLL_FOCUS, ballot_ids, current_round, default_rules, focused_poll, headroom, joined_per_table, plan_locks,
+    POLL_FOCUS,
+    ballot_ids,
+    current_round,
+    default_rules,
+    focused_poll,
+    headroom,
+    joined_per_table,
+    plan_locks,
     round_totals,
 )
 from facilitation.store.models import (
-    Alignment, Control, Dot, EventTable, Harvest, Idea, IdeaRevision, LogEntry, Participant, Poll, PollAnswer, Question,
-    QuestionVote, SeatCode, Setting, Theme, VoteRound,
+    Alignment,
+    Control,
+    Dot,
+    EventTable,
+    Harvest,
+    Idea,
+    IdeaRevision,
+    LogEntry,
+    Participant,
+    Poll,
+    PollAnswer,
+    Question,
+    QuestionVote,
+    SeatCode,
+    Setting,
+    Theme,
+    VoteRound,
 )
 
 if TYPE_CHECKING:  # the door is the service's (facilitation.services.joining imports the queries this uses)
@@ -105,14 +160,19 @@ def command(name: str, payload: type[p.Command]):
     def register(fn: CommandFn) -> CommandFn:
         COMMANDS[name] = (payload, fn)
         return fn
+
     return register
 
 
 # --- ideas -------------------------------------------------------------------------------------------
 
+
 def _revise(tx: Tx, idea: Idea, action: str) -> None:
-    tx.session.add(IdeaRevision(idea_id=idea.id, action=action, text=idea.text, axis=idea.axis,
-                                kind=idea.kind, by=tx.who.actor, at=tx.now))
+    tx.session.add(
+        IdeaRevision(
+            idea_id=idea.id, action=action, text=idea.text, axis=idea.axis, kind=idea.kind, by=tx.who.actor, at=tx.now
+        )
+    )
 
 
 def _moderated_idea(tx: Tx, idea_id: int) -> Idea:
@@ -135,10 +195,20 @@ def add_idea(tx: Tx, cmd: p.AddIdea):
         if tx.who.role not in (Role.FACILITATOR, Role.THEME):
             raise Refused("invalid_payload", fields="table")  # a phone or scribe adds to its own table only
         table = tx.get(EventTable, cmd.table, "unknown_table").id
-    held = moderation.is_held(tx.control().ideas_premoderated, tx.who.role is Role.PARTICIPANT, text,
-                              frozenset(tx.plan.ideas.held_words))
-    idea = Idea(table_id=table, author=tx.who.actor, text=text, original=text, axis=axis, kind=cmd.kind.value,
-                held=held, created_at=tx.now, updated_at=tx.now)
+    held = moderation.is_held(
+        tx.control().ideas_premoderated, tx.who.role is Role.PARTICIPANT, text, frozenset(tx.plan.ideas.held_words)
+    )
+    idea = Idea(
+        table_id=table,
+        author=tx.who.actor,
+        text=text,
+        original=text,
+        axis=axis,
+        kind=cmd.kind.value,
+        held=held,
+        created_at=tx.now,
+        updated_at=tx.now,
+    )
     tx.session.add(idea)
     tx.session.flush()
     _revise(tx, idea, "created")
@@ -148,11 +218,18 @@ def add_idea(tx: Tx, cmd: p.AddIdea):
 
 def _ideas_this_phase(tx: Tx) -> int:
     """Ideas the sender added since the phase (or its round) began."""
-    began = tx.session.exec(select(LogEntry.at)
-                            .where(col(LogEntry.kind).in_((PhaseStarted.__name__, StepStarted.__name__)))
-                            .order_by(col(LogEntry.version).desc()).limit(1)).first() or 0.0
-    return tx.session.exec(select(func.count()).select_from(Idea)
-                           .where(Idea.author == tx.who.actor, Idea.created_at >= began)).one()
+    began = (
+        tx.session.exec(
+            select(LogEntry.at)
+            .where(col(LogEntry.kind).in_((PhaseStarted.__name__, StepStarted.__name__)))
+            .order_by(col(LogEntry.version).desc())
+            .limit(1)
+        ).first()
+        or 0.0
+    )
+    return tx.session.exec(
+        select(func.count()).select_from(Idea).where(Idea.author == tx.who.actor, Idea.created_at >= began)
+    ).one()
 
 
 @command("idea.approve", p.ApproveIdea)
@@ -232,6 +309,7 @@ def merge_idea(tx: Tx, cmd: p.MergeIdea):
 
 # --- themes and ballot -------------------------------------------------------------------------------
 
+
 def _theme_axis(tx: Tx, axis: str | None) -> str | None:
     return None if not axis else idea_rules.check_axis(axis, tx.plan.axis_ids)
 
@@ -267,8 +345,9 @@ def _group(tx: Tx, idea: Idea, theme_id: int | None) -> None:
 @command("theme.create", p.CreateTheme)
 def create_theme(tx: Tx, cmd: p.CreateTheme):
     require(tx.who.role, Action.MANAGE_THEMES)
-    theme = Theme(title=_title(cmd.title), titles=_titles(tx, {}, cmd.titles), axis=_theme_axis(tx, cmd.axis),
-                  created_at=tx.now)
+    theme = Theme(
+        title=_title(cmd.title), titles=_titles(tx, {}, cmd.titles), axis=_theme_axis(tx, cmd.axis), created_at=tx.now
+    )
     tx.session.add(theme)
     tx.session.flush()
     tx.record(ThemeSaved(theme.id, theme.title, theme.axis, theme.titles))
@@ -343,6 +422,7 @@ def set_ballot(tx: Tx, cmd: p.SetBallot):
 
 
 # --- running the event -------------------------------------------------------------------------------
+
 
 def _set_timer(tx: Tx, timer: Timer) -> None:
     control = tx.control()
@@ -531,8 +611,9 @@ def next_round(tx: Tx, cmd: p.NextRound):
     method = cmd.method or voting.Method(last.method)
     budget, cap = default_rules(tx.plan, method)
     origin = f"{cmd.ballot.value}:{cmd.n}:{last.id}"
-    row = VoteRound(id=last.id + 1, method=method.value, budget=budget, cap=cap, ballot=ballot, origin=origin,
-                    created_at=tx.now)
+    row = VoteRound(
+        id=last.id + 1, method=method.value, budget=budget, cap=cap, ballot=ballot, origin=origin, created_at=tx.now
+    )
     tx.session.add(row)
     tx.control().vote_round = row.id
     for theme in tx.session.exec(select(Theme)):
@@ -556,10 +637,12 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
     event_id = _short(event.id)  # as it is kept, in origins and import keys
     # What this payload points to and an earlier import (or an earlier slice of this one) already wrote: only
     # those rows are read, so a big import cut into slices costs each slice its own size.
-    themes_done = _imported(tx, Theme, event_id,
-                            {t.id for t in source.themes} | {i.theme for i in source.ideas if i.theme})
-    ideas_done = _imported(tx, Idea, event_id,
-                           {i.id for i in source.ideas} | {i.merged_into for i in source.ideas if i.merged_into})
+    themes_done = _imported(
+        tx, Theme, event_id, {t.id for t in source.themes} | {i.theme for i in source.ideas if i.theme}
+    )
+    ideas_done = _imported(
+        tx, Idea, event_id, {i.id for i in source.ideas} | {i.merged_into for i in source.ideas if i.merged_into}
+    )
     already = sum(t.id in themes_done for t in source.themes) + sum(i.id in ideas_done for i in source.ideas)
     theme_ids = dict(themes_done)
     taken: list = []
@@ -568,16 +651,27 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         if theme.id in theme_ids:
             continue
         extra = theme.model_extra or {}
-        titles = {lang: _short(extra[f"title_{lang}"]) for lang in tx.plan.event.languages[1:]
-                  if isinstance(extra.get(f"title_{lang}"), str) and _short(extra[f"title_{lang}"])}
+        titles = {
+            lang: _short(extra[f"title_{lang}"])
+            for lang in tx.plan.event.languages[1:]
+            if isinstance(extra.get(f"title_{lang}"), str) and _short(extra[f"title_{lang}"])
+        }
         taken.append(theme)
-        theme_rows.append({"title": _title(theme.title), "titles": titles, "on_ballot": False,
-                           "axis": theme.axis if theme.axis in tx.plan.axis_ids else None, "created_at": tx.now,
-                           "origin": {"event": event_id, "title": _short(event.title), "theme": theme.id},
-                           "source": f"{event_id}#{theme.id}"})
+        theme_rows.append(
+            {
+                "title": _title(theme.title),
+                "titles": titles,
+                "on_ballot": False,
+                "axis": theme.axis if theme.axis in tx.plan.axis_ids else None,
+                "created_at": tx.now,
+                "origin": {"event": event_id, "title": _short(event.title), "theme": theme.id},
+                "source": f"{event_id}#{theme.id}",
+            }
+        )
     if theme_rows:  # one statement for all of them, as for the ideas below
-        new_ids = tx.session.execute(insert(Theme).returning(col(Theme.id), sort_by_parameter_order=True),
-                                     theme_rows).scalars()
+        new_ids = tx.session.execute(
+            insert(Theme).returning(col(Theme.id), sort_by_parameter_order=True), theme_rows
+        ).scalars()
         for theme, row, theme_id in zip(taken, theme_rows, new_ids, strict=True):
             theme_ids[theme.id] = theme_id
             tx.record(ThemeSaved(theme_id, row["title"], row["axis"], row["titles"]))
@@ -595,31 +689,65 @@ def import_material(tx: Tx, cmd: p.ImportMaterial):
         text = idea_rules.clean_text(item.text, max(tx.plan.ideas.max_length, len(item.text)))
         added.append(item)
         original = idea_rules.visible(first_text[item.id]) if item.id in first_text else text
-        rows.append({"table_id": None, "author": "import", "text": text, "original": original,
-                     "axis": item.axis, "kind": item.kind.value, "hidden": item.hidden, "held": item.held,
-                     "starred": item.starred, "merged_into": None,
-                     "theme_id": theme_ids.get(item.theme) if item.theme else None,
-                     "created_at": tx.now, "updated_at": tx.now,
-                     "origin": {"event": event_id, "title": _short(event.title), "date": _short(event.date),
-                                "idea": item.id, "table": _short(item.table), "channel": _short(item.channel),
-                                "category": _short(item.category), "zone": _short(item.zone)},
-                     "source": f"{event_id}#{item.id}"})
+        rows.append(
+            {
+                "table_id": None,
+                "author": "import",
+                "text": text,
+                "original": original,
+                "axis": item.axis,
+                "kind": item.kind.value,
+                "hidden": item.hidden,
+                "held": item.held,
+                "starred": item.starred,
+                "merged_into": None,
+                "theme_id": theme_ids.get(item.theme) if item.theme else None,
+                "created_at": tx.now,
+                "updated_at": tx.now,
+                "origin": {
+                    "event": event_id,
+                    "title": _short(event.title),
+                    "date": _short(event.date),
+                    "idea": item.id,
+                    "table": _short(item.table),
+                    "channel": _short(item.channel),
+                    "category": _short(item.category),
+                    "zone": _short(item.zone),
+                },
+                "source": f"{event_id}#{item.id}",
+            }
+        )
     # Three statements for the whole slice, not an ORM object per row: the writer (and so the event loop) is
     # held for the inserts themselves, which a hall voting meanwhile shares.
     if rows:
         new_ids = tx.session.execute(insert(Idea).returning(col(Idea.id), sort_by_parameter_order=True), rows).scalars()
         for item, idea_id in zip(added, new_ids, strict=True):
             idea_ids[item.id] = idea_id
-        merges = [{"id": idea_ids[item.id], "merged_into": idea_ids[item.merged_into]}
-                  for item in added if item.merged_into and idea_ids.get(item.merged_into)]
+        merges = [
+            {"id": idea_ids[item.id], "merged_into": idea_ids[item.merged_into]}
+            for item in added
+            if item.merged_into and idea_ids.get(item.merged_into)
+        ]
         if merges:
             tx.session.execute(update(Idea), merges)
         grouped = {row["theme_id"] for row in rows if row["theme_id"]}
         if grouped:  # a theme that came with ideas is emptied if regrouping takes them all out, as one grouped here
             tx.session.execute(update(Theme).where(col(Theme.id).in_(grouped)).values(grouped=True))
-        tx.session.execute(insert(IdeaRevision), [
-            {"idea_id": idea_ids[item.id], "action": "imported", "text": row["text"], "axis": row["axis"],
-             "kind": row["kind"], "by": tx.who.actor, "at": tx.now} for item, row in zip(added, rows, strict=True)])
+        tx.session.execute(
+            insert(IdeaRevision),
+            [
+                {
+                    "idea_id": idea_ids[item.id],
+                    "action": "imported",
+                    "text": row["text"],
+                    "axis": row["axis"],
+                    "kind": row["kind"],
+                    "by": tx.who.actor,
+                    "at": tx.now,
+                }
+                for item, row in zip(added, rows, strict=True)
+            ],
+        )
     for item, row in zip(added, rows, strict=True):
         tx.record(IdeaAdded(idea_ids[item.id], None, row["text"], row["axis"], row["kind"]))
     tx.record(MaterialImported(event_id, len(added), new_themes))
@@ -668,6 +796,7 @@ def publish_results(tx: Tx, cmd: p.PublishResults):
 
 # --- questions from the floor and online ---------------------------------------------------------------
 
+
 @command("qa.set", p.SetQa)
 def set_qa(tx: Tx, cmd: p.SetQa):
     require(tx.who.role, Action.RUN_EVENT)
@@ -692,8 +821,14 @@ def ask_question(tx: Tx, cmd: p.AskQuestion):
     if from_room and not control.qa_open:
         raise Refused("questions_closed")
     status = questions.first_status(control.qa_premoderated, from_room)
-    question = Question(author=tx.who.actor, table_id=tx.who.table_id, text=questions.clean_question(cmd.text),
-                        name=questions.clean_name(cmd.name), status=status.value, created_at=tx.now)
+    question = Question(
+        author=tx.who.actor,
+        table_id=tx.who.table_id,
+        text=questions.clean_question(cmd.text),
+        name=questions.clean_name(cmd.name),
+        status=status.value,
+        created_at=tx.now,
+    )
     tx.session.add(question)
     tx.session.flush()
     tx.record(QuestionAsked(question.id, question.table_id, question.status))
@@ -736,6 +871,7 @@ def moderate_question(tx: Tx, cmd: p.ModerateQuestion):
 
 # --- paper ballots -----------------------------------------------------------------------------------------
 
+
 @command("proxy.add", p.AddProxy)
 def add_proxy(tx: Tx, cmd: p.AddProxy):
     """A person at the table without a phone: the table facilitator casts their dots from the table screen.
@@ -753,6 +889,7 @@ def add_proxy(tx: Tx, cmd: p.AddProxy):
 
 
 # --- alignment with local planning ---------------------------------------------------------------------
+
 
 @command("alignment.set", p.SetAlignment)
 def set_alignment(tx: Tx, cmd: p.SetAlignment):
@@ -781,11 +918,16 @@ def set_alignment(tx: Tx, cmd: p.SetAlignment):
 
 # --- quick polls ------------------------------------------------------------------------------------------
 
+
 @command("poll.create", p.CreatePoll)
 def create_poll(tx: Tx, cmd: p.CreatePoll):
     require(tx.who.role, Action.RUN_EVENT)
-    poll = Poll(question=_title(cmd.question), kind=cmd.kind.value,
-                options=polls.check_options(cmd.kind, [idea_rules.visible(o) for o in cmd.options]), created_at=tx.now)
+    poll = Poll(
+        question=_title(cmd.question),
+        kind=cmd.kind.value,
+        options=polls.check_options(cmd.kind, [idea_rules.visible(o) for o in cmd.options]),
+        created_at=tx.now,
+    )
     tx.session.add(poll)
     tx.session.flush()
     tx.record(PollChanged(poll.id, poll.state, poll.revealed))
@@ -822,8 +964,7 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
     poll = tx.get(Poll, cmd.poll, "unknown_poll")
     if poll.state == polls.PollState.DRAFT.value:
         raise Refused("unknown_poll", id=poll.id)
-    choices = polls.check_answer(polls.PollKind(poll.kind), polls.PollState(poll.state), len(poll.options),
-                                 cmd.choices)
+    choices = polls.check_answer(polls.PollKind(poll.kind), polls.PollState(poll.state), len(poll.options), cmd.choices)
     answer = tx.session.get(PollAnswer, (poll.id, tx.who.participant_id))
     if answer is None:
         answer = PollAnswer(poll_id=poll.id, participant_id=tx.who.participant_id)
@@ -834,6 +975,7 @@ def answer_poll(tx: Tx, cmd: p.AnswerPoll):
 
 
 # --- joining ------------------------------------------------------------------------------------------
+
 
 @command("participant.join", p.Join)
 def join(tx: Tx, cmd: p.Join):
@@ -852,6 +994,7 @@ def join(tx: Tx, cmd: p.Join):
 
 
 # --- the plan ------------------------------------------------------------------------------------------
+
 
 @command("plan.update", p.UpdatePlan)
 def update_plan(tx: Tx, cmd: p.UpdatePlan):
@@ -887,6 +1030,7 @@ def update_plan(tx: Tx, cmd: p.UpdatePlan):
 
 # --- the event's secrets ------------------------------------------------------------------------------
 
+
 @command("secret.replace", p.ReplaceSecret)
 def replace_secret(tx: Tx, cmd: p.ReplaceSecret):
     """The facilitator revokes a link that leaked: its secret is replaced, the old one opens nothing from now on
@@ -907,6 +1051,7 @@ def replace_secret(tx: Tx, cmd: p.ReplaceSecret):
 
 
 # --- the room's participants -------------------------------------------------------------------------
+
 
 @command("participant.remove", p.RemoveParticipant)
 def remove_participant(tx: Tx, cmd: p.RemoveParticipant):

@@ -1,4 +1,5 @@
 """One running event: its database, its access tokens, and the single door every command goes through."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,16 @@ from sqlmodel import col, func, select, Session
 from facilitation.domain import ranking
 from facilitation.domain.errors import Refused
 from facilitation.domain.events import (
-    BallotChanged, DomainEvent, ParticipantRemoved, PlanChanged,
-    RoundSetUp, RoundStarted, StorageTrouble, ThemeDeleted, VoteClosed, VoteOpened,
+    BallotChanged,
+    DomainEvent,
+    ParticipantRemoved,
+    PlanChanged,
+    RoundSetUp,
+    RoundStarted,
+    StorageTrouble,
+    ThemeDeleted,
+    VoteClosed,
+    VoteOpened,
 )
 from facilitation.domain.roles import Action, Role, require
 from facilitation.plan import Plan, parse_plan
@@ -27,7 +36,12 @@ from facilitation.services.commands import COMMANDS, Principal, Tx
 from facilitation.services import readmodels as rm
 from facilitation.services.payloads import validated
 from facilitation.services.queries import (
-    PRESENT, allocation, current_round, default_rules, dots_view, plan_locks,
+    PRESENT,
+    allocation,
+    current_round,
+    default_rules,
+    dots_view,
+    plan_locks,
     round_rules,
 )
 from facilitation.services.joining import Door, Place, already_there, place_of
@@ -36,7 +50,15 @@ from facilitation.services.votes import VoteBook, write_dots
 from facilitation.services.writer import Job, Writer
 from facilitation.store.unit import Ledger, Unit, last_version
 from facilitation.store.models import (
-    Control, Dot, EventTable, Idea, LogEntry, Participant, SeatCode, Setting, VoteRound,
+    Control,
+    Dot,
+    EventTable,
+    Idea,
+    LogEntry,
+    Participant,
+    SeatCode,
+    Setting,
+    VoteRound,
 )
 
 log = logging.getLogger(__name__)
@@ -60,8 +82,14 @@ def storage_problem(exc: OperationalError) -> str | None:
 
 
 class EventService:
-    def __init__(self, engine: Engine, plan: Plan, publish: Callable[[list[DomainEvent]], None] | None = None,
-                 join_burst: int = 100, phones: Phones | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        plan: Plan,
+        publish: Callable[[list[DomainEvent]], None] | None = None,
+        join_burst: int = 100,
+        phones: Phones | None = None,
+    ):
         self.engine = engine
         self.plan = plan
         self._log_to_give_back = False  # a write was refused for a full disk: truncate the log (`_storing`)
@@ -85,8 +113,16 @@ class EventService:
     # --- setup ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, engine: Engine, plan: Plan, plan_text: str, join_burst: int = 100,
-             seats_per_phone: int = 0, phone_networks: str = "", taken: set[str] | None = None) -> "EventService":
+    def open(
+        cls,
+        engine: Engine,
+        plan: Plan,
+        plan_text: str,
+        join_burst: int = 100,
+        seats_per_phone: int = 0,
+        phone_networks: str = "",
+        taken: set[str] | None = None,
+    ) -> "EventService":
         """Create the event's rows on first start; later starts keep every token and every idea. New join codes
         are none of `taken` (the codes of the other events on this server)."""
         taken = set() if taken is None else taken
@@ -113,8 +149,15 @@ class EventService:
                 if table_id not in existing:
                     online = table_id > plan.tables.count
                     number = table_id - plan.tables.count if online else table_id
-                    s.add(EventTable(id=table_id, number=number, online=online, join_code=unused_code(taken),
-                                     scribe_token=secrets.token_urlsafe(12)))
+                    s.add(
+                        EventTable(
+                            id=table_id,
+                            number=number,
+                            online=online,
+                            join_code=unused_code(taken),
+                            scribe_token=secrets.token_urlsafe(12),
+                        )
+                    )
             s.flush()
             if plan.tables.seat_codes:
                 add_seat_codes(s, plan, plan.tables.headroom)
@@ -162,10 +205,12 @@ class EventService:
         """How far the event has got, for the organiser's home: its phase (None before the first), the people
         in it and the ideas written."""
         with Session(self.engine) as s:
-            return {"phase": s.get(Control, 1).phase_index,
-                    "participants": s.exec(select(func.count()).select_from(Participant).where(PRESENT)).one(),
-                    "ideas": s.exec(select(func.count()).select_from(Idea)).one(),
-                    "last_change": s.exec(select(func.max(LogEntry.at))).one()}
+            return {
+                "phase": s.get(Control, 1).phase_index,
+                "participants": s.exec(select(func.count()).select_from(Participant).where(PRESENT)).one(),
+                "ideas": s.exec(select(func.count()).select_from(Idea)).one(),
+                "last_change": s.exec(select(func.max(LogEntry.at))).one(),
+            }
 
     def join_codes(self) -> set[str]:
         """Every code that opens this event: its tables', the online one and its seat codes."""
@@ -264,10 +309,12 @@ class EventService:
         if COMMANDS[name][1] is None:  # dots: checked and written in batches (services/votes.py)
             if cmd.proxy is not None:
                 who = self._proxied(who, cmd.proxy)
-            return self._writer.submit(Job(True, payload={"who": who, "name": name, "cmd": cmd, "key": key,
-                                                          "digest": digest}))  # type: ignore[return-value]
+            return self._writer.submit(
+                Job(True, payload={"who": who, "name": name, "cmd": cmd, "key": key, "digest": digest})
+            )  # type: ignore[return-value]
         return self._writer.submit(  # type: ignore[return-value]  # a command's answer is its dict
-            Job(False, lambda unit: self._apply(unit, who, name, cmd, key, digest)))
+            Job(False, lambda unit: self._apply(unit, who, name, cmd, key, digest))
+        )
 
     def _proxied(self, who: Principal, participant_id: int) -> Principal:
         """A table facilitator casting for a person of its own table without a phone: the dot is theirs."""
@@ -286,34 +333,71 @@ class EventService:
         with self.reading() as s:
             if s.get(EventTable, table_id) is None:
                 raise Refused("unknown_table")
-            people = s.exec(select(Participant).where(Participant.table_id == table_id, PRESENT)
-                            .order_by(col(Participant.joined_at).desc(), col(Participant.id).desc())).all()
+            people = s.exec(
+                select(Participant)
+                .where(Participant.table_id == table_id, PRESENT)
+                .order_by(col(Participant.joined_at).desc(), col(Participant.id).desc())
+            ).all()
             ids = [p.id for p in people]
-            given = dict(s.exec(select(Dot.participant_id, func.sum(Dot.count))
-                                .where(Dot.round_id == current_round(s).id, Dot.count > 0,
-                                       col(Dot.participant_id).in_(ids))
-                                .group_by(col(Dot.participant_id))).all()) if ids else {}
+            given = (
+                dict(
+                    s.exec(
+                        select(Dot.participant_id, func.sum(Dot.count))
+                        .where(Dot.round_id == current_round(s).id, Dot.count > 0, col(Dot.participant_id).in_(ids))
+                        .group_by(col(Dot.participant_id))
+                    ).all()
+                )
+                if ids
+                else {}
+            )
             authors = [f"participant:{pid}" for pid in ids]
-            wrote = dict(s.exec(select(Idea.author, func.count()).where(col(Idea.author).in_(authors))
-                                .group_by(col(Idea.author))).all()) if ids else {}
+            wrote = (
+                dict(
+                    s.exec(
+                        select(Idea.author, func.count())
+                        .where(col(Idea.author).in_(authors))
+                        .group_by(col(Idea.author))
+                    ).all()
+                )
+                if ids
+                else {}
+            )
             phones = [p.device for p in people if p.device]
-            seats = dict(s.exec(select(Participant.device, func.count())
-                                .where(col(Participant.device).in_(phones), PRESENT)
-                                .group_by(col(Participant.device))).all()) if phones else {}
+            seats = (
+                dict(
+                    s.exec(
+                        select(Participant.device, func.count())
+                        .where(col(Participant.device).in_(phones), PRESENT)
+                        .group_by(col(Participant.device))
+                    ).all()
+                )
+                if phones
+                else {}
+            )
             # seats one phone holds (here or at other tables), and which people here share a phone
             same = {phone: n for n, phone in enumerate(dict.fromkeys(phones), 1) if seats.get(phone, 0) > 1}
-            return [{"participant": p.id, "joined_at": p.joined_at, "dots": int(given.get(p.id, 0)),
-                     "ideas": wrote.get(f"participant:{p.id}", 0), "proxied": p.proxied,
-                     "phone_seats": seats.get(p.device, 1) if p.device else None, "phone": same.get(p.device)}
-                    for p in people]
+            return [
+                {
+                    "participant": p.id,
+                    "joined_at": p.joined_at,
+                    "dots": int(given.get(p.id, 0)),
+                    "ideas": wrote.get(f"participant:{p.id}", 0),
+                    "proxied": p.proxied,
+                    "phone_seats": seats.get(p.device, 1) if p.device else None,
+                    "phone": same.get(p.device),
+                }
+                for p in people
+            ]
 
     def proxies(self, who: Principal) -> list[dict]:
         """The paper ballots of a table facilitator's table, with each one's dots."""
         require(who.role, Action.PROXY_VOTE)
         with self.reading() as s:
-            people = s.exec(select(Participant).where(Participant.table_id == who.table_id, PRESENT,
-                                                      Participant.proxied == True)  # noqa: E712
-                            .order_by(col(Participant.id))).all()
+            people = s.exec(
+                select(Participant)
+                .where(Participant.table_id == who.table_id, PRESENT, Participant.proxied == True)  # noqa: E712
+                .order_by(col(Participant.id))
+            ).all()
             row = current_round(s)
             rules = round_rules(self.plan, row)
             return [{"participant": p.id, **dots_view(rules, allocation(s, p.id, row.id))} for p in people]
@@ -431,5 +515,4 @@ class EventService:
     def log(self, since: int = 0, limit: int = 1000) -> list[dict]:
         with Session(self.engine) as s:
             rows = s.exec(select(LogEntry).where(LogEntry.version > since).order_by(col(LogEntry.version)).limit(limit))
-            return [{"version": r.version, "at": r.at, "actor": r.actor, "kind": r.kind, "data": r.data}
-                    for r in rows]
+            return [{"version": r.version, "at": r.at, "actor": r.actor, "kind": r.kind, "data": r.data} for r in rows]

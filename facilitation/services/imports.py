@@ -6,6 +6,7 @@ stalls the hall (beside a vote it still adds work: see the README's mixed-day fi
 idempotent (an idea or theme already imported from that event is not written again), so an import cut short
 (a full disk) is completed by importing the same file again.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,16 +45,26 @@ def slices(source: object, digest: str, plan) -> list[str]:
         first_text.setdefault(revision.idea, revision.text)
     ideas = sorted(whole.ideas, key=_merge_depth(whole.ideas))
     parts: list[tuple[list, list]] = [(whole.themes, [])] if whole.themes else []
-    parts += [([], ideas[start:start + IMPORT_SLICE]) for start in range(0, len(ideas), IMPORT_SLICE)]
+    parts += [([], ideas[start : start + IMPORT_SLICE]) for start in range(0, len(ideas), IMPORT_SLICE)]
     payloads = []
     for n, (themes, part) in enumerate(parts or [([], [])]):  # an empty export still answers where it came from
-        payloads.append(json.dumps({"cid": f"import-{digest[:32]}-{n}", "source": {
-            "event": whole.event.model_dump(),
-            "themes": [t.model_dump() for t in themes],
-            "ideas": [i.model_dump(mode="json") for i in part],
-            "idea_history": [{"idea": i.id, "action": "created", "text": first_text[i.id]}
-                             for i in part if i.id in first_text],
-        }}))
+        payloads.append(
+            json.dumps(
+                {
+                    "cid": f"import-{digest[:32]}-{n}",
+                    "source": {
+                        "event": whole.event.model_dump(),
+                        "themes": [t.model_dump() for t in themes],
+                        "ideas": [i.model_dump(mode="json") for i in part],
+                        "idea_history": [
+                            {"idea": i.id, "action": "created", "text": first_text[i.id]}
+                            for i in part
+                            if i.id in first_text
+                        ],
+                    },
+                }
+            )
+        )
     return payloads
 
 
@@ -100,4 +111,5 @@ def _merge_depth(ideas):
         for step, idea_id in enumerate(reversed(chain), 1):
             known[idea_id] = base + step
         return known.get(idea.id, 0)
+
     return depth

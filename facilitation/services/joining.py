@@ -2,6 +2,7 @@
 knows the paces people join at (per address, per code, guesses of codes) and which joins it refused lately,
 for the console. The rules of who may sit are facilitation.domain.admission's; the door reads what they need
 and writes the seat, inside the writer's unit of work like every other change."""
+
 from __future__ import annotations
 
 import secrets
@@ -85,8 +86,7 @@ class Door:
         self._by_code = RateLimit()
         self._refused: dict[int | None, deque[float]] = defaultdict(deque)
 
-    def admit(self, s: Session, plan: Plan, join_code: str, device_token: str | None,
-              address: str | None) -> Seated:
+    def admit(self, s: Session, plan: Plan, join_code: str, device_token: str | None, address: str | None) -> Seated:
         """A phone joins with a code (a table's, a seat's, the online one). A phone already there changes
         nothing. A new phone is refused past the table's capacity (seats plus the facilitator's headroom), or
         when its address or the join code is joining faster than people do."""
@@ -112,17 +112,24 @@ class Door:
         counts = joined_per_table(s)
         spare = headroom(s, plan)
         if is_online:
-            groups = s.exec(select(EventTable.id).where(EventTable.online == True)  # noqa: E712
-                            .order_by(col(EventTable.id)))
-            chosen = admission.online_group([(group, counts.get(group, 0)) for group in groups],
-                                            plan.tables.seats(True), plan.tables.capacity(True, spare))
+            groups = s.exec(
+                select(EventTable.id)
+                .where(EventTable.online == True)  # noqa: E712
+                .order_by(col(EventTable.id))
+            )
+            chosen = admission.online_group(
+                [(group, counts.get(group, 0)) for group in groups],
+                plan.tables.seats(True),
+                plan.tables.capacity(True, spare),
+            )
             if chosen is None:
                 raise self._refuse(None, "online_full")
             table = s.get(EventTable, chosen)
         elif not admission.has_room(counts.get(table.id, 0), plan.tables.capacity(table.online, spare)):
             raise self._refuse(table, "table_full", table=table.number)
-        burst, per_second = admission.code_budget(plan.tables.capacity(table.online, spare),
-                                                  plan.tables.online_groups if is_online else 1)
+        burst, per_second = admission.code_budget(
+            plan.tables.capacity(table.online, spare), plan.tables.online_groups if is_online else 1
+        )
         if not self._by_code.allow(normal_code(join_code), burst=burst, per_second=per_second):
             raise self._refuse(table, "too_many_joins")
         return _seat(s, participant, table, phone=phone)
@@ -168,8 +175,13 @@ class Door:
         return {table: n for table, times in self._refused.items() if (n := sum(t >= since for t in times))}
 
 
-def _seat(s: Session, participant: Participant | None, table: EventTable, seat: SeatCode | None = None,
-          phone: str | None = None) -> Seated:
+def _seat(
+    s: Session,
+    participant: Participant | None,
+    table: EventTable,
+    seat: SeatCode | None = None,
+    phone: str | None = None,
+) -> Seated:
     """A new participant at `table` (or one moved there); the command logs what changed."""
     now = time.time()
     if participant:

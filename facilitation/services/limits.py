@@ -4,6 +4,7 @@ which addresses are one phone each (`Phones`).
 A bucket holds up to `burst` tokens and gains `per_second` tokens a second; each try spends one. A person
 tapping never empties it; a script does, and is refused with a message until tokens come back.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,14 @@ class RateLimit:
         self._buckets: dict[object, tuple[float, float]] = {}  # key -> (tokens, at)
         self._lock = threading.Lock()
 
-    def allow(self, key: object, burst: float | None = None, per_second: float | None = None,
-              now: float | None = None, cost: float = 1) -> bool:
+    def allow(
+        self,
+        key: object,
+        burst: float | None = None,
+        per_second: float | None = None,
+        now: float | None = None,
+        cost: float = 1,
+    ) -> bool:
         """Spend `cost` tokens (one try; or a message's bytes) of `key`'s bucket if it has them. `burst` and
         `per_second` override the defaults for keys whose size depends on them (a table's join code fills at the
         table's capacity)."""

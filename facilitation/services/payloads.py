@@ -1,4 +1,5 @@
 """The validated shape of every command's payload, shared by the socket handlers and the HTTP API."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal, TypeVar
@@ -188,11 +189,21 @@ class UpdatePlan(Command):
     an item (`add:axes`, `remove:agenda.4`, `up:agenda.3.steps.1`), a new item named `label` in each language
     (facilitation.planedit says which may change)."""
 
-    changes: Annotated[dict[Annotated[str, StringConstraints(max_length=60)],
-                            Annotated[str, StringConstraints(max_length=60000)]], Field(max_length=2000)] = {}
+    changes: Annotated[
+        dict[Annotated[str, StringConstraints(max_length=60)], Annotated[str, StringConstraints(max_length=60000)]],
+        Field(max_length=2000),
+    ] = {}
     action: Annotated[str, StringConstraints(max_length=40)] | None = None
-    label: Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
-                          Annotated[str, StringConstraints(max_length=200)]], Field(max_length=10)] | None = None
+    label: (
+        Annotated[
+            dict[
+                Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
+                Annotated[str, StringConstraints(max_length=200)],
+            ],
+            Field(max_length=10),
+        ]
+        | None
+    ) = None
 
 
 class ReplaceSecret(Command):
@@ -211,7 +222,7 @@ class PublishResults(Command):
 
 
 class SetQa(Command):
-    open: Flag | None = None          # participants may ask (None: unchanged)
+    open: Flag | None = None  # participants may ask (None: unchanged)
     premoderated: Flag | None = None  # their questions wait for a moderator (None: unchanged)
 
 
@@ -236,8 +247,9 @@ class ModerateQuestion(Command):
 class CreatePoll(Command):
     question: ShortText
     kind: PollKind
-    options: Annotated[list[Annotated[str, StringConstraints(strict=True, max_length=120)]], Field(max_length=20)] = \
+    options: Annotated[list[Annotated[str, StringConstraints(strict=True, max_length=120)]], Field(max_length=20)] = (
         Field(default_factory=list)
+    )
 
 
 class ChangePoll(Command):
@@ -260,6 +272,7 @@ class SetAlignment(Command):
 
 
 # --- material from an earlier event (the listening day), as its JSON export (docs/export-format.md) -------
+
 
 class _Exported(BaseModel):
     model_config = ConfigDict(extra="ignore")  # an export has more fields than an import needs

@@ -4,6 +4,7 @@ The staff's view of a topic is whole (facilitation.services.readmodels builds it
 cut of it, made here and nowhere else: by a screen's snapshot (`readmodels.snapshot`), by the updates the
 broadcaster sends each room (facilitation.realtime.notify) and by the public results page, which cuts the
 event's export (`public_report`). Which audiences receive a topic at all is facilitation.services.audience."""
+
 from __future__ import annotations
 
 from facilitation.domain.polls import PollState
@@ -25,11 +26,17 @@ def present(topic: str, audience: str, whole, results_shown: bool = False):
     if topic == "themes":  # how many ideas each theme gathers is the staff's (the projector counts its own)
         return [{key: value for key, value in theme.items() if key != "ideas"} for theme in whole]
     if topic == "questions":  # the shown ones, never whose they are or where they came from
-        return [{key: value for key, value in question.items() if key not in ("status", "table", "author")}
-                for question in whole if question["status"] == QuestionStatus.SHOWN.value]
+        return [
+            {key: value for key, value in question.items() if key not in ("status", "table", "author")}
+            for question in whole
+            if question["status"] == QuestionStatus.SHOWN.value
+        ]
     if topic == "polls":  # open and revealed polls, results once revealed
-        return [poll if poll["revealed"] else {key: value for key, value in poll.items() if key != "results"}
-                for poll in whole if poll["state"] == PollState.OPEN.value or poll["revealed"]]
+        return [
+            poll if poll["revealed"] else {key: value for key, value in poll.items() if key != "results"}
+            for poll in whole
+            if poll["state"] == PollState.OPEN.value or poll["revealed"]
+        ]
     return whole
 
 
@@ -43,10 +50,18 @@ def public_report(data: dict) -> dict:
     tally["by_round"] = {number: places for number, places in by_round.items() if int(number) in revealed}
     if tally["round"] not in revealed:
         tally["ranking"], tally["by_axis"] = [], {}
-    return {**data, "ranking": tally,
-            "rounds": [row for row in data["rounds"] if row["round"] in revealed],
-            "votes": [{"round": vote["round"], "participant": vote["participant"]} for vote in data["votes"]
-                      if vote["round"] in revealed],
-            "polls": [poll for poll in data["polls"] if poll["state"] == PollState.CLOSED.value and poll["revealed"]],
-            "questions": [q for q in data["questions"] if q["status"] == QuestionStatus.SHOWN.value],
-            "alignments": [], "harvests": [], "audience": PUBLIC_AUDIENCE}
+    return {
+        **data,
+        "ranking": tally,
+        "rounds": [row for row in data["rounds"] if row["round"] in revealed],
+        "votes": [
+            {"round": vote["round"], "participant": vote["participant"]}
+            for vote in data["votes"]
+            if vote["round"] in revealed
+        ],
+        "polls": [poll for poll in data["polls"] if poll["state"] == PollState.CLOSED.value and poll["revealed"]],
+        "questions": [q for q in data["questions"] if q["status"] == QuestionStatus.SHOWN.value],
+        "alignments": [],
+        "harvests": [],
+        "audience": PUBLIC_AUDIENCE,
+    }

@@ -1,4 +1,5 @@
 """Reads shared by the commands, the vote book and the read models: the rules in force and small counts."""
+
 from __future__ import annotations
 
 from sqlmodel import col, func, select, Session
@@ -50,8 +51,11 @@ PRESENT = Participant.removed_at == None  # noqa: E711  (participants the staff 
 
 
 def joined_per_table(session: Session) -> dict[int, int]:
-    return dict(session.exec(select(Participant.table_id, func.count()).where(PRESENT)
-                             .group_by(col(Participant.table_id))).all())
+    return dict(
+        session.exec(
+            select(Participant.table_id, func.count()).where(PRESENT).group_by(col(Participant.table_id))
+        ).all()
+    )
 
 
 def emptied(session: Session) -> set[int]:
@@ -75,22 +79,28 @@ def current_ballot(session: Session, row: VoteRound) -> list[int]:
 
 def round_totals(session: Session, round_id: int) -> tuple[dict[int, int], dict[int, int]]:
     """A round's dots (or points) per theme and voters per theme, counted in the database."""
-    rows = session.exec(select(Dot.theme_id, func.sum(Dot.count), func.count())
-                        .where(Dot.round_id == round_id, Dot.count > 0).group_by(col(Dot.theme_id))).all()
+    rows = session.exec(
+        select(Dot.theme_id, func.sum(Dot.count), func.count())
+        .where(Dot.round_id == round_id, Dot.count > 0)
+        .group_by(col(Dot.theme_id))
+    ).all()
     return {theme: int(dots) for theme, dots, _ in rows}, {theme: voters for theme, _, voters in rows}
 
 
 def allocation(session: Session, participant_id: int, round_id: int) -> dict[int, int]:
-    rows = session.exec(select(Dot).where(Dot.participant_id == participant_id, Dot.round_id == round_id,
-                                          Dot.count > 0))
+    rows = session.exec(
+        select(Dot).where(Dot.participant_id == participant_id, Dot.round_id == round_id, Dot.count > 0)
+    )
     return {dot.theme_id: dot.count for dot in rows}
 
 
 def dots_view(rules: voting.Rules, mine: dict[int, int]) -> dict:
     """A participant's ballot as phones see it: what each theme got (string keys, as JSON has them) and, for dots
     and points, how many are left to give."""
-    return {"dots": {str(k): v for k, v in mine.items()},
-            "left": 0 if rules.method is voting.Method.BORDA and mine else rules.budget - sum(mine.values())}
+    return {
+        "dots": {str(k): v for k, v in mine.items()},
+        "left": 0 if rules.method is voting.Method.BORDA and mine else rules.budget - sum(mine.values()),
+    }
 
 
 def plan_locks(session: Session) -> Locks:
@@ -101,9 +111,15 @@ def plan_locks(session: Session) -> Locks:
         used_tables |= set(session.exec(select(model.table_id).where(col(model.table_id).is_not(None)).distinct()))
     used_tables |= set(session.exec(select(Harvest.table_id).distinct()))
     axes = set(session.exec(select(Idea.axis).distinct())) | set(
-        session.exec(select(Theme.axis).where(col(Theme.axis).is_not(None)).distinct()))
+        session.exec(select(Theme.axis).where(col(Theme.axis).is_not(None)).distinct())
+    )
     chosen = {("categories", row[1]) for row in people if row[1]} | {("zones", row[2]) for row in people if row[2]}
     opened = session.exec(select(func.count()).select_from(VoteRound).where(VoteRound.state != "not_open")).one()
-    return Locks(joined=bool(people), axes=frozenset(axes), chosen=frozenset(chosen),
-                 tables=frozenset(used_tables), phase=control(session).phase_index,
-                 voting=bool(opened) or session.exec(select(func.count()).select_from(Dot)).one() > 0)
+    return Locks(
+        joined=bool(people),
+        axes=frozenset(axes),
+        chosen=frozenset(chosen),
+        tables=frozenset(used_tables),
+        phase=control(session).phase_index,
+        voting=bool(opened) or session.exec(select(func.count()).select_from(Dot)).one() > 0,
+    )

@@ -5,6 +5,7 @@ Three hundred phones tap in the same two seconds when the vote opens. Through th
 statements and a commit; here a batch of dots costs three `executemany` and one commit. The rules are the
 domain's (`facilitation.domain.voting`), applied to the same allocations the database holds.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,8 +42,9 @@ class VoteBook:
 
     def __post_init__(self):
         if self.totals is None:
-            dots, voters_per = ranking.totals((theme, n) for mine in self.allocations.values()
-                                              for theme, n in mine.items())
+            dots, voters_per = ranking.totals(
+                (theme, n) for mine in self.allocations.values() for theme, n in mine.items()
+            )
             self.totals = ranking.Totals(dots, voters_per, sum(1 for mine in self.allocations.values() if mine))
 
     @classmethod
@@ -51,8 +53,7 @@ class VoteBook:
         allocations: dict[int, dict[int, int]] = {}
         for dot in s.exec(select(Dot).where(Dot.round_id == row.id, Dot.count > 0)):
             allocations.setdefault(dot.participant_id, {})[dot.theme_id] = dot.count
-        return cls(row.id, round_rules(plan, row), VoteState(row.state), frozenset(current_ballot(s, row)),
-                   allocations)
+        return cls(row.id, round_rules(plan, row), VoteState(row.state), frozenset(current_ballot(s, row)), allocations)
 
     def apply(self, changed: dict[int, dict[int, int]]) -> None:
         """Take a committed batch's allocations. The totals are replaced whole, never changed in place, so a
@@ -66,8 +67,9 @@ class VoteBook:
                 voters_per[theme] = voters_per.get(theme, 0) + (new > 0) - (old > 0)
             voters += bool(mine) - bool(before)
             self.allocations[pid] = mine
-        self.totals = ranking.Totals({t: n for t, n in dots.items() if n},
-                                     {t: n for t, n in voters_per.items() if n}, voters)
+        self.totals = ranking.Totals(
+            {t: n for t, n in dots.items() if n}, {t: n for t, n in voters_per.items() if n}, voters
+        )
 
 
 @dataclass
@@ -90,8 +92,10 @@ def _upsert(dialect: str):
     else:  # pragma: no cover - the two databases this app supports
         raise RuntimeError(f"no upsert for {dialect}")
     statement = upsert(table)
-    return statement.on_conflict_do_update(index_elements=["participant_id", "round_id", "theme_id"],
-                                           set_={"count": table.c.count + statement.excluded.count})
+    return statement.on_conflict_do_update(
+        index_elements=["participant_id", "round_id", "theme_id"],
+        set_={"count": table.c.count + statement.excluded.count},
+    )
 
 
 def _checked(book: VoteBook, name: str, cmd, who: int, mine: dict[int, int]) -> tuple[dict[int, int], object]:
@@ -130,8 +134,11 @@ def write_dots(unit: Unit, book: VoteBook, jobs: list[Job], now: float) -> DotBa
         try:
             require(who.role, Action.CAST_DOT)
             # the batch's own allocation when it already changed (an emptied one too), else the book's
-            mine = changed[who.participant_id] if who.participant_id in changed \
+            mine = (
+                changed[who.participant_id]
+                if who.participant_id in changed
                 else book.allocations.get(who.participant_id, {})
+            )
             new, event = _checked(book, job.payload["name"], cmd, who.participant_id, mine)
         except Refused as refused:
             answers.append((job, refused))
@@ -142,9 +149,16 @@ def write_dots(unit: Unit, book: VoteBook, jobs: list[Job], now: float) -> DotBa
         result = {**dots_view(book.rules, new), "round": book.round, "version": unit.append(who.actor, [event], now)}
         done[key] = (digest, result)
         unit.remember(key, job.payload["name"], digest, result, now)
-        dots += [{"participant_id": who.participant_id, "round_id": book.round, "theme_id": theme,
-                  "count": new.get(theme, 0) - mine.get(theme, 0)}
-                 for theme in sorted(mine.keys() | new.keys()) if new.get(theme, 0) != mine.get(theme, 0)]
+        dots += [
+            {
+                "participant_id": who.participant_id,
+                "round_id": book.round,
+                "theme_id": theme,
+                "count": new.get(theme, 0) - mine.get(theme, 0),
+            }
+            for theme in sorted(mine.keys() | new.keys())
+            if new.get(theme, 0) != mine.get(theme, 0)
+        ]
         answers.append((job, result))
     if dots:
         unit.session.execute(_upsert(unit.session.get_bind().dialect.name), dots)

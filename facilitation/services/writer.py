@@ -7,6 +7,7 @@ is answered once its change is committed, so an acknowledged change is on disk. 
 job at once; during a burst, a batch waits up to LINGER for more dots before it is written: a batch costs about
 the same with 3 dots or 30, so a burst's dots then cost the server ~40% less CPU (README, "The day's real mix").
 """
+
 from __future__ import annotations
 
 import logging

@@ -2,6 +2,7 @@
 
 SQLite's online backup API copies a consistent snapshot page by page, WAL included; a file copy of a live
 database in WAL mode may not be."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -42,8 +43,12 @@ def check(path: Path) -> str:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError("corrupt", path=str(path))
-            extra = [f"{kind} {name}" for kind, name in db.execute(
-                "SELECT type, name FROM sqlite_master WHERE type NOT IN ('table', 'index') ORDER BY name")]
+            extra = [
+                f"{kind} {name}"
+                for kind, name in db.execute(
+                    "SELECT type, name FROM sqlite_master WHERE type NOT IN ('table', 'index') ORDER BY name"
+                )
+            ]
             if extra:  # a trigger runs on the server's own writes; nothing this app makes is ever one
                 raise BackupError("foreign_objects", objects=", ".join(extra)[:200])
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -72,13 +77,25 @@ Shape = dict[str, tuple[frozenset, frozenset]]  # table -> its columns and its i
 def _shape(db: sqlite3.Connection) -> Shape:
     """Every table's columns (name, type, not null, primary key) and indexes (name, unique, columns)."""
     shape = {}
-    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' "
-                               "ESCAPE '!'"):
-        columns = frozenset((name, kind.upper(), bool(notnull), pk) for name, kind, notnull, pk in db.execute(
-            'SELECT name, type, "notnull", pk FROM pragma_table_info(?)', (table,)))
-        indexes = frozenset((name, bool(unique), tuple(column for (column,) in db.execute(
-            "SELECT name FROM pragma_index_info(?) ORDER BY seqno", (name,))))
-            for name, unique in db.execute('SELECT name, "unique" FROM pragma_index_list(?)', (table,)).fetchall())
+    for (table,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'"
+    ):
+        columns = frozenset(
+            (name, kind.upper(), bool(notnull), pk)
+            for name, kind, notnull, pk in db.execute(
+                'SELECT name, type, "notnull", pk FROM pragma_table_info(?)', (table,)
+            )
+        )
+        indexes = frozenset(
+            (
+                name,
+                bool(unique),
+                tuple(
+                    column for (column,) in db.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (name,))
+                ),
+            )
+            for name, unique in db.execute('SELECT name, "unique" FROM pragma_index_list(?)', (table,)).fetchall()
+        )
         shape[table] = (columns, indexes)
     return shape
 

@@ -1,5 +1,6 @@
 """The event's data folder, checked before a server uses it (writable, room left) and locked while it runs,
 so that two servers can never share one event."""
+
 from __future__ import annotations
 
 import contextlib
@@ -94,6 +95,7 @@ def events(folder: str | Path, archived: bool = False) -> dict[str, str]:
     the plan each keeps: what the organiser's workspace serves; with `archived`, those it keeps but does not
     serve instead. A file that is no event's is left alone."""
     import sqlite3
+
     found = {}
     for path in sorted(Path(folder).glob("*.sqlite")):
         if KEPT_BEFORE in path.name:
@@ -127,6 +129,7 @@ class Glance:
 def glance(database: str | Path) -> Glance | None:
     """`Glance` of an event's database, read-only; None when it cannot be read so (then it is opened whole)."""
     import sqlite3
+
     try:
         with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as db:
             one = lambda sql, *args: db.execute(sql, args).fetchone()  # noqa: E731
@@ -134,15 +137,22 @@ def glance(database: str | Path) -> Glance | None:
             revision = one("select version_num from alembic_version")
             settings = dict(db.execute("select key, value from setting"))
             codes = every("select join_code from event_table") | every("select code from seat_code")
-            tokens = every("select scribe_token from event_table") | \
-                every("select token from participant where removed_at is null")
-            overview = {"phase": one("select phase_index from control where id = 1")[0],
-                        "participants": one("select count(*) from participant where removed_at is null")[0],
-                        "ideas": one("select count(*) from idea")[0],
-                        "last_change": one("select max(at) from log")[0]}
+            tokens = every("select scribe_token from event_table") | every(
+                "select token from participant where removed_at is null"
+            )
+            overview = {
+                "phase": one("select phase_index from control where id = 1")[0],
+                "participants": one("select count(*) from participant where removed_at is null")[0],
+                "ideas": one("select count(*) from idea")[0],
+                "last_change": one("select max(at) from log")[0],
+            }
     except (sqlite3.Error, TypeError):  # TypeError: a row that is not there
         return None
     online = {settings["online_code"]} if settings.get("online_code") else set()
-    return Glance(revision[0] if revision else None, codes | online,
-                  tokens | {settings[key] for key in STAFF_SECRETS if settings.get(key)},
-                  settings.get("facilitator_token", ""), overview)
+    return Glance(
+        revision[0] if revision else None,
+        codes | online,
+        tokens | {settings[key] for key in STAFF_SECRETS if settings.get(key)},
+        settings.get("facilitator_token", ""),
+        overview,
+    )

@@ -1,4 +1,5 @@
 """One engine per event database; SQLite gets WAL, a busy timeout and short transactions."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,7 +30,7 @@ def make_engine(url: str, keep_before_upgrade: bool = True) -> Engine:
         def _pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")   # durable across a process kill in WAL mode
+            cursor.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill in WAL mode
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
@@ -58,6 +59,7 @@ def snapshot_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection):
         connection.exec_driver_sql("BEGIN")  # WAL: the first read fixes the snapshot until the session ends
+
     return engine
 
 
@@ -67,9 +69,11 @@ def create_elsewhere(url: str, timeout: float = 120) -> None:
     the wait for the child yields to the loop; the server then opens the database already made."""
     import subprocess
     import sys
+
     try:
-        done = subprocess.run([sys.executable, "-m", "facilitation.store.engine", url], capture_output=True,
-                              text=True, timeout=timeout)
+        done = subprocess.run(
+            [sys.executable, "-m", "facilitation.store.engine", url], capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.SubprocessError as exc:
         raise schema.SchemaError(f"the new database could not be made: {exc}") from None
     if done.returncode != 0:
@@ -78,4 +82,5 @@ def create_elsewhere(url: str, timeout: float = 120) -> None:
 
 if __name__ == "__main__":  # `create_elsewhere`'s child
     import sys
+
     make_engine(sys.argv[1]).dispose()

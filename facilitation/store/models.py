@@ -1,4 +1,5 @@
 """The tables of one event's database."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -64,11 +65,11 @@ class Question(SQLModel, table=True):
     author: str  # "participant:17", "scribe:3", "facilitator", "theme"
     table_id: int | None = Field(default=None, foreign_key="event_table.id")
     text: str
-    name: str = ""      # an optional signature; empty: anonymous
-    status: str         # pending, shown, hidden
+    name: str = ""  # an optional signature; empty: anonymous
+    status: str  # pending, shown, hidden
     pinned: bool = False
     answered: bool = False
-    speaker: str = ""   # who answered it, when the facilitator notes it
+    speaker: str = ""  # who answered it, when the facilitator notes it
     votes: int = 0
     created_at: float
 
@@ -86,9 +87,9 @@ class Poll(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     question: str
-    kind: str                      # single, multiple, scale
+    kind: str  # single, multiple, scale
     options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    state: str = "draft"           # draft, open, closed
+    state: str = "draft"  # draft, open, closed
     revealed: bool = False
     created_at: float
 
@@ -109,9 +110,9 @@ class Alignment(SQLModel, table=True):
     idea_id: int | None = Field(default=None, foreign_key="idea.id", index=True)
     theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
     zone: str
-    verdict: str        # aligned, partly, misaligned
+    verdict: str  # aligned, partly, misaligned
     note: str = ""
-    by: str             # the actor who marked it
+    by: str  # the actor who marked it
     at: float
 
 
@@ -159,12 +160,12 @@ class VoteRound(SQLModel, table=True):
 
     __tablename__ = "vote_round"
     id: int = Field(primary_key=True)  # 1, 2, 3 ... in order
-    method: str                        # dots, points, borda
-    budget: int                        # dots per person; points to share; items to rank
-    cap: int                           # most on one item
+    method: str  # dots, points, borda
+    budget: int  # dots per person; points to share; items to rank
+    cap: int  # most on one item
     # the ballot once the round opened (before that, the themes marked on_ballot are its ballot)
     ballot: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    origin: str = ""                   # how its ballot was made: "" (by hand), or "top:3:1", "tie:3:1", "same:0:1"
+    origin: str = ""  # how its ballot was made: "" (by hand), or "top:3:1", "tie:3:1", "same:0:1"
     state: str = "not_open"
     revealed: bool = False
     created_at: float
@@ -189,11 +190,11 @@ class Control(SQLModel, table=True):
     vote_round: int = 1  # the round the room votes in, or is about to (its state is in vote_round)
     step_index: int | None = None  # the round within the phase (World Café, 1-2-4-All), when it has steps
     screen: str = "auto"  # what the projector shows (facilitation.domain.projector.Screen)
-    message: str = ""     # the facilitator's message for the room, shown on the "message" screen
+    message: str = ""  # the facilitator's message for the room, shown on the "message" screen
     ideas_premoderated: bool = False  # participants' ideas wait for a moderator before the room sees them
-    qa_open: bool = False          # participants may ask questions
+    qa_open: bool = False  # participants may ask questions
     qa_premoderated: bool = False  # their questions wait for a moderator before the room sees them
-    results_public: bool = False   # the results page (/results) is open to anyone, without a token
+    results_public: bool = False  # the results page (/results) is open to anyone, without a token
 
 
 class LogEntry(SQLModel, table=True):

@@ -1,5 +1,6 @@
 """The event database's schema version: upgraded on open with Alembic, or refused with a reason — never used
 half-migrated."""
+
 from __future__ import annotations
 
 import logging
@@ -82,9 +83,14 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
         if revision != script.get_current_head():
             if tables:
                 kept = keep_before_upgrade(engine, revision) if keep else None
-                log.info("upgrading the event database from schema %s to %s; %s", revision or "(unversioned)",
-                            script.get_current_head(), f"the database as it was is kept in {kept}" if kept else
-                            "no copy is kept here: the backup it comes from, or a pg_dump, is the way back")
+                log.info(
+                    "upgrading the event database from schema %s to %s; %s",
+                    revision or "(unversioned)",
+                    script.get_current_head(),
+                    f"the database as it was is kept in {kept}"
+                    if kept
+                    else "no copy is kept here: the backup it comes from, or a pg_dump, is the way back",
+                )
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             if connection.dialect.name == "sqlite":
@@ -101,9 +107,11 @@ def keep_before_upgrade(engine: Engine, revision: str | None) -> Path | None:
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     from facilitation.store.backup import copy
+
     database = Path(url.database)
-    kept = database.with_name(f"{database.stem}.before-upgrade-{revision or 'unversioned'}-"
-                              f"{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
+    kept = database.with_name(
+        f"{database.stem}.before-upgrade-{revision or 'unversioned'}-{time.strftime('%Y%m%d-%H%M%S')}.sqlite"
+    )
     copy(database, kept)
     with closing(sqlite3.connect(kept)) as db:  # one self-contained file, whatever journal the event uses
         db.execute("PRAGMA journal_mode=DELETE")

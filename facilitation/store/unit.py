@@ -5,6 +5,7 @@ applied once (a retry gets its first answer back, never a second effect) and the
 The services decide what changes (facilitation.services.commands, .votes, .event); this module says how it is
 kept. The `Ledger` is what the one writer knows between transactions: the last committed version, and every
 command key applied (loaded once the dot lane needs it, so retries are spotted without a query)."""
+
 from __future__ import annotations
 
 import json
@@ -61,15 +62,23 @@ class Unit:
         """Log `events` under the next versions (the writer alone hands them out); returns the last one."""
         for event in events:
             self.version += 1
-            self._logs.append({"version": self.version, "at": now, "actor": actor, "kind": type(event).__name__,
-                               "data": asdict(event)})
+            self._logs.append(
+                {
+                    "version": self.version,
+                    "at": now,
+                    "actor": actor,
+                    "kind": type(event).__name__,
+                    "data": asdict(event),
+                }
+            )
         return self.version
 
     def applied(self) -> dict[str, str]:
         """Every command key applied before this transaction (loaded once, then kept by the ledger)."""
         if self._ledger.applied is None:
-            self._ledger.applied = dict(self.session.connection().exec_driver_sql(
-                "SELECT key, digest FROM command").all())
+            self._ledger.applied = dict(
+                self.session.connection().exec_driver_sql("SELECT key, digest FROM command").all()
+            )
         return self._ledger.applied
 
     def answered(self, keys: list[str]) -> dict[str, tuple[str, dict]]:
@@ -82,9 +91,11 @@ class Unit:
         connection = self.session.connection()
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         rows = connection.exec_driver_sql(
-            f"SELECT key, digest, result FROM command WHERE key IN ({', '.join([mark] * len(keys))})", tuple(keys))
-        return {key: (digest, result if isinstance(result, dict) else json.loads(result))
-                for key, digest, result in rows}
+            f"SELECT key, digest, result FROM command WHERE key IN ({', '.join([mark] * len(keys))})", tuple(keys)
+        )
+        return {
+            key: (digest, result if isinstance(result, dict) else json.loads(result)) for key, digest, result in rows
+        }
 
     def first_answer(self, key: str, digest: str) -> dict | None:
         """A retried command's first answer (marked `replayed`), None for a new one; the same id sent with

@@ -1,4 +1,5 @@
 """The JSON API: the same commands and snapshot as the socket protocol, for scripts and fallbacks."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,10 +30,18 @@ def _who():
     return who
 
 
-REFUSAL_STATUS = {"invalid_token": 401, "forbidden": 403, "not_your_table": 403, "too_fast": 429,
-                  "disk_full": 503, "busy": 503,
-                  "reports_busy": 503, "report_failed": 503,
-                  "assistant_busy": 503, "assistant_failed": 503}
+REFUSAL_STATUS = {
+    "invalid_token": 401,
+    "forbidden": 403,
+    "not_your_table": 403,
+    "too_fast": 429,
+    "disk_full": 503,
+    "busy": 503,
+    "reports_busy": 503,
+    "report_failed": 503,
+    "assistant_busy": 503,
+    "assistant_failed": 503,
+}
 
 
 @bp.errorhandler(Refused)
@@ -90,8 +99,9 @@ def import_material():
         with os.fdopen(descriptor, "wb") as upload:
             if source is not None:  # the export as its console would download it, in this event's language
                 lang = str(get_locale())
-                body = source.workers.cached(("json", lang, "carry-over"), source.service.current_version(),
-                                             {"kind": "json", "lang": lang})
+                body = source.workers.cached(
+                    ("json", lang, "carry-over"), source.service.current_version(), {"kind": "json", "lang": lang}
+                )
                 digest.update(body)
                 upload.write(body)
             while source is None and (chunk := request.stream.read(CHUNK)):
@@ -109,8 +119,9 @@ def import_material():
 def snapshot():
     who = _who()
     with service().reading() as s:
-        return jsonify({"ok": True, **rm.snapshot(s, service().plan, who, service().version(s),
-                                                     service().refused_joins)})
+        return jsonify(
+            {"ok": True, **rm.snapshot(s, service().plan, who, service().version(s), service().refused_joins)}
+        )
 
 
 @bp.get("/log")

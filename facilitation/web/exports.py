@@ -3,6 +3,7 @@
 Every file is made by a worker process (facilitation.workers) from one consistent snapshot of the event,
 and kept per event version and language: the event loop only waits for it, and serves everyone meanwhile.
 """
+
 from __future__ import annotations
 
 import time

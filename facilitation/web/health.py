@@ -1,5 +1,6 @@
 """`/healthz`: is the server up and its database answering, at which event version, how many connections it
 holds, how long its event loop stalled and what its worker processes did (for monitors and scripts)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request

@@ -1,6 +1,7 @@
 """The organiser's home (issue 22, `serve --workspace`): every event the server runs with its links and how far
 it has got; a new event from a shipped plan, or a copy of one (its structure: no participants, ideas or votes),
 served at once beside the others."""
+
 from __future__ import annotations
 
 import json
@@ -44,18 +45,28 @@ WARN_DAYS = 30  # the home warns this long before an event's data is deleted
 def _summary(event_id: str, plan, seen: dict, facilitator: str) -> dict:
     """One event on the home, from its figures (`Host.each`): an event asleep is listed without being opened."""
     from facilitation.app import deletion_due
+
     phase, phases = seen["phase"], len(plan.agenda)
     state = "draft" if phase is None else ("last_phase" if phase == phases - 1 else "live")
     due = deletion_due(seen["last_change"], plan.privacy.keep_months)
-    return {"id": event_id, "title": plan.event.title, "place": plan.event.place, "state": state,
-            "phase": phase, "phases": phases, "participants": seen["participants"], "ideas": seen["ideas"],
-            "console": f"/console/{facilitator}",
-            "deleted_on": format_date(datetime.fromtimestamp(due), "long") if due else None,
-            "last_change": format_datetime(datetime.fromtimestamp(seen["last_change"]), "medium")
-            if seen["last_change"] else None,
-            "soon": due is not None and due - time.time() < WARN_DAYS * 86400,
-            "keep_months": plan.privacy.keep_months,
-            "date": format_date(plan.event.date, "long") if plan.event.date else None}
+    return {
+        "id": event_id,
+        "title": plan.event.title,
+        "place": plan.event.place,
+        "state": state,
+        "phase": phase,
+        "phases": phases,
+        "participants": seen["participants"],
+        "ideas": seen["ideas"],
+        "console": f"/console/{facilitator}",
+        "deleted_on": format_date(datetime.fromtimestamp(due), "long") if due else None,
+        "last_change": format_datetime(datetime.fromtimestamp(seen["last_change"]), "medium")
+        if seen["last_change"]
+        else None,
+        "soon": due is not None and due - time.time() < WARN_DAYS * 86400,
+        "keep_months": plan.privacy.keep_months,
+        "date": format_date(plan.event.date, "long") if plan.event.date else None,
+    }
 
 
 def _with_id(plan_text: str, event_id: str) -> str:
@@ -65,7 +76,7 @@ def _with_id(plan_text: str, event_id: str) -> str:
     found = line.search(plan_text, event.end()) if event else None
     if found is None:
         raise PlanError("the plan has no [event] id")
-    return plan_text[:found.start()] + f'id = "{event_id}"' + plan_text[found.end():]
+    return plan_text[: found.start()] + f'id = "{event_id}"' + plan_text[found.end() :]
 
 
 BLANK = "blank"  # the template with nothing of a shipped event: `_blank`
@@ -74,28 +85,48 @@ BLANK = "blank"  # the template with nothing of a shipped event: `_blank`
 def _blank(lang: str) -> str:
     """A new event's plan, in the organiser's language, to shape in the forms: one axis, ten tables of eight and
     the day's usual course (welcome, ideas at the tables, the theme team's grouping, a vote, the results)."""
+
     def text(message: str) -> str:
         return "{ %s = %s }" % (lang, json.dumps(gettext(message), ensure_ascii=False))
-    phases = (("welcome", "plenary", 15, N_("Welcome")), ("ideas", "capture", 45, N_("Ideas at the tables")),
-              ("grouping", "clustering", 20, N_("The theme team groups the ideas")),
-              ("vote", "voting", 15, N_("Voting")), ("results", "results", 20, N_("Results")))
-    agenda = "".join(f'\n[[agenda]]\nid = "{pid}"\nkind = "{kind}"\nminutes = {minutes}\ntitle = {text(title)}\n'
-                     for pid, kind, minutes, title in phases)
-    return (f'[event]\nid = "{BLANK}"\nlanguages = ["{lang}"]\ntitle = {text(N_("New event"))}\n\n'
-            f'[[axes]]\nid = "axis-1"\ncolor = "#1f6fb2"\nname = {text(N_("New axis"))}\n\n'
-            f'[tables]\ncount = 10\nsize = 8\nheadroom = 2\n{agenda}\n'
-            f'[voting]\ndots_per_person = 5\nmax_dots_per_item = 3\nhide_results_until_reveal = true\n')
+
+    phases = (
+        ("welcome", "plenary", 15, N_("Welcome")),
+        ("ideas", "capture", 45, N_("Ideas at the tables")),
+        ("grouping", "clustering", 20, N_("The theme team groups the ideas")),
+        ("vote", "voting", 15, N_("Voting")),
+        ("results", "results", 20, N_("Results")),
+    )
+    agenda = "".join(
+        f'\n[[agenda]]\nid = "{pid}"\nkind = "{kind}"\nminutes = {minutes}\ntitle = {text(title)}\n'
+        for pid, kind, minutes, title in phases
+    )
+    return (
+        f'[event]\nid = "{BLANK}"\nlanguages = ["{lang}"]\ntitle = {text(N_("New event"))}\n\n'
+        f'[[axes]]\nid = "axis-1"\ncolor = "#1f6fb2"\nname = {text(N_("New axis"))}\n\n'
+        f"[tables]\ncount = 10\nsize = 8\nheadroom = 2\n{agenda}\n"
+        f"[voting]\ndots_per_person = 5\nmax_dots_per_item = 3\nhide_results_until_reveal = true\n"
+    )
 
 
 @bp.get("/home/<secret>")
 def home(secret: str, problem: str | None = None, status: int = 200):
     host = _host(secret)
     from facilitation.app import archived_events
+
     archived = [(event_id, plan.event.title) for event_id, plan in archived_events(current_app).items()]
-    return render_template("home.html", plan=host.first.service.plan, secret=secret, base=public_url(), problem=problem,
-                           events=[_summary(*each) for each in host.each()], archived=archived,
-                           templates=[BLANK, *sorted(bundled_plans())], made=request.args.get("made"),
-                           deleted=request.args.get("deleted"), replaced=request.args.get("replaced")), status
+    return render_template(
+        "home.html",
+        plan=host.first.service.plan,
+        secret=secret,
+        base=public_url(),
+        problem=problem,
+        events=[_summary(*each) for each in host.each()],
+        archived=archived,
+        templates=[BLANK, *sorted(bundled_plans())],
+        made=request.args.get("made"),
+        deleted=request.args.get("deleted"),
+        replaced=request.args.get("replaced"),
+    ), status
 
 
 @bp.post("/home/<secret>/events")
@@ -104,8 +135,14 @@ def create(secret: str):
     host = _host(secret)
     event_id = request.form.get("id", "").strip().lower()
     if not EVENT_ID.match(event_id):
-        return home(secret, gettext("An event's id is lower-case letters, digits and dashes (at most 64), "
-                                    "starting with a letter or digit: it names its database."), 422)
+        return home(
+            secret,
+            gettext(
+                "An event's id is lower-case letters, digits and dashes (at most 64), "
+                "starting with a letter or digit: it names its database."
+            ),
+            422,
+        )
     template, source = request.form.get("template"), request.form.get("source")
     if source in host:
         text = host.get(source).service.plan_text()
@@ -116,6 +153,7 @@ def create(secret: str):
     else:
         return home(secret, gettext("Choose a template or an event to copy."), 422)
     from facilitation.app import add_event
+
     try:
         add_event(current_app, _with_id(text, event_id))
     except Refused as refused:
@@ -138,8 +176,11 @@ def backup(secret: str, event_id: str):
     except (Busy, WorkerFailed) as exc:
         raise refusal_of(exc) from None
     stamp = time.strftime("%Y%m%d-%H%M")
-    return Response(body, mimetype="application/vnd.sqlite3",
-                    headers={"Content-Disposition": f'attachment; filename="{event_id}-{stamp}.sqlite"'})
+    return Response(
+        body,
+        mimetype="application/vnd.sqlite3",
+        headers={"Content-Disposition": f'attachment; filename="{event_id}-{stamp}.sqlite"'},
+    )
 
 
 @bp.post("/home/<secret>/delete/<event_id>")
@@ -148,6 +189,7 @@ def delete(secret: str, event_id: str):
     organiser's to take)."""
     host = _host(secret)
     from facilitation.app import archived_events, delete_event, erase_archived
+
     archived = event_id in archived_events(current_app)
     if event_id not in host and not archived:
         abort(404)
@@ -168,8 +210,11 @@ def replace(secret: str, event_id: str):
     if hosted is None:
         abort(404)
     try:
-        hosted.service.execute(Principal(Role.FACILITATOR), "secret.replace",
-                               {"cid": secrets.token_hex(8), "secret": request.form.get("secret")})
+        hosted.service.execute(
+            Principal(Role.FACILITATOR),
+            "secret.replace",
+            {"cid": secrets.token_hex(8), "secret": request.form.get("secret")},
+        )
     except Refused as refused:
         return home(secret, describe(refused), 422)
     return redirect(url_for("home.home", secret=secret, replaced=event_id), code=303)
@@ -223,13 +268,22 @@ def _plan_fields(plan) -> dict[str, str]:
 
 
 NEW_ITEM = {  # what a new item is called until the organiser names it, in each of the event's languages
-    "axes": N_("New axis"), "categories": N_("New category"), "zones": N_("New zone"), "agenda": N_("New phase"),
+    "axes": N_("New axis"),
+    "categories": N_("New category"),
+    "zones": N_("New zone"),
+    "agenda": N_("New phase"),
     "steps": N_("New round"),
 }
 
 
-KIND_NAMES = {"plenary": N_("Plenary"), "capture": N_("Ideas at the tables"), "clustering": N_("The theme team groups "
-              "the ideas"), "voting": N_("Voting"), "results": N_("Results"), "break": N_("Break")}
+KIND_NAMES = {
+    "plenary": N_("Plenary"),
+    "capture": N_("Ideas at the tables"),
+    "clustering": N_("The theme team groups the ideas"),
+    "voting": N_("Voting"),
+    "results": N_("Results"),
+    "break": N_("Break"),
+}
 METHOD_NAMES = {"dots": N_("Dots"), "points": N_("Points to share"), "borda": N_("Ranking the top (Borda)")}
 LOCKS = ("plan_locked_joined", "plan_locked_axis", "plan_locked_choice", "plan_locked_phase", "plan_locked_voting")
 
@@ -264,14 +318,24 @@ def plan_form(secret: str, event_id: str):
     values = _plan_fields(plan)
     if request.method == "POST":
         sent = {field: request.form.getlist(field)[-1] for field in values if field in request.form}
-        changes = {field: value for field, value in sent.items()
-                   if value.replace("\r\n", "\n").strip() != values[field].strip()}
+        changes = {
+            field: value
+            for field, value in sent.items()
+            if value.replace("\r\n", "\n").strip() != values[field].strip()
+        }
         action = request.form.get("action") or None
         if changes or action:
             try:
-                hosted.service.execute(Principal(Role.FACILITATOR), "plan.update",
-                                       {"cid": secrets.token_hex(8), "changes": changes, "action": action,
-                                        "label": _label(action or "", list(plan.event.languages))})
+                hosted.service.execute(
+                    Principal(Role.FACILITATOR),
+                    "plan.update",
+                    {
+                        "cid": secrets.token_hex(8),
+                        "changes": changes,
+                        "action": action,
+                        "label": _label(action or "", list(plan.event.languages)),
+                    },
+                )
             except Refused as refused:
                 field = refused.params.get("field", "")
                 if field not in values:  # a rule across fields: next to the first field it names, else on top
@@ -279,13 +343,22 @@ def plan_form(secret: str, event_id: str):
                 problems[field] = describe(refused)
                 values.update(sent)  # what was typed stays, next to its message
         if not problems:
-            return redirect(url_for("home.plan_form", secret=secret, event_id=event_id, saved=1) + _anchor(action),
-                            code=303)
-    return render_template("plan.html", plan=plan, secret=secret, event_id=event_id, values=values,
-                           problems=problems, locks=hosted.service.plan_locks(), saved=request.args.get("saved"),
-                           kind_names=[(kind.value, gettext(KIND_NAMES[kind.value])) for kind in PhaseKind],
-                           method_names=[(method.value, gettext(METHOD_NAMES[method.value])) for method in Method],
-                           locked_why={code: gettext(MESSAGES[code]) for code in LOCKS}), 422 if problems else 200
+            return redirect(
+                url_for("home.plan_form", secret=secret, event_id=event_id, saved=1) + _anchor(action), code=303
+            )
+    return render_template(
+        "plan.html",
+        plan=plan,
+        secret=secret,
+        event_id=event_id,
+        values=values,
+        problems=problems,
+        locks=hosted.service.plan_locks(),
+        saved=request.args.get("saved"),
+        kind_names=[(kind.value, gettext(KIND_NAMES[kind.value])) for kind in PhaseKind],
+        method_names=[(method.value, gettext(METHOD_NAMES[method.value])) for method in Method],
+        locked_why={code: gettext(MESSAGES[code]) for code in LOCKS},
+    ), 422 if problems else 200
 
 
 @bp.get("/home/<secret>/plan/<event_id>.toml")
@@ -294,8 +367,11 @@ def plan_file(secret: str, event_id: str):
     hosted = _host(secret).get(event_id)
     if hosted is None:
         abort(404)
-    return Response(hosted.service.plan_text(), mimetype="application/toml",
-                    headers={"Content-Disposition": f'attachment; filename="{event_id}.toml"'})
+    return Response(
+        hosted.service.plan_text(),
+        mimetype="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="{event_id}.toml"'},
+    )
 
 
 @bp.post("/home/<secret>/archive/<event_id>")
@@ -303,6 +379,7 @@ def archive(secret: str, event_id: str):
     """Put an event away (no longer served, kept), or serve an archived one again (`serve=1`)."""
     _host(secret)
     from facilitation.app import archive_event, unarchive_event
+
     try:
         if request.form.get("serve"):
             unarchive_event(current_app, event_id)

@@ -1,4 +1,5 @@
 """Who a request is (capability tokens, the phone's device cookie) and which language it reads."""
+
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, request, session
@@ -41,8 +42,11 @@ def others() -> list[tuple[str, dict]]:
     without a file; those asleep are not opened for it."""
     host = current_app.extensions.get("facilitation.host")
     here = hosted().id
-    return [(event_id, plan.event.title) for event_id, plan in host.plans() if event_id != here] \
-        if host is not None else []
+    return (
+        [(event_id, plan.event.title) for event_id, plan in host.plans() if event_id != here]
+        if host is not None
+        else []
+    )
 
 
 def _find_event() -> None:
@@ -72,8 +76,12 @@ def _find_event() -> None:
 
 def select_locale() -> str:
     languages = service().plan.event.languages
-    for candidate in (request.args.get("lang"), getattr(g, "lang", None), session.get("lang"),
-                      request.cookies.get(LANG_COOKIE)):
+    for candidate in (
+        request.args.get("lang"),
+        getattr(g, "lang", None),
+        session.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+    ):
         if candidate in languages:
             return str(candidate)
     return request.accept_languages.best_match(languages) or languages[0]

@@ -1,4 +1,5 @@
 """The server-rendered screens: join, phone, table, console, projector, observer, cards."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
@@ -12,7 +13,14 @@ from facilitation.reports.cards import join_url, online_links
 from facilitation.services.codes import normal_code
 from facilitation.web.exports import made
 from facilitation.web.identity import (
-    DEVICE_COOKIE, ONE_YEAR, device, event_args, others, principal, public_url, service,
+    DEVICE_COOKIE,
+    ONE_YEAR,
+    device,
+    event_args,
+    others,
+    principal,
+    public_url,
+    service,
 )
 
 bp = Blueprint("pages", __name__)
@@ -36,14 +44,27 @@ def join_picker():
     if typed:
         return redirect(url_for("pages.join", code=normal_code(typed) or "-"))
     settings = service().settings()
-    return render_template("join.html", plan=service().plan, tables=service().tables(),
-                           online_code=settings["online_code"], seat_codes=service().plan.tables.seat_codes)
+    return render_template(
+        "join.html",
+        plan=service().plan,
+        tables=service().tables(),
+        online_code=settings["online_code"],
+        seat_codes=service().plan.tables.seat_codes,
+    )
 
 
-JOIN_REFUSAL_STATUS = {"unknown_join_code": 404, "table_full": 409, "online_full": 409, "too_many_joins": 429,
-                       "seat_code_needed": 403, "personal_link_needed": 403, "already_seated": 409,
-                       "phone_seats_taken": 409,
-                       "disk_full": 503, "busy": 503}
+JOIN_REFUSAL_STATUS = {
+    "unknown_join_code": 404,
+    "table_full": 409,
+    "online_full": 409,
+    "too_many_joins": 429,
+    "seat_code_needed": 403,
+    "personal_link_needed": 403,
+    "already_seated": 409,
+    "phone_seats_taken": 409,
+    "disk_full": 503,
+    "busy": 503,
+}
 
 
 @bp.app_template_global()
@@ -63,8 +84,13 @@ def join(code: str):
         return redirect(url_for("pages.phone"))
     if place.kind == "table" and service().plan.tables.seat_codes:
         return redirect(url_for("pages.join_picker"))  # the table's card admits nobody: type the slip's code
-    return render_template("enter.html", plan=service().plan, code=code, online=place.kind == "online",
-                           table_label=table_label(place.table) if place.table else "")
+    return render_template(
+        "enter.html",
+        plan=service().plan,
+        code=code,
+        online=place.kind == "online",
+        table_label=table_label(place.table) if place.table else "",
+    )
 
 
 @bp.post("/j/<code>")
@@ -76,8 +102,10 @@ def join_now(code: str):
     except Refused as refused:
         status = JOIN_REFUSAL_STATUS.get(refused.code, 400)
         retry = url_for("pages.join", code=code) if status in (409, 429, 503) else None
-        response = make_response(render_template("error.html", plan=service().plan, status=status,
-                                                 message=describe(refused), retry=retry), status)
+        response = make_response(
+            render_template("error.html", plan=service().plan, status=status, message=describe(refused), retry=retry),
+            status,
+        )
         if status in (429, 503):
             response.headers["Retry-After"] = "30"
         response.headers["X-Refusal"] = refused.code  # for scripts (`facilitation rehearse`): which refusal
@@ -126,10 +154,15 @@ def table(token: str):
 def console(token: str):
     who = principal(token, *STAFF)
     settings = service().settings() if who.role is Role.FACILITATOR else {}
-    return _screen("console.html", token, who, settings=settings, base=public_url(),
-                   tables=service().tables() if who.role is Role.FACILITATOR else [],
-                   other_events=others()
-                   if who.role is Role.FACILITATOR else [])
+    return _screen(
+        "console.html",
+        token,
+        who,
+        settings=settings,
+        base=public_url(),
+        tables=service().tables() if who.role is Role.FACILITATOR else [],
+        other_events=others() if who.role is Role.FACILITATOR else [],
+    )
 
 
 @bp.get("/observer/<token>")

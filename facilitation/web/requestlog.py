@@ -1,4 +1,5 @@
 """One log line per HTTP request, with capability tokens cut short so that the log never holds a secret."""
+
 from __future__ import annotations
 
 import logging
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     def _log_request(response):
         if log.isEnabledFor(logging.INFO):
             took = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-            log.info("%s %s %s %s %.1f ms", request.remote_addr, request.method, redacted_path(),
-                     response.status_code, took)
+            log.info(
+                "%s %s %s %s %.1f ms", request.remote_addr, request.method, redacted_path(), response.status_code, took
+            )
         return response

@@ -3,6 +3,7 @@ page (/results, no token) the facilitator switches on after the event: the same 
 
 A worker process draws each page (facilitation.workers); it is kept per event version and language, so a
 crowd opening the public page in both languages costs one drawing per language per change of the event."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
@@ -27,8 +28,9 @@ def draw(public: bool, pdf_url: str | None = None) -> str:
         data = public_report(data)
     blocks = content.blocks(data, plan, translator(plan.event.languages, lang), public=public)
     title = gettext("What came of the event") if public else gettext("Report to the steering committee")
-    return render_template("report.html", plan=plan, event=data["event"], blocks=blocks, public=public,
-                           page_title=title, pdf_url=pdf_url)
+    return render_template(
+        "report.html", plan=plan, event=data["event"], blocks=blocks, public=public, page_title=title, pdf_url=pdf_url
+    )
 
 
 @bp.get("/report/<token>")
@@ -47,6 +49,7 @@ def public_results():
     """Open to anyone once the facilitator publishes it."""
     published, stage = service().public_stage()
     if not published:
-        return render_template("error.html", plan=service().plan, status=404,
-                               message=gettext("The results are not published yet.")), 404
+        return render_template(
+            "error.html", plan=service().plan, status=404, message=gettext("The results are not published yet.")
+        ), 404
     return made("page", fresh=PUBLIC_FRESH, stage=stage, public=True)

@@ -10,6 +10,7 @@ garbage collector stops all of them, and every phone waits that long.
   walks every connection's objects and took ~100 ms, about once a second during a vote burst (most of what a
   burst leaves behind is freed at once by reference counting; the full passes only find cycles).
 """
+
 from __future__ import annotations
 
 import gc
@@ -48,8 +49,12 @@ class StallWatch:
 
         def within(span: int) -> float:
             return round(1000 * max((late for second, late in self.seconds if second > now - span), default=0), 1)
-        answer = {"last_10s_ms": within(10), "last_minute_ms": within(KEPT),
-                  "since_start_ms": round(1000 * self.longest, 1)}
+
+        answer = {
+            "last_10s_ms": within(10),
+            "last_minute_ms": within(KEPT),
+            "since_start_ms": round(1000 * self.longest, 1),
+        }
         if per_second:
             answer["seconds"] = [[second, round(1000 * late, 1)] for second, late in self.seconds]
         return answer

@@ -4,6 +4,7 @@ It connects back to the server on loopback, says the key the server gave it (FAC
 reads one job a line (JSON) and answers each with a JSON header line, then the header's `size` bytes of the
 result. It ends when the server closes the connection (the server stopped or died).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,10 +15,12 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s worker %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(levelname)s worker %(name)s: %(message)s"
+    )
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # fpdf2's font subsetting is chatty at INFO
     from facilitation import secretlog
+
     secretlog.install()
     if hasattr(os, "nice"):
         os.nice(10)  # the server's event loop comes first when both want the same core

@@ -4,6 +4,7 @@ Each job reads the event in one consistent snapshot (`store.engine.snapshot_engi
 run in worker processes (`facilitation.workers.pool`), never on the server's event loop: drawing a PDF or a
 workbook for a big event is seconds of pure Python, and a green thread that computes freezes every phone.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,6 +51,7 @@ def backup(service: EventService) -> bytes:
     from pathlib import Path
 
     from facilitation.store.backup import copy
+
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "event.sqlite"
         copy(Path(str(service.engine.url.database)), target)
@@ -91,8 +93,11 @@ def _pages_app(service: EventService) -> Flask:
     from facilitation.extensions import babel
     from facilitation.web import identity
 
-    app = Flask("facilitation", template_folder=str(resources.folder("templates")),
-                static_folder=str(resources.folder("static")))
+    app = Flask(
+        "facilitation",
+        template_folder=str(resources.folder("templates")),
+        static_folder=str(resources.folder("static")),
+    )
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogues())
     app.extensions["facilitation"] = service
     babel.init_app(app, locale_selector=identity.select_locale)
@@ -118,8 +123,9 @@ def cards_page(service: EventService, lang: str, base: str, unused: bool) -> byt
     plan = service.plan
     with _pages_app(service).test_request_context("/", query_string={"lang": lang}):
         sheets = seat_sheets(service, base, unused_only=unused) if plan.tables.seat_codes else []
-        return render_template("cards.html", plan=plan, cards=cards(service, base), sheets=sheets,
-                               texts=card_texts(plan.event.languages)).encode()
+        return render_template(
+            "cards.html", plan=plan, cards=cards(service, base), sheets=sheets, texts=card_texts(plan.event.languages)
+        ).encode()
 
 
 def import_slices(service: EventService, path: str, digest: str) -> list[str]:
@@ -150,8 +156,9 @@ def suggest(service: EventService) -> dict:
     from facilitation import grouping
 
     engine = grouping.engine_name()
-    groups = grouping.suggest(_items(service, ungrouped=True), service.plan.event.languages, engine,
-                              _cache_path(service))
+    groups = grouping.suggest(
+        _items(service, ungrouped=True), service.plan.event.languages, engine, _cache_path(service)
+    )
     return {"engine": engine, "groups": groups}
 
 
@@ -182,8 +189,10 @@ def duplicates(service: EventService) -> dict:
     from facilitation import grouping
 
     engine = grouping.engine_name()
-    return {"engine": engine, "pairs": grouping.duplicates(_items(service, ungrouped=False), engine,
-                                                           _cache_path(service))}
+    return {
+        "engine": engine,
+        "pairs": grouping.duplicates(_items(service, ungrouped=False), engine, _cache_path(service)),
+    }
 
 
 def refusal(exc: Refused) -> dict:

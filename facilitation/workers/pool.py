@@ -6,6 +6,7 @@ socket is green, under threading the request's own thread waits). What was made 
 language, within a bound, and a job asked for again while it is being made is made once: twenty clicks on
 *PDF* are one drawing. Past MAX_WAITING requests in line, the next is told that the server is busy.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,11 @@ class _Worker:
     def __init__(self, database_url: str, listener: socket.socket):
         key = secrets.token_hex(16)
         host, port = listener.getsockname()[:2]
-        self.process = subprocess.Popen([sys.executable, "-m", "facilitation.workers", database_url, f"{host}:{port}"],
-                                        stdin=subprocess.DEVNULL, env={**os.environ, KEY_VARIABLE: key})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "facilitation.workers", database_url, f"{host}:{port}"],
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, KEY_VARIABLE: key},
+        )
         listener.settimeout(START_SECONDS)
         try:
             self.sock, _address = listener.accept()
@@ -260,8 +264,14 @@ class Pool:
                 self._cached_bytes -= len(dropped.body)
 
     def state(self) -> dict:
-        return {"workers": self._started, "waiting": self._waiting, "jobs": self.jobs, "failures": self.failures,
-                "busy": self.busy, "cached": len(self._cache)}
+        return {
+            "workers": self._started,
+            "waiting": self._waiting,
+            "jobs": self.jobs,
+            "failures": self.failures,
+            "busy": self.busy,
+            "cached": len(self._cache),
+        }
 
     def close(self) -> None:
         """End the workers for good (their event deleted, or the server stopping): later jobs are refused, and no

@@ -1,4 +1,5 @@
 """Debian's chromium driven by Playwright (its own browser download is not reachable here)."""
+
 from __future__ import annotations
 
 import os
@@ -17,9 +18,19 @@ def browser():
     if CHROMIUM is None:
         pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -28,7 +39,6 @@ def shot(page, name: str) -> None:
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"))
-
 
 
 # Every word of visible text inside `root`, checked where the reader sees it: a word split across two lines
@@ -93,7 +103,8 @@ def cut_text(page, selector: str = "body", scrollers: bool = False) -> list[str]
 
 def phone_page(browser):
     """A phone-sized page in an Italian browser, as the Turin audience has."""
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                               locale="it-IT").new_page()
+    page = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="it-IT"
+    ).new_page()
     page.set_default_timeout(10_000)
     return page

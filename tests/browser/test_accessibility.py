@@ -1,5 +1,6 @@
 """axe-core (from npm, vendored in tests/browser/vendor) on every screen, at the sizes they are used: no
 critical or serious finding, a level-one heading and landmarks everywhere."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ def findings(page) -> list[dict]:
     """axe's violations on the page as it is now (injected over the protocol: our CSP allows no inline script)."""
     page.evaluate(AXE)
     result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
-    return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
-             "where": [n["target"] for n in v["nodes"][:3]]} for v in result["violations"]]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "where": [n["target"] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +33,10 @@ def event(shared_server):
     server = shared_server
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
-    ideas = [facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
-             for text in ("Più corse serali dei bus", "Parcheggi di interscambio alle stazioni")]
+    ideas = [
+        facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
+        for text in ("Più corse serali dei bus", "Parcheggi di interscambio alle stazioni")
+    ]
     for title, grouped in (("Trasporto notturno", ideas[:1]), ("Intermodalità", ideas[1:])):
         theme = facilitator.send("theme.create", {"title": title, "axis": "mobilita", "ideas": grouped})["theme"]
         facilitator.send("theme.ballot", {"theme": theme})
@@ -70,8 +75,11 @@ def test_no_critical_or_serious_finding_on_any_screen(browser, event):
         page.wait_for_timeout(800)  # the live screens draw after their first sync
         found = findings(page)
         report[name] = found
-        failures += [f"{name}: {f['id']} ({f['impact']}, {f['nodes']}×) {f['where']}" for f in found
-                     if f["impact"] in ("critical", "serious") or f["id"] in ("page-has-heading-one", "region")]
+        failures += [
+            f"{name}: {f['id']} ({f['impact']}, {f['nodes']}×) {f['where']}"
+            for f in found
+            if f["impact"] in ("critical", "serious") or f["id"] in ("page-has-heading-one", "region")
+        ]
         context.close()
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)

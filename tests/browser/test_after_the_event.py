@@ -1,6 +1,7 @@
 """After the event, in the browser: the facilitator imports the listening day's export from the console's
 panel (its ideas appear with where they came from), publishes the results page, and a phone finds the link
 to it and reads it."""
+
 from __future__ import annotations
 
 import json
@@ -15,19 +16,69 @@ pytestmark = pytest.mark.browser
 
 def listening_export() -> dict:
     """A listening day's JSON export as its console gives it (the parts an import reads)."""
-    return {"event": {"id": "psm-ascolto-2024", "title": "PSM Torino · Evento di ascolto", "date": "2023-10-16",
-                      "export_format": 1},
-            "ideas": [{"id": 1, "table": "3", "channel": "room", "axis": "mobilita", "kind": "need",
-                       "text": "Treni ogni 30 minuti sulla Torino–Pinerolo", "hidden": False, "held": False,
-                       "starred": True, "merged_into": "", "theme": 1, "category": "cittadini", "zone": "z05"},
-                      {"id": 2, "table": "6", "channel": "room", "axis": "salute", "kind": "proposal",
-                       "text": "Case della salute aperte anche il sabato", "hidden": False, "held": False,
-                       "starred": False, "merged_into": "", "theme": "", "category": "", "zone": ""},
-                      {"id": 3, "table": "online-1", "channel": "online", "axis": "digitale", "kind": "need",
-                       "text": "Sportelli comunali in videochiamata per chi vive in montagna", "hidden": False,
-                       "held": False, "starred": False, "merged_into": "", "theme": "", "category": "", "zone": ""}],
-            "themes": [{"id": 1, "title": "Trasporto pubblico frequente oltre Torino", "axis": "mobilita",
-                        "title_en": "Frequent public transport beyond Turin"}]}
+    return {
+        "event": {
+            "id": "psm-ascolto-2024",
+            "title": "PSM Torino · Evento di ascolto",
+            "date": "2023-10-16",
+            "export_format": 1,
+        },
+        "ideas": [
+            {
+                "id": 1,
+                "table": "3",
+                "channel": "room",
+                "axis": "mobilita",
+                "kind": "need",
+                "text": "Treni ogni 30 minuti sulla Torino–Pinerolo",
+                "hidden": False,
+                "held": False,
+                "starred": True,
+                "merged_into": "",
+                "theme": 1,
+                "category": "cittadini",
+                "zone": "z05",
+            },
+            {
+                "id": 2,
+                "table": "6",
+                "channel": "room",
+                "axis": "salute",
+                "kind": "proposal",
+                "text": "Case della salute aperte anche il sabato",
+                "hidden": False,
+                "held": False,
+                "starred": False,
+                "merged_into": "",
+                "theme": "",
+                "category": "",
+                "zone": "",
+            },
+            {
+                "id": 3,
+                "table": "online-1",
+                "channel": "online",
+                "axis": "digitale",
+                "kind": "need",
+                "text": "Sportelli comunali in videochiamata per chi vive in montagna",
+                "hidden": False,
+                "held": False,
+                "starred": False,
+                "merged_into": "",
+                "theme": "",
+                "category": "",
+                "zone": "",
+            },
+        ],
+        "themes": [
+            {
+                "id": 1,
+                "title": "Trasporto pubblico frequente oltre Torino",
+                "axis": "mobilita",
+                "title_en": "Frequent public transport beyond Turin",
+            }
+        ],
+    }
 
 
 def test_the_console_imports_the_listening_day_and_publishes_the_results_for_the_phones(browser, server, tmp_path):

@@ -1,5 +1,6 @@
 """Table cards, one click from the console: A4 sheets of four A6 cards with a dashed cross to cut along, and
 the same as a PDF (the browser's print), one sheet per four cards."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,10 @@ def test_the_cards_print_four_to_an_a4_sheet_and_as_a_pdf(browser, server):
     per_sheet = [sheets.nth(i).locator(".card").count() for i in range(sheets.count())]
     assert per_sheet == [4] * 7 + [3]  # the demo: 30 room tables and the online link
     # a sheet is an A4 page: 210 × 297 mm at 96 px per inch
-    size = cards.evaluate("(() => { const r = document.querySelector('section.four').getBoundingClientRect();"
-                          " return [r.width, r.height]; })()")
+    size = cards.evaluate(
+        "(() => { const r = document.querySelector('section.four').getBoundingClientRect();"
+        " return [r.width, r.height]; })()"
+    )
     assert abs(size[0] - 210 / 25.4 * 96) < 2 and abs(size[1] - 297 / 25.4 * 96) < 2
     shot(cards, "cards-screen")
 

@@ -1,5 +1,6 @@
 """The facilitator runs the event from the console by clicking, as on the day: never a browser dialog, only
 what is possible now enabled, and what the room will see or cannot be undone confirmed in the page."""
+
 from __future__ import annotations
 
 import pytest
@@ -80,8 +81,10 @@ def in_page(page, confirm: str) -> None:
 def test_a_closed_vote_cannot_be_reopened_by_one_click_and_the_controls_follow_the_state(browser, server):
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
-    ideas = [facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
-             for text in ("Bus di notte nel fine settimana", "Autobus notturni il sabato")]
+    ideas = [
+        facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
+        for text in ("Bus di notte nel fine settimana", "Autobus notturni il sabato")
+    ]
     themes = [facilitator.send("theme.create", {"title": title})["theme"] for title in ("Notte", "Stazioni")]
     console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
     console.set_default_timeout(10_000)
@@ -89,8 +92,18 @@ def test_a_closed_vote_cannot_be_reopened_by_one_click_and_the_controls_follow_t
     console.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
     console.goto(f"{server.url}/console/{server.facilitator}")
     try:
-        button = {name: console.locator(f"#{name}") for name in (
-            "vote-open", "vote-reopen", "vote-close", "vote-reveal", "vote-hide", "timer-pause", "timer-resume")}
+        button = {
+            name: console.locator(f"#{name}")
+            for name in (
+                "vote-open",
+                "vote-reopen",
+                "vote-close",
+                "vote-reveal",
+                "vote-hide",
+                "timer-pause",
+                "timer-resume",
+            )
+        }
         console.locator("#agenda li.current").wait_for()
         # during the capture the agenda's next step leads, not the vote
         assert button["vote-open"].is_enabled() and "primary" not in (button["vote-open"].get_attribute("class") or "")
@@ -149,6 +162,7 @@ def test_a_closed_vote_cannot_be_reopened_by_one_click_and_the_controls_follow_t
 
 def test_the_console_flags_a_group_under_its_target_while_people_arrive(browser, server):
     from tests.realtime.clients import join
+
     profiles = ["cittadini"] * 9 + ["stakeholder"] * 4  # no institutions yet: 0% against a 30% target
     for n, category in enumerate(profiles):
         phone = Client(server.url, cookie=join(server.url, server.tables()[n % 10][3]))  # all from Turin
@@ -168,8 +182,7 @@ def test_the_console_flags_a_group_under_its_target_while_people_arrive(browser,
         console.context.close()
 
 
-def test_the_next_step_is_always_in_view_and_primary_and_a_hall_of_tables_leaves_room_for_the_ideas(
-        browser, tmp_path):
+def test_the_next_step_is_always_in_view_and_primary_and_a_hall_of_tables_leaves_room_for_the_ideas(browser, tmp_path):
     from facilitation.resources import bundled_plan
     from tests.conftest import start_server, stop_server
 
@@ -181,11 +194,12 @@ def test_the_next_step_is_always_in_view_and_primary_and_a_hall_of_tables_leaves
             assert staff.send("phase.start", {"phase": 2})["ok"]
             tables = [t[0] for t in server.tables()]
             for n in range(90):  # ideas at every table of the hall
-                assert staff.send("idea.add", {"text": f"Idea {n}: più corse serali", "axis": "mobilita",
-                                               "table": tables[n % len(tables)]})["ok"]
+                assert staff.send(
+                    "idea.add",
+                    {"text": f"Idea {n}: più corse serali", "axis": "mobilita", "table": tables[n % len(tables)]},
+                )["ok"]
             for width, height in ((1440, 900), (1280, 800)):
-                console = browser.new_context(viewport={"width": width, "height": height},
-                                              locale="it-IT").new_page()
+                console = browser.new_context(viewport={"width": width, "height": height}, locale="it-IT").new_page()
                 console.set_default_timeout(10_000)
                 console.goto(f"{server.url}/console/{server.facilitator}")
                 start = console.locator("#next-start")

@@ -2,6 +2,7 @@
 too), a poll of long answers and long questions, no text on the projector is cut, clamped, broken mid-word or
 off the screen, at
 1280×720 and at 1920×1080, on every page of every screen."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,10 +32,12 @@ LONG_THEMES = [
     "Turismo lento: cammini, ciclovie e ospitalità diffusa nelle valli",
 ]
 AXES = ["digitale", "verde", "mobilita", "istruzione", "inclusione", "salute"]
-LONG_IDEA = ("Servono corse serali dei treni regionali fino a mezzanotte nelle valli, coordinate con i bus a chiamata "
-             "dei comuni più piccoli, perché chi lavora a turni negli ospedali e nella logistica oggi torna a casa "
-             "solo in auto e spesso rinuncia al lavoro, oppure si trasferisce in città con la famiglia e i figli "
-             "lasciando la valle.")  # 393 characters: nearly the most a phone may send (400)
+LONG_IDEA = (
+    "Servono corse serali dei treni regionali fino a mezzanotte nelle valli, coordinate con i bus a chiamata "
+    "dei comuni più piccoli, perché chi lavora a turni negli ospedali e nella logistica oggi torna a casa "
+    "solo in auto e spesso rinuncia al lavoro, oppure si trasferisce in città con la famiglia e i figli "
+    "lasciando la valle."
+)  # 393 characters: nearly the most a phone may send (400)
 
 ROWS = ".p-wall > li, .p-themes > li, .p-ranking > li, .p-questions > li, .p-ballot > li"  # what pages turn through
 
@@ -68,18 +71,30 @@ def _every_page_whole(page, screen: str, name: str) -> list[str]:
 def _hall(server) -> tuple[Client, list[int], int, list[Client]]:
     """A hall's worth of data: 240 imported ideas and one long starred one, thirteen themes with long titles, a
     poll of long answers, six phones that asked long questions. Returns the staff, the themes, the poll, the phones."""
-    answer = requests.post(f"{server.url}/api/import", data=listening_export(240), timeout=60, headers={
-        "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+    answer = requests.post(
+        f"{server.url}/api/import",
+        data=listening_export(240),
+        timeout=60,
+        headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+    ).json()
     assert answer["ok"], answer
     staff = Client(server.url, server.facilitator)
     assert staff.send("phase.start", {"phase": 2})["ok"]
     long_idea = staff.send("idea.add", {"text": LONG_IDEA, "axis": "mobilita", "table": 1})["idea"]
     assert staff.send("idea.star", {"idea": long_idea})["ok"]
-    themes = [staff.send("theme.create", {"title": title, "axis": AXES[n % 6]})["theme"]
-              for n, title in enumerate(LONG_THEMES)]
+    themes = [
+        staff.send("theme.create", {"title": title, "axis": AXES[n % 6]})["theme"]
+        for n, title in enumerate(LONG_THEMES)
+    ]
     assert staff.send("theme.group", {"idea": long_idea, "theme": themes[0]})["ok"]
-    poll = staff.send("poll.create", {"question": "Quale servizio serale manca di più nel tuo comune?",
-                                      "kind": "single", "options": [t[:120] for t in LONG_THEMES[:8]]})["poll"]
+    poll = staff.send(
+        "poll.create",
+        {
+            "question": "Quale servizio serale manca di più nel tuo comune?",
+            "kind": "single",
+            "options": [t[:120] for t in LONG_THEMES[:8]],
+        },
+    )["poll"]
     assert staff.send("qa.set", {"open": True})["ok"]
     phones = [Client(server.url, cookie=join(server.url, server.tables()[n][3])) for n in range(6)]
     for n, phone in enumerate(phones):

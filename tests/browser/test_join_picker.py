@@ -1,5 +1,6 @@
 """The join picker on a phone: numbered tables are a grid of numbers; named tables (the listening plan) are one
 full-width button each, every name whole, nothing overlapping, at 320 and 360 px."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,9 @@ def test_the_join_picker_shows_every_table_whole_on_a_small_phone(browser, tmp_p
     server = start_server(tmp_path, **({"plan": bundled_plan(plan)} if plan else {}))
     try:
         for width in (320, 360):
-            page = browser.new_context(viewport={"width": width, "height": 640}, is_mobile=True, has_touch=True,
-                                       locale="it-IT").new_page()
+            page = browser.new_context(
+                viewport={"width": width, "height": 640}, is_mobile=True, has_touch=True, locale="it-IT"
+            ).new_page()
             page.goto(f"{server.url}/join")
             buttons = page.locator(".table-button")
             assert buttons.count() == sum(1 for t in server.tables() if not t[2])

@@ -1,6 +1,7 @@
 """The phone says where you stand: it fits a 320 px screen, says "saved" after each idea and after the last
 dot, keeps the focus where the thumb was, shows results with bars, folds the optional profile once the work
 starts, and speaks to online participants as such."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,13 +12,17 @@ from tests.realtime.clients import Client
 pytestmark = pytest.mark.browser
 
 CAPTURE, VOTING = 2, 4
-LONG_TITLES = ("Trasporto pubblico notturno tra i comuni della cintura e il capoluogo",
-               "Scuole aperte il pomeriggio come presidi di comunità", "Boschi")
+LONG_TITLES = (
+    "Trasporto pubblico notturno tra i comuni della cintura e il capoluogo",
+    "Scuole aperte il pomeriggio come presidi di comunità",
+    "Boschi",
+)
 
 
 def small_phone(browser, width=320, height=640):
-    page = browser.new_context(viewport={"width": width, "height": height}, is_mobile=True, has_touch=True,
-                               locale="it-IT").new_page()
+    page = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=True, has_touch=True, locale="it-IT"
+    ).new_page()
     page.set_default_timeout(10_000)
     return page
 
@@ -45,8 +50,9 @@ def test_a_phone_at_320_px_votes_sees_saved_and_then_results_with_bars(browser, 
         phone.get_by_role("button", name="Invia l'idea").click()
         phone.locator("#ideas-saved").filter(has_text="2 inviate").wait_for()
 
-        themes = [facilitator.send("theme.create", {"title": title, "axis": "mobilita"})["theme"]
-                  for title in LONG_TITLES]
+        themes = [
+            facilitator.send("theme.create", {"title": title, "axis": "mobilita"})["theme"] for title in LONG_TITLES
+        ]
         for theme in themes:
             facilitator.send("theme.ballot", {"theme": theme})
         facilitator.send("phase.start", {"phase": VOTING})
@@ -104,8 +110,9 @@ def test_an_online_participant_reads_words_meant_for_online(browser, server):
 
 def test_an_english_phone_reads_the_english_titles_and_sees_which_are_not_translated(browser, server):
     facilitator = Client(server.url, server.facilitator)
-    translated = facilitator.send("theme.create", {"title": "Trasporto notturno",
-                                                   "titles": {"en": "Night transport"}})["theme"]
+    translated = facilitator.send("theme.create", {"title": "Trasporto notturno", "titles": {"en": "Night transport"}})[
+        "theme"
+    ]
     untranslated = facilitator.send("theme.create", {"title": "Boschi e parchi"})["theme"]
     for theme in (translated, untranslated):
         facilitator.send("theme.ballot", {"theme": theme})
@@ -133,10 +140,12 @@ def test_an_english_phone_reads_the_english_titles_and_sees_which_are_not_transl
 
 def _in_view(page, selector: str) -> bool:
     """The element's top is on the screen, below the sticky bar."""
-    return page.evaluate("""(selector) => {
+    return page.evaluate(
+        """(selector) => {
         const top = document.querySelector(selector).getBoundingClientRect().top;
         return top >= document.querySelector('.bar').getBoundingClientRect().bottom - 2 && top < innerHeight / 2; }""",
-                         selector)
+        selector,
+    )
 
 
 def _arrives(page, selector: str) -> None:
@@ -154,8 +163,14 @@ def test_a_phone_deep_in_a_long_idea_list_is_taken_to_what_just_changed(browser,
     try:
         assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
         for n in range(120):  # the table's list: thousands of pixels
-            assert facilitator.send("idea.add", {"text": f"Idea {n}: più corse serali dei bus extraurbani tra le "
-                                                 "valli e il capoluogo", "axis": "mobilita", "table": 1})["ok"]
+            assert facilitator.send(
+                "idea.add",
+                {
+                    "text": f"Idea {n}: più corse serali dei bus extraurbani tra le valli e il capoluogo",
+                    "axis": "mobilita",
+                    "table": 1,
+                },
+            )["ok"]
         for title in ("Trasporti serali", "Scuole aperte"):
             theme = facilitator.send("theme.create", {"title": title})["theme"]
             assert facilitator.send("theme.ballot", {"theme": theme})["ok"]

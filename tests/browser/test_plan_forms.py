@@ -1,6 +1,7 @@
 """The organiser's workspace in the browser (issue 22): an event made from blank through the plan's forms (two
 languages, four axes, twelve tables, a first round of 100 points), run with phones, copied, and its timing
 changed while it is live; the TOML it keeps is what the forms say."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,12 @@ from tests.conftest import Server, free_port, launch, stop_server, wait_until_he
 from tests.realtime.clients import Client
 
 pytestmark = pytest.mark.browser
-AXES = (("Housing", "Casa"), ("Green spaces", "Verde"), ("Buses and bikes", "Bus e bici"),
-        ("Schools after hours", "Scuole aperte il pomeriggio"))
+AXES = (
+    ("Housing", "Casa"),
+    ("Green spaces", "Verde"),
+    ("Buses and bikes", "Bus e bici"),
+    ("Schools after hours", "Scuole aperte il pomeriggio"),
+)
 
 
 def plan_text(home: str) -> str:
@@ -89,8 +94,10 @@ def test_an_event_made_from_blank_in_the_forms_runs_with_phones_is_copied_and_re
         staff = Client(server.url, event.facilitator)
         assert staff.send("phase.start", {"phase": 1})["ok"]  # ideas at the tables
         code = event.tables()[11][3]
-        for text, axis in (("Più panchine in piazza Madama Cristina", "axis-2"),
-                           ("Doposcuola nelle scuole del quartiere", "axis-4")):
+        for text, axis in (
+            ("Più panchine in piazza Madama Cristina", "axis-2"),
+            ("Doposcuola nelle scuole del quartiere", "axis-4"),
+        ):
             phone = phone_page(browser)
             phones.append(phone)
             phone.goto(f"{server.url}/j/{code}")

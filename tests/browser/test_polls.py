@@ -1,5 +1,6 @@
 """A quick poll in the browser: the facilitator creates and opens it on the console, phones answer (and
 change their answer), the projector shows it, and the results appear on phones and projector once shown."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,7 +51,8 @@ def test_a_check_in_poll_from_the_console_to_phones_and_projector(browser, serve
 
 
 def test_showing_a_polls_results_during_the_vote_results_puts_them_on_the_projector_until_the_next_step(
-        browser, server):
+    browser, server
+):
     from tests.realtime.clients import Client, new_phone, open_vote
 
     themes = open_vote(server, ["Ferrovie metropolitane", "Piste ciclabili"])

@@ -1,5 +1,6 @@
 """The projector presents: the facilitator picks what the room sees from the console, type is sized for the
 back row at 1280×720, and the idea wall shows whole cards, newest first, however many ideas there are."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,17 +26,22 @@ def on_screen(page, name: str) -> None:
 
 def rendered_px(page, selector: str) -> float:
     """The font size a viewer sees: the stage's size times its scale on this screen."""
-    return page.evaluate("""(selector) => {
+    return page.evaluate(
+        """(selector) => {
         const el = document.querySelector(selector);
         const scale = document.querySelector('#stage').getBoundingClientRect().width / 1920;
-        return parseFloat(getComputedStyle(el).fontSize) * scale; }""", selector)
+        return parseFloat(getComputedStyle(el).fontSize) * scale; }""",
+        selector,
+    )
 
 
 def inside_viewport(page, selector: str) -> list[bool]:
-    return page.evaluate("""(selector) => [...document.querySelectorAll(selector)].map((el) => {
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].map((el) => {
         const r = el.getBoundingClientRect();
         return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; })""",
-                         selector)
+        selector,
+    )
 
 
 def test_the_facilitator_switches_what_the_projector_shows(browser, server):
@@ -77,9 +83,12 @@ def test_auto_follows_the_agenda_and_results_do_not_stay_up_through_the_closing(
         assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
         on_screen(projector, "wall")
         idea = facilitator.send("idea.add", {"text": "Più treni la sera", "axis": "mobilita", "table": 1})["idea"]
-        themes = [facilitator.send("theme.create", {"title": "Ferrovie metropolitane", "axis": "mobilita",
-                                                    "ideas": [idea]})["theme"],
-                  facilitator.send("theme.create", {"title": "Piste ciclabili"})["theme"]]  # no axis: no colour
+        themes = [
+            facilitator.send("theme.create", {"title": "Ferrovie metropolitane", "axis": "mobilita", "ideas": [idea]})[
+                "theme"
+            ],
+            facilitator.send("theme.create", {"title": "Piste ciclabili"})["theme"],
+        ]  # no axis: no colour
         for theme in themes:
             facilitator.send("theme.ballot", {"theme": theme})
         assert facilitator.send("phase.start", {"phase": CAPTURE + 1})["ok"]
@@ -95,8 +104,9 @@ def test_auto_follows_the_agenda_and_results_do_not_stay_up_through_the_closing(
         on_screen(projector, "results")
         projector.locator(".p-ranking").get_by_text("Ferrovie metropolitane").wait_for()
         assert rendered_px(projector, ".p-ranking li") >= 29
-        fills = projector.eval_on_selector_all(".p-bar-fill",
-                                               "(bars) => bars.map((b) => getComputedStyle(b).backgroundColor)")
+        fills = projector.eval_on_selector_all(
+            ".p-bar-fill", "(bars) => bars.map((b) => getComputedStyle(b).backgroundColor)"
+        )
         assert "rgba(0, 0, 0, 0)" not in fills  # a theme without an axis still has a visible bar
         projector.wait_for_timeout(1500)  # the bars grow
         shot(projector, "projector-720-results")

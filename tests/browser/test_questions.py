@@ -1,5 +1,6 @@
 """Q&A in the browser: a phone asks under pre-moderation, the console approves and pins it, another phone
 supports it, the projector shows it with its support, and the facilitator marks who answered."""
+
 from __future__ import annotations
 
 import pytest

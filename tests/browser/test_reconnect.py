@@ -1,4 +1,5 @@
 """A phone keeps working through a lost connection: it resyncs by itself and never sends an idea twice."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,6 +2,7 @@
 online participant's phone, folded on a phone in the hall), sized for the phone, following the facilitator's
 choice live — the message, the idea wall from every table, the poll and its results, the questions, the vote's
 progress and its results — with every word whole at 320 and 360 px."""
+
 from __future__ import annotations
 
 import pytest
@@ -60,8 +61,10 @@ def test_an_online_phone_follows_the_room_screen_live_and_a_hall_phone_has_it_fo
 
         # a poll: its question while open, then its results when the facilitator shows them
         options = [t[:120] for t in LONG_THEMES[:4]]
-        poll = facilitator.send("poll.create", {"question": "Quale servizio serale manca di più nel tuo comune?",
-                                                "kind": "single", "options": options})["poll"]
+        poll = facilitator.send(
+            "poll.create",
+            {"question": "Quale servizio serale manca di più nel tuo comune?", "kind": "single", "options": options},
+        )["poll"]
         assert facilitator.send("poll.change", {"poll": poll, "state": "open"})["ok"]
         _room_shows(online, "Rispondi al sondaggio qui sotto")
         online.locator("#poll label.poll-choice").first.click()
@@ -75,8 +78,9 @@ def test_an_online_phone_follows_the_room_screen_live_and_a_hall_phone_has_it_fo
 
         # the vote: its progress, then the results, once on the page (the room's view, not a second ranking)
         assert facilitator.send("phase.start", {"phase": CLUSTERING})["ok"]
-        themes = [facilitator.send("theme.create", {"title": title, "axis": "mobilita"})["theme"]
-                  for title in LONG_THEMES[:5]]
+        themes = [
+            facilitator.send("theme.create", {"title": title, "axis": "mobilita"})["theme"] for title in LONG_THEMES[:5]
+        ]
         for theme in themes:
             assert facilitator.send("theme.ballot", {"theme": theme})["ok"]
         _room_shows(online, LONG_THEMES[4])  # the themes forming

@@ -1,6 +1,7 @@
 """Rounds of voting in the browser: the facilitator starts a second round with 100 points from the console, the
 phone shares its points out and sends them, a tie shows up as a one-click run-off, the phone ranks the run-off
 (Borda), and the projector says which round the room is in."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The screens in a real browser (Debian's chromium through Playwright): phone, console, projector."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,8 +42,10 @@ def test_a_phone_idea_reaches_the_console_and_projector_and_its_dots_are_counted
         shot(projector, "projector-wall")
 
         idea = facilitator.sync()["ideas"][0]["id"]
-        themes = [facilitator.send("theme.create", {"title": title, "axis": "mobilita", "ideas": ids})["theme"]
-                  for title, ids in (("Ferrovie metropolitane", [idea]), ("Piste ciclabili intercomunali", []))]
+        themes = [
+            facilitator.send("theme.create", {"title": title, "axis": "mobilita", "ideas": ids})["theme"]
+            for title, ids in (("Ferrovie metropolitane", [idea]), ("Piste ciclabili intercomunali", []))
+        ]
         for theme in themes:
             facilitator.send("theme.ballot", {"theme": theme})
         facilitator.send("phase.start", {"phase": 4})
@@ -77,8 +80,9 @@ def test_live_updates_leave_what_the_theme_team_is_working_on_in_place(browser, 
     """Updates arrive several times a second: an open dropdown or a half-done click must survive them."""
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
-    first = facilitator.send("idea.add", {"text": "Asili nido nei piccoli comuni", "axis": "inclusione",
-                                          "table": 1})["idea"]
+    first = facilitator.send("idea.add", {"text": "Asili nido nei piccoli comuni", "axis": "inclusione", "table": 1})[
+        "idea"
+    ]
     facilitator.send("theme.create", {"title": "Servizi per l'infanzia", "axis": "inclusione"})
     console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
     console.set_default_timeout(10_000)

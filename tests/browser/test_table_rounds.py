@@ -1,6 +1,7 @@
 """A World Café in the browser, on the launch plan: the facilitator moves the rounds on from the console's
 agenda, the table screen shows each round's question and keeps the table's note of it, the console's panel
 shows the notes table by table, and the phone and projector show the round in progress."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,9 @@ def test_a_world_cafe_round_by_round_with_the_tables_notes(browser, tmp_path):
     pages = []
 
     def page(width, height, mobile=False):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="it-IT",
-                                      is_mobile=mobile, has_touch=mobile)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="it-IT", is_mobile=mobile, has_touch=mobile
+        )
         pages.append(context)
         new = context.new_page()
         new.set_default_timeout(10_000)

@@ -1,4 +1,5 @@
 """Text from the room cannot spoof or break a screen: bidirectional controls are dropped, long words wrap."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,8 +40,12 @@ def test_long_words_wrap_and_bidi_controls_are_gone_on_every_screen(browser, ser
     table = browser.new_context(viewport={"width": 800, "height": 1000}, locale="it-IT").new_page()
     table.goto(f"{server.url}/table/{server.tables()[0][4]}")
     table.locator("#ideas").get_by_text("Il progetto gpj.exe").wait_for()
-    for name, page, width in (("phone", phone, 390), ("console", console, 1280), ("projector", projector, 1280),
-                              ("table", table, 800)):
+    for name, page, width in (
+        ("phone", phone, 390),
+        ("console", console, 1280),
+        ("projector", projector, 1280),
+        ("table", table, 800),
+    ):
         page.wait_for_timeout(300)
         shot(page, f"long-word-{name}")
         scroll = page.evaluate("document.documentElement.scrollWidth")

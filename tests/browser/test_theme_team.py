@@ -1,6 +1,7 @@
 """The theme team's workspace for a room's worth of ideas: search (accents ignored), what is left to group, what
 the tables starred, tick many and group them at once, start a theme from the ticked ones, see ideas per table with
 quiet tables flagged, merge or dismiss suggestions."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,16 @@ pytestmark = pytest.mark.browser
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "labelled-ideas.json"
 HELD_OUT = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "labelled-ideas-heldout.json"
 
-IDEAS = [("Bus notturni nel fine settimana", 1), ("Più bus la sera nelle valli", 2), ("Piste ciclabili sicure", 3),
-         ("Bus a chiamata per i piccoli comuni", 1), ("Parchi urbani più curati", 2), ("Boschi aperti alle scuole", 3),
-         ("Treni più frequenti per Torino", 1), ("Treni più frequenti verso Torino", 2)]
+IDEAS = [
+    ("Bus notturni nel fine settimana", 1),
+    ("Più bus la sera nelle valli", 2),
+    ("Piste ciclabili sicure", 3),
+    ("Bus a chiamata per i piccoli comuni", 1),
+    ("Parchi urbani più curati", 2),
+    ("Boschi aperti alle scuole", 3),
+    ("Treni più frequenti per Torino", 1),
+    ("Treni più frequenti verso Torino", 2),
+]
 
 
 def theme_console(browser, server, timeout: int):
@@ -34,8 +42,10 @@ def theme_console(browser, server, timeout: int):
 def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser, server):
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
-    ids = {text: facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": table})["idea"]
-           for text, table in IDEAS}
+    ids = {
+        text: facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": table})["idea"]
+        for text, table in IDEAS
+    }
     quiet_table = server.tables()[4]  # table 5: a phone joined, no idea
     join(server.url, quiet_table[3])
     facilitator.send("timer.adjust", {"seconds": -3000})  # capture started 50 minutes ago
@@ -115,10 +125,18 @@ def test_the_theme_team_groups_many_ideas_at_once_and_sees_quiet_tables(browser,
 def test_suggested_groups_become_themes_with_a_click_and_an_unticked_idea_stays_out(browser, server):
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
-    texts = ["Treni più frequenti per i pendolari", "treno frequente x pendolari", "Più treni per i pendolari",
-             "Piste ciclabili sicure", "piste ciclabili sicure per la scuola", "Ciclabili sicure in città"]
-    ids = {text: facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": n % 3 + 1})["idea"]
-           for n, text in enumerate(texts)}
+    texts = [
+        "Treni più frequenti per i pendolari",
+        "treno frequente x pendolari",
+        "Più treni per i pendolari",
+        "Piste ciclabili sicure",
+        "piste ciclabili sicure per la scuola",
+        "Ciclabili sicure in città",
+    ]
+    ids = {
+        text: facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": n % 3 + 1})["idea"]
+        for n, text in enumerate(texts)
+    }
     other = facilitator.send("theme.create", {"title": "Bici e pedoni", "axis": "mobilita"})["theme"]
     page = theme_console(browser, server, timeout=15_000)
     try:
@@ -182,6 +200,7 @@ def test_a_suggested_merge_can_be_dismissed_and_stays_dismissed(browser, server)
 
 def test_a_held_idea_waits_on_the_console_and_reaches_the_wall_once_approved(browser, server):
     from tests.browser.conftest import phone_page
+
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
     console = browser.new_context(viewport={"width": 1440, "height": 900}, locale="it-IT").new_page()
@@ -308,7 +327,7 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
     for name, _size in sizes.most_common():
         by_axis.setdefault(name.split("/")[0], []).append(name)
     chosen = [names[0] for names in by_axis.values()]  # a priority on every axis, then the biggest others
-    chosen += [name for name, _size in sizes.most_common() if name not in chosen][:10 - len(chosen)]
+    chosen += [name for name, _size in sizes.most_common() if name not in chosen][: 10 - len(chosen)]
     page = theme_console(browser, server, timeout=20_000)
     clicks = 0
 
@@ -330,13 +349,20 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
         theme_of: dict[str, int] = {}
         while page.locator("#groups > li").count():
             card = page.locator("#groups > li").first
-            ids = [int(x) for x in card.locator(".group-ideas input").evaluate_all(
-                "boxes => boxes.map((b) => b.closest('label').textContent.trim().split(' ')[0].slice(1))")]
+            ids = [
+                int(x)
+                for x in card.locator(".group-ideas input").evaluate_all(
+                    "boxes => boxes.map((b) => b.closest('label').textContent.trim().split(' ')[0].slice(1))"
+                )
+            ]
             said = Counter(label[i]["label"] for i in ids)
             priority = said.most_common(1)[0][0]
             before = page.locator("#groups > li").count()
-            apart = [name for name, n in said.items() if name != priority and name in chosen
-                     and name not in theme_of and n >= 3]
+            apart = [
+                name
+                for name, n in said.items()
+                if name != priority and name in chosen and name not in theme_of and n >= 3
+            ]
             if apart:  # another priority the team wants, mixed in: its ideas unticked, then split off into a card
                 for box, idea in zip(card.locator(".group-ideas input").all(), ids, strict=True):
                     if label[idea]["label"] == apart[0]:
@@ -350,8 +376,11 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
                 title = priority.split("/")[1].replace("_", " ")  # its title, not an idea's text that says it too
                 titled = re.compile(f"^{re.escape(title)}$")
                 page.locator("#themes li.theme > strong").filter(has_text=titled).wait_for()
-                theme_of[priority] = next(t["id"] for t in facilitator.sync()["themes"]
-                                          if t["title"] == priority.split("/")[1].replace("_", " "))
+                theme_of[priority] = next(
+                    t["id"]
+                    for t in facilitator.sync()["themes"]
+                    if t["title"] == priority.split("/")[1].replace("_", " ")
+                )
             elif priority in theme_of:
                 choose(card.locator("select"), str(theme_of[priority]))
                 click(card.get_by_role("button", name="Aggiungi a quel tema"))
@@ -393,8 +422,10 @@ def test_three_hundred_ideas_from_thirty_tables_become_ten_themes_in_well_under_
 def test_on_the_board_an_idea_moves_to_another_theme_by_dragging_or_from_the_keyboard(browser, server):
     facilitator = Client(server.url, server.facilitator)
     facilitator.send("phase.start", {"phase": 2})
-    ids = [facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
-           for text in ("Bus notturni nel fine settimana", "Treni più frequenti per Torino", "Piste ciclabili sicure")]
+    ids = [
+        facilitator.send("idea.add", {"text": text, "axis": "mobilita", "table": 1})["idea"]
+        for text in ("Bus notturni nel fine settimana", "Treni più frequenti per Torino", "Piste ciclabili sicure")
+    ]
     night = facilitator.send("theme.create", {"title": "Trasporto serale", "axis": "mobilita"})["theme"]
     rail = facilitator.send("theme.create", {"title": "Ferrovie", "axis": "mobilita"})["theme"]
     page = theme_console(browser, server, timeout=10_000)

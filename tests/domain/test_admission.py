@@ -1,4 +1,5 @@
 """Joining's rules, apart from storage: who may take a seat, and where online people go."""
+
 from facilitation.domain import admission
 
 

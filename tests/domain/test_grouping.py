@@ -1,4 +1,5 @@
 """The theme team's assistant, its classical engine (the one every laptop has): groups, duplicates, word forms."""
+
 import json
 from pathlib import Path
 
@@ -16,13 +17,15 @@ def test_word_forms_and_accents_meet():
 
 
 def test_ideas_sharing_their_words_are_suggested_together_and_no_group_crosses_an_axis():
-    items = [Item(1, "mobilita", "Treni più frequenti per i pendolari"),
-             Item(2, "mobilita", "treno frequente x pendolari"),
-             Item(3, "mobilita", "Più frequenti i treni dei pendolari, per favore"),
-             Item(4, "mobilita", "Piste ciclabili sicure"),
-             Item(5, "mobilita", "piste ciclabili sicure per andare a scuola"),
-             Item(6, "verde", "Treni più frequenti per i pendolari"),
-             Item(7, "verde", "Alberi nei cortili delle scuole")]
+    items = [
+        Item(1, "mobilita", "Treni più frequenti per i pendolari"),
+        Item(2, "mobilita", "treno frequente x pendolari"),
+        Item(3, "mobilita", "Più frequenti i treni dei pendolari, per favore"),
+        Item(4, "mobilita", "Piste ciclabili sicure"),
+        Item(5, "mobilita", "piste ciclabili sicure per andare a scuola"),
+        Item(6, "verde", "Treni più frequenti per i pendolari"),
+        Item(7, "verde", "Alberi nei cortili delle scuole"),
+    ]
     groups = grouping.suggest(items, ["it", "en"], "classical")
     members = [set(g["ideas"]) for g in groups]
     assert {1, 2, 3} in members and {4, 5} in members
@@ -40,11 +43,13 @@ def test_a_title_is_in_the_language_its_words_are_in():
 
 
 def test_duplicates_are_pairs_from_different_tables_on_the_same_axis():
-    items = [Item(1, "mobilita", "Treni regionali più frequenti verso la Val di Susa", table=1),
-             Item(2, "mobilita", "Più treni regionali frequenti per la Val di Susa", table=2),
-             Item(3, "mobilita", "Più treni regionali frequenti per la Val di Susa", table=1),
-             Item(4, "verde", "Più treni regionali frequenti per la Val di Susa", table=3),
-             Item(5, "verde", "Orti condivisi nelle scuole", table=3)]
+    items = [
+        Item(1, "mobilita", "Treni regionali più frequenti verso la Val di Susa", table=1),
+        Item(2, "mobilita", "Più treni regionali frequenti per la Val di Susa", table=2),
+        Item(3, "mobilita", "Più treni regionali frequenti per la Val di Susa", table=1),
+        Item(4, "verde", "Più treni regionali frequenti per la Val di Susa", table=3),
+        Item(5, "verde", "Orti condivisi nelle scuole", table=3),
+    ]
     pairs = grouping.duplicates(items, "classical")
     assert {(p["a"], p["b"]) for p in pairs} == {(1, 2), (2, 3)}
     assert all(p["score"] >= grouping.DUPLICATE["classical"] for p in pairs)
@@ -72,8 +77,17 @@ def test_groups_do_not_crumble_when_many_tables_write_the_same_things():
     Ward's tree, tuned on the labelled set, cut this into 192 groups of near-copies (about one per idea); the
     cut where the tree jumps most still finds groups about the size of the themes."""
     rows = json.loads(LABELLED.read_text())
-    items = [Item(3 * n + k, r["axis"], r["text"] if k == 0 else r["text"][:(7 * k + n) % len(r["text"])]
-                  + r["text"][(7 * k + n) % len(r["text"]) + 1:]) for n, r in enumerate(rows) for k in range(3)]
+    items = [
+        Item(
+            3 * n + k,
+            r["axis"],
+            r["text"]
+            if k == 0
+            else r["text"][: (7 * k + n) % len(r["text"])] + r["text"][(7 * k + n) % len(r["text"]) + 1 :],
+        )
+        for n, r in enumerate(rows)
+        for k in range(3)
+    ]
     groups = grouping.suggest(items, ["it", "en"], "classical")
     labels = {r["label"] for r in rows}
     assert len(labels) // 2 <= len(groups) <= 2 * len(labels), len(groups)

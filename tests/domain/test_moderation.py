@@ -1,4 +1,5 @@
 """Ideas held for review, against the domain alone."""
+
 from facilitation.domain.moderation import held_words, is_held
 
 

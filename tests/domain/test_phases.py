@@ -1,10 +1,12 @@
 """Rounds within a phase (World Café, 1-2-4-All) and their notes, against the domain alone."""
+
 import pytest
 
 from facilitation.domain.errors import Refused
 from facilitation.domain.phases import check_harvest, check_step
 
 # --- rounds within a phase (World Café, 1-2-4-All) ----------------------------------------------------------
+
 
 def test_a_round_is_one_of_the_phase_s_own():
     check_step(3, 0)

@@ -1,4 +1,5 @@
 """Session plans: the demo is complete, and every mistake names the file, the field and the problem."""
+
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,9 @@ def test_a_misspelt_field_is_named(tmp_path):
 
 
 def test_a_cap_above_the_budget_is_refused(tmp_path):
-    assert "voting: max_dots_per_item cannot exceed dots_per_person" in broken(tmp_path, "max_dots_per_item = 3",
-                                                                                 "max_dots_per_item = 9")
+    assert "voting: max_dots_per_item cannot exceed dots_per_person" in broken(
+        tmp_path, "max_dots_per_item = 3", "max_dots_per_item = 9"
+    )
 
 
 def test_an_unknown_phase_kind_is_named(tmp_path):
@@ -92,8 +94,9 @@ def test_the_launch_plan_runs_a_round_table_a_world_cafe_and_a_one_two_four_all(
     assert [s.harvest for s in by_id["uno-due-quattro"].steps] == [False, False, False, True]
     # a round's title is checked in every language, like the rest of the plan
     path = tmp_path / "launch.toml"
-    path.write_text(launch.read_text(encoding="utf-8").replace('en = "Round 2 · The proposals"', 'de = "Runde 2"'),
-                    encoding="utf-8")
+    path.write_text(
+        launch.read_text(encoding="utf-8").replace('en = "Round 2 · The proposals"', 'de = "Runde 2"'), encoding="utf-8"
+    )
     with pytest.raises(PlanError) as exc:
         load_plan(path)
     assert "agenda[3].steps[1].title: missing text for language(s) en" in str(exc.value)

@@ -1,4 +1,5 @@
 """Quick polls, against the domain alone."""
+
 import pytest
 
 from facilitation.domain.errors import Refused
@@ -29,9 +30,15 @@ def test_answers_fit_the_kind_of_poll():
 
 
 def test_results_count_each_option_and_the_scale_has_a_mean():
-    assert results(PollKind.MULTIPLE, 3, [[0, 2], [2], [1, 2]]) == {"counts": [1, 1, 3], "shares": [33.3, 33.3, 100.0],
-                                                                    "answers": 3}
-    assert results(PollKind.SCALE, 0, [[4], [5], [3]]) == {"counts": [0, 0, 1, 1, 1],
-                                                         "shares": [0.0, 0.0, 100.0, 100.0, 100.0],
-                                                         "answers": 3, "mean": 4.0}
+    assert results(PollKind.MULTIPLE, 3, [[0, 2], [2], [1, 2]]) == {
+        "counts": [1, 1, 3],
+        "shares": [33.3, 33.3, 100.0],
+        "answers": 3,
+    }
+    assert results(PollKind.SCALE, 0, [[4], [5], [3]]) == {
+        "counts": [0, 0, 1, 1, 1],
+        "shares": [0.0, 0.0, 100.0, 100.0, 100.0],
+        "answers": 3,
+        "mean": 4.0,
+    }
     assert results(PollKind.SCALE, 0, [])["mean"] is None

@@ -1,4 +1,5 @@
 """Questions from the floor, against the domain alone."""
+
 import pytest
 
 from facilitation.domain.errors import Refused
@@ -32,6 +33,7 @@ def test_pre_moderation_holds_participants_questions_not_the_staffs():
 def test_the_room_sees_pinned_first_then_by_upvotes_and_answered_last():
     def q(id_, votes, pinned=False, answered=False):
         return {"id": id_, "votes": votes, "pinned": pinned, "answered": answered}
+
     ordered = sorted([q(1, 3), q(2, 9, answered=True), q(3, 1, pinned=True), q(4, 3), q(5, 7)], key=room_order)
     assert [x["id"] for x in ordered] == [3, 5, 1, 4, 2]
 

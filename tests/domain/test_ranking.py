@@ -1,4 +1,5 @@
 """Ranking and breakdowns."""
+
 from facilitation.domain.ranking import OTHERS, breakdown, rank, totals
 
 

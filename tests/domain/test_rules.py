@@ -1,4 +1,5 @@
 """Permissions, phase gates, idea text and the timer."""
+
 import pytest
 
 from facilitation.domain.errors import Refused
@@ -48,8 +49,11 @@ def test_idea_text_is_trimmed_and_bounded():
 
 def test_merges_do_not_chain():
     check_merge(1, None, 2, None)
-    for args, code in [((1, None, 1, None), "merge_into_itself"), ((1, 5, 2, None), "already_merged"),
-                       ((1, None, 2, 7), "merge_target_merged")]:
+    for args, code in [
+        ((1, None, 1, None), "merge_into_itself"),
+        ((1, 5, 2, None), "already_merged"),
+        ((1, None, 2, 7), "merge_target_merged"),
+    ]:
         with pytest.raises(Refused, match=code):
             check_merge(*args)
 

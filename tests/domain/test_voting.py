@@ -1,12 +1,23 @@
 """Voting rules (dots, 100 points, Borda, rounds), against the domain alone."""
+
 import pytest
 
 from facilitation.domain.errors import Refused
 from facilitation.domain.roles import Role
 from facilitation.domain.ranking import rank
 from facilitation.domain.voting import (
-    Method, NextBallot, Rules, VoteState, ballot_order, check_cast, check_open, check_place, check_remove,
-    next_ballot, require_ballot_editable, results_visible,
+    Method,
+    NextBallot,
+    Rules,
+    VoteState,
+    ballot_order,
+    check_cast,
+    check_open,
+    check_place,
+    check_remove,
+    next_ballot,
+    require_ballot_editable,
+    results_visible,
 )
 
 RULES = Rules(Method.DOTS, budget=5, cap=3)
@@ -82,6 +93,7 @@ def test_each_voter_gets_a_stable_ballot_order_of_their_own():
 
 
 # --- whole ballots: 100 points and Borda ------------------------------------------------------------------
+
 
 def test_a_hundred_points_must_add_up_to_a_hundred():
     assert check_cast(POINTS, BALLOT, VoteState.OPEN, {1: 60, 2: 40}, None) == {1: 60, 2: 40}

@@ -1,4 +1,5 @@
 """What the operations tests share: the built wheel and sdist, made once per run."""
+
 import subprocess
 import sys
 
@@ -18,6 +19,10 @@ def dist(tmp_path_factory, worker_id):
     out = shared / "dist"
     with filelock.FileLock(str(shared / "dist.lock")):
         if not list(out.glob("*.whl")):
-            subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True,
-                           capture_output=True, timeout=300)
+            subprocess.run(
+                [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
     return out

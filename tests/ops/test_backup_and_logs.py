@@ -1,4 +1,5 @@
 """Backups of a running event, restore, the audit log, /healthz and the request log."""
+
 import json
 import sqlite3
 import subprocess
@@ -112,8 +113,10 @@ def _tampered(backup, tmp_path, name: str, statements: list[str]):
 
 TAMPERINGS = {
     # one phone's dot on theme 3 became 2 dots on theme 1, live and after restart (issue 19)
-    "trigger": (["CREATE TRIGGER more AFTER INSERT ON dot BEGIN UPDATE dot SET count = count + 1; END"],
-                "holds what no facilitation backup has (trigger more)"),
+    "trigger": (
+        ["CREATE TRIGGER more AFTER INSERT ON dot BEGIN UPDATE dot SET count = count + 1; END"],
+        "holds what no facilitation backup has (trigger more)",
+    ),
     "view": (["CREATE VIEW everyone AS SELECT * FROM participant"], "holds what no facilitation backup has (view"),
     "table": (["CREATE TABLE spy (secret TEXT)"], "does not have the tables a facilitation backup has (+spy)"),
     "column": (["ALTER TABLE idea ADD COLUMN note TEXT"], "does not have the tables a facilitation backup has (~idea)"),
@@ -209,17 +212,25 @@ def test_json_log_lines_for_a_hosted_server_one_language_each_and_no_secret_or_s
     assert any(f"GET /j/{code[:2]}… 200" in line["message"] for line in lines)
     assert not [line for line in lines if code in line["message"] or server.facilitator in line["message"]]
     # listening on loopback only: Italian on the terminal for the person there, English in the log
-    assert any(line["level"] == "WARNING" and line["message"].startswith("The server listens only on this computer")
-               for line in lines)
+    assert any(
+        line["level"] == "WARNING" and line["message"].startswith("The server listens only on this computer")
+        for line in lines
+    )
     assert "Il server ascolta solo su questo computer" in printed
     assert not [line for line in lines if "Il server" in line["message"]]
 
 
 def test_audit_read_through_head_ends_quietly(server):
-    add_ideas(server, [f"Idea {n}: " + "una rete di piste ciclabili tra i comuni della cintura " * 6
-                       for n in range(200)])  # more than a pipe holds, so head closes it before audit is done
-    result = subprocess.run(f"'{sys.executable}' -m facilitation audit --json --event {EVENT} --data "
-                            f"'{server.data_dir}' | head -n 2", shell=True, capture_output=True, text=True,
-                            timeout=60, cwd=ROOT)
+    add_ideas(
+        server, [f"Idea {n}: " + "una rete di piste ciclabili tra i comuni della cintura " * 6 for n in range(200)]
+    )  # more than a pipe holds, so head closes it before audit is done
+    result = subprocess.run(
+        f"'{sys.executable}' -m facilitation audit --json --event {EVENT} --data '{server.data_dir}' | head -n 2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert len(result.stdout.splitlines()) == 2
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr

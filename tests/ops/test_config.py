@@ -1,4 +1,5 @@
 """Configuration: a flag wins over the environment, which wins over the default — checked through the CLI too."""
+
 import sqlite3
 
 import pytest
@@ -27,8 +28,17 @@ def test_the_plan_defaults_to_the_bundled_demo():
 
 
 def test_a_plan_shipped_with_the_app_is_found_by_its_name(tmp_path):
-    cards = run_cli("cards", "psm-ascolto-2024", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "cards"),
-                    "--public-url", "http://192.168.1.20:5000", cwd=tmp_path)
+    cards = run_cli(
+        "cards",
+        "psm-ascolto-2024",
+        "--data",
+        str(tmp_path / "data"),
+        "--out",
+        str(tmp_path / "cards"),
+        "--public-url",
+        "http://192.168.1.20:5000",
+        cwd=tmp_path,
+    )
     assert cards.returncode == 0, cards.stderr
     assert len(list((tmp_path / "cards").glob("table-*.png"))) == 6  # the six thematic tables
     assert (tmp_path / "data" / "psm-ascolto-2024.sqlite").exists()
@@ -46,8 +56,12 @@ def test_flags_win_over_the_environment_for_the_data_folder_and_public_url(tmp_p
 
 
 def test_without_flags_the_server_takes_the_data_folder_and_public_url_from_the_environment(tmp_path):
-    env = {"FACILITATION_DATA_DIR": str(tmp_path / "env-data"), "FACILITATION_PUBLIC_URL": "http://venue.example:80",
-           "FACILITATION_HOST": "127.0.0.1", "FACILITATION_PORT": str(free_port())}
+    env = {
+        "FACILITATION_DATA_DIR": str(tmp_path / "env-data"),
+        "FACILITATION_PUBLIC_URL": "http://venue.example:80",
+        "FACILITATION_HOST": "127.0.0.1",
+        "FACILITATION_PORT": str(free_port()),
+    }
     log = tmp_path / "server.log"
     process = launch(["serve"], log, env=env, cwd=tmp_path)
     try:
@@ -70,5 +84,6 @@ def test_a_bad_environment_value_stops_the_command_with_its_name(tmp_path):
 
 def test_version_is_printed():
     from facilitation import __version__
+
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"facilitation {__version__}"

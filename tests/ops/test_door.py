@@ -4,6 +4,7 @@ every connection, and past the caps a client hears "event full" instead of waiti
 The attacker connects from 127.0.0.2 (every 127.x address reaches a loopback server on Linux), the new phone
 from 127.0.0.1, as a laptop and a phone on the venue Wi-Fi would.
 """
+
 import http.client
 import resource
 import socket
@@ -35,8 +36,10 @@ def enough_files():
 def door(tmp_path_factory):
     """A server whose caps on opening connections are out of the way, to test the total and per-address caps
     with silent connections (the cap on opening connections has its own tests, on a default server)."""
-    server = start_server(tmp_path_factory.mktemp("door"), env={"FACILITATION_IDLE_TIMEOUT": "6",
-                                                                 "FACILITATION_MAX_OPENING_PER_ADDRESS": "5000"})
+    server = start_server(
+        tmp_path_factory.mktemp("door"),
+        env={"FACILITATION_IDLE_TIMEOUT": "6", "FACILITATION_MAX_OPENING_PER_ADDRESS": "5000"},
+    )
     yield server
     stop_server(server)
 
@@ -61,9 +64,11 @@ def silent_connections(url: str, count: int) -> list[socket.socket]:
 def idle_websockets(url: str, count: int) -> list[socket.socket]:
     """Engine.IO websockets that complete the upgrade, then never answer a ping nor connect a namespace."""
     host, port = url.removeprefix("http://").split(":")
-    request = (f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
-               "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-               "Sec-WebSocket-Version: 13\r\n\r\n").encode()
+    request = (
+        f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n"
+    ).encode()
     held = [from_attacker(url) for _ in range(count)]
     for sock in held:
         sock.sendall(request)
@@ -185,10 +190,12 @@ def test_websockets_are_answered_without_compression(door):
     server answers the upgrade without it (and the Socket.IO clients then send plain frames)."""
     host, port = door.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as conn:
-        conn.sendall(b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                     b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+        conn.sendall(
+            b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+        )
         head = b""
         while b"\r\n\r\n" not in head:
             head += conn.recv(4096)

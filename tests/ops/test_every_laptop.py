@@ -1,6 +1,7 @@
 """Runs on the facilitator's own laptop, Windows, macOS or Linux (issue 23), as far as this machine can show:
 the app's code needs none of the modules Windows lacks, a Mac's taken port 5000 gives way, and a wrong port is
 said, not a traceback."""
+
 import contextlib
 import re
 import socket
@@ -21,8 +22,11 @@ def stop(process) -> None:
 def test_the_server_starts_and_serves_a_room_without_the_modules_windows_lacks(tmp_path):
     port = free_port()
     log = tmp_path / "server.log"
-    process = launch(["serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(tmp_path / "data")], log,
-                     command=(sys.executable, str(ROOT / "tests" / "ops" / "without_posix.py")))
+    process = launch(
+        ["serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(tmp_path / "data")],
+        log,
+        command=(sys.executable, str(ROOT / "tests" / "ops" / "without_posix.py")),
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process, log)
@@ -35,8 +39,9 @@ def test_the_server_starts_and_serves_a_room_without_the_modules_windows_lacks(t
             assert phone.state["me"]["participant"]
         finally:
             phone.close()
-        again = run_english("serve", "--host", "127.0.0.1", "--port", str(free_port()), "--data",
-                            str(tmp_path / "data"))
+        again = run_english(
+            "serve", "--host", "127.0.0.1", "--port", str(free_port()), "--data", str(tmp_path / "data")
+        )
         assert again.returncode == 3 and "already" in again.stderr  # the event's lock holds there too
     finally:
         stop(process)
@@ -45,12 +50,14 @@ def test_the_server_starts_and_serves_a_room_without_the_modules_windows_lacks(t
 
 def first_code(tmp_path) -> str:
     import sqlite3
+
     with sqlite3.connect(tmp_path / "data" / "psm-torino-2024.sqlite") as db:
         return db.execute("select join_code from event_table order by id").fetchone()[0]
 
 
-def test_the_default_port_gives_way_to_the_next_free_one_when_taken_as_airplay_takes_5000_on_a_mac(tmp_path,
-                                                                                                   monkeypatch):
+def test_the_default_port_gives_way_to_the_next_free_one_when_taken_as_airplay_takes_5000_on_a_mac(
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv("FACILITATION_PORT", raising=False)
     holder = socket.socket()
     with contextlib.suppress(OSError):  # taken already by something else: as good
@@ -80,8 +87,9 @@ def test_a_port_that_cannot_be_is_refused_with_a_sentence_not_a_traceback(tmp_pa
     chosen.bind(("127.0.0.1", 0))
     chosen.listen()
     try:  # a port someone chose does not give way: they are told
-        taken = run_english("serve", "--host", "127.0.0.1", "--port", str(chosen.getsockname()[1]),
-                            "--data", str(tmp_path / "data"))
+        taken = run_english(
+            "serve", "--host", "127.0.0.1", "--port", str(chosen.getsockname()[1]), "--data", str(tmp_path / "data")
+        )
         assert taken.returncode == 4 and "already in use" in taken.stderr
     finally:
         chosen.close()

@@ -2,6 +2,7 @@
 
 Before the workers, the PDF was drawn in an eventlet tpool thread: fontTools logging from that real thread
 switched greenlets across threads and froze the server for good within a few downloads (issue 18)."""
+
 from __future__ import annotations
 
 import os
@@ -58,8 +59,9 @@ def test_report_downloads_in_a_loop_never_freeze_the_server(server):
                 assert answer.status_code == 200, (name, answer.text[:200])
                 assert answer.content.startswith(b"%PDF") or not name.endswith(".pdf")
             with ThreadPoolExecutor(5) as pool:  # five PDFs at once froze it on the first round
-                answers = list(pool.map(lambda _: requests.get(f"{server.url}/export/{observer}/report.pdf",
-                                                               timeout=30), range(5)))
+                answers = list(
+                    pool.map(lambda _: requests.get(f"{server.url}/export/{observer}/report.pdf", timeout=30), range(5))
+                )
             assert all(a.status_code == 200 and a.content.startswith(b"%PDF") for a in answers)
     finally:
         pulse.stop()
@@ -72,8 +74,9 @@ def test_a_download_asked_many_times_at_once_is_drawn_once(server):
     observer = server.setting("observer_token")
     before = workers(server)["jobs"]
     with ThreadPoolExecutor(10) as pool:
-        answers = list(pool.map(lambda _: requests.get(f"{server.url}/export/{observer}/report.pdf", timeout=30),
-                                range(10)))
+        answers = list(
+            pool.map(lambda _: requests.get(f"{server.url}/export/{observer}/report.pdf", timeout=30), range(10))
+        )
     assert {a.status_code for a in answers} == {200} and len({a.content for a in answers}) == 1
     assert workers(server)["jobs"] == before + 1
     assert requests.get(f"{server.url}/export/{observer}/report.pdf", timeout=30).content == answers[0].content
@@ -136,8 +139,9 @@ def test_while_the_room_votes_the_public_page_and_the_downloads_are_not_drawn_fo
 def test_a_worker_that_dies_is_replaced_and_the_server_goes_on(server):
     observer = server.setting("observer_token")
     assert requests.get(f"{server.url}/export/{observer}/event.json", timeout=30).status_code == 200
-    children = [int(pid) for pid in (open(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-                                     .read().split())]
+    children = [
+        int(pid) for pid in (open(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read().split())
+    ]
     assert children, "the server runs its workers as child processes"
     for pid in children:
         os.kill(pid, signal.SIGKILL)
@@ -154,8 +158,10 @@ def test_workers_end_with_the_server(tmp_path, server):
     children = open(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read().split()
     stop_server(server)
     deadline = time.time() + 10
-    while time.time() < deadline and any(os.path.exists(f"/proc/{pid}") and
-                                         "Z" not in open(f"/proc/{pid}/stat").read().split()[2] for pid in children):
+    while time.time() < deadline and any(
+        os.path.exists(f"/proc/{pid}") and "Z" not in open(f"/proc/{pid}/stat").read().split()[2] for pid in children
+    ):
         time.sleep(0.1)
-    assert not [pid for pid in children if os.path.exists(f"/proc/{pid}")
-                and open(f"/proc/{pid}/stat").read().split()[2] != "Z"]
+    assert not [
+        pid for pid in children if os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+    ]

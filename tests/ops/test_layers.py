@@ -1,6 +1,7 @@
 """The package's layers import one way (issue 22): the domain knows nothing of the app; services (the event's
 rules, commands and read models) know nothing of reports, the web, the sockets or the command line; the web and
 the sockets reach the database only through services. Read from the source, as an import linter would."""
+
 import ast
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def test_each_layer_imports_only_the_layers_beneath_it():
     wrong = []
     for layer, forbidden in FORBIDDEN.items():
         for path in sorted((PACKAGE / layer).rglob("*.py")):
-            wrong += [f"{path.relative_to(PACKAGE)} imports facilitation.{name}"
-                      for name in sorted(imported(path) & forbidden)]
+            wrong += [
+                f"{path.relative_to(PACKAGE)} imports facilitation.{name}"
+                for name in sorted(imported(path) & forbidden)
+            ]
     assert not wrong, "\n".join(wrong)

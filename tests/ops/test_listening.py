@@ -1,6 +1,7 @@
 """The listening event feeds the co-planning event: the listening day runs from its own plan (six thematic
 tables, no vote), then its ideas and themes are imported into the co-planning event — from the command line
 while the event is not served, and from the console while it is — each keeping where it came from."""
+
 from __future__ import annotations
 
 import json
@@ -36,14 +37,26 @@ def listening_day(tmp_path, data) -> dict:
         ideas = []
         for n, phone in enumerate(phones):
             for kind, words in (("need", "Serve"), ("proposal", "Vorremmo")):
-                ack = phone.send("idea.add", {"text": f"{words} {n}: più servizi per il territorio, asse {axes[n % 6]}",
-                                              "axis": axes[n % 6], "kind": kind})
+                ack = phone.send(
+                    "idea.add",
+                    {
+                        "text": f"{words} {n}: più servizi per il territorio, asse {axes[n % 6]}",
+                        "axis": axes[n % 6],
+                        "kind": kind,
+                    },
+                )
                 assert ack["ok"], ack
                 ideas.append(ack["idea"])
         mobility = [i for n, i in enumerate(ideas) if (n // 2) % 6 == 2]
-        theme = staff.send("theme.create", {"title": "Trasporto pubblico nelle valli", "axis": "mobilita",
-                                            "titles": {"en": "Public transport in the valleys"},
-                                            "ideas": mobility[:4]})
+        theme = staff.send(
+            "theme.create",
+            {
+                "title": "Trasporto pubblico nelle valli",
+                "axis": "mobilita",
+                "titles": {"en": "Public transport in the valleys"},
+                "ideas": mobility[:4],
+            },
+        )
         assert theme["ok"], theme
         assert staff.send("theme.create", {"title": "Scuole aperte", "axis": "istruzione", "ideas": [ideas[6]]})["ok"]
         assert staff.send("idea.hide", {"idea": ideas[0], "hidden": True})["ok"]
@@ -158,8 +171,11 @@ def test_the_console_imports_the_listening_export_while_the_event_is_served(tmp_
     body = json.dumps(listening).encode("utf-8")
     try:
         post = lambda token, payload=body: requests.post(  # noqa: E731
-            f"{server.url}/api/import", data=payload, timeout=60,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            f"{server.url}/api/import",
+            data=payload,
+            timeout=60,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
         assert post("not-a-token").json()["error"]["code"] == "invalid_token"
         observer = post(server.setting("observer_token"))
         assert observer.status_code == 403 and observer.json()["error"]["code"] == "forbidden"
@@ -194,16 +210,35 @@ def test_imported_text_follows_the_rules_typed_text_does(tmp_path):
     title in English given as an object was stored as its Python text (issue 19, #6)."""
     server = start_server(tmp_path)
     evil = "\u202eetats\u202c"
-    export = {"event": {"id": "ascolto\u202e", "title": f"Ascolto {evil}", "date": f"2026{evil}", "export_format": 1},
-              "themes": [{"id": 1, "title": f"Treni {evil}", "axis": "mobilita", "title_en": {"not": "a string"}},
-                         {"id": 2, "title": "Bus", "axis": "mobilita", "title_en": f"Buses {evil}"}],
-              "idea_history": [{"idea": 1, "action": "created", "text": f"Prima\u2028riga {evil}"}],
-              "ideas": [{"id": n, "table": f"T{evil}", "channel": f"room{evil}", "axis": "mobilita", "kind": "need",
-                         "text": f"Più treni\u2028la sera {evil}", "category": f"cittadini{evil}",
-                         "zone": f"Zona{evil}", "theme": 1 + n % 2} for n in range(1, 4)]}
+    export = {
+        "event": {"id": "ascolto\u202e", "title": f"Ascolto {evil}", "date": f"2026{evil}", "export_format": 1},
+        "themes": [
+            {"id": 1, "title": f"Treni {evil}", "axis": "mobilita", "title_en": {"not": "a string"}},
+            {"id": 2, "title": "Bus", "axis": "mobilita", "title_en": f"Buses {evil}"},
+        ],
+        "idea_history": [{"idea": 1, "action": "created", "text": f"Prima\u2028riga {evil}"}],
+        "ideas": [
+            {
+                "id": n,
+                "table": f"T{evil}",
+                "channel": f"room{evil}",
+                "axis": "mobilita",
+                "kind": "need",
+                "text": f"Più treni\u2028la sera {evil}",
+                "category": f"cittadini{evil}",
+                "zone": f"Zona{evil}",
+                "theme": 1 + n % 2,
+            }
+            for n in range(1, 4)
+        ],
+    }
     try:
-        answer = requests.post(f"{server.url}/api/import", data=json.dumps(export).encode(), timeout=60, headers={
-            "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+        answer = requests.post(
+            f"{server.url}/api/import",
+            data=json.dumps(export).encode(),
+            timeout=60,
+            headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+        ).json()
         assert answer["ok"] and answer["ideas"] == 3, answer
         exported = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=60).text
         page = requests.get(f"{server.url}/report/{server.facilitator}", timeout=60).text

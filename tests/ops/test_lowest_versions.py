@@ -1,5 +1,6 @@
 """The lower bounds in pyproject.toml are true (issue 23): with the lowest version of every dependency the project
 names, the rules, the pages, a real server with its sockets, and a whole event to its export still work."""
+
 import os
 import shutil
 import subprocess
@@ -15,8 +16,13 @@ pytestmark = pytest.mark.timeout(900)
 # the fast tests that reach each dependency: the rules (pydantic, numpy, scipy), the pages (Flask, Babel, qrcode),
 # a server on gevent with python-socketio, engineio and simple-websocket, SQLAlchemy, Alembic, and the exports
 # (fpdf2, openpyxl) of a whole event
-FAST = ["tests/domain", "tests/web/test_pages.py", "tests/realtime/test_broadcast.py",
-        "tests/realtime/test_whole_event.py", "tests/ops/test_report.py"]
+FAST = [
+    "tests/domain",
+    "tests/web/test_pages.py",
+    "tests/realtime/test_broadcast.py",
+    "tests/realtime/test_whole_event.py",
+    "tests/ops/test_report.py",
+]
 
 
 def test_the_fast_tests_pass_with_the_lowest_versions_the_project_allows(tmp_path):
@@ -26,12 +32,22 @@ def test_the_fast_tests_pass_with_the_lowest_versions_the_project_allows(tmp_pat
     made = subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(venv)], capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     env = {**os.environ, "VIRTUAL_ENV": str(venv)}
-    installed = subprocess.run([uv, "pip", "install", "-q", "--resolution", "lowest-direct", "-e", f"{ROOT}[test]"],
-                               capture_output=True, text=True, env=env, timeout=600)
+    installed = subprocess.run(
+        [uv, "pip", "install", "-q", "--resolution", "lowest-direct", "-e", f"{ROOT}[test]"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert installed.returncode == 0, installed.stderr[-3000:]
     python = venv / "bin" / "python"
     versions = subprocess.run([uv, "pip", "list"], capture_output=True, text=True, env=env).stdout
-    ran = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp",
-                          str(tmp_path / "runs"), *FAST], cwd=ROOT, capture_output=True, text=True,
-                         timeout=780, env=env)
+    ran = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "runs"), *FAST],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=780,
+        env=env,
+    )
     assert ran.returncode == 0, f"{versions}\n{ran.stdout[-6000:]}\n{ran.stderr[-2000:]}"

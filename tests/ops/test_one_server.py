@@ -1,4 +1,5 @@
 """One server per event: a busy port, a running event, a read-only or full data folder are refused at start."""
+
 import shutil
 import subprocess
 from contextlib import contextmanager
@@ -39,8 +40,17 @@ def test_a_second_server_on_the_same_database_by_another_path_is_refused(running
     (other / "psm-torino-2024.sqlite").symlink_to(running.db)
     linked = run_english("serve", "--host", "127.0.0.1", "--port", "0", "--data", str(other), timeout=30)
     assert linked.returncode == 3 and f"(process {running.process.pid})" in linked.stderr, linked.stderr
-    by_url = run_english("serve", "--host", "127.0.0.1", "--port", "0", "--data", str(tmp_path / "third"),
-                         env={"FACILITATION_DATABASE_URL": f"sqlite:///{running.db}"}, timeout=30)
+    by_url = run_english(
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--data",
+        str(tmp_path / "third"),
+        env={"FACILITATION_DATABASE_URL": f"sqlite:///{running.db}"},
+        timeout=30,
+    )
     assert by_url.returncode == 3 and f"(process {running.process.pid})" in by_url.stderr, by_url.stderr
     assert requests.get(running.url + "/healthz", timeout=5).json()["ok"]
 
@@ -82,8 +92,9 @@ def test_a_full_data_folder_is_refused_at_start(tmp_path):
 
 def test_the_free_space_a_server_needs_is_a_setting(tmp_path):
     free_mb = shutil.disk_usage(tmp_path).free // 2**20
-    result = run_english("serve", "--port", "0", "--data", str(tmp_path),
-                         env={"FACILITATION_MIN_FREE_MB": str(free_mb + 100_000)})  # other tests write too
+    result = run_english(
+        "serve", "--port", "0", "--data", str(tmp_path), env={"FACILITATION_MIN_FREE_MB": str(free_mb + 100_000)}
+    )  # other tests write too
     assert result.returncode == 3 and "is full" in result.stderr
 
 
@@ -96,8 +107,15 @@ def test_links_point_to_this_computer_when_it_listens_only_here(tmp_path):
 
 
 def test_italian_is_the_default_language_of_the_refusals(tmp_path):
-    result = run_cli("serve", "--port", "0", "--data", str(tmp_path), lang="it_IT.UTF-8",
-                     env={"FACILITATION_MIN_FREE_MB": str(10**9)})
+    result = run_cli(
+        "serve",
+        "--port",
+        "0",
+        "--data",
+        str(tmp_path),
+        lang="it_IT.UTF-8",
+        env={"FACILITATION_MIN_FREE_MB": str(10**9)},
+    )
     assert "è pieno" in result.stderr
 
 

@@ -1,4 +1,5 @@
 """`facilitation rehearse` plays a crowd against a running server through the public protocol only."""
+
 import json
 import sqlite3
 
@@ -9,9 +10,25 @@ from tests.realtime.clients import join
 def test_a_rehearsal_joins_phones_sends_ideas_and_a_vote_and_counts_everything(tmp_path):
     server = start_server(tmp_path)
     try:
-        result = run_english("rehearse", "--url", f"{server.url}/console/{server.facilitator}", "--participants", "24",
-                             "--online", "4", "--ideas", "1", "--idea-seconds", "2", "--dots", "2",
-                             "--burst-seconds", "1", "--json", timeout=180)
+        result = run_english(
+            "rehearse",
+            "--url",
+            f"{server.url}/console/{server.facilitator}",
+            "--participants",
+            "24",
+            "--online",
+            "4",
+            "--ideas",
+            "1",
+            "--idea-seconds",
+            "2",
+            "--dots",
+            "2",
+            "--burst-seconds",
+            "1",
+            "--json",
+            timeout=180,
+        )
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
         assert report["joins"]["acked"] == 24 and report["joins"]["refused"] == {}
@@ -20,14 +37,29 @@ def test_a_rehearsal_joins_phones_sends_ideas_and_a_vote_and_counts_everything(t
         assert report["dots"]["lost_after_ack"] == 0 and report["dots"]["p95_ms"] is not None
         with sqlite3.connect(server.db) as db:  # the server's own records agree
             assert db.execute("select count(*) from participant").fetchone()[0] == 24
-            online = db.execute("select count(*) from participant join event_table t on t.id = table_id "
-                                "where t.online").fetchone()[0]
+            online = db.execute(
+                "select count(*) from participant join event_table t on t.id = table_id where t.online"
+            ).fetchone()[0]
             assert online == 4
             assert db.execute("select count(*) from idea").fetchone()[0] == 24
             assert db.execute("select sum(count) from dot").fetchone()[0] == 48
 
-        readable = run_english("rehearse", "--url", server.url, f"--token={server.facilitator}", "--participants",
-                               "4", "--online", "0", "--ideas", "0", "--dots", "0", "--force", timeout=120)
+        readable = run_english(
+            "rehearse",
+            "--url",
+            server.url,
+            f"--token={server.facilitator}",
+            "--participants",
+            "4",
+            "--online",
+            "0",
+            "--ideas",
+            "0",
+            "--dots",
+            "0",
+            "--force",
+            timeout=120,
+        )
         assert readable.returncode == 0, readable.stderr
         assert "Rehearsal against" in readable.stdout and "4/4 acknowledged" in readable.stdout
     finally:

@@ -1,5 +1,6 @@
 """A release says what it is (issue 23): the version in the package has its entry in CHANGELOG.md, with a date,
 and the copyright holder is named where a reader of the wheel or the repository looks."""
+
 import re
 import tomllib
 

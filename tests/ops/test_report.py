@@ -1,6 +1,7 @@
 """The steering committee's PDF after a simulated day of 300 phones (`facilitation rehearse`, the public protocol
 only): its text, read back from the PDF, says the same numbers as the export; the console's download gives
 the same document."""
+
 from __future__ import annotations
 
 import io
@@ -22,24 +23,53 @@ def pdf_text(data: bytes) -> str:
 def test_the_report_of_a_300_phone_day_says_what_the_export_says(tmp_path):
     server = start_server(tmp_path, env={"FACILITATION_JOIN_BURST": "400"})
     try:
-        day = run_english("rehearse", "--url", f"{server.url}/console/{server.facilitator}", "--participants",
-                          str(PHONES), "--online", "30", "--ideas", "1", "--idea-seconds", "6", "--dots", "5",
-                          "--burst-seconds", "4", "--json", timeout=300)
+        day = run_english(
+            "rehearse",
+            "--url",
+            f"{server.url}/console/{server.facilitator}",
+            "--participants",
+            str(PHONES),
+            "--online",
+            "30",
+            "--ideas",
+            "1",
+            "--idea-seconds",
+            "6",
+            "--dots",
+            "5",
+            "--burst-seconds",
+            "4",
+            "--json",
+            timeout=300,
+        )
         assert day.returncode == 0, day.stderr
         assert json.loads(day.stdout)["dots"]["counted"] == PHONES * 5
         download = requests.get(f"{server.url}/export/{server.setting('observer_token')}/report.pdf", timeout=60)
         assert download.status_code == 200 and download.headers["Content-Type"] == "application/pdf"
-        assert requests.get(f"{server.url}/export/{server.setting('projector_token')}/report.pdf",
-                            timeout=10).status_code == 403
+        assert (
+            requests.get(f"{server.url}/export/{server.setting('projector_token')}/report.pdf", timeout=10).status_code
+            == 403
+        )
     finally:
         stop_server(server)
 
     out = tmp_path / "report.pdf"
-    made = run_english("report", "psm-torino-2024", "--data", str(server.data_dir), "--out", str(out),
-                       "--lang", "it", timeout=120)
+    made = run_english(
+        "report", "psm-torino-2024", "--data", str(server.data_dir), "--out", str(out), "--lang", "it", timeout=120
+    )
     assert made.returncode == 0, made.stderr
-    exported = run_english("export", "--event", "psm-torino-2024", "--data", str(server.data_dir), "--format",
-                           "json", "--out", "-", timeout=60)
+    exported = run_english(
+        "export",
+        "--event",
+        "psm-torino-2024",
+        "--data",
+        str(server.data_dir),
+        "--format",
+        "json",
+        "--out",
+        "-",
+        timeout=60,
+    )
     data = json.loads(exported.stdout)
 
     text = pdf_text(out.read_bytes())
@@ -52,8 +82,10 @@ def test_the_report_of_a_300_phone_day_says_what_the_export_says(tmp_path):
     lines = text.splitlines()
     titles = {t["id"]: t["title"] for t in data["themes"]}
     for place in data["ranking"]["ranking"]:
-        assert any(titles[place["theme"]] in line and line.rstrip().endswith(str(place["dots"])) for line in lines), \
-            (titles[place["theme"]], place["dots"])
+        assert any(titles[place["theme"]] in line and line.rstrip().endswith(str(place["dots"])) for line in lines), (
+            titles[place["theme"]],
+            place["dots"],
+        )
     assert sum(p["dots"] for p in data["ranking"]["ranking"]) == PHONES * 5
     assert f"hanno votato {data['ranking']['voters']} persone su 8 temi" in text
     assert "Idee per asse" in text and "Note di metodo" in text
@@ -62,9 +94,11 @@ def test_the_report_of_a_300_phone_day_says_what_the_export_says(tmp_path):
 def test_long_theme_titles_and_small_groups_read_whole_in_the_pdf(server):
     from tests.realtime.clients import Client, new_phone, open_vote
 
-    titles = ["Collegamenti serali tra le valli alpine e il capoluogo metropolitano per chi lavora a turni",
-              "Trasporto serale e ferrovie metropolitane per le valli e i comuni della cintura sud",
-              "Trasporto pubblico serale e nei giorni festivi per i comuni della cintura nord"]
+    titles = [
+        "Collegamenti serali tra le valli alpine e il capoluogo metropolitano per chi lavora a turni",
+        "Trasporto serale e ferrovie metropolitane per le valli e i comuni della cintura sud",
+        "Trasporto pubblico serale e nei giorni festivi per i comuni della cintura nord",
+    ]
     themes = open_vote(server, titles)
     phones = [new_phone(server) for _ in range(7)]
     try:
@@ -77,8 +111,11 @@ def test_long_theme_titles_and_small_groups_read_whole_in_the_pdf(server):
     staff = Client(server.url, server.facilitator)
     assert staff.send("vote.close")["ok"]
     staff.close()
-    pdf = requests.get(f"{server.url}/export/{server.setting('observer_token')}/report.pdf",
-                       headers={"Accept-Language": "en"}, timeout=60)
+    pdf = requests.get(
+        f"{server.url}/export/{server.setting('observer_token')}/report.pdf",
+        headers={"Accept-Language": "en"},
+        timeout=60,
+    )
     text = " ".join(pdf_text(pdf.content).split())
     assert "…" not in text  # nothing cut: a long title takes more lines
     for title in titles:
@@ -90,8 +127,12 @@ def test_the_cover_says_how_many_ideas_were_imported_from_an_earlier_event(serve
     from tests.realtime.clients import Client
     from tests.realtime.test_bounds import listening_export
 
-    answer = requests.post(f"{server.url}/api/import", data=listening_export(10), timeout=60, headers={
-        "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+    answer = requests.post(
+        f"{server.url}/api/import",
+        data=listening_export(10),
+        timeout=60,
+        headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+    ).json()
     assert answer["ok"], answer
     staff = Client(server.url, server.facilitator)
     assert staff.send("phase.start", {"phase": 2})["ok"]

@@ -1,5 +1,6 @@
 """The event database's schema: created and upgraded by migrations that match the models; what cannot be used
 is refused at start with a reason, never half-working."""
+
 import json
 import sqlite3
 from contextlib import closing
@@ -58,9 +59,11 @@ def unversioned_database(path):
         db.execute("alter table control add column vote_state varchar not null default 'not_open'")
         db.execute("alter table control add column revealed boolean not null default 0")
         db.execute("drop table dot")
-        db.execute("create table dot (participant_id integer not null references participant (id), "
-                   "theme_id integer not null references theme (id), count integer not null, "
-                   "primary key (participant_id, theme_id))")
+        db.execute(
+            "create table dot (participant_id integer not null references participant (id), "
+            "theme_id integer not null references theme (id), count integer not null, "
+            "primary key (participant_id, theme_id))"
+        )
         db.execute("drop table vote_round")
 
 
@@ -77,12 +80,16 @@ def test_a_database_from_before_versioned_schemas_is_upgraded_on_start_and_keeps
     unversioned_database(data / "psm-torino-2024.sqlite")
     with sqlite3.connect(data / "psm-torino-2024.sqlite") as db:
         db.execute("insert into event_table values (1, 1, 0, 'ABCDE', 'scribe-token-1')")
-        db.execute("insert into idea (id, table_id, author, text, axis, kind, hidden, created_at, updated_at) "
-                   "values (1, 1, 'scribe:1', 'Piste ciclabili tra i comuni', 'mobilita', 'proposal', 0, 1, 1)")
+        db.execute(
+            "insert into idea (id, table_id, author, text, axis, kind, hidden, created_at, updated_at) "
+            "values (1, 1, 'scribe:1', 'Piste ciclabili tra i comuni', 'mobilita', 'proposal', 0, 1, 1)"
+        )
         # a vote closed and revealed, from before rounds: its dots become round 1's
         db.execute("insert into control (id, vote_state, revealed) values (1, 'closed', 1)")
-        db.execute("insert into theme (id, title, axis, on_ballot, created_at) values "
-                   "(1, 'Ciclabili', 'mobilita', 1, 1), (2, 'Treni', 'mobilita', 1, 1)")
+        db.execute(
+            "insert into theme (id, title, axis, on_ballot, created_at) values "
+            "(1, 'Ciclabili', 'mobilita', 1, 1), (2, 'Treni', 'mobilita', 1, 1)"
+        )
         db.execute("insert into participant (id, token, table_id, joined_at) values (1, 'tok', 1, 1)")
         db.execute("insert into dot values (1, 1, 2), (1, 2, 1)")
     server = start_server(tmp_path, data_dir=data)
@@ -157,12 +164,16 @@ def test_ideas_and_themes_imported_before_their_keys_get_them_on_upgrade(tmp_pat
     make_engine(f"sqlite:///{path}").dispose()
     with sqlite3.connect(path) as db:  # back to revision 0012: imported rows have their origin only
         back_to_0012(db)
-        db.execute("insert into theme (id, title, titles, on_ballot, created_at, origin) values "
-                   "(1, 'Treni', '{}', 0, 1, '{\"event\": \"ascolto\", \"theme\": 7}')")
-        db.execute("insert into idea (id, author, text, original, axis, kind, hidden, held, starred, created_at, "
-                   "updated_at, origin) values (1, 'import', 'Più treni', 'Più treni', 'mobilita', 'need', 0, 0, 0, "
-                   "1, 1, '{\"event\": \"ascolto\", \"idea\": 42}'), (2, 'facilitator', 'Una mia', 'Una mia', "
-                   "'mobilita', 'need', 0, 0, 0, 1, 1, 'null')")
+        db.execute(
+            "insert into theme (id, title, titles, on_ballot, created_at, origin) values "
+            "(1, 'Treni', '{}', 0, 1, '{\"event\": \"ascolto\", \"theme\": 7}')"
+        )
+        db.execute(
+            "insert into idea (id, author, text, original, axis, kind, hidden, held, starred, created_at, "
+            "updated_at, origin) values (1, 'import', 'Più treni', 'Più treni', 'mobilita', 'need', 0, 0, 0, "
+            "1, 1, '{\"event\": \"ascolto\", \"idea\": 42}'), (2, 'facilitator', 'Una mia', 'Una mia', "
+            "'mobilita', 'need', 0, 0, 0, 1, 1, 'null')"
+        )
     make_engine(f"sqlite:///{path}").dispose()
     with sqlite3.connect(path) as db:
         assert db.execute("select id, source from idea order by id").fetchall() == [(1, "ascolto#42"), (2, None)]

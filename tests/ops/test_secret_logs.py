@@ -1,5 +1,6 @@
 """No secret in any log line, whoever writes it (issue 19, #11): not our request log for a path no route knows,
 not gevent's server for a request line it cannot read, not a socket that joins with a token."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,12 @@ def test_tokens_never_reach_the_log_in_full(server):
     facilitator, observer = server.facilitator, server.setting("observer_token")
     assert requests.get(f"{server.url}/console/{facilitator}/x", timeout=10).status_code == 404
     assert requests.get(f"{server.url}/export/{observer}/nothing.pdf", timeout=10).status_code == 404
-    assert requests.post(f"{server.url}/api/import", data=b"{}", timeout=10,
-                         headers={"Authorization": f"Bearer {facilitator}x"}).status_code == 401
+    assert (
+        requests.post(
+            f"{server.url}/api/import", data=b"{}", timeout=10, headers={"Authorization": f"Bearer {facilitator}x"}
+        ).status_code
+        == 401
+    )
     host, port = server.url.rsplit("/", 1)[1].split(":")
     with socket.create_connection((host, int(port)), timeout=10) as raw:  # a request line gevent cannot read
         raw.sendall(f"GET /console/{facilitator} HTTP/1.1 extra words\r\nHost: x\r\n\r\n".encode())

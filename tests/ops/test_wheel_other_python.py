@@ -1,5 +1,6 @@
 """The built wheel on a second CPython (issue 23): installed non-editable in a fresh venv of Python 3.13, it serves
 every screen from a folder far from the checkout. Apart from test_wheel.py so that the two run at once."""
+
 import os
 import shutil
 from pathlib import Path

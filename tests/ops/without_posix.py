@@ -1,6 +1,7 @@
 """Runs the `facilitation` command as on Windows as far as this machine can: the modules Windows lacks
 (fcntl, resource, pwd, grp, termios) cannot be imported by the app's own code. Libraries keep theirs (gevent
 has its own Windows code paths). Usage: python tests/ops/without_posix.py serve …"""
+
 import importlib.abc
 import sys
 
@@ -26,4 +27,5 @@ for name in POSIX_ONLY - {"posix"}:
 
 if __name__ == "__main__":
     from facilitation.cli import main
+
     sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,5 @@
 """Test clients that speak the socket protocol over a real connection, as the phones and screens do."""
+
 from __future__ import annotations
 
 import threading
@@ -30,8 +31,13 @@ class Client:
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("update", self._on_update)
         headers = {"Cookie": f"facilitation_device={cookie}"} if cookie else {}
-        self.sio.connect(url, auth={"token": token, "lang": lang} if token else {"lang": lang},
-                         headers=headers, transports=["websocket"], wait_timeout=10)
+        self.sio.connect(
+            url,
+            auth={"token": token, "lang": lang} if token else {"lang": lang},
+            headers=headers,
+            transports=["websocket"],
+            wait_timeout=10,
+        )
         self.sync()
 
     def reconnect_once_closed(self, seconds: float = 5.0) -> None:

@@ -1,4 +1,5 @@
 """Fixtures for the socket tests."""
+
 import pytest
 
 from tests.realtime.clients import Client

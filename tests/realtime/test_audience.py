@@ -1,5 +1,6 @@
 """Who sees what has one home (facilitation.services.audience): every screen's snapshot holds exactly the
 topics its updates carry, and nothing a role may not see."""
+
 import time
 
 from tests.realtime.clients import Client, new_phone
@@ -30,9 +31,14 @@ def test_each_screen_loads_exactly_the_topics_it_is_then_sent(event):
     assert writer.send("dot.place", {"theme": themes[0]})["ok"]
     assert facilitator.send("vote.reveal", {"revealed": True})["ok"]
     time.sleep(1)  # a few broadcast ticks
-    expected = {"facilitator": TOPICS, "theme": TOPICS, "observer": TOPICS,
-                "projector": {"control", "themes", "tally", "stats", "ideas"},
-                "scribe": {"control", "themes", "ideas"}, "phone": {"control", "themes", "tally", "ideas"}}
+    expected = {
+        "facilitator": TOPICS,
+        "theme": TOPICS,
+        "observer": TOPICS,
+        "projector": {"control", "themes", "tally", "stats", "ideas"},
+        "scribe": {"control", "themes", "ideas"},
+        "phone": {"control", "themes", "tally", "ideas"},
+    }
     for name, screen in screens.items():
         sent = set().union(*(update.keys() for update in screen.updates)) - {"version"}
         loaded = set(screen.sync()) & TOPICS

@@ -1,5 +1,6 @@
 """What one phone can make the server carry is bounded before it is paid (issue 18): its ideas per phase, and
 the size of its snapshot however much its table wrote, and any screen's snapshot however many ideas there are."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,11 @@ CAPTURE = 2  # the demo's idea-capture phase
 @pytest.fixture
 def capped(tmp_path):
     plan = tmp_path / "capped.toml"
-    plan.write_text(DEMO_PLAN.read_text().replace("[ideas]\nmax_length = 400\n",
-                                                  "[ideas]\nmax_length = 400\nper_phone = 3\nper_table = 5\n"))
+    plan.write_text(
+        DEMO_PLAN.read_text().replace(
+            "[ideas]\nmax_length = 400\n", "[ideas]\nmax_length = 400\nper_phone = 3\nper_table = 5\n"
+        )
+    )
     server = start_server(tmp_path, plan=plan)
     yield server
     stop_server(server)
@@ -63,8 +67,9 @@ def test_a_phone_snapshot_carries_a_bounded_page_of_its_table_ideas(server):
     assert staff.send("phase.start", {"phase": CAPTURE})["ok"]
     table = server.tables()[0][0]
     for n in range(PHONE_IDEAS + 30):  # staff write for table 1 (a phone could not write that many)
-        assert staff.send("idea.add", {"text": f"Idea {n} written for the table", "axis": "digitale", "kind": "need",
-                                       "table": table})["ok"]
+        assert staff.send(
+            "idea.add", {"text": f"Idea {n} written for the table", "axis": "digitale", "kind": "need", "table": table}
+        )["ok"]
     phone = new_phone(server)
     assert len(phone.state["ideas"]) == PHONE_IDEAS and phone.state["ideas_more"] == 30
     assert phone.state["ideas"][-1]["text"] == f"Idea {PHONE_IDEAS + 29} written for the table"  # the newest
@@ -76,13 +81,31 @@ def test_a_phone_snapshot_carries_a_bounded_page_of_its_table_ideas(server):
 def listening_export(ideas: int, hidden_every: int = 10) -> bytes:
     """Another event's JSON export with this many ideas on the demo's axes (what an import brings)."""
     axes = ["mobilita", "digitale", "verde"]
-    return json.dumps({
-        "event": {"id": "ascolto-grande", "title": "Ascolto", "date": "2026-11-20", "export_format": 1},
-        "themes": [], "idea_history": [],
-        "ideas": [{"id": n, "table": str(n % 30 + 1), "channel": "room", "axis": axes[n % 3], "kind": "need",
-                   "text": f"Idea {n} del giorno di ascolto: più treni la sera", "hidden": n % hidden_every == 0,
-                   "held": False, "starred": False, "merged_into": "", "theme": "", "category": "",
-                   "zone": ""} for n in range(1, ideas + 1)]}).encode()
+    return json.dumps(
+        {
+            "event": {"id": "ascolto-grande", "title": "Ascolto", "date": "2026-11-20", "export_format": 1},
+            "themes": [],
+            "idea_history": [],
+            "ideas": [
+                {
+                    "id": n,
+                    "table": str(n % 30 + 1),
+                    "channel": "room",
+                    "axis": axes[n % 3],
+                    "kind": "need",
+                    "text": f"Idea {n} del giorno di ascolto: più treni la sera",
+                    "hidden": n % hidden_every == 0,
+                    "held": False,
+                    "starred": False,
+                    "merged_into": "",
+                    "theme": "",
+                    "category": "",
+                    "zone": "",
+                }
+                for n in range(1, ideas + 1)
+            ],
+        }
+    ).encode()
 
 
 def test_a_screen_snapshot_carries_one_page_of_ideas_and_asks_for_the_rest(server):
@@ -91,8 +114,12 @@ def test_a_screen_snapshot_carries_one_page_of_ideas_and_asks_for_the_rest(serve
     from facilitation.services.readmodels import IDEA_PAGE
 
     total = 2 * IDEA_PAGE + 100
-    imported = requests.post(f"{server.url}/api/import", data=listening_export(total), timeout=60, headers={
-        "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+    imported = requests.post(
+        f"{server.url}/api/import",
+        data=listening_export(total),
+        timeout=60,
+        headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+    ).json()
     assert imported["ok"] and imported["ideas"] == total, imported
     for token, expected in ((server.facilitator, total), (server.setting("projector_token"), total - total // 10)):
         screen = Client(server.url, token)
@@ -115,8 +142,12 @@ def test_phones_hear_of_themes_only_when_what_they_show_of_them_changes(server):
     """How many ideas each theme gathers is for the staff: an import or the theme team grouping ideas changed
     only that, and every phone was sent the whole list of themes four times a second (during a vote, an import
     of 5,000 ideas took the dots' p95 from 25 ms to 300 ms). A new or renamed theme still reaches every phone."""
-    imported = requests.post(f"{server.url}/api/import", data=listening_export(20), timeout=60, headers={
-        "Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"}).json()
+    imported = requests.post(
+        f"{server.url}/api/import",
+        data=listening_export(20),
+        timeout=60,
+        headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+    ).json()
     assert imported["ok"], imported
     staff = Client(server.url, server.facilitator)
     phone = new_phone(server)
@@ -162,9 +193,12 @@ def test_an_import_during_a_vote_writes_between_the_rooms_dots_and_still_arrives
     try:
         time.sleep(0.3)
         slices = 6
-        imported = requests.post(f"{server.url}/api/import", data=listening_export(slices * IMPORT_SLICE),
-                                 timeout=60, headers={"Authorization": f"Bearer {server.facilitator}",
-                                                      "Content-Type": "application/json"}).json()
+        imported = requests.post(
+            f"{server.url}/api/import",
+            data=listening_export(slices * IMPORT_SLICE),
+            timeout=60,
+            headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+        ).json()
         time.sleep(0.3)
     finally:
         stop.set()
@@ -178,8 +212,9 @@ def test_an_import_during_a_vote_writes_between_the_rooms_dots_and_still_arrives
     staff = Client(server.url, server.facilitator)
     try:
         entries, since = [], 0
-        while batch := requests.get(f"{server.url}/api/log?since={since}", timeout=10, headers={
-                "Authorization": f"Bearer {server.facilitator}"}).json()["entries"]:
+        while batch := requests.get(
+            f"{server.url}/api/log?since={since}", timeout=10, headers={"Authorization": f"Bearer {server.facilitator}"}
+        ).json()["entries"]:
             entries += batch
             since = batch[-1]["version"]
     finally:
@@ -190,5 +225,5 @@ def test_an_import_during_a_vote_writes_between_the_rooms_dots_and_still_arrives
     # Between the import's first and last slice, the room's dots were written (not all after the import). Two
     # slices may follow each other when the room happened to pause.
     first, last = kinds.index("IdeaAdded"), len(kinds) - 1 - kinds[::-1].index("MaterialImported")
-    runs = "".join("i" if k in ("IdeaAdded", "MaterialImported") else "d" for k in kinds[first:last + 1])
+    runs = "".join("i" if k in ("IdeaAdded", "MaterialImported") else "d" for k in kinds[first : last + 1])
     assert "d" in runs, runs

@@ -1,4 +1,5 @@
 """Screens get coalesced, versioned updates; the sender gets its ack at once."""
+
 from tests.realtime.clients import Client, new_phone
 
 CAPTURE = 2
@@ -11,8 +12,10 @@ def test_many_ideas_reach_the_projector_in_few_batched_updates(shared_server):
     phones = [new_phone(server, n % 3) for n in range(30)]
     try:
         assert facilitator.send("phase.start", {"phase": CAPTURE})["ok"]
-        sent = {phone.send("idea.add", {"text": f"Batched idea {n}", "axis": "verde"})["idea"]
-                for n, phone in enumerate(phones)}
+        sent = {
+            phone.send("idea.add", {"text": f"Batched idea {n}", "axis": "verde"})["idea"]
+            for n, phone in enumerate(phones)
+        }
         projector.wait_for(lambda u: sent <= {i["id"] for x in projector.updates for i in x.get("ideas", [])})
         with_ideas = [u for u in projector.updates if u.get("ideas")]
         assert len(with_ideas) < 15  # one per tick, not one per idea

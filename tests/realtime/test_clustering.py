@@ -1,5 +1,6 @@
 """The theme team's work: suggestions to merge, suggested groups, grouping, and a ballot that freezes when voting
 opens."""
+
 import requests
 
 from tests.realtime.clients import Client, new_phone
@@ -38,11 +39,15 @@ def test_the_ideas_not_yet_in_a_theme_are_suggested_as_groups_over_the_socket_an
     facilitator.send("phase.start", {"phase": CAPTURE})
     a, b = new_phone(server, 0), new_phone(server, 1)
     try:
-        trains = [a.send("idea.add", {"text": text, "axis": "mobilita"})["idea"] for text in
-                  ("Treni più frequenti per i pendolari", "treno frequente x pendolari")]
+        trains = [
+            a.send("idea.add", {"text": text, "axis": "mobilita"})["idea"]
+            for text in ("Treni più frequenti per i pendolari", "treno frequente x pendolari")
+        ]
         trains.append(b.send("idea.add", {"text": "Più frequenti i treni dei pendolari!", "axis": "mobilita"})["idea"])
-        bikes = [b.send("idea.add", {"text": text, "axis": "mobilita"})["idea"] for text in
-                 ("Piste ciclabili sicure", "piste ciclabili sicure per andare a scuola")]
+        bikes = [
+            b.send("idea.add", {"text": text, "axis": "mobilita"})["idea"]
+            for text in ("Piste ciclabili sicure", "piste ciclabili sicure per andare a scuola")
+        ]
         alone = b.send("idea.add", {"text": "Alberi nei cortili delle scuole", "axis": "verde"})["idea"]
 
         reply = theme_team.sio.call("theme.suggest", {}, timeout=30)
@@ -53,11 +58,16 @@ def test_the_ideas_not_yet_in_a_theme_are_suggested_as_groups_over_the_socket_an
         assert group["axis"] == "mobilita" and group["title"]["it"]
 
         # accepted as a theme (a person's click): those ideas are no longer suggested; the API asks the same
-        made = theme_team.send("theme.create", {"title": group["title"]["it"], "axis": "mobilita",
-                                                "ideas": group["ideas"]})
+        made = theme_team.send(
+            "theme.create", {"title": group["title"]["it"], "axis": "mobilita", "ideas": group["ideas"]}
+        )
         assert made["ok"]
-        answer = requests.post(f"{server.url}/api/command/theme.suggest", json={}, timeout=30,
-                               headers={"Authorization": f"Bearer {server.setting('theme_token')}"})
+        answer = requests.post(
+            f"{server.url}/api/command/theme.suggest",
+            json={},
+            timeout=30,
+            headers={"Authorization": f"Bearer {server.setting('theme_token')}"},
+        )
         assert answer.status_code == 200
         assert [set(g["ideas"]) for g in answer.json()["groups"]] == [set(bikes)]
 
@@ -88,8 +98,10 @@ def test_a_theme_emptied_by_regrouping_is_flagged_and_out_of_the_ballot_and_repo
     theme_team = Client(server.url, server.setting("theme_token"))
     facilitator.send("phase.start", {"phase": CAPTURE})
     try:
-        tickets = [facilitator.send("idea.add", {"text": text, "axis": "digitale", "table": 1})["idea"]
-                   for text in ("Biglietto unico per i musei", "Musei gratis la prima domenica")]
+        tickets = [
+            facilitator.send("idea.add", {"text": text, "axis": "digitale", "table": 1})["idea"]
+            for text in ("Biglietto unico per i musei", "Musei gratis la prima domenica")
+        ]
         night = facilitator.send("idea.add", {"text": "Bus la sera", "axis": "mobilita", "table": 2})["idea"]
         museums = theme_team.send("theme.create", {"title": "Musei per tutti", "ideas": tickets})["theme"]
         buses = theme_team.send("theme.create", {"title": "Trasporto serale", "ideas": [night]})["theme"]
@@ -128,8 +140,10 @@ def test_the_ballot_freezes_once_the_vote_opens_and_voted_themes_stay(shared_ser
     facilitator = Client(server.url, server.facilitator)
     voter = new_phone(server, 2)
     try:
-        themes = [theme_team.send("theme.create", {"title": title, "axis": "salute"})["theme"]
-                  for title in ("Case di comunità", "Telemedicina", "Medici di base in montagna")]
+        themes = [
+            theme_team.send("theme.create", {"title": title, "axis": "salute"})["theme"]
+            for title in ("Case di comunità", "Telemedicina", "Medici di base in montagna")
+        ]
         for theme in themes[:2]:
             assert theme_team.send("theme.ballot", {"theme": theme})["ok"]
         assert theme_team.send("vote.open")["error"]["code"] == "forbidden"  # the facilitator runs the vote
@@ -159,8 +173,10 @@ def test_many_ideas_are_grouped_at_once_or_not_at_all(shared_server):
     facilitator = Client(shared_server.url, shared_server.facilitator)
     try:
         facilitator.send("phase.start", {"phase": 2})
-        ideas = [facilitator.send("idea.add", {"text": f"Idea da raggruppare {n}", "axis": "verde", "table": 1})["idea"]
-                 for n in range(3)]
+        ideas = [
+            facilitator.send("idea.add", {"text": f"Idea da raggruppare {n}", "axis": "verde", "table": 1})["idea"]
+            for n in range(3)
+        ]
         theme = facilitator.send("theme.create", {"title": "Verde urbano"})["theme"]
         refused = facilitator.send("theme.group_many", {"ideas": [*ideas, 999_999], "theme": theme})
         assert refused["error"]["code"] == "unknown_idea"
@@ -176,8 +192,9 @@ def test_many_ideas_are_grouped_at_once_or_not_at_all(shared_server):
 def test_a_theme_has_a_title_in_each_plan_language_and_a_missing_one_stays_missing(shared_server):
     facilitator = Client(shared_server.url, shared_server.facilitator)
     try:
-        theme = facilitator.send("theme.create", {"title": "Trasporto notturno",
-                                                  "titles": {"en": "Night transport"}})["theme"]
+        theme = facilitator.send("theme.create", {"title": "Trasporto notturno", "titles": {"en": "Night transport"}})[
+            "theme"
+        ]
         view = next(t for t in facilitator.sync()["themes"] if t["id"] == theme)
         assert view["title"] == "Trasporto notturno" and view["titles"] == {"en": "Night transport"}
         bad = facilitator.send("theme.update", {"theme": theme, "titles": {"fr": "Transport de nuit"}})

@@ -1,6 +1,7 @@
 """Correctness of the burst write path (group commit, the vote book in memory) under real concurrency, over
 real sockets to a real server: every dot counted exactly once, the memory agrees with the database after a
 burst and after a restart, and a kill between a batch and its acks loses nothing acknowledged."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -105,7 +106,7 @@ def test_the_screens_running_totals_equal_a_recount_after_removes_and_places_in_
             for _ in range(count):
                 assert phone.send("dot.remove", {"theme": int(theme)})["ok"]
         me = phone.sync()["me"]
-        (had, count), = me["dots"].items()
+        ((had, count),) = me["dots"].items()
         for _ in range(count - 1):
             assert phone.send("dot.remove", {"theme": int(had)})["ok"]
         other = next(t for t in themes if str(t) != had)
@@ -116,6 +117,7 @@ def test_the_screens_running_totals_equal_a_recount_after_removes_and_places_in_
             def answered(answer, phone=phone, participant=me["participant"], done=done):
                 last[phone] = (participant, answer)
                 done.set()
+
             phone.sio.emit(name, {"cid": cid(), "theme": theme}, callback=answered)
     assert all(done.wait(20) for done in answers)
     stored = database_dots(server)
@@ -123,9 +125,14 @@ def test_the_screens_running_totals_equal_a_recount_after_removes_and_places_in_
         assert answer["ok"] and {int(k): v for k, v in answer["dots"].items()} == stored[participant]
     recount = Client(server.url, server.setting("observer_token")).state["tally"]  # counted in the database
     # the last update of the burst carries the same ranking (a wrong running total never does)
-    console.wait_for(lambda u: (u.get("tally") or {}).get("ranking") == recount["ranking"]
-                     and u["tally"]["voters"] == recount["voters"] and u["tally"]["dots"] == recount["dots"],
-                     timeout=10)
+    console.wait_for(
+        lambda u: (
+            (u.get("tally") or {}).get("ranking") == recount["ranking"]
+            and u["tally"]["voters"] == recount["voters"]
+            and u["tally"]["dots"] == recount["dots"]
+        ),
+        timeout=10,
+    )
     console.close()
 
 
@@ -160,8 +167,7 @@ def test_a_kill_in_the_middle_of_a_burst_loses_nothing_acknowledged(tmp_path):
         for k in range(5):
             client_id = cid()
             try:
-                answer = phones[p].sio.call("dot.place", {"cid": client_id, "theme": themes[(p + k) % 6]},
-                                            timeout=5)
+                answer = phones[p].sio.call("dot.place", {"cid": client_id, "theme": themes[(p + k) % 6]}, timeout=5)
             except Exception:
                 return  # the server is gone: this one was never acknowledged
             if answer.get("ok"):

@@ -1,5 +1,6 @@
 """Whatever a client sends — an unknown event, extra arguments, a 'connect' of its own, a wrong type, a field its
 role may not set — gets an answer with a code, and changes nothing."""
+
 from __future__ import annotations
 
 import time
@@ -8,7 +9,6 @@ import pytest
 import requests
 
 from tests.realtime.clients import cid, new_phone
-
 
 
 def refused(reply: dict, code: str) -> bool:
@@ -31,8 +31,7 @@ def test_an_unknown_event_is_answered_unknown_command(event):
 def test_a_command_with_two_arguments_is_answered_invalid_payload(event):
     server, facilitator = event
     before = facilitator.sync()["version"]
-    reply = facilitator.sio.call("idea.add", ({"cid": cid(), "text": "Two args", "axis": "salute"}, "extra"),
-                                 timeout=5)
+    reply = facilitator.sio.call("idea.add", ({"cid": cid(), "text": "Two args", "axis": "salute"}, "extra"), timeout=5)
     assert refused(reply, "invalid_payload") and "payload" in reply["error"]["message"]
     assert refused(facilitator.sio.call("sync", ({}, 1), timeout=5), "invalid_payload")
     assert facilitator.sync()["version"] == before
@@ -56,18 +55,21 @@ def test_a_client_sent_connect_event_is_answered_and_grants_nothing(event):
         phone.close()
 
 
-@pytest.mark.parametrize("name, payload", [
-    ("idea.hide", {"idea": True}),
-    ("idea.hide", {"idea": "1"}),
-    ("idea.hide", {"idea": 1.0}),
-    ("idea.hide", {"idea": 1, "hidden": "yes"}),
-    ("idea.hide", {"idea": 1, "hidden": 1}),
-    ("theme.ballot", {"theme": 1, "on_ballot": "true"}),
-    ("idea.add", {"text": 42, "axis": "salute"}),
-    ("idea.add", {"text": "Numbers as axis", "axis": 3}),
-    ("phase.start", {"phase": "2"}),
-    ("vote.reveal", {"revealed": 0}),
-])
+@pytest.mark.parametrize(
+    "name, payload",
+    [
+        ("idea.hide", {"idea": True}),
+        ("idea.hide", {"idea": "1"}),
+        ("idea.hide", {"idea": 1.0}),
+        ("idea.hide", {"idea": 1, "hidden": "yes"}),
+        ("idea.hide", {"idea": 1, "hidden": 1}),
+        ("theme.ballot", {"theme": 1, "on_ballot": "true"}),
+        ("idea.add", {"text": 42, "axis": "salute"}),
+        ("idea.add", {"text": "Numbers as axis", "axis": 3}),
+        ("phase.start", {"phase": "2"}),
+        ("vote.reveal", {"revealed": 0}),
+    ],
+)
 def test_wrong_types_are_refused_not_coerced(event, name, payload):
     server, facilitator = event
     before = facilitator.sync()["version"]
@@ -91,17 +93,24 @@ def test_a_phone_may_not_choose_the_table_of_its_idea(event):
 def test_deeply_nested_json_over_http_gets_a_json_refusal(event):
     server, facilitator = event
     body = "[" * 20000 + "]" * 20000
-    response = requests.post(f"{server.url}/api/command/idea.add", data=body, timeout=10,
-                             headers={"Authorization": f"Bearer {server.facilitator}",
-                                      "Content-Type": "application/json"})
+    response = requests.post(
+        f"{server.url}/api/command/idea.add",
+        data=body,
+        timeout=10,
+        headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_payload"
 
 
 def test_an_oversize_http_command_gets_a_json_refusal(event):
     server, _ = event
-    response = requests.post(f"{server.url}/api/command/idea.add", json={"text": "x" * 70000}, timeout=10,
-                             headers={"Authorization": f"Bearer {server.facilitator}"})
+    response = requests.post(
+        f"{server.url}/api/command/idea.add",
+        json={"text": "x" * 70000},
+        timeout=10,
+        headers={"Authorization": f"Bearer {server.facilitator}"},
+    )
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
 
 

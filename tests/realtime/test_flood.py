@@ -1,5 +1,6 @@
 """A socket's cost is bounded before its message is read (issue 18): a flood of large messages, with or without
 a token, is refused unread, the room keeps voting, and the log gets a line per source, not a traceback each."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,11 @@ BIG = "x" * 60_000
 def raw_socket(server, token: str | None = None, cookie: str | None = None) -> websocket.WebSocket:
     """A Socket.IO connection spoken by hand, as a script would: the Engine.IO handshake, then (with a token
     or a phone's cookie) the namespace's CONNECT."""
-    ws = websocket.create_connection(server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
-                                     timeout=10, cookie=f"facilitation_device={cookie}" if cookie else None)
+    ws = websocket.create_connection(
+        server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+        timeout=10,
+        cookie=f"facilitation_device={cookie}" if cookie else None,
+    )
     assert ws.recv().startswith("0")
     if token or cookie:
         ws.send("40" + json.dumps({"token": token} if token else {}))
@@ -88,7 +92,7 @@ def test_a_phone_sending_a_message_larger_than_any_command_gets_too_large_and_is
     ws = raw_socket(server, cookie=join(server.url, server.tables()[0][3]))
     flood(ws, 300, ack=True)
     got = answers(ws, 3)
-    errors = [json.loads(m[m.index("["):])[0]["error"] for m in got if m.startswith("43")]
+    errors = [json.loads(m[m.index("[") :])[0]["error"] for m in got if m.startswith("43")]
     assert [e["code"] for e in errors] == ["too_large"]
     assert errors[0]["message"] == "La richiesta è troppo grande."  # in the demo's first language
     assert "closed" in got
@@ -109,7 +113,7 @@ def test_a_phone_sending_many_small_messages_gets_too_fast_unread_then_is_closed
     except (websocket.WebSocketConnectionClosedException, ConnectionError, BrokenPipeError):
         pass
     got = answers(ws, 3)
-    codes = {json.loads(m[m.index("["):])[0]["error"]["code"] for m in got if m.startswith("43")}
+    codes = {json.loads(m[m.index("[") :])[0]["error"]["code"] for m in got if m.startswith("43")}
     assert "too_fast" in codes and codes <= {"too_fast", "invalid_payload", "ideas_closed"}, codes
     assert "closed" in got
 
@@ -117,7 +121,7 @@ def test_a_phone_sending_many_small_messages_gets_too_fast_unread_then_is_closed
 def test_malformed_messages_write_one_line_per_source_not_a_traceback_each(server):
     ws = raw_socket(server, token=server.facilitator)  # trusted: every message is read and fails
     for n in range(50):
-        ws.send('42["sync", {"since": ' + "[" * 3 + f'{n}')  # cut JSON
+        ws.send('42["sync", {"since": ' + "[" * 3 + f"{n}")  # cut JSON
         ws.send("49bogus")  # an unknown Socket.IO packet type
     assert requests.get(server.url + "/healthz", timeout=5).json()["ok"]
     time.sleep(1)

@@ -5,6 +5,7 @@ and a refusal leaves the event log exactly where it was.
 The cases are derandomised, so CI runs the same inputs every time; `FUZZ_EXAMPLES` makes a longer run.
 `INPUTS` counts what was sent; the module prints the total.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,20 +23,31 @@ from tests.realtime.clients import Client, join
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "400"))  # per test; ~0.06 s each on a 2-core CI machine
 # No shrinking: each case costs round trips to the server, and the assertion messages carry the input.
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 INPUTS: Counter[str] = Counter()
 REFUSED: Counter[str] = Counter()  # inputs answered with a refusal (each checked to have changed nothing)
 PHONES = 40  # the fuzz rotates over many phones so that few cases meet the per-phone rate limit
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-2**63, max_value=2**63) | st.floats(allow_nan=False)
-    | st.text(max_size=30) | st.sampled_from(["", "1", "true", "\u202e", "=1+1", "x" * 5000]),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+    | st.sampled_from(["", "1", "true", "\u202e", "=1+1", "x" * 5000]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12)
-FIELDS = sorted({field for model, _fn in COMMANDS.values() for field in model.model_fields} - {"cid"}
-                | {"since", "table"})
+    max_leaves=12,
+)
+FIELDS = sorted(
+    {field for model, _fn in COMMANDS.values() for field in model.model_fields} - {"cid"} | {"since", "table"}
+)
 client_ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=8, max_size=20)
 # Payloads shaped like commands (a client id and known field names with any values), and anything at all.
 # Each within the message size limit: a larger socket message closes the connection, a different contract
@@ -43,10 +55,25 @@ client_ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size
 # A message may carry the payload twice (shape "two"): each stays under half the limit.
 payloads = st.one_of(
     st.fixed_dictionaries({"cid": client_ids}, optional={f: json_values | st.integers(1, 40) for f in FIELDS}),
-    json_values).filter(lambda payload: len(json.dumps(payload)) < 30_000)
-event_names = st.sampled_from([*COMMANDS, "sync", "suggestions", "theme.suggest", "ideas.search", "connect",
-                               "disconnect", "message", "update", "alert", "", "idea.add ", "IDEA.ADD"]) \
-    | st.text(max_size=20)
+    json_values,
+).filter(lambda payload: len(json.dumps(payload)) < 30_000)
+event_names = st.sampled_from(
+    [
+        *COMMANDS,
+        "sync",
+        "suggestions",
+        "theme.suggest",
+        "ideas.search",
+        "connect",
+        "disconnect",
+        "message",
+        "update",
+        "alert",
+        "",
+        "idea.add ",
+        "IDEA.ADD",
+    ]
+) | st.text(max_size=20)
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +103,13 @@ def current_version(facilitator: Client) -> int:
 
 
 @FUZZ
-@given(role=st.sampled_from(["facilitator", "theme", "observer", "projector", "scribe", "participant"]),
-       pick=st.integers(0, PHONES - 1), name=event_names, payload=payloads,
-       shape=st.sampled_from(["one", "none", "two"]))
+@given(
+    role=st.sampled_from(["facilitator", "theme", "observer", "projector", "scribe", "participant"]),
+    pick=st.integers(0, PHONES - 1),
+    name=event_names,
+    payload=payloads,
+    shape=st.sampled_from(["one", "none", "two"]),
+)
 def test_every_socket_event_is_answered_and_a_refusal_changes_nothing(room, role, pick, name, payload, shape):
     _server, facilitator, clients = room
     group = clients[role]
@@ -87,8 +118,11 @@ def test_every_socket_event_is_answered_and_a_refusal_changes_nothing(room, role
     args = {"one": (payload,), "none": (), "two": (payload, payload)}[shape]
     INPUTS["socket"] += 1
     try:
-        answer = sender.sio.call(name, args if len(args) != 1 else args[0], timeout=10) if args else \
-            sender.sio.call(name, timeout=10)
+        answer = (
+            sender.sio.call(name, args if len(args) != 1 else args[0], timeout=10)
+            if args
+            else sender.sio.call(name, timeout=10)
+        )
     except Exception as exc:
         raise AssertionError(f"no answer to {role} {name!r} {args!r}: {exc!r}") from None
     assert isinstance(answer, dict) and isinstance(answer.get("ok"), bool), (name, payload, answer)
@@ -105,15 +139,20 @@ def test_every_socket_event_is_answered_and_a_refusal_changes_nothing(room, role
 
 
 API_ROLES = ["facilitator_token", "theme_token", "observer_token", "projector_token", None, "not-a-token"]
-bodies = st.one_of(json_values.map(lambda v: ("json", json.dumps(v).encode())),
-                   st.binary(max_size=200).map(lambda b: ("raw", b)),
-                   st.just(("raw", b"[" * 5000 + b"]" * 5000)))
+bodies = st.one_of(
+    json_values.map(lambda v: ("json", json.dumps(v).encode())),
+    st.binary(max_size=200).map(lambda b: ("raw", b)),
+    st.just(("raw", b"[" * 5000 + b"]" * 5000)),
+)
 
 
 @FUZZ
-@given(name=st.sampled_from([*COMMANDS, "nope", "", "..", "idea.add/x"]) | st.text(max_size=12),
-       token=st.sampled_from(API_ROLES), body=bodies,
-       content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded", None]))
+@given(
+    name=st.sampled_from([*COMMANDS, "nope", "", "..", "idea.add/x"]) | st.text(max_size=12),
+    token=st.sampled_from(API_ROLES),
+    body=bodies,
+    content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded", None]),
+)
 def test_every_api_command_gets_json_below_500_and_a_refusal_changes_nothing(room, name, token, body, content_type):
     server, facilitator, _clients = room
     before = current_version(facilitator)
@@ -121,8 +160,9 @@ def test_every_api_command_gets_json_below_500_and_a_refusal_changes_nothing(roo
     if token:
         headers["Authorization"] = f"Bearer {server.setting(token) if token.endswith('_token') else token}"
     INPUTS["http command"] += 1
-    response = requests.post(f"{server.url}/api/command/{requests.utils.quote(name, safe='')}", data=body[1],
-                             headers=headers, timeout=10)
+    response = requests.post(
+        f"{server.url}/api/command/{requests.utils.quote(name, safe='')}", data=body[1], headers=headers, timeout=10
+    )
     assert response.status_code < 500, (name, body, response.status_code, response.text[:200])
     if response.status_code != 404 or response.headers.get("Content-Type", "").startswith("application/json"):
         answer = response.json()
@@ -132,13 +172,35 @@ def test_every_api_command_gets_json_below_500_and_a_refusal_changes_nothing(roo
         assert current_version(facilitator) == before
 
 
-paths = st.sampled_from(["/", "/join", "/me", "/healthz", "/api/snapshot", "/api/log", "/j/", "/console/",
-                         "/observer/", "/projector/", "/table/", "/cards/", "/qr/", "/export/", "/static/"])
+paths = st.sampled_from(
+    [
+        "/",
+        "/join",
+        "/me",
+        "/healthz",
+        "/api/snapshot",
+        "/api/log",
+        "/j/",
+        "/console/",
+        "/observer/",
+        "/projector/",
+        "/table/",
+        "/cards/",
+        "/qr/",
+        "/export/",
+        "/static/",
+    ]
+)
 
 
 @FUZZ
-@given(path=paths, tail=st.text(max_size=40), query=st.text(max_size=30),
-       method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE"]), body=st.binary(max_size=100))
+@given(
+    path=paths,
+    tail=st.text(max_size=40),
+    query=st.text(max_size=30),
+    method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE"]),
+    body=st.binary(max_size=100),
+)
 def test_every_page_answers_below_500_and_only_a_join_may_change_anything(room, path, tail, query, method, body):
     server, facilitator, _clients = room
     before = current_version(facilitator)

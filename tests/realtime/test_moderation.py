@@ -1,4 +1,5 @@
 """Pre-moderation of ideas over real sockets: the room sees a held idea only once a moderator approves it."""
+
 from __future__ import annotations
 
 from tests.realtime.clients import Client, new_phone

@@ -2,6 +2,7 @@
 flags a table that fills faster than people walk in; the facilitator sees who joined there (numbers, never
 names) and takes a phantom out: its seat frees up, its phone is signed out, its dots, poll answers and question
 supports go with it, and the log says who did it."""
+
 import time
 
 import pytest
@@ -21,8 +22,9 @@ def test_the_facilitator_sees_who_joined_at_a_table_and_removes_a_phantom_with_i
         for phone in (honest, phantom):
             assert phone.send("dot.place", {"theme": themes[0]})["ok"]
         assert phantom.send("dot.place", {"theme": themes[1]})["ok"]
-        poll = staff.send("poll.create", {"question": "Da dove arrivi oggi?", "kind": "single",
-                                          "options": ["Torino", "Valli"]})["poll"]
+        poll = staff.send(
+            "poll.create", {"question": "Da dove arrivi oggi?", "kind": "single", "options": ["Torino", "Valli"]}
+        )["poll"]
         assert staff.send("poll.change", {"poll": poll, "state": "open"})["ok"]
         assert phantom.send("poll.answer", {"poll": poll, "choices": [1]})["ok"]
         assert staff.send("qa.set", {"open": True})["ok"]
@@ -32,10 +34,15 @@ def test_the_facilitator_sees_who_joined_at_a_table_and_removes_a_phantom_with_i
 
         listed = staff.sio.call("participants", {"table": 1}, timeout=10)
         assert listed["ok"] and {p["participant"] for p in listed["participants"]} == {
-            me, honest.sync()["me"]["participant"]}
+            me,
+            honest.sync()["me"]["participant"],
+        }
         shown = next(p for p in listed["participants"] if p["participant"] == me)
-        assert shown["dots"] == 2 and shown["ideas"] == 0 and set(shown) == {
-            "participant", "joined_at", "dots", "ideas", "proxied", "phone", "phone_seats"}  # never names or tokens
+        assert (
+            shown["dots"] == 2
+            and shown["ideas"] == 0
+            and set(shown) == {"participant", "joined_at", "dots", "ideas", "proxied", "phone", "phone_seats"}
+        )  # never names or tokens
         assert listed["participants"][0]["joined_at"] >= listed["participants"][-1]["joined_at"]  # newest first
 
         assert honest.send("participant.remove", {"participant": me})["error"]["code"] == "forbidden"
@@ -49,8 +56,9 @@ def test_the_facilitator_sees_who_joined_at_a_table_and_removes_a_phantom_with_i
         assert snapshot["tally"]["dots"] == 1 and snapshot["tally"]["voters"] == 1
         assert next(p for p in snapshot["polls"] if p["id"] == poll)["results"]["answers"] == 0
         assert next(q for q in snapshot["questions"] if q["id"] == question)["votes"] == 0
-        assert [p["participant"] for p in staff.sio.call("participants", {"table": 1}, timeout=10)[
-            "participants"]] == [honest.sync()["me"]["participant"]]
+        assert [p["participant"] for p in staff.sio.call("participants", {"table": 1}, timeout=10)["participants"]] == [
+            honest.sync()["me"]["participant"]
+        ]
 
         deadline = time.monotonic() + 5
         while phantom.sio.connected and time.monotonic() < deadline:
@@ -61,8 +69,9 @@ def test_the_facilitator_sees_who_joined_at_a_table_and_removes_a_phantom_with_i
     finally:
         staff.close()
         honest.close()
-    log = requests.get(f"{server.url}/api/log", headers={"Authorization": f"Bearer {server.facilitator}"},
-                       timeout=10).json()["entries"]
+    log = requests.get(
+        f"{server.url}/api/log", headers={"Authorization": f"Bearer {server.facilitator}"}, timeout=10
+    ).json()["entries"]
     entry = next(e for e in log if e["kind"] == "ParticipantRemoved")
     assert entry["actor"] == "facilitator" and entry["data"]["participant"] == me and entry["data"]["dots"] == 2
     exported = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=30).json()
@@ -82,17 +91,21 @@ def test_one_phone_on_the_venues_network_takes_a_persons_share_of_seats_and_no_m
     try:
         codes = [t[3] for t in server.tables() if not t[2]]
         script = session_from(phone_address)
-        assert [script.post(f"{server.url}/j/{code}", allow_redirects=False, timeout=10).status_code
-                for code in codes[:2]] == [303, 303]
+        assert [
+            script.post(f"{server.url}/j/{code}", allow_redirects=False, timeout=10).status_code for code in codes[:2]
+        ] == [303, 303]
         italian = script.post(f"{server.url}/j/{codes[2]}", allow_redirects=False, timeout=10)
         assert italian.status_code == 409 and "ha già 2 posti" in italian.text  # the plan's first language
-        english = script.post(f"{server.url}/j/{codes[3]}", allow_redirects=False, timeout=10,
-                              headers={"Accept-Language": "en"})
+        english = script.post(
+            f"{server.url}/j/{codes[3]}", allow_redirects=False, timeout=10, headers={"Accept-Language": "en"}
+        )
         assert english.status_code == 409 and "already holds 2 seats" in english.text
 
         # the tunnel's address is everyone online: ten people, ten seats
-        assert {session_from(tunnel).post(f"{server.url}/j/{code}", allow_redirects=False,
-                                          timeout=10).status_code for code in codes[4:14]} == {303}
+        assert {
+            session_from(tunnel).post(f"{server.url}/j/{code}", allow_redirects=False, timeout=10).status_code
+            for code in codes[4:14]
+        } == {303}
         # a phone that keeps its cookie moves table: the same seat, not a new one
         browser = session_from("127.0.0.3", keep_cookies=True)
         assert browser.post(f"{server.url}/j/{codes[0]}", allow_redirects=False, timeout=10).status_code == 303

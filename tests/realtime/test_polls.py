@@ -1,5 +1,6 @@
 """Quick polls over real sockets: the room answers once each (changing its mind while open), results reach
 the room only when revealed, and screens can change nothing."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -13,11 +14,18 @@ def test_an_opening_check_in_with_30_phones(shared_server):
     projector = Client(server.url, server.setting("projector_token"))
     tables = [t[3] for t in server.tables() if not t[2]]
     with ThreadPoolExecutor(16) as pool:
-        phones = list(pool.map(lambda n: Client(server.url, cookie=join(server.url, tables[n % len(tables)])),
-                               range(30)))
+        phones = list(
+            pool.map(lambda n: Client(server.url, cookie=join(server.url, tables[n % len(tables)])), range(30))
+        )
     try:
-        poll = facilitator.send("poll.create", {"question": "Da dove arrivi oggi?", "kind": "single",
-                                                "options": ["Torino", "Prima cintura", "Resto del territorio"]})["poll"]
+        poll = facilitator.send(
+            "poll.create",
+            {
+                "question": "Da dove arrivi oggi?",
+                "kind": "single",
+                "options": ["Torino", "Prima cintura", "Resto del territorio"],
+            },
+        )["poll"]
         assert phones[0].send("poll.answer", {"poll": poll, "choices": [0]})["error"]["code"] == "unknown_poll"
         assert all(p["id"] != poll for p in projector.sync()["polls"])  # a draft is the team's
         assert facilitator.send("poll.change", {"poll": poll, "state": "open"})["ok"]
@@ -25,8 +33,9 @@ def test_an_opening_check_in_with_30_phones(shared_server):
         assert all("results" not in p for p in room["polls"])  # not revealed: no results for the room
 
         with ThreadPoolExecutor(15) as pool:
-            answers = list(pool.map(lambda n: phones[n].send("poll.answer", {"poll": poll, "choices": [n % 3]}),
-                                    range(30)))
+            answers = list(
+                pool.map(lambda n: phones[n].send("poll.answer", {"poll": poll, "choices": [n % 3]}), range(30))
+            )
         assert all(a["ok"] for a in answers)
         assert phones[0].send("poll.answer", {"poll": poll, "choices": [2]})["ok"]  # changed its mind: still one
         assert phones[1].send("poll.answer", {"poll": poll, "choices": [0, 1]})["error"]["code"] == "poll_answer"
@@ -40,8 +49,9 @@ def test_an_opening_check_in_with_30_phones(shared_server):
         results = next(p for p in shown["polls"] if p["id"] == poll)["results"]
         assert results == {"counts": [9, 10, 11], "shares": [81.8, 90.9, 100.0], "answers": 30}
 
-        scale = facilitator.send("poll.create", {"question": "Quanto ti è stata utile la giornata?",
-                                                 "kind": "scale"})["poll"]
+        scale = facilitator.send("poll.create", {"question": "Quanto ti è stata utile la giornata?", "kind": "scale"})[
+            "poll"
+        ]
         assert facilitator.send("poll.change", {"poll": scale, "state": "open"})["ok"]
         for n, phone in enumerate(phones[:4]):
             assert phone.send("poll.answer", {"poll": scale, "choices": [n + 2]})["ok"]

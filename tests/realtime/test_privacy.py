@@ -1,6 +1,7 @@
 """Privacy of small groups, over real sockets and the exports: a zone or category chosen by fewer than the plan's
 `privacy.min_group` (5 in the demo) never stands alone in a breakdown or an export, so two people from a small
 zone cannot have their votes read back; and the phone says what is kept and for how long."""
+
 from __future__ import annotations
 
 import json
@@ -30,15 +31,19 @@ def test_a_zone_of_two_is_never_shown_alone(server):
         assert set(tally["by_category"]) == {"cittadini"}  # 2 stakeholders: too few even together
         # who came, by zone: the pooled zones had people, so they read "fewer than 5", never "0"
         assert facilitator.send("results.publish", {"published": True})["ok"]
-        pages = {"report": requests.get(f"{server.url}/report/{server.setting('observer_token')}?lang=en",
-                                        timeout=30).text,
-                 "public": requests.get(f"{server.url}/results?lang=en", timeout=30).text,
-                 "markdown": requests.get(f"{server.url}/export/{server.setting('observer_token')}/report.md",
-                                          headers={"Accept-Language": "en"}, timeout=30).text}
+        pages = {
+            "report": requests.get(f"{server.url}/report/{server.setting('observer_token')}?lang=en", timeout=30).text,
+            "public": requests.get(f"{server.url}/results?lang=en", timeout=30).text,
+            "markdown": requests.get(
+                f"{server.url}/export/{server.setting('observer_token')}/report.md",
+                headers={"Accept-Language": "en"},
+                timeout=30,
+            ).text,
+        }
         for name, page in pages.items():
             words = " ".join(re.sub(r"<[^>]+>|[|*]", " ", page).split())  # the text a reader reads
-            who = words[words.index("Who came, by zona omogenea"):]
-            who = who[:who.index("not said")]
+            who = words[words.index("Who came, by zona omogenea") :]
+            who = who[: who.index("not said")]
             bar = r" (?:[█▏▎▍▌▋▊▉·]+ )?"  # the Markdown's bar, drawn in characters
             assert re.search("Pinerolese" + bar + "fewer than 5", who), (name, who)
             assert re.search("Western Canavese" + bar + "fewer than 5", who), (name, who)
@@ -48,9 +53,27 @@ def test_a_zone_of_two_is_never_shown_alone(server):
         for phone in phones:
             phone.close()
 
-    exported = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
-                               "--data", str(server.data_dir), "--format", "json", "--out", "-"],
-                              cwd=ROOT, check=True, capture_output=True, timeout=60, text=True).stdout
+    exported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facilitation",
+            "export",
+            "--event",
+            "psm-torino-2024",
+            "--data",
+            str(server.data_dir),
+            "--format",
+            "json",
+            "--out",
+            "-",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+        text=True,
+    ).stdout
     data = json.loads(exported)
     assert {v["zone"] for v in data["votes"]} == {"z01", "_others"}
     assert {p["category"] for p in data["participants"]} == {"cittadini", "_others"}

@@ -1,5 +1,6 @@
 """The facilitator chooses what the room's projector shows; only the facilitator can, and bad choices change
 nothing."""
+
 from __future__ import annotations
 
 import time
@@ -11,16 +12,21 @@ def test_the_facilitators_choice_reaches_the_projector_and_the_message_is_kept(e
     server, facilitator = event
     projector = Client(server.url, server.setting("projector_token"))
     assert projector.state["control"]["projector"] == {"screen": "auto", "shown": "wall", "message": "", "poll": None}
-    answer = facilitator.send("projector.show",
-                              {"screen": "message", "message": "  Pausa caffè:\n  si riprende alle 11  "})
+    answer = facilitator.send(
+        "projector.show", {"screen": "message", "message": "  Pausa caffè:\n  si riprende alle 11  "}
+    )
     assert answer["ok"] and answer["screen"] == "message"
     update = projector.wait_for(lambda u: (u.get("control") or {}).get("projector", {}).get("screen") == "message")
     assert update["control"]["projector"]["message"] == "Pausa caffè:\nsi riprende alle 11"
     assert facilitator.send("projector.show", {"screen": "wall"})["ok"]  # the message stays for later
     projector.wait_for(lambda u: (u.get("control") or {}).get("projector", {}).get("screen") == "wall")
     again = Client(server.url, server.setting("projector_token"))  # a projector that reconnects sees the same
-    assert again.state["control"]["projector"] == {"screen": "wall", "shown": "wall", "poll": None,
-                                                 "message": "Pausa caffè:\nsi riprende alle 11"}
+    assert again.state["control"]["projector"] == {
+        "screen": "wall",
+        "shown": "wall",
+        "poll": None,
+        "message": "Pausa caffè:\nsi riprende alle 11",
+    }
     assert facilitator.send("projector.show", {"screen": "auto"})["ok"]
     for client in (projector, again):
         client.close()
@@ -61,8 +67,9 @@ def test_what_the_room_sees_is_decided_once_by_the_server_and_follows_the_day(se
         assert shown() == "wall"  # capture: the ideas coming in
         assert facilitator.send("phase.start", {"phase": 3})["ok"]
         assert shown() == "themes"
-        poll = facilitator.send("poll.create", {"question": "Da dove arrivi?", "kind": "single",
-                                                "options": ["Torino", "Cintura"]})["poll"]
+        poll = facilitator.send(
+            "poll.create", {"question": "Da dove arrivi?", "kind": "single", "options": ["Torino", "Cintura"]}
+        )["poll"]
         assert shown() == "themes"  # a draft poll is not on screen
         assert facilitator.send("poll.change", {"poll": poll, "state": "open"})["ok"]
         assert shown() == "poll" and shown(phone) == "poll"
@@ -111,8 +118,12 @@ def test_a_phone_reads_the_room_screen_wall_from_every_table_but_never_a_hidden_
     server, facilitator = event
     phone = new_phone(server, table_index=0)
     try:
-        ideas = [facilitator.send("idea.add", {"text": f"Idea dal tavolo 2, numero {n}", "axis": "verde", "table": 2})
-                 ["idea"] for n in range(3)]
+        ideas = [
+            facilitator.send("idea.add", {"text": f"Idea dal tavolo 2, numero {n}", "axis": "verde", "table": 2})[
+                "idea"
+            ]
+            for n in range(3)
+        ]
         assert facilitator.send("idea.star", {"idea": ideas[0]})["ok"]
         assert facilitator.send("idea.hide", {"idea": ideas[2]})["ok"]
         answer = _room(phone, lambda a: any(i["id"] == ideas[1] for i in a["wall"]))
@@ -127,9 +138,11 @@ def test_a_phone_reads_the_room_screen_wall_from_every_table_but_never_a_hidden_
         assert facilitator.send("theme.group", {"idea": ideas[0], "theme": themes[2]})["ok"]
         assert facilitator.send("theme.group", {"idea": ideas[1], "theme": themes[2]})["ok"]
         answer = _room(phone, lambda a: a["themes"] and a["themes"][0]["ideas"] == 2)
-        assert answer["themes"] == [{"theme": themes[2], "ideas": 2, "share": 100.0},
-                                    {"theme": themes[0], "ideas": 0, "share": 0.0},
-                                    {"theme": themes[1], "ideas": 0, "share": 0.0}]
+        assert answer["themes"] == [
+            {"theme": themes[2], "ideas": 2, "share": 100.0},
+            {"theme": themes[0], "ideas": 0, "share": 0.0},
+            {"theme": themes[1], "ideas": 0, "share": 0.0},
+        ]
         assert phone.sio.call("room", {"x": "y" * 20_000}, timeout=10)["ok"] is False  # a script's: refused
     finally:
         phone.close()

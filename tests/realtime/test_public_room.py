@@ -1,4 +1,5 @@
 """Identity follows the phone, and a phone cannot flood the server: over real sockets to a real server."""
+
 import time
 
 import requests
@@ -12,8 +13,9 @@ def test_a_table_move_closes_the_old_socket_and_the_phone_comes_back_at_its_new_
     token = join(server.url, tables[3][3])
     phone = Client(server.url, cookie=token)
     assert phone.state["me"]["table"] == 4
-    moved = requests.post(f"{server.url}/j/{tables[4][3]}", cookies={"facilitation_device": token},
-                          allow_redirects=False, timeout=10)
+    moved = requests.post(
+        f"{server.url}/j/{tables[4][3]}", cookies={"facilitation_device": token}, allow_redirects=False, timeout=10
+    )
     assert moved.status_code == 303
     deadline = time.time() + 5
     while phone.sio.connected and time.time() < deadline:
@@ -51,8 +53,12 @@ def test_the_console_sees_who_is_in_the_room_against_the_target_and_the_room_doe
     try:
         for phone, category in zip(phones, ["cittadini", "cittadini", "cittadini", "istituzioni"], strict=True):
             assert phone.send("profile.set", {"category": category, "zone": "z06"})["ok"]
-        update = facilitator.wait_for(lambda u: "seats" in u and sum(
-            g["joined"] for g in u["seats"]["crowd"]["categories"]["groups"]) == sum(counts.values()) + 4)
+        update = facilitator.wait_for(
+            lambda u: (
+                "seats" in u
+                and sum(g["joined"] for g in u["seats"]["crowd"]["categories"]["groups"]) == sum(counts.values()) + 4
+            )
+        )
         groups = {g["id"]: g for g in update["seats"]["crowd"]["categories"]["groups"]}
         assert groups["cittadini"]["joined"] == counts["cittadini"] + 3 and groups["cittadini"]["target"] == 40
         assert groups["stakeholder"]["target"] == 30 and groups["stakeholder"]["share"] is not None

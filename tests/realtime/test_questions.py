@@ -1,5 +1,6 @@
 """Q&A over real sockets: a launch where 40 phones ask and upvote, moderation before and after, and screens
 that can change nothing."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -22,13 +23,18 @@ def test_a_launch_where_40_phones_ask_and_upvote(shared_server):
     try:
         assert crowd[0].send("qa.ask", {"text": "Quando parte il bando?"})["error"]["code"] == "questions_closed"
         assert facilitator.send("qa.set", {"open": True})["ok"]
-        asked = [crowd[n].send("qa.ask", {"text": f"Domanda numero {n} sul piano strategico",
-                                          **({"name": "Anna"} if n == 0 else {})}) for n in range(10)]
+        asked = [
+            crowd[n].send(
+                "qa.ask", {"text": f"Domanda numero {n} sul piano strategico", **({"name": "Anna"} if n == 0 else {})}
+            )
+            for n in range(10)
+        ]
         assert all(a["ok"] and a["status"] == "shown" for a in asked)
         ids = [a["question"] for a in asked]
 
         def upvote(n: int) -> list[dict]:  # phone n supports questions 0..(n % 5)
             return [crowd[n].send("qa.upvote", {"question": ids[k]}) for k in range(n % 5 + 1)]
+
         with ThreadPoolExecutor(20) as pool:
             answers = [a for group in pool.map(upvote, range(40)) for a in group]
         assert all(a["ok"] for a in answers)
@@ -38,8 +44,9 @@ def test_a_launch_where_40_phones_ask_and_upvote(shared_server):
 
         expected = {ids[k]: sum(1 for n in range(40) if n % 5 >= k) for k in range(5)}
         expected[ids[0]] -= 1
-        update = projector.wait_for(lambda u: "questions" in u and {q["id"]: q["votes"] for q in u["questions"]}
-                                    .get(ids[4]) == expected[ids[4]])
+        update = projector.wait_for(
+            lambda u: "questions" in u and {q["id"]: q["votes"] for q in u["questions"]}.get(ids[4]) == expected[ids[4]]
+        )
         room = update["questions"]
         assert [q["id"] for q in room[:5]] == ids[:5]  # by upvotes
         assert room[0]["name"] == "Anna" and all("author" not in q and "status" not in q for q in room)
@@ -74,8 +81,9 @@ def test_pre_moderated_questions_reach_the_room_only_once_approved(shared_server
         assert facilitator.send("qa.moderate", {"question": asked["question"], "status": "shown", "pinned": True})["ok"]
         shown = projector.wait_for(lambda u: any(q["id"] == asked["question"] for q in u.get("questions", [])))
         assert shown["questions"][0]["id"] == asked["question"] and shown["questions"][0]["pinned"]
-        assert facilitator.send("qa.moderate", {"question": asked["question"], "answered": True,
-                                                "speaker": "Assessora alla mobilità"})["ok"]
+        assert facilitator.send(
+            "qa.moderate", {"question": asked["question"], "answered": True, "speaker": "Assessora alla mobilità"}
+        )["ok"]
         answered = next(q for q in projector.sync()["questions"] if q["id"] == asked["question"])
         assert answered["answered"] and answered["speaker"] == "Assessora alla mobilità"
         assert facilitator.send("qa.moderate", {"question": asked["question"], "status": "hidden"})["ok"]

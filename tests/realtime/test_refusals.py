@@ -1,4 +1,5 @@
 """Bad input gets a clear, translated error and changes nothing; retries never count twice."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,9 @@ def test_a_wrong_token_cannot_connect_and_is_told_why(event):
     reasons = []
     client.on("connect_error", reasons.append)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, auth={"token": "not-a-token", "lang": "en"}, transports=["websocket"],
-                       wait_timeout=5)
+        client.connect(
+            server.url, auth={"token": "not-a-token", "lang": "en"}, transports=["websocket"], wait_timeout=5
+        )
     assert reasons == [{"message": "This link is not valid for this event. Ask the facilitator for a new one."}]
 
 
@@ -56,13 +58,16 @@ def test_errors_come_in_the_readers_language(event):
     italian.close()
 
 
-@pytest.mark.parametrize("payload, fields", [
-    ({"text": "Good idea", "axis": "salute", "cid": "short"}, "cid"),
-    ({"text": 42, "axis": "salute"}, "text"),
-    ({"text": "Good idea", "axis": "salute", "surprise": 1}, "surprise"),
-    ({"text": "Good idea", "axis": "salute", "kind": "rant"}, "kind"),
-    ({"text": "y" * 5000, "axis": "salute"}, "text"),
-])
+@pytest.mark.parametrize(
+    "payload, fields",
+    [
+        ({"text": "Good idea", "axis": "salute", "cid": "short"}, "cid"),
+        ({"text": 42, "axis": "salute"}, "text"),
+        ({"text": "Good idea", "axis": "salute", "surprise": 1}, "surprise"),
+        ({"text": "Good idea", "axis": "salute", "kind": "rant"}, "kind"),
+        ({"text": "y" * 5000, "axis": "salute"}, "text"),
+    ],
+)
 def test_a_malformed_payload_is_refused_naming_the_field(event, payload, fields):
     server, facilitator = event
     p = new_phone(server)
@@ -136,9 +141,12 @@ def test_the_http_api_applies_the_same_rules(event):
     projector = {"Authorization": f"Bearer {server.setting('projector_token')}"}
     response = requests.post(url, json={"cid": cid()}, headers=projector, timeout=10)
     assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
-    huge = requests.post(f"{server.url}/api/command/idea.add", data="x" * 100_000,
-                         headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
-                         timeout=10)
+    huge = requests.post(
+        f"{server.url}/api/command/idea.add",
+        data="x" * 100_000,
+        headers={"Authorization": f"Bearer {server.facilitator}", "Content-Type": "application/json"},
+        timeout=10,
+    )
     assert huge.status_code == 413
 
 
@@ -149,8 +157,10 @@ def test_an_acknowledged_dot_survives_the_server_being_killed(tmp_path):
     p = Client(server.url, cookie=token)
     facilitator.send("phase.start", {"phase": CAPTURE})
     idea = p.send("idea.add", {"text": "Cycle paths between towns", "axis": "mobilita"})["idea"]
-    themes = [facilitator.send("theme.create", {"title": t, "ideas": [idea] if t == "Theme A" else []})["theme"]
-              for t in ("Theme A", "Theme B")]
+    themes = [
+        facilitator.send("theme.create", {"title": t, "ideas": [idea] if t == "Theme A" else []})["theme"]
+        for t in ("Theme A", "Theme B")
+    ]
     for theme in themes:
         facilitator.send("theme.ballot", {"theme": theme})
     facilitator.send("vote.open")

@@ -1,5 +1,6 @@
 """Rounds of voting over real sockets: 60 phones vote with dots, a second round takes the top three with 100
 points each, a run-off settles the tie that leaves by Borda count; every round is in the export."""
+
 from __future__ import annotations
 
 import csv
@@ -66,11 +67,19 @@ def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server, tmp_path):
         started = facilitator.send("vote.next", {"ballot": "top", "n": 3, "method": "points"})
         assert started["ok"] and (started["round"], started["ballot"], started["method"]) == (2, [a, b, c, d], "points")
         state = facilitator.sync()
-        assert state["control"]["vote"] == {"round": 2, "state": "not_open", "revealed": False, "method": "points",
-                                            "budget": 100, "cap": 100, "origin": {"ballot": "top", "n": 3, "from": 1},
-                                            "label": {
-                                                "it": "Turno 2 · 100 punti da distribuire · le prime 3 del turno 1",
-                                                "en": "Round 2 · 100 points to share · top 3 of round 1"}}
+        assert state["control"]["vote"] == {
+            "round": 2,
+            "state": "not_open",
+            "revealed": False,
+            "method": "points",
+            "budget": 100,
+            "cap": 100,
+            "origin": {"ballot": "top", "n": 3, "from": 1},
+            "label": {
+                "it": "Turno 2 · 100 punti da distribuire · le prime 3 del turno 1",
+                "en": "Round 2 · 100 points to share · top 3 of round 1",
+            },
+        }
         assert [t["id"] for t in state["themes"] if t["on_ballot"]] == [a, b, c, d]
         assert state["tally"]["round"] == 2 and state["tally"]["voters"] == 0
         # the phones' dots of round 1 stay in round 1: their new ballot is empty, with 100 points to give
@@ -125,19 +134,40 @@ def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server, tmp_path):
         tally = facilitator.sync()["tally"]
         assert set(tally["by_round"]) == {"1", "2", "3"}
         assert [(p["theme"], p["dots"]) for p in tally["by_round"]["1"]][:2] == [(a, 120), (b, 120)]
-        assert {r["round"]: r["method"] for r in facilitator.sync()["control"]["rounds"]} == \
-            {1: "dots", 2: "points", 3: "borda"}
+        assert {r["round"]: r["method"] for r in facilitator.sync()["control"]["rounds"]} == {
+            1: "dots",
+            2: "points",
+            3: "borda",
+        }
     finally:
         for client in (facilitator, observer, projector, *phones):
             client.close()
 
-    export = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
-                             "--data", str(server.data_dir), "--format", "json"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    export = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facilitation",
+            "export",
+            "--event",
+            "psm-torino-2024",
+            "--data",
+            str(server.data_dir),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert export.returncode == 0, export.stderr
     data = json.loads(export.stdout)
     assert [(r["round"], r["method"], r["state"], r["ballot"]) for r in data["rounds"]] == [
-        (1, "dots", "closed", [a, b, c, d, e]), (2, "points", "closed", [a, b, c, d]), (3, "borda", "closed", [a, c])]
+        (1, "dots", "closed", [a, b, c, d, e]),
+        (2, "points", "closed", [a, b, c, d]),
+        (3, "borda", "closed", [a, c]),
+    ]
     per_round = {}
     for vote in data["votes"]:
         per_round[vote["round"]] = per_round.get(vote["round"], 0) + vote["dots"]
@@ -147,14 +177,33 @@ def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server, tmp_path):
 
     # The anonymous raw ballots in Pabulib, one file per round, recounted here from the ballots alone.
     folder = tmp_path / "ballots"
-    written = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
-                              "--data", str(server.data_dir), "--format", "pabulib", "--out", str(folder)],
-                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+    written = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facilitation",
+            "export",
+            "--event",
+            "psm-torino-2024",
+            "--data",
+            str(server.data_dir),
+            "--format",
+            "pabulib",
+            "--out",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert written.returncode == 0, written.stderr
     assert sorted(p.name for p in folder.iterdir()) == [f"psm-torino-2024-round-{n}.pb" for n in (1, 2, 3)]
-    expected = {1: ("cumulative", 60, {a: 120, b: 120, c: 30, d: 30, e: 0}),
-                2: ("cumulative", 61, {a: 2000, b: 1100, c: 2000, d: 1000}),
-                3: ("ordinal", 60, {a: 100, c: 80})}
+    expected = {
+        1: ("cumulative", 60, {a: 120, b: 120, c: 30, d: 30, e: 0}),
+        2: ("cumulative", 61, {a: 2000, b: 1100, c: 2000, d: 1000}),
+        3: ("ordinal", 60, {a: 100, c: 80}),
+    }
     for number, (vote_type, voters, scores) in expected.items():
         text = (folder / f"psm-torino-2024-round-{number}.pb").read_text(encoding="utf-8")
         meta, projects, votes = parse_pabulib(text)

@@ -1,5 +1,6 @@
 """Replacing a leaked link's secret (issue 22): the old one opens nothing from that moment, over HTTP and over
 the socket, and the screens it opened are cut; the log says which link, never its secret."""
+
 import time
 
 import pytest
@@ -28,8 +29,11 @@ def test_a_replaced_secret_opens_nothing_and_its_screens_are_cut_the_log_naming_
         assert staff.send("secret.replace", {"secret": "everything"})["error"]["code"] == "invalid_payload"
 
         replaced = staff.send("secret.replace", {"secret": "observer"})
-        assert replaced["ok"] and replaced["token"] not in (old_observer, "") and server.setting(
-            "observer_token") == replaced["token"]
+        assert (
+            replaced["ok"]
+            and replaced["token"] not in (old_observer, "")
+            and server.setting("observer_token") == replaced["token"]
+        )
         assert cut(observer) and theme.sio.connected  # the observer's screen only
         assert requests.get(f"{server.url}/observer/{old_observer}", timeout=10).status_code == 404
         assert requests.get(f"{server.url}/observer/{replaced['token']}", timeout=10).status_code == 200
@@ -49,10 +53,13 @@ def test_a_replaced_secret_opens_nothing_and_its_screens_are_cut_the_log_naming_
     finally:
         for client in (staff, observer, scribe, theme):
             client.close()
-    log = requests.get(f"{server.url}/api/log", headers={"Authorization": f"Bearer {own['token']}"},
-                       timeout=10).json()["entries"]
+    log = requests.get(f"{server.url}/api/log", headers={"Authorization": f"Bearer {own['token']}"}, timeout=10).json()[
+        "entries"
+    ]
     entries = [e for e in log if e["kind"] == "SecretReplaced"]
-    assert [e["data"] for e in entries] == [{"secret": "observer", "table": None},
-                                            {"secret": "table", "table": table_id},
-                                            {"secret": "facilitator", "table": None}]
+    assert [e["data"] for e in entries] == [
+        {"secret": "observer", "table": None},
+        {"secret": "table", "table": table_id},
+        {"secret": "facilitator", "table": None},
+    ]
     assert not any(token in str(log) for token in (replaced["token"], table["token"], own["token"]))

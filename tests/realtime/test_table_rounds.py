@@ -1,6 +1,7 @@
 """Rounds at tables over real sockets, on the launch plan: a World Café of three rounds, each on its own timer,
 with every table's note of each round reaching the theme team; then a 1-2-4-All whose only note is the
 table's one shared idea. Only a table's own host (or staff) writes its note; the room cannot."""
+
 from __future__ import annotations
 
 import json
@@ -58,39 +59,65 @@ def test_a_world_cafe_of_three_rounds_and_a_one_two_four_all(launch):
             assert refused["error"]["code"] == "forbidden", refused
         other_table = {"phase": CAFE, "step": 0, "text": "Scritto da un altro tavolo", "table": tables[1][0]}
         assert hosts[0].send("harvest.set", other_table)["error"]["code"] == "not_your_table"
-        assert hosts[0].send("harvest.set", {"phase": ROUND_TABLE, "step": 0, "text": "Nota"})["error"]["code"] \
+        assert (
+            hosts[0].send("harvest.set", {"phase": ROUND_TABLE, "step": 0, "text": "Nota"})["error"]["code"]
             == "no_harvest"
+        )
         assert facilitator.send("phase.step", {"step": 3})["error"]["code"] == "unknown_step"
         assert observer.send("phase.step", {"step": 0})["error"]["code"] == "forbidden"
         assert facilitator.sync()["version"] == version  # refusals change nothing
 
-        notes = theme_team.wait_for(lambda u: len(u.get("harvests") or []) == 8 and any(
-            x["text"] == "Tavolo 1: comuni in rete" for x in u["harvests"]))["harvests"]
-        assert {(x["table"], x["step"]) for x in notes} == \
-            {(t[0], step) for t in tables for step in range(3)} - {(tables[2][0], 2)}
+        notes = theme_team.wait_for(
+            lambda u: (
+                len(u.get("harvests") or []) == 8
+                and any(x["text"] == "Tavolo 1: comuni in rete" for x in u["harvests"])
+            )
+        )["harvests"]
+        assert {(x["table"], x["step"]) for x in notes} == {(t[0], step) for t in tables for step in range(3)} - {
+            (tables[2][0], 2)
+        }
         assert len(hosts[1].sync()["harvests"]) == 8  # hosts read the other tables' notes too
         assert "harvests" not in phone.sync() and "harvests" not in projector.sync()
 
         # 1-2-4-All: four steps on their own timers, a note only for the last (each table's one idea)
         assert facilitator.send("phase.start", {"phase": ONE_TWO_FOUR})["ok"]
         assert 50 < facilitator.sync()["control"]["timer"]["ends_at"] - time.time() <= 60
-        assert hosts[0].send("harvest.set", {"phase": ONE_TWO_FOUR, "step": 1, "text": "Troppo presto"})["error"][
-            "code"] == "no_harvest"
+        assert (
+            hosts[0].send("harvest.set", {"phase": ONE_TWO_FOUR, "step": 1, "text": "Troppo presto"})["error"]["code"]
+            == "no_harvest"
+        )
         for step in (1, 2, 3):
             assert facilitator.send("phase.step", {"step": step})["ok"]
         assert 4 * 60 < facilitator.sync()["control"]["timer"]["ends_at"] - time.time() <= 5 * 60
-        assert hosts[1].send("harvest.set", {"phase": ONE_TWO_FOUR, "step": 3,
-                                             "text": "Un'agenzia metropolitana per la casa"})["ok"]
+        assert hosts[1].send(
+            "harvest.set", {"phase": ONE_TWO_FOUR, "step": 3, "text": "Un'agenzia metropolitana per la casa"}
+        )["ok"]
         # staff may write a table's note for it (a host without a screen dictates it)
-        assert facilitator.send("harvest.set", {"phase": ONE_TWO_FOUR, "step": 3, "text": "Scuole aperte d'estate",
-                                                "table": tables[2][0]})["ok"]
+        assert facilitator.send(
+            "harvest.set", {"phase": ONE_TWO_FOUR, "step": 3, "text": "Scuole aperte d'estate", "table": tables[2][0]}
+        )["ok"]
     finally:
         for client in (facilitator, theme_team, observer, projector, *hosts, phone):
             client.close()
 
-    export = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-lancio",
-                             "--data", str(launch.data_dir), "--format", "json"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    export = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facilitation",
+            "export",
+            "--event",
+            "psm-torino-lancio",
+            "--data",
+            str(launch.data_dir),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert export.returncode == 0, export.stderr
     harvests = json.loads(export.stdout)["harvests"]
     assert len(harvests) == 10
@@ -98,6 +125,8 @@ def test_a_world_cafe_of_three_rounds_and_a_one_two_four_all(launch):
     shared = "Tutti · Ogni tavolo condivide una proposta"
     assert [row(x) for x in harvests[:2]] == [
         ("2", "uno-due-quattro", 4, shared, "Un'agenzia metropolitana per la casa", "scribe"),
-        ("3", "uno-due-quattro", 4, shared, "Scuole aperte d'estate", "facilitator")]
-    assert ("1", "world-cafe", 3, "Giro 3 · Chi lo fa, con chi", "Tavolo 1: comuni in rete", "scribe") \
-        in map(row, harvests)
+        ("3", "uno-due-quattro", 4, shared, "Scuole aperte d'estate", "facilitator"),
+    ]
+    assert ("1", "world-cafe", 3, "Giro 3 · Chi lo fa, con chi", "Tavolo 1: comuni in rete", "scribe") in map(
+        row, harvests
+    )

@@ -1,5 +1,6 @@
 """Two events on one server (issue 22): each its own database, secrets, join codes, writer, rate limits and
 screens' rooms. A phone, a token or a burst on one never reaches the other."""
+
 import requests
 
 from tests.conftest import DEMO_PLAN, start_server, stop_server
@@ -8,8 +9,9 @@ from tests.realtime.clients import Client, join
 
 def test_two_events_live_at_once_never_touch(tmp_path):
     other_plan = tmp_path / "launch.toml"  # the same agenda under another id: phases line up, data must not
-    other_plan.write_text(DEMO_PLAN.read_text(encoding="utf-8").replace('id = "psm-torino-2024"', 'id = "lancio-b"'),
-                          encoding="utf-8")
+    other_plan.write_text(
+        DEMO_PLAN.read_text(encoding="utf-8").replace('id = "psm-torino-2024"', 'id = "lancio-b"'), encoding="utf-8"
+    )
     server = start_server(tmp_path, more=(other_plan,))
     a, b = server, server.other("lancio-b")
     try:
@@ -48,8 +50,9 @@ def test_two_events_live_at_once_never_touch(tmp_path):
 
         # each secret opens its own event only, over HTTP as over the socket
         for event, token in (("psm-torino-2024", a.facilitator), ("lancio-b", b.facilitator)):
-            snapshot = requests.get(f"{server.url}/api/snapshot", headers={"Authorization": f"Bearer {token}"},
-                                    timeout=10).json()
+            snapshot = requests.get(
+                f"{server.url}/api/snapshot", headers={"Authorization": f"Bearer {token}"}, timeout=10
+            ).json()
             assert snapshot["event"]["id"] == event
         picker = requests.get(f"{server.url}/join?event=lancio-b", timeout=10).text
         assert f"/j/{b.tables()[0][3]}" in picker and f"/j/{a.tables()[0][3]}" not in picker
@@ -69,8 +72,9 @@ def test_two_events_live_at_once_never_touch(tmp_path):
         assert again["ok"] and again["ideas"] == 0  # the same event twice adds nothing
         unknown = requests.post(f"{server.url}/api/import?from=lancio-b", headers=bearer, timeout=60).json()
         assert unknown["error"]["code"] == "unknown_event"  # not itself, nor an event the server does not run
-        a_ideas = requests.get(f"{server.url}/api/snapshot", headers={"Authorization": f"Bearer {a.facilitator}"},
-                               timeout=10).json()["ideas"]
+        a_ideas = requests.get(
+            f"{server.url}/api/snapshot", headers={"Authorization": f"Bearer {a.facilitator}"}, timeout=10
+        ).json()["ideas"]
         assert "Un parco in ogni quartiere" not in [i["text"] for i in a_ideas]
     finally:
         stop_server(server)

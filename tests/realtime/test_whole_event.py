@@ -1,4 +1,5 @@
 """A whole event over real sockets: a facilitator, 3 scribes, a projector and 30 phones at 3 tables."""
+
 from __future__ import annotations
 
 import csv
@@ -48,8 +49,9 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
         assert facilitator.send("idea.hide", {"idea": by_text["Idea 29 from a phone"]})["ok"]
         edit = {"idea": by_text["Idea 0 from a phone"], "text": "Idea zero, edited"}
         assert facilitator.send("idea.edit", edit)["ok"]
-        assert facilitator.send("idea.merge", {"idea": by_text["Idea 6 from a phone"],
-                                               "into": by_text["Idea 0 from a phone"]})["ok"]
+        assert facilitator.send(
+            "idea.merge", {"idea": by_text["Idea 6 from a phone"], "into": by_text["Idea 0 from a phone"]}
+        )["ok"]
         edited = next(i for i in facilitator.sync()["ideas"] if i["id"] == by_text["Idea 0 from a phone"])
         assert (edited["text"], edited["original"]) == ("Idea zero, edited", "Idea 0 from a phone")
         public = {i["id"] for i in projector.sync()["ideas"]}
@@ -87,8 +89,9 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
 
         # Results stay hidden from the projector and phones until revealed; staff see them live.
         # (The total is 150 both before and after phone 0 moved its dot: wait for the ranking itself.)
-        live = facilitator.wait_for(lambda u: u.get("tally") and
-                                    {p["theme"]: p["dots"] for p in u["tally"]["ranking"]} == cast)
+        live = facilitator.wait_for(
+            lambda u: u.get("tally") and {p["theme"]: p["dots"] for p in u["tally"]["ranking"]} == cast
+        )
         assert live["tally"]["dots"] == 150 and live["tally"]["voters"] == 30
         assert projector.sync()["tally"] is None
         assert all(u.get("tally") is None for u in projector.updates if "tally" in u)
@@ -115,9 +118,26 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
 
     # The CLI export reads the same database and writes the same ranking as CSV.
     out = tmp_path / "csv"
-    subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
-                    "--data", str(server.data_dir), "--format", "csv", "--out", str(out)],
-                   cwd=ROOT, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facilitation",
+            "export",
+            "--event",
+            "psm-torino-2024",
+            "--data",
+            str(server.data_dir),
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     with open(out / "ranking.csv", newline="", encoding="utf-8-sig") as f:
         overall = {int(r["theme"]): int(r["dots"]) for r in csv.DictReader(f) if r["dimension"] == "overall"}
     assert overall == cast
@@ -125,14 +145,39 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
         assert len(list(csv.DictReader(f))) == 33
     # The Excel workbook holds the same tables: a sheet per CSV, read back cell by cell
     book_path = tmp_path / "event.xlsx"
-    subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
-                    "--data", str(server.data_dir), "--format", "xlsx", "--out", str(book_path)],
-                   cwd=ROOT, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facilitation",
+            "export",
+            "--event",
+            "psm-torino-2024",
+            "--data",
+            str(server.data_dir),
+            "--format",
+            "xlsx",
+            "--out",
+            str(book_path),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     # for people, in the event's language: Italian sheet names and headers; the CSVs keep the keys for programs
     book = openpyxl.load_workbook(book_path)
-    sheet_names = {"ideas": "Idee", "idea_history": "Storia delle idee", "alignments": "Allineamenti",
-                   "harvests": "Note dei tavoli", "themes": "Temi", "votes": "Voti", "rounds": "Turni di voto",
-                   "ranking": "Classifica", "participants": "Partecipanti"}
+    sheet_names = {
+        "ideas": "Idee",
+        "idea_history": "Storia delle idee",
+        "alignments": "Allineamenti",
+        "harvests": "Note dei tavoli",
+        "themes": "Temi",
+        "votes": "Voti",
+        "rounds": "Turni di voto",
+        "ranking": "Classifica",
+        "participants": "Partecipanti",
+    }
     assert sorted(book.sheetnames) == sorted(sheet_names.values())
     for path in sorted(out.glob("*.csv")):
         assert (path.read_bytes()[:3]) == b"\xef\xbb\xbf"  # a byte-order mark: Excel reads the accents right
@@ -145,7 +190,25 @@ def test_an_event_runs_from_join_to_export_and_the_export_equals_what_was_cast(s
         assert from_xlsx[1:] == from_csv[1:], path.name
     assert [c.value for c in book["Idee"][1]][:5] == ["Numero", "Tavolo", "Canale", "Asse", "Nome dell'asse"]
     assert [c.value for c in book["Voti"][1]][-1] == "Bollini o punti"
-    json_out = subprocess.run([sys.executable, "-m", "facilitation", "export", "--event", "psm-torino-2024",
-                               "--data", str(server.data_dir), "--format", "json", "--out", "-"],
-                              cwd=ROOT, check=True, capture_output=True, timeout=60, text=True).stdout
+    json_out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facilitation",
+            "export",
+            "--event",
+            "psm-torino-2024",
+            "--data",
+            str(server.data_dir),
+            "--format",
+            "json",
+            "--out",
+            "-",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+        text=True,
+    ).stdout
     assert len(json.loads(json_out)["votes"]) == len(exported["votes"])

@@ -1,4 +1,5 @@
 """In-process app (threading mode) with a fresh SQLite file per test, for the HTTP pages."""
+
 import pytest
 
 from facilitation.app import create_app

@@ -1,4 +1,5 @@
 """The command line and the translation catalogues."""
+
 from babel.messages.pofile import read_po
 
 from tests.conftest import ROOT
@@ -16,8 +17,16 @@ def test_serve_refuses_a_broken_plan_and_names_the_problem(tmp_path):
 
 def test_cards_writes_a_printable_page_and_a_png_per_table(tmp_path):
     out = tmp_path / "cards"
-    result = run("cards", str(ROOT / "sessions/psm-torino-2024.toml"), "--data", str(tmp_path / "data"),
-                 "--out", str(out), "--public-url", "http://192.168.1.20:5000")
+    result = run(
+        "cards",
+        str(ROOT / "sessions/psm-torino-2024.toml"),
+        "--data",
+        str(tmp_path / "data"),
+        "--out",
+        str(out),
+        "--public-url",
+        "http://192.168.1.20:5000",
+    )
     assert result.returncode == 0, result.stderr
     assert len(list(out.glob("table-*.png"))) == 30 and (out / "online.png").exists()
     page = (out / "cards.html").read_text()
@@ -36,8 +45,9 @@ def test_the_command_line_speaks_italian_first_and_the_terminals_language_when_o
 def test_the_italian_catalogue_translates_every_string():
     template = read_po(open(ROOT / "facilitation/translations/messages.pot", "rb"))
     italian = read_po(open(ROOT / "facilitation/translations/it/LC_MESSAGES/messages.po", "rb"))
-    missing = [m.id for m in template if m.id and (m.id not in italian or not italian[m.id].string
-                                                   or italian[m.id].fuzzy)]
+    missing = [
+        m.id for m in template if m.id and (m.id not in italian or not italian[m.id].string or italian[m.id].fuzzy)
+    ]
     assert missing == []
 
 
@@ -48,8 +58,9 @@ def test_a_checkout_without_compiled_catalogues_compiles_them_from_the_po_files(
 
     from facilitation.catalogues import compile_catalogues
 
-    shutil.copytree(ROOT / "facilitation/translations", tmp_path, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(
+        ROOT / "facilitation/translations", tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.mo")
+    )
     written = compile_catalogues(tmp_path)
     assert sorted(p.parent.parent.name for p in written) == ["en", "it"]
     assert Translations.load(str(tmp_path), ["it"]).gettext("Join the event") == "Partecipa all'evento"

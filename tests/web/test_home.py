@@ -1,6 +1,7 @@
 """The organiser's home (issue 22, `serve --workspace`): the events the server runs, a new one from a template
 or as a copy of another, served at once and again after a restart; the home opens for the organiser's secret
 only."""
+
 import sqlite3
 
 import requests
@@ -11,8 +12,10 @@ from tests.realtime.clients import Client, join
 
 def counts(db) -> tuple[int, int, int]:
     with sqlite3.connect(db) as con:
-        return tuple(con.execute(f"select count(*) from {table}").fetchone()[0]
-                     for table in ("event_table", "participant", "idea"))
+        return tuple(
+            con.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("event_table", "participant", "idea")
+        )
 
 
 def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served_at_once_and_after_a_restart(tmp_path):
@@ -25,8 +28,12 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         assert page.status_code == 200 and 'data-event="psm-torino-2024"' in page.text
         assert "psm-ascolto-2024" in page.text  # a template to start from
 
-        made = requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": "ascolto-bis"},
-                             allow_redirects=False, timeout=30)
+        made = requests.post(
+            f"{home}/events",
+            data={"template": "psm-ascolto-2024", "id": "ascolto-bis"},
+            allow_redirects=False,
+            timeout=30,
+        )
         assert made.status_code == 303 and made.headers["Location"].endswith("made=ascolto-bis")
         listening = server.other("ascolto-bis")
         assert requests.get(f"{server.url}/console/{listening.facilitator}", timeout=10).status_code == 200
@@ -39,22 +46,35 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         finally:
             phone.close()
 
-        copied = requests.post(f"{home}/events", data={"source": "ascolto-bis", "id": "ascolto-ter"},
-                               allow_redirects=False, timeout=30)
+        copied = requests.post(
+            f"{home}/events", data={"source": "ascolto-bis", "id": "ascolto-ter"}, allow_redirects=False, timeout=30
+        )
         assert copied.status_code == 303
         copy = server.other("ascolto-ter")
         assert counts(copy.db)[0] == counts(listening.db)[0] and counts(copy.db)[1:] == (0, 0)  # structure only
         assert copy.facilitator != listening.facilitator
         assert not {t[3] for t in copy.tables()} & {t[3] for t in listening.tables()}
 
-        again = requests.post(f"{home}/events", data={"source": "ascolto-bis", "id": "ascolto-ter"}, timeout=30,
-                              headers={"Accept-Language": "en"})
+        again = requests.post(
+            f"{home}/events",
+            data={"source": "ascolto-bis", "id": "ascolto-ter"},
+            timeout=30,
+            headers={"Accept-Language": "en"},
+        )
         assert again.status_code == 409 and "already an event called ascolto-ter" in again.text
-        elsewhere = requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": "ascolto-x"},
-                                  headers={"Sec-Fetch-Site": "cross-site"}, timeout=30)
+        elsewhere = requests.post(
+            f"{home}/events",
+            data={"template": "psm-ascolto-2024", "id": "ascolto-x"},
+            headers={"Sec-Fetch-Site": "cross-site"},
+            timeout=30,
+        )
         assert elsewhere.status_code == 403 and not server.other("ascolto-x").db.exists()
-        bad = requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": "../x"}, timeout=30,
-                            headers={"Accept-Language": "en"})
+        bad = requests.post(
+            f"{home}/events",
+            data={"template": "psm-ascolto-2024", "id": "../x"},
+            timeout=30,
+            headers={"Accept-Language": "en"},
+        )
         assert bad.status_code == 422 and not (server.data_dir.parent / "x.sqlite").exists()
         listed = requests.get(home, timeout=10, headers={"Accept-Language": "en"}).text
         assert 'data-event="ascolto-bis"' in listed and "1 participant ·" in listed and "Running" in listed
@@ -77,13 +97,17 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
 
         # a leaked facilitator link, revoked from the home: the old one opens nothing, the new one its console
         old = server.facilitator
-        assert requests.post(f"{home}/replace/psm-torino-2024", data={"secret": "facilitator"},
-                             timeout=30).status_code == 200
+        assert (
+            requests.post(f"{home}/replace/psm-torino-2024", data={"secret": "facilitator"}, timeout=30).status_code
+            == 200
+        )
         assert server.facilitator != old
         assert requests.get(f"{server.url}/console/{old}", timeout=10).status_code == 404
         assert requests.get(f"{server.url}/console/{server.facilitator}", timeout=10).status_code == 200
-        assert requests.post(f"{home}/replace/psm-torino-2024", data={"secret": "everything"},
-                             timeout=30).status_code == 422
+        assert (
+            requests.post(f"{home}/replace/psm-torino-2024", data={"secret": "everything"}, timeout=30).status_code
+            == 422
+        )
 
         # archived: no longer served, kept; served again as it was
         assert requests.post(f"{home}/archive/ascolto-bis", timeout=30).status_code == 200  # after the redirect
@@ -99,8 +123,9 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
 
         wrong = requests.post(f"{home}/delete/ascolto-ter", data={"confirm": "ascolto"}, timeout=30)
         assert wrong.status_code == 422 and copy.db.exists()
-        gone = requests.post(f"{home}/delete/ascolto-ter", data={"confirm": "ascolto-ter"}, allow_redirects=False,
-                             timeout=30)
+        gone = requests.post(
+            f"{home}/delete/ascolto-ter", data={"confirm": "ascolto-ter"}, allow_redirects=False, timeout=30
+        )
         assert gone.status_code == 303 and not list(server.data_dir.glob("ascolto-ter.*"))
         assert requests.get(f"{server.url}/console/{token}", timeout=10).status_code == 404
         assert "ascolto-ter" not in requests.get(f"{server.url}/healthz", timeout=10).json()["events"]
@@ -162,9 +187,12 @@ def test_a_live_events_timing_and_texts_change_in_the_plans_form_and_every_scree
         assert untitled.status_code == 422 and "Missing text in it: every language needs one." in untitled.text
         assert requests.get(f"{form}.toml", timeout=10).text == before  # nothing changed
 
-        saved = requests.post(form, data={"agenda.2.minutes": str(minutes + 15),
-                                          "agenda.2.title.en": "Ideas at the tables, a little longer"},
-                              allow_redirects=False, timeout=10)
+        saved = requests.post(
+            form,
+            data={"agenda.2.minutes": str(minutes + 15), "agenda.2.title.en": "Ideas at the tables, a little longer"},
+            allow_redirects=False,
+            timeout=10,
+        )
         assert saved.status_code == 303
         for client in (staff, phone):  # every screen, at once
             update = client.wait_for(lambda u: "event" in u)
@@ -179,10 +207,12 @@ def test_a_live_events_timing_and_texts_change_in_the_plans_form_and_every_scree
         locked = staff.send("plan.update", {"changes": {"event.id": "another"}})
         assert locked["error"]["code"] == "plan_field_locked"
         assert phone.send("plan.update", {"changes": {"agenda.2.minutes": "20"}})["error"]["code"] == "forbidden"
-        entries = requests.get(f"{server.url}/api/log", headers={"Authorization": f"Bearer {server.facilitator}"},
-                               timeout=10).json()["entries"]
+        entries = requests.get(
+            f"{server.url}/api/log", headers={"Authorization": f"Bearer {server.facilitator}"}, timeout=10
+        ).json()["entries"]
         assert [e["data"] for e in entries if e["kind"] == "PlanChanged"] == [
-            {"fields": ["agenda.2.minutes", "agenda.2.title.en"]}]
+            {"fields": ["agenda.2.minutes", "agenda.2.title.en"]}
+        ]
     finally:
         staff.close()
         phone.close()
@@ -204,8 +234,15 @@ def test_the_events_a_workspace_keeps_are_opened_when_first_needed_by_a_code_a_s
     home = f"{server.url}/home/{secret}"
     try:
         for event_id in ("ascolto-bis", "ascolto-ter"):
-            assert requests.post(f"{home}/events", data={"template": "psm-ascolto-2024", "id": event_id},
-                                 allow_redirects=False, timeout=30).status_code == 303
+            assert (
+                requests.post(
+                    f"{home}/events",
+                    data={"template": "psm-ascolto-2024", "id": event_id},
+                    allow_redirects=False,
+                    timeout=30,
+                ).status_code
+                == 303
+            )
         bis, ter = server.other("ascolto-bis"), server.other("ascolto-ter")
         cookie = join(server.url, bis.tables()[0][3])
         staff = Client(server.url, bis.facilitator)
@@ -219,8 +256,9 @@ def test_the_events_a_workspace_keeps_are_opened_when_first_needed_by_a_code_a_s
     try:
         assert health()["events"] == ["psm-torino-2024", "ascolto-bis", "ascolto-ter"]
         assert health()["asleep"] == ["ascolto-bis", "ascolto-ter"]  # glanced at, not opened
-        listed = requests.get(home.replace(home.split("/home/")[0], server.url), timeout=10,
-                              headers={"Accept-Language": "en"}).text
+        listed = requests.get(
+            home.replace(home.split("/home/")[0], server.url), timeout=10, headers={"Accept-Language": "en"}
+        ).text
         assert 'data-event="ascolto-bis"' in listed and "1 participant ·" in listed  # its figures, still asleep
         assert ": ascolto-bis, ascolto-ter" in server.log_path.read_text()  # listed at start, links on the home
         assert health()["asleep"] == ["ascolto-bis", "ascolto-ter"]

@@ -1,6 +1,7 @@
 """One person, one voice, as far as an anonymous event allows: a participant exists only once a phone really
 joins, tables and online groups hold what the plan seats (plus the facilitator's headroom), and one address
 or one join code cannot mint voters faster than a room of people joins."""
+
 from facilitation.app import create_app
 from facilitation.domain.roles import Role
 from facilitation.services.commands import Principal
@@ -12,6 +13,7 @@ FACILITATOR = Principal(Role.FACILITATOR)
 def participants(app) -> int:
     with app.extensions["facilitation"].reading() as s:
         from facilitation.services.readmodels import stats
+
         return stats(s)["participants"]
 
 
@@ -46,6 +48,7 @@ def test_the_facilitator_adds_headroom_and_the_console_sees_joins_and_refusals(a
     assert app.test_client().post(link).status_code == 303
     with service.reading() as s:
         from facilitation.services.readmodels import snapshot
+
         seats = snapshot(s, service.plan, FACILITATOR, 0, service.refused_joins)["seats"]
     table = seats["tables"][1]
     assert seats["headroom"] == 4
@@ -55,10 +58,15 @@ def test_the_facilitator_adds_headroom_and_the_console_sees_joins_and_refusals(a
 
 def test_online_groups_fill_up_then_refuse(tmp_path):
     from facilitation.app import create_app
+
     plan = tmp_path / "small.toml"
     from tests.conftest import DEMO_PLAN
-    plan.write_text(DEMO_PLAN.read_text().replace("online_groups = 3", "online_groups = 2\nonline_size = 3")
-                    .replace("headroom = 2", "headroom = 0"))
+
+    plan.write_text(
+        DEMO_PLAN.read_text()
+        .replace("online_groups = 3", "online_groups = 2\nonline_size = 3")
+        .replace("headroom = 2", "headroom = 0")
+    )
     app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": str(plan)})
     online = app.extensions["facilitation"].settings()["online_code"]
     codes = [app.test_client().post(f"/j/{online}", headers={"Accept-Language": "en"}) for _ in range(7)]
@@ -102,9 +110,13 @@ def test_online_joiners_fill_a_group_before_the_next_one_opens(tmp_path):
     """Three people online talk together in one group, not alone in three; the headroom goes to the emptiest."""
     from facilitation.app import create_app
     from tests.conftest import DEMO_PLAN
+
     plan = tmp_path / "small.toml"
-    plan.write_text(DEMO_PLAN.read_text().replace("online_groups = 3", "online_groups = 2\nonline_size = 3")
-                    .replace("headroom = 2", "headroom = 1"))
+    plan.write_text(
+        DEMO_PLAN.read_text()
+        .replace("online_groups = 3", "online_groups = 2\nonline_size = 3")
+        .replace("headroom = 2", "headroom = 1")
+    )
     app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": str(plan)})
     service = app.extensions["facilitation"]
     online = service.settings()["online_code"]
@@ -122,6 +134,7 @@ def test_the_device_cookie_is_secure_when_the_phone_came_over_https(app, tables)
     """Reached over HTTPS (directly, or through a tunnel that says so in X-Forwarded-Proto), the device cookie
     is never sent back over plain HTTP (issue 19, #12). A room's phones on the venue's plain-HTTP network keep a
     cookie they can use; a header saying "https" can only keep the cookie from its own sender."""
+
     def cookie_of(**kwargs) -> str:
         response = app.test_client().post(f"/j/{tables[0].join_code}", **kwargs)
         assert response.status_code == 303
@@ -140,11 +153,11 @@ def test_wrong_codes_from_a_shared_address_do_not_spend_the_honest_joins_behind_
     app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "JOIN_BURST": 5})
     app.testing = True
     script = app.test_client()
-    answers = [script.post(f"/j/WRONG{n:04d}", headers={"Accept-Language": "en"}).status_code
-               for n in range(200)]
+    answers = [script.post(f"/j/WRONG{n:04d}", headers={"Accept-Language": "en"}).status_code for n in range(200)]
     assert 404 in answers and 429 in answers and answers.count(404) <= 25  # guessing stays slow
     with app.app_context():
         from facilitation.web.identity import service
+
         codes = [t.join_code for t in service().tables()]
     joined = [app.test_client().post(f"/j/{codes[n]}").status_code for n in range(5)]
     assert joined == [303] * 5, joined  # the address's whole join budget is still there
@@ -157,6 +170,7 @@ def test_joining_is_a_command_through_the_same_door_and_no_screen_can_send_it(tm
 
     from tests.conftest import start_server, stop_server
     from tests.realtime.clients import Client, join
+
     server = start_server(tmp_path)
     try:
         token = join(server.url, server.tables()[0][3])
@@ -167,7 +181,8 @@ def test_joining_is_a_command_through_the_same_door_and_no_screen_can_send_it(tm
         phone.close()
         with sqlite3.connect(server.db) as db:
             assert db.execute("select actor from log where kind = 'ParticipantJoined'").fetchall() == [
-                (f"participant:{me}",)]
+                (f"participant:{me}",)
+            ]
             records = db.execute("select key, result from command where name = 'participant.join'").fetchall()
         assert len(records) == 1 and records[0][0].startswith("visitor|") and token not in records[0][1]
     finally:

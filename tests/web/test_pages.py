@@ -1,4 +1,5 @@
 """The HTTP pages: joining by QR, capability links, printable cards, exports, languages."""
+
 import csv
 import io
 import zipfile
@@ -75,8 +76,11 @@ def test_a_token_opens_only_the_pages_of_its_role(client, settings, tables):
 
 def test_read_only_screens_never_carry_a_secret(client, settings, tables):
     secrets = [settings["facilitator_token"], settings["theme_token"], tables[0].scribe_token]
-    for page in (f"/projector/{settings['projector_token']}", f"/observer/{settings['observer_token']}",
-                 f"/console/{settings['theme_token']}"):
+    for page in (
+        f"/projector/{settings['projector_token']}",
+        f"/observer/{settings['observer_token']}",
+        f"/console/{settings['theme_token']}",
+    ):
         html = client.get(page).get_data(as_text=True)
         assert not [s for s in secrets if s in html and s not in page]
 
@@ -107,14 +111,37 @@ def test_the_export_zip_holds_every_csv_and_observers_may_download_it(client, se
     response = client.get(f"/export/{settings['observer_token']}/event.zip")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    assert sorted(archive.namelist()) == ["alignments.csv", "harvests.csv", "idea_history.csv", "ideas.csv",
-                                          "participants.csv", "ranking.csv", "rounds.csv", "themes.csv", "votes.csv"]
+    assert sorted(archive.namelist()) == [
+        "alignments.csv",
+        "harvests.csv",
+        "idea_history.csv",
+        "ideas.csv",
+        "participants.csv",
+        "ranking.csv",
+        "rounds.csv",
+        "themes.csv",
+        "votes.csv",
+    ]
     header = next(csv.reader(io.StringIO(archive.read("votes.csv").decode("utf-8-sig"))))
-    assert header == ["round", "method", "participant", "table", "channel", "category", "zone", "proxied", "theme",
-                      "theme_title", "axis", "dots"]
+    assert header == [
+        "round",
+        "method",
+        "participant",
+        "table",
+        "channel",
+        "category",
+        "zone",
+        "proxied",
+        "theme",
+        "theme_title",
+        "axis",
+        "dots",
+    ]
     rounds = list(csv.reader(io.StringIO(archive.read("rounds.csv").decode("utf-8-sig"))))
-    assert rounds == [["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
-                      ["1", "dots", "5", "3", "not_open", "False", "", ""]]
+    assert rounds == [
+        ["round", "method", "budget", "cap", "state", "revealed", "made_from", "ballot"],
+        ["1", "dots", "5", "3", "not_open", "False", "", ""],
+    ]
     ballots = client.get(f"/export/{settings['observer_token']}/ballots.zip")  # no round opened: no ballot file
     assert ballots.status_code == 200 and zipfile.ZipFile(io.BytesIO(ballots.data)).namelist() == []
 
@@ -123,8 +150,14 @@ def test_no_page_loads_anything_from_outside_the_venue(client, settings, tables)
     """The venue may have no internet: scripts, styles, fonts and images all come from this server."""
     import re
 
-    pages = ["/", "/join", f"/console/{settings['facilitator_token']}", f"/projector/{settings['projector_token']}",
-             f"/table/{tables[0].scribe_token}", f"/cards/{settings['facilitator_token']}"]
+    pages = [
+        "/",
+        "/join",
+        f"/console/{settings['facilitator_token']}",
+        f"/projector/{settings['projector_token']}",
+        f"/table/{tables[0].scribe_token}",
+        f"/cards/{settings['facilitator_token']}",
+    ]
     client.post(f"/j/{tables[0].join_code}")
     pages.append("/me")
     for page in pages:
@@ -139,8 +172,14 @@ def test_a_named_table_is_named_one_way_on_the_phone_its_table_screen_the_cards_
     """The listening day's thematic tables: the phone's bar, the table facilitator's screen and the screens'
     data say the table's name ("Tavolo Mobilità sostenibile"), never "Tavolo 3" beside it; the card says it
     in each language once, not "Tavolo · Table — Tavolo Mobilità sostenibile"."""
-    app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": "psm-ascolto-2024",
-                      "PUBLIC_URL": "http://10.0.0.5:5000"})
+    app = create_app(
+        {
+            "DATA_DIR": str(tmp_path),
+            "ASYNC_MODE": "threading",
+            "PLAN": "psm-ascolto-2024",
+            "PUBLIC_URL": "http://10.0.0.5:5000",
+        }
+    )
     service = app.extensions["facilitation"]
     third = service.tables()[2]
     phone = app.test_client()
@@ -158,7 +197,9 @@ def test_a_named_table_is_named_one_way_on_the_phone_its_table_screen_the_cards_
 
 
 def test_online_groups_and_numbered_tables_are_labelled_in_each_language(app, tables):
-    labels = {t["number"] if not t["online"] else f"online-{t['number']}": t["label"] for t in
-              rm.event_info(app.extensions["facilitation"].plan, tables)["tables"]}
+    labels = {
+        t["number"] if not t["online"] else f"online-{t['number']}": t["label"]
+        for t in rm.event_info(app.extensions["facilitation"].plan, tables)["tables"]
+    }
     assert labels[7] == {"it": "Tavolo 7", "en": "Table 7"}
     assert labels["online-1"] == {"it": "Gruppo online 1", "en": "Online group 1"}

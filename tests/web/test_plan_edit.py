@@ -1,5 +1,6 @@
 """The plan in forms (issue 22): what the event's data holds on to stays, and says why; the rest changes, even
 live, and the event's tables and first vote round follow; every shipped plan round-trips exactly."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -72,8 +73,16 @@ def test_what_the_events_data_holds_on_to_stays_and_the_rest_changes_live(tmp_pa
         assert added["ok"]
         assert update(staff, action="add:agenda.2", client_id=key)["replayed"]  # a retried click adds one phase
         agenda = staff.sync()["event"]["agenda"]
-        assert [p["id"] for p in agenda] == ["accoglienza", "apertura", "tavoli", "phase-8", "temi", "voto",
-                                             "chiusura", "risultati"]
+        assert [p["id"] for p in agenda] == [
+            "accoglienza",
+            "apertura",
+            "tavoli",
+            "phase-8",
+            "temi",
+            "voto",
+            "chiusura",
+            "risultati",
+        ]
         assert staff.sync()["control"]["phase"] == CAPTURE
 
         # tables: more can be added (the online groups, empty, move after them); one with people stays
@@ -104,8 +113,9 @@ def test_what_the_events_data_holds_on_to_stays_and_the_rest_changes_live(tmp_pa
         assert refusal(update(staff, action="explode:axes")) == "plan_field_locked"
         assert refusal(staff.send("plan.update", {"changes": ["agenda.0.minutes"]})) == "invalid_payload"
         assert refusal(phone.send("plan.update", {"changes": {"agenda.0.minutes": "20"}})) == "forbidden"
-        plan = parse_plan(sqlite3.connect(server.db).execute("select value from setting where key = 'plan'")
-                          .fetchone()[0])
+        plan = parse_plan(
+            sqlite3.connect(server.db).execute("select value from setting where key = 'plan'").fetchone()[0]
+        )
         assert plan.tables.count == 40 and plan.voting.points == 100 and plan.event.languages == ["it", "en", "fr"]
         assert plan.axes[0].name["fr"] == plan.axes[0].name["it"]  # a new language starts from the first one's
     finally:

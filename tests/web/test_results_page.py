@@ -1,5 +1,6 @@
 """The report as a web page for the staff and the committee, and the public results page the facilitator
 switches on after the event: no token, only revealed results, nothing for the committee only."""
+
 from __future__ import annotations
 
 import requests
@@ -41,8 +42,10 @@ def test_the_results_page_opens_to_everyone_only_when_published_and_shows_only_r
             assert server.setting(secret) not in shown.text
 
         # a poll answered and closed, never revealed: nothing of it on the public page (issue 19, #4)
-        poll = facilitator.send("poll.create", {"question": "Da dove arrivi oggi?", "kind": "single",
-                                                "options": ["Torino", "Prima cintura"]})["poll"]
+        poll = facilitator.send(
+            "poll.create",
+            {"question": "Da dove arrivi oggi?", "kind": "single", "options": ["Torino", "Prima cintura"]},
+        )["poll"]
         assert facilitator.send("poll.change", {"poll": poll, "state": "open"})["ok"]
         assert phones[0].send("poll.answer", {"poll": poll, "choices": [1]})["ok"]
         assert facilitator.send("poll.change", {"poll": poll, "state": "closed"})["ok"]
@@ -62,8 +65,10 @@ def test_the_results_page_opens_to_everyone_only_when_published_and_shows_only_r
         assert report.status_code == 200 and "Report to the steering committee" in report.text
         assert "Who preferred what (round 1)" in report.text and 'id="print"' in report.text
         markdown = page(f"{server.url}/export/{server.setting('observer_token')}/report.md?lang=en")
-        assert markdown.headers["Content-Type"].startswith("text/markdown") and "attachment" in \
-            markdown.headers["Content-Disposition"]
+        assert (
+            markdown.headers["Content-Type"].startswith("text/markdown")
+            and "attachment" in markdown.headers["Content-Disposition"]
+        )
         text = markdown.content.decode("utf-8")
         assert text.startswith("*Report to the steering committee*\n\n# Turin PSM 2024–2026 · Co-planning event")
         assert "## The priorities" in text and "### Round 1: 5 dots each, at most 3 on one theme" in text

@@ -1,5 +1,6 @@
 """Seat codes (plan `tables.seat_codes`): printed one-person codes, a sheet per table, cut apart. Each code
 admits one participant; the same code on another phone is the same participant again, never a new voice."""
+
 import csv
 import io
 import re
@@ -21,8 +22,9 @@ EN = {"Accept-Language": "en"}
 def app(tmp_path):
     plan = tmp_path / "seats.toml"
     plan.write_text(DEMO_PLAN.read_text().replace("online_groups = 3", "online_groups = 3\nseat_codes = true"))
-    app = create_app({"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": str(plan),
-                      "PUBLIC_URL": "http://10.0.0.5:5000"})
+    app = create_app(
+        {"DATA_DIR": str(tmp_path), "ASYNC_MODE": "threading", "PLAN": str(plan), "PUBLIC_URL": "http://10.0.0.5:5000"}
+    )
     app.testing = True
     return app
 
@@ -93,10 +95,12 @@ def test_raising_the_headroom_adds_codes_to_print_and_the_console_counts_codes_a
     assert unused.count('<article class="slip') == 30 * 14 - 1
     with service.reading() as s:
         from facilitation.services.readmodels import seats
+
         table = seats(s, service.plan, {})["tables"][0]
     assert table["capacity"] == 14 and table["joined"] == 1
-    assert re.search(r"<article class=\"slip used\"", client.get(f"/cards/{settings['facilitator_token']}").get_data(
-        as_text=True))
+    assert re.search(
+        r"<article class=\"slip used\"", client.get(f"/cards/{settings['facilitator_token']}").get_data(as_text=True)
+    )
 
 
 def test_online_people_each_get_a_personal_link_and_the_shared_online_link_admits_nobody(app, client, settings):
@@ -126,7 +130,10 @@ def test_online_people_each_get_a_personal_link_and_the_shared_online_link_admit
     assert phone.post(rows[0]["link"].removeprefix("http://10.0.0.5:5000")).status_code == 303
     who = service.resolve(phone.get_cookie(DEVICE_COOKIE).value)
     assert service.table(who.table_id).online and participants(app) == 1
-    again = list(csv.DictReader(io.StringIO(client.get(f"/cards/{settings['facilitator_token']}/online.csv")
-                                            .get_data(as_text=True))))
+    again = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/cards/{settings['facilitator_token']}/online.csv").get_data(as_text=True))
+        )
+    )
     assert [row["used"] for row in again].count("yes") == 1
     assert app.test_client().get("/cards/not-the-secret/online.csv").status_code in (403, 404)

@@ -4,6 +4,7 @@ event log and the applied commands.
 Databases written before the schema was versioned lack `idea.original` and `idea.starred`; they are brought
 to this revision instead of being created anew, keeping every row.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -37,7 +38,8 @@ def _create() -> None:
         "setting",
         sa.Column("key", sa.String(), nullable=False),
         sa.Column("value", sa.String(), nullable=False),
-        sa.PrimaryKeyConstraint("key"))
+        sa.PrimaryKeyConstraint("key"),
+    )
     op.create_table(
         "control",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -46,7 +48,8 @@ def _create() -> None:
         sa.Column("timer_paused_left", sa.Float(), nullable=True),
         sa.Column("vote_state", sa.String(), nullable=False),
         sa.Column("revealed", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_table(
         "event_table",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,7 +57,8 @@ def _create() -> None:
         sa.Column("online", sa.Boolean(), nullable=False),
         sa.Column("join_code", sa.String(), nullable=False),
         sa.Column("scribe_token", sa.String(), nullable=False),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_event_table_join_code", "event_table", ["join_code"], unique=True)
     op.create_index("ix_event_table_scribe_token", "event_table", ["scribe_token"], unique=True)
     op.create_table(
@@ -64,7 +68,8 @@ def _create() -> None:
         sa.Column("actor", sa.String(), nullable=False),
         sa.Column("kind", sa.String(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("version"))
+        sa.PrimaryKeyConstraint("version"),
+    )
     op.create_table(
         "command",
         sa.Column("key", sa.String(), nullable=False),
@@ -72,7 +77,8 @@ def _create() -> None:
         sa.Column("digest", sa.String(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=False),
         sa.Column("at", sa.Float(), nullable=False),
-        sa.PrimaryKeyConstraint("key"))
+        sa.PrimaryKeyConstraint("key"),
+    )
     op.create_table(
         "theme",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -80,7 +86,8 @@ def _create() -> None:
         sa.Column("axis", sa.String(), nullable=True),
         sa.Column("on_ballot", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.Float(), nullable=False),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_table(
         "idea",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -99,7 +106,8 @@ def _create() -> None:
         sa.ForeignKeyConstraint(["merged_into"], ["idea.id"]),
         sa.ForeignKeyConstraint(["table_id"], ["event_table.id"]),
         sa.ForeignKeyConstraint(["theme_id"], ["theme.id"]),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_idea_table_id", "idea", ["table_id"])
     op.create_index("ix_idea_theme_id", "idea", ["theme_id"])
     op.create_table(
@@ -111,7 +119,8 @@ def _create() -> None:
         sa.Column("zone", sa.String(), nullable=True),
         sa.Column("joined_at", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["table_id"], ["event_table.id"]),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_participant_table_id", "participant", ["table_id"])
     op.create_index("ix_participant_token", "participant", ["token"], unique=True)
     op.create_table(
@@ -121,7 +130,8 @@ def _create() -> None:
         sa.Column("count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["participant_id"], ["participant.id"]),
         sa.ForeignKeyConstraint(["theme_id"], ["theme.id"]),
-        sa.PrimaryKeyConstraint("participant_id", "theme_id"))
+        sa.PrimaryKeyConstraint("participant_id", "theme_id"),
+    )
     op.create_table(
         "idea_revision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -133,7 +143,8 @@ def _create() -> None:
         sa.Column("by", sa.String(), nullable=False),
         sa.Column("at", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["idea_id"], ["idea.id"]),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_idea_revision_idea_id", "idea_revision", ["idea_id"])
 
 

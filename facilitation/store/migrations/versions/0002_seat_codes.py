@@ -1,4 +1,5 @@
 """Seat codes (0.3.0): printed one-person codes for events that need one phone per person."""
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,7 +18,8 @@ def upgrade() -> None:
         sa.Column("used_at", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(["table_id"], ["event_table.id"]),
         sa.ForeignKeyConstraint(["participant_id"], ["participant.id"]),
-        sa.PrimaryKeyConstraint("code"))
+        sa.PrimaryKeyConstraint("code"),
+    )
     op.create_index("ix_seat_code_table_id", "seat_code", ["table_id"])
     op.create_index("ix_seat_code_participant_id", "seat_code", ["participant_id"])
 

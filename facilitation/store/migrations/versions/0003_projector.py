@@ -1,4 +1,5 @@
 """The projector's screen (0.4.0): what the facilitator chose to show the room, and a free message."""
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,4 +1,5 @@
 """Theme titles in the plan's other languages (0.4.0): {language: title} beside the first language's."""
+
 import sqlalchemy as sa
 from alembic import op
 

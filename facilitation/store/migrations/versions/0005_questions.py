@@ -1,4 +1,5 @@
 """Questions from the floor and online (0.4.0): questions, one upvote per participant, Q&A switches."""
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,14 +24,16 @@ def upgrade() -> None:
         sa.Column("votes", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["table_id"], ["event_table.id"]),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_table(
         "question_vote",
         sa.Column("question_id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["question_id"], ["question.id"]),
         sa.ForeignKeyConstraint(["participant_id"], ["participant.id"]),
-        sa.PrimaryKeyConstraint("question_id", "participant_id"))
+        sa.PrimaryKeyConstraint("question_id", "participant_id"),
+    )
     with op.batch_alter_table("control") as batch:
         batch.add_column(sa.Column("qa_open", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("qa_premoderated", sa.Boolean(), nullable=False, server_default=sa.false()))

@@ -1,4 +1,5 @@
 """Quick polls (0.4.0): a question with options or a 1–5 scale, one answer per participant."""
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +19,8 @@ def upgrade() -> None:
         sa.Column("state", sa.String(), nullable=False),
         sa.Column("revealed", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.Float(), nullable=False),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_table(
         "poll_answer",
         sa.Column("poll_id", sa.Integer(), nullable=False),
@@ -26,7 +28,8 @@ def upgrade() -> None:
         sa.Column("choices", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["poll_id"], ["poll.id"]),
         sa.ForeignKeyConstraint(["participant_id"], ["participant.id"]),
-        sa.PrimaryKeyConstraint("poll_id", "participant_id"))
+        sa.PrimaryKeyConstraint("poll_id", "participant_id"),
+    )
 
 
 def downgrade() -> None:

@@ -1,4 +1,5 @@
 """Ideas held for review (0.4.0): pre-moderation of ideas, and ideas with a held word."""
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,4 +1,5 @@
 """Alignment with local planning (0.4.0): an idea or theme marked against a zone's plans, with a note."""
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,7 +22,8 @@ def upgrade() -> None:
         sa.Column("at", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["idea_id"], ["idea.id"]),
         sa.ForeignKeyConstraint(["theme_id"], ["theme.id"]),
-        sa.PrimaryKeyConstraint("id"))
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_index("ix_alignment_idea_id", "alignment", ["idea_id"])
     op.create_index("ix_alignment_theme_id", "alignment", ["theme_id"])
 

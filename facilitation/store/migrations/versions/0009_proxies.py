@@ -1,4 +1,5 @@
 """Paper ballots (0.4.0): a participant without a phone, whose dots the table facilitator casts."""
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,4 +1,5 @@
 """Rounds at tables (0.5.0): the step within a phase, and each table's harvest note per round."""
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +19,8 @@ def upgrade() -> None:
         sa.Column("by", sa.String(), nullable=False),
         sa.Column("at", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["table_id"], ["event_table.id"]),
-        sa.PrimaryKeyConstraint("table_id", "phase", "step"))
+        sa.PrimaryKeyConstraint("table_id", "phase", "step"),
+    )
     with op.batch_alter_table("control") as batch:
         batch.add_column(sa.Column("step_index", sa.Integer(), nullable=True))
 

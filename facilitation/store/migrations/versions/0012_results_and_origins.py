@@ -1,5 +1,6 @@
 """Results for the public and material from an earlier event (0.6.0): the switch of the public results page,
 and where an imported idea or theme came from."""
+
 import sqlalchemy as sa
 from alembic import op
 

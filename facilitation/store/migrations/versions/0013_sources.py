@@ -1,6 +1,7 @@
 """Where an imported idea or theme came from, as one indexed key ("<event id>#<its id there>"): an import looks
 up what it already wrote by that key, instead of reading every row's origin (a cost that grew with each slice of
 a big import)."""
+
 import json
 
 import sqlalchemy as sa
@@ -19,15 +20,17 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("source", sa.String(), nullable=True))
             batch.create_index(f"ix_{table}_source", ["source"])
-        rows = sa.table(table, sa.column("id", sa.Integer), sa.column("origin", sa.JSON),
-                        sa.column("source", sa.String))
+        rows = sa.table(
+            table, sa.column("id", sa.Integer), sa.column("origin", sa.JSON), sa.column("source", sa.String)
+        )
         connection = op.get_bind()
         found = connection.execute(sa.select(rows.c.id, rows.c.origin).where(rows.c.origin.isnot(None))).all()
         for row_id, origin in found:
             origin = json.loads(origin) if isinstance(origin, str) else origin
             if isinstance(origin, dict) and origin.get("event") and origin.get(key) is not None:
-                connection.execute(rows.update().where(rows.c.id == row_id)
-                                   .values(source=f"{origin['event']}#{origin[key]}"))
+                connection.execute(
+                    rows.update().where(rows.c.id == row_id).values(source=f"{origin['event']}#{origin[key]}")
+                )
 
 
 def downgrade() -> None:

@@ -1,5 +1,6 @@
 """Participants the staff removed (0.9.0): a phantom's seat, token, dots and answers go; the row stays, so the log
 and the ideas it wrote keep pointing at someone."""
+
 import sqlalchemy as sa
 from alembic import op
 

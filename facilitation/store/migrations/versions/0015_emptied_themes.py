@@ -1,6 +1,7 @@
 """Themes an idea was ever grouped into (0.10.0): one that regrouping left with none is emptied, flagged on the
 console and left out of the ballot and the report until it has ideas again, while a theme made by title alone
 (to be filled, or a ballot item of its own) is not."""
+
 import sqlalchemy as sa
 from alembic import op
 

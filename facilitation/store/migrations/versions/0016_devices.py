@@ -1,6 +1,7 @@
 """The phone a participant joined from: on the venue's own network an address is one phone, and a
 keyed digest of it (never the address) lets the server cap the seats one phone takes, across restarts, and the
 console show seats taken by one phone."""
+
 import sqlalchemy as sa
 from alembic import op
 
