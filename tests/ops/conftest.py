@@ -1,7 +1,9 @@
-"""What the operations tests share: the built wheel and sdist, made once per run."""
+"""What the operations tests share: the built wheel and sdist, made once per run, and uv."""
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import filelock
 import pytest
@@ -26,3 +28,11 @@ def dist(tmp_path_factory, worker_id):
                 timeout=300,
             )
     return out
+
+
+@pytest.fixture(scope="session")
+def uv() -> str:
+    """The uv of the test dependencies (beside this Python), which makes the locks and the lowest-versions venv."""
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    assert found, "uv is in the test dependencies"
+    return found

@@ -10,7 +10,7 @@ import time
 
 import requests
 
-from tests.conftest import ROOT, free_port, launch, run_english, wait_until_healthy
+from tests.conftest import ROOT, Server, free_port, launch, run_english, wait_until_healthy
 from tests.realtime.clients import Client, join
 
 
@@ -34,7 +34,8 @@ def test_the_server_starts_and_serves_a_room_without_the_modules_windows_lacks(t
         assert health["ok"] and health["connections"]["size"] == 4000  # no open-files limit to raise
         secret = (tmp_path / "data" / "organiser.secret").read_text().strip()
         assert requests.get(f"{url}/home/{secret}", timeout=10).status_code == 200
-        phone = Client(url, cookie=join(url, first_code(tmp_path)))
+        running = Server(url, tmp_path / "data" / "psm-torino-2024.sqlite", process, tmp_path / "data", log)
+        phone = Client(url, cookie=join(url, running.tables()[0][3]))
         try:
             assert phone.state["me"]["participant"]
         finally:
@@ -46,13 +47,6 @@ def test_the_server_starts_and_serves_a_room_without_the_modules_windows_lacks(t
     finally:
         stop(process)
     assert "No module named" not in log.read_text() and "Traceback" not in log.read_text()
-
-
-def first_code(tmp_path) -> str:
-    import sqlite3
-
-    with sqlite3.connect(tmp_path / "data" / "psm-torino-2024.sqlite") as db:
-        return db.execute("select join_code from event_table order by id").fetchone()[0]
 
 
 def test_the_default_port_gives_way_to_the_next_free_one_when_taken_as_airplay_takes_5000_on_a_mac(

@@ -3,8 +3,6 @@ preference (as `make lock` does), they come out the same. A requirement changed 
 
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +10,7 @@ from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("lock", ["run", "test"])
-def test_each_lock_is_made_from_pyproject_as_it_is(lock, tmp_path):
-    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+def test_each_lock_is_made_from_pyproject_as_it_is(lock, tmp_path, uv):
     again = tmp_path / f"{lock}.lock"
     shutil.copy(ROOT / "requirements" / f"{lock}.lock", again)  # its versions stay unless pyproject moved them
     made = subprocess.run(

@@ -2,10 +2,8 @@
 names, the rules, the pages, a real server with its sockets, and a whole event to its export still work."""
 
 import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -25,9 +23,7 @@ FAST = [
 ]
 
 
-def test_the_fast_tests_pass_with_the_lowest_versions_the_project_allows(tmp_path):
-    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
-    assert uv, "uv is in the test dependencies"
+def test_the_fast_tests_pass_with_the_lowest_versions_the_project_allows(tmp_path, uv):
     venv = tmp_path / "lowest"
     made = subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(venv)], capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
