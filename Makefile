@@ -9,9 +9,8 @@ PORT   ?= 5000
 # (requirements/*.lock, made by `make lock`): a laptop installs exactly the same set, pip and setuptools included.
 PIP_INSTALL = $(BIN)/python -m pip install -q --require-hashes -r
 SELF_INSTALL = $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
-# The test files run on this many workers at once (pytest-xdist). 1 until two browser tests that wait on worker
-# processes (theme search, import) stop timing out with 3 workers on 2 cores; TEST_WORKERS=3 takes 11 min.
-TEST_WORKERS ?= 1
+# The test files run on this many workers at once (pytest-xdist): about 10 minutes on 2 cores with 3.
+TEST_WORKERS ?= 3
 
 .PHONY: run test lint install install-test system-test-deps extract bench bench-deps wheel lock clean
 

@@ -22,8 +22,6 @@ def main(argv: list[str]) -> int:
     from facilitation import secretlog
 
     secretlog.install()
-    if hasattr(os, "nice"):
-        os.nice(10)  # the server's event loop comes first when both want the same core
     database_url, address = argv
     host, port = address.rsplit(":", 1)
     server = socket.create_connection((host, int(port)))
@@ -37,6 +35,8 @@ def main(argv: list[str]) -> int:
     log = logging.getLogger("facilitation.workers")
     service = EventService.from_database(snapshot_engine(database_url))
     jobs.warm()
+    if hasattr(os, "nice"):  # not before: a start-up of seconds, waited for by whoever asked, would take minutes
+        os.nice(10)  # the server's event loop comes first when both want the same core
     for line in server.makefile("rb"):
         body = b""
         try:
