@@ -12,12 +12,22 @@ let lastVoteState = null;
 const whole = new WholeBallot(); // the draft of a 100-point or ranking ballot, until sent
 let profilePhase; // the phase when the profile card was last opened or folded by the app
 const pending = new Map(); // theme -> taps sent and not yet acknowledged (shown on the item)
+// Taps in quick succession are answered in any order: the ballot keeps the newest answer (by its version), not
+// the last to arrive, or "−" then "+" could leave the phone showing the dot it had before.
+let ballotVersion = -1;
+function takeBallot(ack) {
+  if (!ack.ok || ack.version < ballotVersion) return;
+  ballotVersion = ack.version;
+  state.me.dots = ack.dots;
+  state.me.left = ack.left;
+}
 const online = () => Boolean(state.event?.tables.find((x) => x.id === (state.me?.table ?? state.table))?.online);
 
 startClock($("#clock"), () => state);
 
 function render(s, change = {}) {
   if (!s.event) return;
+  if (change.snapshot) ballotVersion = s.version; // the snapshot's own ballot is newer than any answer before it
   const phase = currentPhase(s);
   $("#table-name").textContent = tableName(s.event, s.me?.table ?? s.table);
   $("#phase-title").textContent = phase ? phaseTitle(s) : t("no_phase");
@@ -167,7 +177,7 @@ function renderBallot(s) {
     drawWholeBallot($("#whole-ballot"), { event: s.event, themes: me.ballot_order.filter((id) => themes.has(id)).map((id) => themes.get(id)), vote: round, mine: me.dots, ballot: whole,
       send: async (payload) => {
         const ack = await act("ballot.cast", payload);
-        if (ack.ok) { state.me.dots = ack.dots; state.me.left = ack.left; }
+        takeBallot(ack);
         return ack;
       } });
     return;
@@ -199,10 +209,7 @@ async function vote(name, theme) {
   const ack = await act(name, { theme });
   pending.set(theme, pending.get(theme) - 1);
   if (!pending.get(theme)) pending.delete(theme);
-  if (ack.ok) {
-    state.me.dots = ack.dots;
-    state.me.left = ack.left;
-  }
+  takeBallot(ack);
   renderBallot(state);
 }
 

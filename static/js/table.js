@@ -41,7 +41,7 @@ function renderPapers(s) {
       drawWholeBallot(root, { event: s.event, themes: ballot, vote, mine: p.dots, ballot: drafts.get(p.participant), label: `${t("paper_ballot")} #${p.participant}`,
         send: async (payload) => {
           const ack = await act("ballot.cast", { ...payload, proxy: p.participant });
-          if (ack.ok) papers = papers.map((x) => (x.participant === p.participant ? { ...x, dots: ack.dots, left: ack.left } : x));
+          if (ack.ok) papers = papers.map((x) => (x.participant === p.participant && !(ack.version < x.version) ? { ...x, dots: ack.dots, left: ack.left, version: ack.version } : x));
           return ack;
         } });
     }
@@ -67,7 +67,8 @@ function renderPapers(s) {
 async function paperDot(paper, name, theme) {
   const ack = await act(name, { theme, proxy: paper.participant });
   if (!ack.ok) return;
-  papers = papers.map((p) => (p.participant === paper.participant ? { ...p, dots: ack.dots, left: ack.left } : p));
+  // answers to quick taps come back in any order: a paper ballot keeps the newest (by version)
+  papers = papers.map((p) => (p.participant === paper.participant && !(ack.version < p.version) ? { ...p, dots: ack.dots, left: ack.left, version: ack.version } : p));
   renderPapers(state);
 }
 
