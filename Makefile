@@ -18,8 +18,10 @@ run: install
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
 
 # Every browser test keeps its screenshots (and the cards' PDF, the axe report) in screenshots/: look at them.
+# The storage tests (the sockets' and the HTTP API's) then run again with every server on PostgreSQL.
 test: install-test system-test-deps lint
 	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --database postgresql tests/realtime tests/web
 
 # Lint, the one format (ruff format: `$(BIN)/ruff format .` applies it) and types: each fails `make test` (and CI).
 lint: install-test
@@ -43,11 +45,13 @@ $(VENV)/.installed-test: pyproject.toml requirements/test.lock | $(BIN)/python
 	$(SELF_INSTALL)
 	@touch $@ $(VENV)/.installed
 
-# The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+# The browser tests drive Debian's chromium (Playwright cannot download its own browser here); the storage tests
+# start Debian's PostgreSQL server themselves (a cluster of their own in a temp folder: none is left running).
 system-test-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing chromium (Debian package) for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing=" chromium fonts-dejavu-core"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  [ -z "$$missing" ] || { echo "installing$$missing (Debian packages) for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 
 # A wheel and an sdist in dist/, carrying templates, static files, demo plans and compiled catalogues.
 wheel: install-test
@@ -58,12 +62,14 @@ extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o facilitation/translations/messages.pot .
 	$(BIN)/pybabel update --ignore-obsolete -i facilitation/translations/messages.pot -d facilitation/translations
 
-# After changing dependencies in pyproject.toml: the locks, for every system and supported Python, with hashes.
+# After changing dependencies in pyproject.toml: the locks, for every system and supported Python, with hashes
+# (run.lock: the server, its PostgreSQL driver included; test.lock: that and the tests' tools).
 # Versions already locked stay unless the change needs others (add --upgrade to take the newest).
 lock: install-test
 	$(BIN)/python -m pip install -q uv
 	for lock in run test; do $(BIN)/uv pip compile pyproject.toml requirements/tools.in --universal --generate-hashes \
-	  --python-version 3.11 --quiet $$( [ $$lock = test ] && echo --extra test ) -o requirements/$$lock.lock; done
+	  --python-version 3.11 --quiet --extra $$( [ $$lock = test ] && echo test || echo postgresql ) \
+	  -o requirements/$$lock.lock; done
 
 # Prints numbers: the app beside a bare echo server in the same run (benchmarks/README.md); not part of `make test`.
 bench: install-test bench-deps

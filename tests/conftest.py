@@ -1,4 +1,5 @@
-"""Fixtures that start real things: the eventlet server as a subprocess on a free port, a temp SQLite file."""
+"""Fixtures that start real things: the server as a subprocess on a free port, on a temp SQLite file or (with
+`--database postgresql`) a fresh database on a PostgreSQL cluster the tests start (tests/databases.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,47 @@ import pytest
 import requests
 
 from facilitation.plan import load_plan
+from tests.databases import Postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PLAN = ROOT / "sessions" / "psm-torino-2024.toml"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("FACILITATION_TEST_DATABASE", "sqlite"),
+        help="where the servers the tests start keep their events (postgresql: a cluster the tests start)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about SQLite files (a folder of events, file copies)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--database") != "sqlite":
+        skip = pytest.mark.skip(reason="about SQLite files: run with --database sqlite")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+POSTGRES: Postgres | None = None  # the session's cluster, with --database postgresql
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres(request):
+    """With --database postgresql, the cluster every server of this test process keeps its event on."""
+    global POSTGRES
+    if request.config.getoption("--database") != "postgresql":
+        yield None
+        return
+    POSTGRES = Postgres()
+    yield POSTGRES
+    POSTGRES.stop()
+    POSTGRES = None
 
 
 def free_port() -> int:
@@ -33,17 +72,33 @@ class Server:
     process: subprocess.Popen
     data_dir: Path
     log_path: Path
+    database_url: str | None = None  # the event's PostgreSQL database; None: the SQLite file `db`
+
+    def query(self, sql: str, **params) -> list[tuple]:
+        """The rows `sql` reads from the event's database (named parameters, `:name`), SQLite or PostgreSQL."""
+        if self.database_url is None:
+            with sqlite3.connect(self.db) as con:
+                return con.execute(sql, params).fetchall()
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(self.database_url, poolclass=sqlalchemy.NullPool)
+        try:
+            with engine.connect() as con:
+                return [tuple(row) for row in con.execute(sqlalchemy.text(sql), params)]
+        finally:
+            engine.dispose()
+
+    @property
+    def cli_env(self) -> dict[str, str]:
+        """The environment for the `facilitation` command on this server's event (its database URL, if any)."""
+        return {**os.environ, **({"FACILITATION_DATABASE_URL": self.database_url} if self.database_url else {})}
 
     def setting(self, key: str) -> str:
-        with sqlite3.connect(self.db) as con:
-            return con.execute("select value from setting where key = ?", (key,)).fetchone()[0]
+        return self.query("select value from setting where key = :key", key=key)[0][0]
 
     def tables(self) -> list[tuple[int, int, bool, str, str]]:
         """(id, number, online, join_code, scribe_token) for every table."""
-        with sqlite3.connect(self.db) as con:
-            return con.execute(
-                "select id, number, online, join_code, scribe_token from event_table order by id"
-            ).fetchall()
+        return self.query("select id, number, online, join_code, scribe_token from event_table order by id")
 
     @property
     def facilitator(self) -> str:
@@ -116,9 +171,14 @@ def start_server(
     env: dict | None = None,
     more: tuple[Path, ...] = (),
 ) -> Server:
-    """The server as a subprocess on the plan's event (and the `more` plans' beside it: `Server.other`)."""
+    """The server as a subprocess on the plan's event (and the `more` plans' beside it: `Server.other`); with
+    --database postgresql, on the tests' cluster, in a database of the data folder's (unless `env` names one):
+    started again on the same folder, it finds its event again, as it would in the folder's SQLite file."""
     port = port or free_port()
     data_dir = data_dir or tmp_path / "data"
+    env = dict(env or {})
+    if POSTGRES is not None and not more and "FACILITATION_DATABASE_URL" not in env:
+        env["FACILITATION_DATABASE_URL"] = POSTGRES.url(f"{data_dir.resolve()}:{load_plan(plan).event.id}")
     log_path = tmp_path / f"server-{port}.log"
     process = launch(
         [
@@ -136,11 +196,13 @@ def start_server(
             *extra,
         ],
         log_path,
-        env={"FACILITATION_FLUSH_INTERVAL": flush, **(env or {})},
+        env={"FACILITATION_FLUSH_INTERVAL": flush, **env},
     )
     url = f"http://127.0.0.1:{port}"
     wait_until_healthy(url, process, log_path)
-    return Server(url, data_dir / f"{load_plan(plan).event.id}.sqlite", process, data_dir, log_path)
+    database = env.get("FACILITATION_DATABASE_URL")
+    database_url = database if database and not database.startswith("sqlite") else None
+    return Server(url, data_dir / f"{load_plan(plan).event.id}.sqlite", process, data_dir, log_path, database_url)
 
 
 def stop_server(server: Server) -> None:

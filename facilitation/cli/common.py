@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from facilitation.i18n import translator
 from facilitation.plan import Plan, PlanError, load_plan
@@ -21,8 +20,11 @@ def load_plan_or_exit(path: str) -> Plan:
         raise SystemExit(2) from None
 
 
-def event_database(config: dict, event_id: str) -> Path:
-    """The event's SQLite file in the data folder, or exit with a sentence saying where it was looked for."""
+def event_database(config: dict, event_id: str) -> str:
+    """The URL of the event's database: the DATABASE_URL's when it holds that event (PostgreSQL), else its
+    SQLite file in the data folder; or exit with a sentence saying where it was looked for."""
+    if config.get("DATABASE_URL") and held_by(config["DATABASE_URL"]) == event_id:
+        return config["DATABASE_URL"]
     path = sqlite_path(config["DATA_DIR"], event_id)
     if not path.exists():
         _ = translator()
@@ -35,8 +37,36 @@ def event_database(config: dict, event_id: str) -> Path:
             ),
             file=sys.stderr,
         )
+        if config.get("DATABASE_URL"):
+            print(
+                _("Nor in the DATABASE_URL's database (%(url)s).", url=shown(config["DATABASE_URL"])), file=sys.stderr
+            )
         raise SystemExit(2)
-    return path
+    return f"sqlite:///{path}"
+
+
+def held_by(url: str) -> str | None:
+    """The id of the event a database holds (its plan's), or None: empty, unreachable, or not an event's."""
+    from sqlalchemy import create_engine, exc, text
+
+    from facilitation.plan import parse_plan
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("select value from setting where key = 'plan'")).scalar()
+        return parse_plan(found, "database").event.id if found else None
+    except (exc.SQLAlchemyError, PlanError):
+        return None
+    finally:
+        engine.dispose()
+
+
+def shown(url: str) -> str:
+    """A database URL as it may be printed: its password hidden."""
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def say_data_dir_error(_, exc: DataDirError) -> int:
@@ -44,6 +74,12 @@ def say_data_dir_error(_, exc: DataDirError) -> int:
         text = _(
             "Event '%(event)s' is already being served from this data folder (process %(pid)s). Stop that "
             "server first: two servers on one event would split the room and the vote.",
+            **exc.params,
+        )
+    elif exc.code == "event_running_database":
+        text = _(
+            "Event '%(event)s' is already being served from its database, by %(holder)s. Stop that server "
+            "first: two servers on one event would split the room and the vote.",
             **exc.params,
         )
     elif exc.code == "data_dir_full":

@@ -18,12 +18,12 @@ from facilitation.store.engine import sqlite_path
 from facilitation.store.schema import SchemaError
 
 
-def _service(path: Path):
+def _service(url: str):
     from facilitation.services.event import EventService
     from facilitation.store.engine import make_engine
 
     try:
-        return EventService.from_database(make_engine(f"sqlite:///{path}"))
+        return EventService.from_database(make_engine(url))
     except SchemaError as exc:
         raise SystemExit(say_schema_error(translator(), exc)) from None
 
@@ -169,11 +169,17 @@ def import_material(args, config) -> int:
 def backup(args, config) -> int:
     source = event_database(config, args.event)
     _ = translator()
+    if not source.startswith("sqlite"):
+        print(
+            _("Event '%(event)s' is kept in PostgreSQL: back it up with pg_dump (docs/deploy.md).", event=args.event),
+            file=sys.stderr,
+        )
+        return 2
     out = Path(args.out or Path("backups") / f"{args.event}-{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
     if out.exists():
         print(_("%(path)s already exists: choose another --out.", path=out), file=sys.stderr)
         return 2
-    backups.copy(source, out)
+    backups.copy(Path(source.removeprefix("sqlite:///")), out)
     print(_("Backed up event '%(event)s' to %(path)s", event=args.event, path=out))
     return 0
 

@@ -125,7 +125,8 @@ def serve(args, config) -> int:
             file=sys.stderr,
         )
         return 2
-    locks = []  # held until this process ends: one server per event (per database file it resolves to)
+    # held until this process ends: one server per event (per database file it resolves to, or per database)
+    locks: list[datadir.EventLock | datadir.DatabaseLock] = []
     try:
         for event_id in [each.event.id for each in plans] + kept:
             if not config["DATABASE_URL"]:
@@ -133,6 +134,8 @@ def serve(args, config) -> int:
                 locks.append(datadir.lock(folder / f"{event_id}.sqlite", event_id))
             elif database := sqlite_file(config["DATABASE_URL"]):
                 locks.append(datadir.lock(database, event_id))
+            else:  # PostgreSQL: the database's own lock, which every machine that reaches it meets
+                locks.append(datadir.DatabaseLock(config["DATABASE_URL"], event_id))
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
     host, port = config["HOST"], config["PORT"]

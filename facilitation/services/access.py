@@ -3,6 +3,7 @@ here: the web pages, the API, the socket handshake."""
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from sqlmodel import Session, select
@@ -20,12 +21,13 @@ STAFF_TOKENS = {
     "observer_token": Role.OBSERVER,
 }
 LONGEST_TOKEN = 100  # longer is nobody's: not even looked up
+TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # every token is made so (secrets.token_urlsafe): other text is nobody's
 
 
 def principal(s: Session, token: str | None) -> Principal | None:
     """A capability token (staff, scribe or a phone's device token) -> who it is, or None. Staff secrets are
     compared in constant time."""
-    if not token or len(token) > LONGEST_TOKEN:
+    if not token or len(token) > LONGEST_TOKEN or not TOKEN.fullmatch(token):
         return None
     given = token.encode("utf-8", "replace")  # compare_digest refuses non-ASCII str: compare bytes
     for key, role in STAFF_TOKENS.items():
@@ -44,6 +46,6 @@ def principal(s: Session, token: str | None) -> Principal | None:
 
 def participant(s: Session, device_token: str | None) -> Participant | None:
     """The participant a phone's device token names, unless the staff took them out."""
-    if not device_token:
+    if not device_token or not TOKEN.fullmatch(device_token):
         return None
     return s.exec(select(Participant).where(Participant.token == device_token, PRESENT)).first()

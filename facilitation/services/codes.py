@@ -29,8 +29,9 @@ SEAT_CODE_LENGTH = 8  # 31^8 codes: guessing one at two tries a second (the join
 
 
 def normal_code(typed: str) -> str:
-    """Codes are typed from paper: case, spaces and dashes do not matter."""
-    return typed.upper().replace("-", "").replace(" ", "")[:16]
+    """Codes are typed from paper: case, spaces, dashes and anything else but letters and digits do not matter
+    (and a NUL, which PostgreSQL refuses in a text, never reaches a query)."""
+    return "".join(char for char in typed.upper() if char.isalnum())[:16]
 
 
 def add_seat_codes(s: Session, plan: Plan, spare: int) -> None:

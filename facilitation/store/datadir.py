@@ -86,6 +86,39 @@ def lock(database: str | Path, event_id: str) -> EventLock:
     return EventLock(path, held)
 
 
+class DatabaseLock:
+    """An event's PostgreSQL database held by this process: a session advisory lock on a connection kept open for
+    as long as the process lives; the database releases it when that connection ends, even on a crash."""
+
+    def __init__(self, url: str, event_id: str):
+        import hashlib
+        import socket
+
+        from sqlalchemy import NullPool, create_engine, text
+
+        key = int.from_bytes(hashlib.sha256(f"facilitation:{event_id}".encode()).digest()[:8], "big", signed=True)
+        me = f"facilitation {socket.gethostname()} pid {os.getpid()}"[:63]
+        self.engine = create_engine(url, poolclass=NullPool, connect_args={"application_name": me})
+        self.connection = self.engine.connect()
+        got = self.connection.execute(text("select pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+        self.connection.commit()
+        if not got:
+            holder = self.connection.execute(
+                text(
+                    "select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid "
+                    "where l.locktype = 'advisory' and l.granted and "
+                    "((l.classid::bigint << 32) | l.objid::bigint) = :key"
+                ),
+                {"key": key},
+            ).scalar()
+            self.release()
+            raise DataDirError("event_running_database", event=event_id, holder=holder or "?")
+
+    def release(self) -> None:
+        self.connection.close()
+        self.engine.dispose()
+
+
 KEPT_BEFORE = ".before-"  # `<event>.before-restore-….sqlite`, `<event>.before-upgrade-….sqlite`: copies, not events
 ARCHIVED = "archived_at"  # the setting an archived event keeps: when the organiser put it away
 

@@ -4,7 +4,6 @@ burst and after a restart, and a kill between a batch and its acks loses nothing
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,8 +24,7 @@ def joined_phones(server, count: int) -> list[Client]:
 
 
 def database_dots(server) -> dict[int, dict[int, int]]:
-    with sqlite3.connect(server.db) as db:
-        rows = db.execute("select participant_id, theme_id, count from dot where count > 0").fetchall()
+    rows = server.query("select participant_id, theme_id, count from dot where count > 0")
     out: dict[int, dict[int, int]] = {}
     for participant, theme, count in rows:
         out.setdefault(participant, {})[theme] = count
@@ -65,8 +63,7 @@ def test_200_phones_voting_at_once_are_counted_exactly_once_retries_included(cro
     stored = database_dots(server)
     assert sum(sum(mine.values()) for mine in stored.values()) == 3 * PHONES
     assert all(sum(mine.values()) == 3 for mine in stored.values()) and len(stored) == PHONES
-    with sqlite3.connect(server.db) as db:
-        assert db.execute("select count(*) from log where kind = 'DotPlaced'").fetchone()[0] == 3 * PHONES
+    assert server.query("select count(*) from log where kind = 'DotPlaced'")[0][0] == 3 * PHONES
     tally = Client(server.url, server.setting("observer_token"))
     assert tally.state["tally"]["dots"] == 3 * PHONES
     tally.close()
@@ -185,10 +182,9 @@ def test_a_kill_in_the_middle_of_a_burst_loses_nothing_acknowledged(tmp_path):
         for future in futures:
             future.result()
     server.process.wait()
-    with sqlite3.connect(server.db) as db:
-        stored = {row[0].split("|", 1)[1] for row in db.execute("select key from command where name = 'dot.place'")}
-        logged = db.execute("select count(*) from log where kind = 'DotPlaced'").fetchone()[0]
-        dots = db.execute("select coalesce(sum(count), 0) from dot").fetchone()[0]
+    stored = {row[0].split("|", 1)[1] for row in server.query("select key from command where name = 'dot.place'")}
+    logged = server.query("select count(*) from log where kind = 'DotPlaced'")[0][0]
+    dots = server.query("select coalesce(sum(count), 0) from dot")[0][0]
     assert len(acked) >= 120
     assert {client_id for client_id, _v in acked} <= stored  # every acknowledged dot is on disk
     assert logged == dots == len(stored)  # and what is on disk is consistent: each dot once, logged once

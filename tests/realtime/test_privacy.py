@@ -69,6 +69,7 @@ def test_a_zone_of_two_is_never_shown_alone(server):
             "-",
         ],
         cwd=ROOT,
+        env=server.cli_env,
         check=True,
         capture_output=True,
         timeout=60,

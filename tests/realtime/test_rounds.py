@@ -159,6 +159,7 @@ def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server, tmp_path):
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=server.cli_env,
         timeout=60,
     )
     assert export.returncode == 0, export.stderr
@@ -195,6 +196,7 @@ def test_a_two_round_vote_and_a_run_off_with_sixty_phones(server, tmp_path):
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=server.cli_env,
         timeout=60,
     )
     assert written.returncode == 0, written.stderr

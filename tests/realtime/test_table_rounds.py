@@ -116,6 +116,7 @@ def test_a_world_cafe_of_three_rounds_and_a_one_two_four_all(launch):
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=launch.cli_env,
         timeout=60,
     )
     assert export.returncode == 0, export.stderr

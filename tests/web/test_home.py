@@ -4,10 +4,13 @@ only."""
 
 import sqlite3
 
+import pytest
 import requests
 
 from tests.conftest import Server, free_port, launch, start_server, stop_server, wait_until_healthy
 from tests.realtime.clients import Client, join
+
+pytestmark = pytest.mark.sqlite_only  # a workspace keeps its events in the data folder (PostgreSQL: next step)
 
 
 def counts(db) -> tuple[int, int, int]:

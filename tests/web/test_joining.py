@@ -166,8 +166,6 @@ def test_wrong_codes_from_a_shared_address_do_not_spend_the_honest_joins_behind_
 def test_joining_is_a_command_through_the_same_door_and_no_screen_can_send_it(tmp_path):
     """A join is the `participant.join` command: logged as the participant's, remembered like every command
     (its device token never stored with it), and refused to a connected phone that sends it itself."""
-    import sqlite3
-
     from tests.conftest import start_server, stop_server
     from tests.realtime.clients import Client, join
 
@@ -179,11 +177,8 @@ def test_joining_is_a_command_through_the_same_door_and_no_screen_can_send_it(tm
         answer = phone.send("participant.join", {"code": server.tables()[1][3]})
         assert answer["error"]["code"] == "forbidden" and phone.sync()["me"]["table"] == 1  # it stays
         phone.close()
-        with sqlite3.connect(server.db) as db:
-            assert db.execute("select actor from log where kind = 'ParticipantJoined'").fetchall() == [
-                (f"participant:{me}",)
-            ]
-            records = db.execute("select key, result from command where name = 'participant.join'").fetchall()
+        assert server.query("select actor from log where kind = 'ParticipantJoined'") == [(f"participant:{me}",)]
+        records = server.query("select key, result from command where name = 'participant.join'")
         assert len(records) == 1 and records[0][0].startswith("visitor|") and token not in records[0][1]
     finally:
         stop_server(server)

@@ -3,7 +3,6 @@ live, and the event's tables and first vote round follow; every shipped plan rou
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 
@@ -87,8 +86,7 @@ def test_what_the_events_data_holds_on_to_stays_and_the_rest_changes_live(tmp_pa
 
         # tables: more can be added (the online groups, empty, move after them); one with people stays
         assert update(staff, {"tables.count": "40"})["ok"]
-        with sqlite3.connect(server.db) as con:
-            rows = con.execute("select id, number, online, join_code from event_table order by id").fetchall()
+        rows = server.query("select id, number, online, join_code from event_table order by id")
         assert len(rows) == 43 and rows[39][:3] == (40, 40, 0) and rows[40][:3] == (41, 1, 1)
         newcomer = Client(server.url, cookie=join(server.url, rows[34][3]))  # table 35, made a moment ago
         assert newcomer.state["me"]["table"] == 35
@@ -98,8 +96,7 @@ def test_what_the_events_data_holds_on_to_stays_and_the_rest_changes_live(tmp_pa
 
         # the voting rules follow the plan until a vote opens, then stay
         assert update(staff, {"voting.method": "points", "voting.points": "100"})["ok"]
-        with sqlite3.connect(server.db) as con:
-            assert con.execute("select method, budget, cap from vote_round").fetchall() == [("points", 100, 100)]
+        assert server.query("select method, budget, cap from vote_round") == [("points", 100, 100)]
         for title in ("Cortili verdi", "Scuole aperte"):
             theme = staff.send("theme.create", {"title": title})["theme"]
             assert staff.send("theme.ballot", {"theme": theme})["ok"]
@@ -113,9 +110,7 @@ def test_what_the_events_data_holds_on_to_stays_and_the_rest_changes_live(tmp_pa
         assert refusal(update(staff, action="explode:axes")) == "plan_field_locked"
         assert refusal(staff.send("plan.update", {"changes": ["agenda.0.minutes"]})) == "invalid_payload"
         assert refusal(phone.send("plan.update", {"changes": {"agenda.0.minutes": "20"}})) == "forbidden"
-        plan = parse_plan(
-            sqlite3.connect(server.db).execute("select value from setting where key = 'plan'").fetchone()[0]
-        )
+        plan = parse_plan(server.setting("plan"))
         assert plan.tables.count == 40 and plan.voting.points == 100 and plan.event.languages == ["it", "en", "fr"]
         assert plan.axes[0].name["fr"] == plan.axes[0].name["it"]  # a new language starts from the first one's
     finally:

@@ -14,7 +14,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("theme") as batch:
         batch.add_column(sa.Column("grouped", sa.Boolean(), nullable=False, server_default=sa.false()))
-    op.execute("UPDATE theme SET grouped = 1 WHERE id IN (SELECT theme_id FROM idea WHERE theme_id IS NOT NULL)")
+    op.execute("UPDATE theme SET grouped = TRUE WHERE id IN (SELECT theme_id FROM idea WHERE theme_id IS NOT NULL)")
 
 
 def downgrade() -> None:

@@ -1,0 +1,68 @@
+"""A real PostgreSQL for the tests: Debian's server (`make test` installs it when missing), a cluster of its own
+in a temp folder on a free port, a fresh database for each server the tests start, stopped at the end.
+
+`pytest --database postgresql` (or FACILITATION_TEST_DATABASE=postgresql) runs every server the tests start on
+it instead of SQLite files; `make test` runs the storage tests (tests/realtime, tests/web) both ways.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)  # Debian's, newest first
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Postgres:
+    """One cluster: `url(key)` is the SQLAlchemy URL of the database for `key` (a server's data folder and
+    event), made empty the first time: a server started again on the same folder finds its event again."""
+
+    def __init__(self) -> None:
+        if not BINARIES:
+            raise RuntimeError("PostgreSQL's server is not installed (Debian's postgresql: make test installs it)")
+        self.bin = BINARIES[0]
+        self.folder = Path(tempfile.mkdtemp(prefix="facilitation-pg-"))
+        self.port = free_port()
+        self._made: set[str] = set()
+        # PostgreSQL refuses to run as root: as root (CI, this machine), the cluster is the postgres user's
+        self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as:
+            shutil.chown(self.folder, "postgres")
+        data = self.folder / "data"
+        self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        # fsync off: the tests kill servers of this app, never the database's; it keeps the suite quick
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+
+    def _run(self, program: str, *args: str) -> None:
+        done = subprocess.run(
+            [*self._as, str(self.bin / program), *args], capture_output=True, text=True, timeout=60, cwd=self.folder
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{program} failed: {done.stdout}{done.stderr}")
+
+    def url(self, key: str) -> str:
+        name = "event_" + hashlib.sha1(key.encode()).hexdigest()[:20]
+        if name not in self._made:
+            self._run(
+                "psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-qc", f"CREATE DATABASE {name}"
+            )
+            self._made.add(name)
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
