@@ -19,7 +19,7 @@ FAST = [
     "tests/web/test_pages.py",
     "tests/realtime/test_broadcast.py",
     "tests/realtime/test_whole_event.py",
-    "tests/ops/test_report.py",
+    "tests/ops/test_report.py::test_long_theme_titles_and_small_groups_read_whole_in_the_pdf",
 ]
 
 

@@ -95,6 +95,8 @@ def test_the_installed_command_rehearses_a_crowd_against_a_running_server(instal
             "6",
             "--online",
             "1",
+            "--idea-seconds",
+            "2",
             cwd=tmp_path,
             command=(str(installed),),
             lang="en_GB.UTF-8",
