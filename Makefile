@@ -18,10 +18,12 @@ run: install
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
 
 # Every browser test keeps its screenshots (and the cards' PDF, the axe report) in screenshots/: look at them.
-# The storage tests (the sockets' and the HTTP API's) then run again with every server on PostgreSQL.
+# The storage tests (the sockets' and the HTTP API's) then run again with every server on PostgreSQL (the fuzz
+# tests there with fewer of the same fixed examples: what reaches the database is what differs).
 test: install-test system-test-deps lint
 	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --database postgresql tests/realtime tests/web
+	FUZZ_EXAMPLES=150 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --database postgresql \
+	  tests/realtime tests/web
 
 # Lint, the one format (ruff format: `$(BIN)/ruff format .` applies it) and types: each fails `make test` (and CI).
 lint: install-test
