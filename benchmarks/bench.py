@@ -9,6 +9,10 @@ again by a Python crowd (benchmarks/crowd.py). Prints the table and writes
 benchmarks/results/<date>-<machine>.json.
 
     .venv/bin/python benchmarks/bench.py [--phones 300 1000] [--quick] [--runtimes gevent threading]
+        [--databases sqlite postgresql]
+
+With `--databases postgresql`, the app keeps the event in a PostgreSQL cluster started for the run (Debian's,
+tests/databases.py), beside the same crowd against the echo server.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import os
 import platform
 import resource
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -38,6 +41,7 @@ sys.path.insert(0, str(HERE.parent))
 from benchmarks.crowd import play  # noqa: E402
 from facilitation.config import BY_KEY  # noqa: E402
 from tests.conftest import DEMO_PLAN, free_port, start_server, stop_server  # noqa: E402
+from tests.databases import Postgres  # noqa: E402
 
 BOUND_MS = 250  # the capacity bound: the highest rate whose ack p95 stays under it, nothing lost or refused
 RATES = {300: [150, 300, 750, 1500, 3000], 1000: [250, 500, 1000, 2000, 3000, 4000]}
@@ -144,9 +148,8 @@ def check_export(server, expected: int) -> dict:
     export = requests.get(f"{server.url}/export/{server.facilitator}/event.json", timeout=60).json()
     votes = sum(v["dots"] for v in export["votes"])
     ranked = export["ranking"]["dots"]
-    with sqlite3.connect(server.db) as db:
-        placed = db.execute("select count(*) from log where kind = 'DotPlaced'").fetchone()[0]
-        removed = db.execute("select count(*) from log where kind = 'DotRemoved'").fetchone()[0]
+    placed = server.query("select count(*) from log where kind = 'DotPlaced'")[0][0]
+    removed = server.query("select count(*) from log where kind = 'DotRemoved'")[0][0]
     return {
         "expected": expected,
         "votes": votes,
@@ -169,7 +172,9 @@ IDEAS, IDEA_SECONDS = 3, 20  # every phone's 3 ideas within 20 s (the target: wi
 REPEATS = 10  # the same burst again and again: the 10th must be as fast as the first
 
 
-def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool, runtime: str) -> dict:
+def measure(
+    phones: int, rates: list[int], python_rate: int | None, extras: bool, runtime: str, postgres: Postgres | None
+) -> dict:
     runs = [{"rate": r} for r in rates]
     idea_run = [{"rate": phones * IDEAS / IDEA_SECONDS}]
     with Echo(runtime) as echo:
@@ -214,6 +219,7 @@ def measure(phones: int, rates: list[int], python_rate: int | None, extras: bool
                 "FACILITATION_JOIN_BURST": str(phones + 10),
                 "FACILITATION_MAX_PER_ADDRESS": str(3 * phones + 100),
                 "FACILITATION_LOG_LEVEL": "WARNING",
+                **({"FACILITATION_DATABASE_URL": postgres.url(f"{tmp}:{runtime}:{phones}")} if postgres else {}),
             },
             extra=("--async-mode", runtime),
         )
@@ -286,13 +292,14 @@ def fmt(value, unit="ms") -> str:
 def report(results: list[dict], machine: str) -> None:
     print(f"\nmake bench — {machine}")
     print(
-        f"{'load':54} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11} {'stall':>10}  lost/refused"
+        f"{'load':66} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11} {'stall':>10}  lost/refused"
     )
     for result in results:
         for echo, app in zip(result["echo"]["runs"], result["app"]["runs"], strict=True):
-            load = f"{result['runtime']}: {result['phones']} phones, {app['dots']:,} dots at {app['rate']:,}/s"
+            where = result["runtime"] + (" on PostgreSQL" if result.get("database") == "postgresql" else "")
+            load = f"{where}: {result['phones']} phones, {app['dots']:,} dots at {app['rate']:,}/s"
             print(
-                f"{load:54} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
+                f"{load:66} {fmt(echo['p95_ms']):>10} {fmt(app['p95_ms']):>10} {fmt(app['p99_ms']):>10} "
                 f"{fmt(app['screen_p95_ms']):>11} {fmt(app.get('stall_ms')):>10}  {app['lost']}/{app['refused']}"
             )
         cap = result["capacity"]
@@ -343,7 +350,15 @@ def main() -> None:
         choices=BY_KEY["ASYNC_MODE"].choices,
         help="the app and the echo server on each runtime, in turn, with the same crowd",
     )
+    parser.add_argument(
+        "--databases",
+        nargs="+",
+        default=["sqlite"],
+        choices=["sqlite", "postgresql"],
+        help="where the app keeps the event: its SQLite file, or a PostgreSQL cluster started for the run",
+    )
     args = parser.parse_args()
+    postgres = Postgres() if "postgresql" in args.databases else None
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the crowd's sockets, inherited by node
     results = []
@@ -353,7 +368,18 @@ def main() -> None:
             rates = rates[1:3]
         main_rate = 750 if phones == 300 and not args.quick else None  # 300 × 5 dots within 2 s
         for runtime in args.runtimes:
-            results.append(measure(phones, rates, main_rate, extras=main_rate is not None, runtime=runtime))
+            for database in args.databases:
+                result = measure(
+                    phones,
+                    rates,
+                    main_rate,
+                    extras=main_rate is not None,
+                    runtime=runtime,
+                    postgres=postgres if database == "postgresql" else None,
+                )
+                results.append({**result, "database": database})
+    if postgres is not None:
+        postgres.stop()
     machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}"
     report(results, machine)
     out = HERE / "results"
