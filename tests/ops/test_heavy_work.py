@@ -87,8 +87,11 @@ def test_the_public_page_in_both_languages_is_drawn_once_per_language(server):
     staff = Client(server.url, server.facilitator)
     assert staff.send("results.publish", {"published": True})["ok"]
     staff.close()
+    from facilitation.web.results import PUBLIC_FRESH
+
     before = workers(server)["jobs"]
     pages = {}
+    started = time.monotonic()
     for _ in range(10):
         for lang in ("it", "en"):
             answer = requests.get(f"{server.url}/results?lang={lang}", timeout=30)
@@ -96,7 +99,10 @@ def test_the_public_page_in_both_languages_is_drawn_once_per_language(server):
             pages.setdefault(lang, answer.text)
             assert answer.text == pages[lang]
     assert "Cosa è emerso" in pages["it"] or pages["it"] != pages["en"]
-    assert workers(server)["jobs"] == before + 2
+    # once per language, and again (in the background) only once it is PUBLIC_FRESH seconds old: on a slow, busy
+    # machine the twenty requests may outlast that
+    drawn = workers(server)["jobs"] - before
+    assert 2 <= drawn <= 2 * (1 + int((time.monotonic() - started) // PUBLIC_FRESH))
 
 
 def test_while_the_room_votes_the_public_page_and_the_downloads_are_not_drawn_for_every_dot(server):
