@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from facilitation.i18n import translator
 from facilitation.plan import Plan, PlanError, load_plan
@@ -49,8 +50,11 @@ def held_by(url: str) -> str | None:
     """The id of the event a database holds (its plan's), or None: empty, unreachable, or not an event's."""
     from sqlalchemy import create_engine, exc, text
 
+    from facilitation.cli.serve import sqlite_file
     from facilitation.plan import parse_plan
 
+    if url.startswith("sqlite") and not ((file := sqlite_file(url)) and Path(file).exists()):
+        return None  # (opening it would make an empty file)
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
