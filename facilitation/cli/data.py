@@ -80,7 +80,8 @@ def report(args, config) -> int:
         out.write_text(markdown.build(data, service.plan, _), encoding="utf-8")
     else:
         out.write_bytes(pdf.build(data, service.plan, _))
-    print(_("Wrote %(path)s", path=out))
+    say = translator()  # the report is in its language; the terminal reads its own
+    print(say("Wrote %(path)s", path=out))
     return 0
 
 

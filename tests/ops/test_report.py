@@ -58,6 +58,7 @@ def test_the_report_of_a_300_phone_day_says_what_the_export_says(tmp_path):
         "report", "psm-torino-2024", "--data", str(server.data_dir), "--out", str(out), "--lang", "it", timeout=120
     )
     assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("Wrote ")  # an Italian report, said in the terminal's English
     exported = run_english(
         "export",
         "--event",
