@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 import requests
 
 from facilitation.plan import load_plan
-from tests.databases import Postgres
+from tests.databases import Postgres, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PLAN = ROOT / "sessions" / "psm-torino-2024.toml"
@@ -57,12 +56,6 @@ def postgres(request):
     yield POSTGRES
     POSTGRES.stop()
     POSTGRES = None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

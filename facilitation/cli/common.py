@@ -8,7 +8,7 @@ from pathlib import Path
 from facilitation.i18n import translator
 from facilitation.plan import Plan, PlanError, load_plan
 from facilitation.store.datadir import DataDirError
-from facilitation.store.engine import sqlite_path
+from facilitation.store.engine import sqlite_file, sqlite_path
 from facilitation.store.schema import SchemaError
 
 
@@ -50,7 +50,6 @@ def held_by(url: str) -> str | None:
     """The id of the event a database holds (its plan's), or None: empty, unreachable, or not an event's."""
     from sqlalchemy import create_engine, exc, text
 
-    from facilitation.cli.serve import sqlite_file
     from facilitation.plan import parse_plan
 
     if url.startswith("sqlite") and not ((file := sqlite_file(url)) and Path(file).exists()):

@@ -14,7 +14,7 @@ from facilitation.messages import N_
 from facilitation.resources import bundled_plan
 from facilitation.store import backup as backups
 from facilitation.store import datadir
-from facilitation.store.engine import sqlite_path
+from facilitation.store.engine import sqlite_file, sqlite_path
 from facilitation.store.schema import SchemaError
 
 
@@ -168,9 +168,9 @@ def import_material(args, config) -> int:
 
 
 def backup(args, config) -> int:
-    source = event_database(config, args.event)
+    source = sqlite_file(event_database(config, args.event))
     _ = translator()
-    if not source.startswith("sqlite"):
+    if source is None:
         print(
             _("Event '%(event)s' is kept in PostgreSQL: back it up with pg_dump (docs/deploy.md).", event=args.event),
             file=sys.stderr,
@@ -180,7 +180,7 @@ def backup(args, config) -> int:
     if out.exists():
         print(_("%(path)s already exists: choose another --out.", path=out), file=sys.stderr)
         return 2
-    backups.copy(Path(source.removeprefix("sqlite:///")), out)
+    backups.copy(Path(source), out)
     print(_("Backed up event '%(event)s' to %(path)s", event=args.event, path=out))
     return 0
 

@@ -18,6 +18,7 @@ from facilitation.i18n import terminal_language, translator
 from facilitation.messages import N_
 from facilitation.runtime.door import full_response
 from facilitation.store import datadir
+from facilitation.store.engine import sqlite_file
 from facilitation.store.schema import SchemaError
 
 log = logging.getLogger(__name__)
@@ -92,18 +93,6 @@ def public_base(host: str, port: int, public_url: str | None, _) -> tuple[str, l
         )
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}", notes
-
-
-def sqlite_file(url: str) -> str | None:
-    """The file a SQLite database URL names (None for another database, or SQLite in memory)."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    return (
-        parsed.database
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-        else None
-    )
 
 
 def serve(args, config) -> int:

@@ -20,6 +20,18 @@ def sqlite_url(data_dir: str | Path, event_id: str) -> str:
     return f"sqlite:///{path}"
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file a SQLite database URL names (None for another database, or SQLite in memory)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return (
+        parsed.database
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+        else None
+    )
+
+
 def make_engine(url: str, keep_before_upgrade: bool = True) -> Engine:
     """An engine on a database at the newest schema: an older one is upgraded (a copy of it kept beside it
     first, unless `keep_before_upgrade` is off), one it cannot use is refused (`schema.SchemaError`)."""
