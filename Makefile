@@ -48,10 +48,12 @@ $(VENV)/.installed-test: pyproject.toml requirements/test.lock | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own browser here); the storage tests
-# start Debian's PostgreSQL server themselves (a cluster of their own in a temp folder: none is left running).
+# start Debian's PostgreSQL server themselves (a cluster of their own in a temp folder: none is left running), and
+# the tests of several processes on one event Debian's Redis server (on a free port, keeping nothing).
 system-test-deps:
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing=" chromium fonts-dejavu-core"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	  [ -z "$$missing" ] || { echo "installing$$missing (Debian packages) for the tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 
@@ -65,12 +67,12 @@ extract: install
 	$(BIN)/pybabel update --ignore-obsolete -i facilitation/translations/messages.pot -d facilitation/translations
 
 # After changing dependencies in pyproject.toml: the locks, for every system and supported Python, with hashes
-# (run.lock: the server, its PostgreSQL driver included; test.lock: that and the tests' tools).
+# (run.lock: the server, its PostgreSQL and Redis clients included; test.lock: that and the tests' tools).
 # Versions already locked stay unless the change needs others (add --upgrade to take the newest).
 lock: install-test
 	$(BIN)/python -m pip install -q uv
 	for lock in run test; do $(BIN)/uv pip compile pyproject.toml requirements/tools.in --universal --generate-hashes \
-	  --python-version 3.11 --quiet --extra $$( [ $$lock = test ] && echo test || echo postgresql ) \
+	  --python-version 3.11 --quiet --extra $$( [ $$lock = test ] && echo test || echo scaleout ) \
 	  -o requirements/$$lock.lock; done
 
 # Prints numbers: the app beside a bare echo server in the same run (benchmarks/README.md); not part of `make test`.

@@ -23,7 +23,7 @@ from facilitation.domain.errors import Refused
 from facilitation.plan import Plan, PlanError, load_plan, parse_plan
 from facilitation.services.event import EventService
 from facilitation.store import datadir
-from facilitation.store.engine import create_elsewhere, make_engine, sqlite_url
+from facilitation.store.engine import create_elsewhere, follower_engine, make_engine, sqlite_url
 from facilitation.store.schema import SchemaError, head
 from facilitation.workers.pool import Pool
 
@@ -91,8 +91,10 @@ def create_app(config: dict | None = None) -> Flask:
     from facilitation.web import api, exports, headers, health, home, identity, pages, requestlog, results
 
     babel.init_app(app, locale_selector=identity.select_locale)
+    queue = {"message_queue": app.config["REDIS_URL"], "channel": "facilitation"} if app.config["REDIS_URL"] else {}
     socketio.init_app(
         app,
+        **queue,  # with several processes on the event: an update reaches the sockets every one of them holds
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
         ping_interval=10,
@@ -106,6 +108,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["facilitation.guard"] = guard.Guard(socketio.server, languages)
     for hosted in host.events.values():
         _broadcast(app, hosted)
+        if app.config["REDIS_URL"]:
+            _relay(app, hosted)
 
     identity.init_app(app)
     requestlog.init_app(app)
@@ -123,15 +127,16 @@ def _open_event(app: Flask, plan: Plan, plan_text: str) -> Hosted:
     """One more event on this server: its database (created on first start), its service and its workers."""
     host: Host = app.extensions["facilitation.host"]
     url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
-    service = EventService.open(
-        make_engine(url),
-        plan,
-        plan_text,
-        join_burst=app.config["JOIN_BURST"],
-        seats_per_phone=app.config["SEATS_PER_PHONE"],
-        phone_networks=app.config["PHONE_NETWORKS"],
-        taken=host.codes(),
-    )
+    paces = {
+        "join_burst": app.config["JOIN_BURST"],
+        "seats_per_phone": app.config["SEATS_PER_PHONE"],
+        "phone_networks": app.config["PHONE_NETWORKS"],
+    }
+    if app.config.get("FOLLOWING"):  # another process writes the event (services.relay): as it made it
+        service = EventService.following(follower_engine(url), **paces)
+        plan = service.plan
+    else:
+        service = EventService.open(make_engine(url), plan, plan_text, taken=host.codes(), **paces)
     # reports, exports, page drawings and imports: never on the event loop (facilitation.workers)
     hosted = Hosted(plan.event.id, service, Pool(url, app.config["WORKERS"]))
     host.add(hosted)
@@ -151,6 +156,46 @@ def _broadcast(app: Flask, hosted: Hosted) -> None:
 
     hosted.broadcaster = Broadcaster(socketio, hosted.service, float(app.config["FLUSH_INTERVAL"]), hosted.rooms)
     hosted.service.publish = hosted.broadcaster.publish
+
+
+def _relay(app: Flask, hosted: Hosted) -> None:
+    """Several processes on one event (services.relay): its Redis, and every signal its writer sends handled
+    here (a room's sockets cut, a follower's cached stage read again)."""
+    from facilitation.services.relay import Relay
+
+    relay = hosted.relay = hosted.broadcaster.relay = Relay(app.config["REDIS_URL"], hosted.id)
+
+    def handle(signal: dict) -> None:
+        if signal.get("kind") == "cut":
+            hosted.broadcaster.cut_here(str(signal.get("room")))
+        elif signal.get("kind") == "changed" and hosted.service.forward is not None:
+            hosted.service.changed_elsewhere(plan=bool(signal.get("plan")))
+
+    socketio.start_background_task(relay.listen, handle)
+
+
+def follow(app: Flask, lock) -> None:
+    """This process follows the event another one writes: every command is forwarded to that writer, and the
+    event's lock is tried every second, to write from the moment the writer ends (services.relay)."""
+    from facilitation.services.relay import Lease
+
+    hosted = app.extensions["facilitation.host"].first
+    hosted.service.forward = hosted.relay.forward
+    log.info("event %s: another process writes it (%s); this one follows", hosted.id, lock.holder())
+    socketio.start_background_task(Lease(lock, lambda: write(app)).run, socketio.sleep)
+
+
+def write(app: Flask) -> None:
+    """This process writes the event from now on: it runs the commands other processes forward, and its own."""
+    hosted = app.extensions["facilitation.host"].first
+    if hosted.service.forward is not None:
+        hosted.service.forward = None
+        hosted.service.changed_elsewhere(plan=True)  # what the writer before it changed last
+        log.warning("event %s: this process writes it now (the process that wrote it has ended)", hosted.id)
+    app.config["FOLLOWING"] = False
+    socketio.start_background_task(
+        hosted.relay.take_commands, hosted.service.execute, socketio.start_background_task, lambda: True
+    )
 
 
 def add_event(app: Flask, plan_text: str) -> Hosted:

@@ -47,6 +47,12 @@ OPTIONS = (
     Option("PLAN", None, help="session plan file (default: the bundled demo plan)"),
     Option("DATA_DIR", "data", help="folder of the event databases, one SQLite file per event"),
     Option("DATABASE_URL", None, help="a database URL instead of SQLite per event"),
+    Option(
+        "REDIS_URL",
+        None,
+        help="Redis for several server processes on one PostgreSQL event (redis://host:6379/0): the first "
+        "writes, the others follow and take over when it ends (docs/scale-out.md)",
+    ),
     Option("HOST", "0.0.0.0", help="address to listen on (0.0.0.0: every network of this computer)"),
     Option(
         "PORT",

@@ -32,6 +32,7 @@ class Hosted:
     service: EventService
     workers: Pool
     broadcaster: Any = None  # realtime.notify.Broadcaster, set once the sockets are up
+    relay: Any = None  # services.relay.Relay: with several processes on the event (REDIS_URL), its Redis
 
     @property
     def rooms(self) -> str:

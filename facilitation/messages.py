@@ -127,6 +127,7 @@ MESSAGES = {
     "too_fast": N_("Too many requests at once: wait a few seconds and try again."),
     "disk_full": N_("The server could not save this: its disk is full. Nothing was changed. Tell the staff."),
     "busy": N_("The server is busy: nothing was changed. Try again in a moment."),
+    "writer_away": N_("The server did not answer in time. Send it again: it will count once."),
     "import_newer_format": N_(
         "This export was written by a newer version of facilitation (format %(found)s; this "
         "one reads up to %(known)s). Update facilitation, then import again."

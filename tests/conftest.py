@@ -34,7 +34,28 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: about SQLite files (a folder of events, file copies)")
 
 
+# The files that take longest (installs, a hall's screens, the fuzzers) go to the workers first: started last, one of
+# them would run alone at the end while the other workers sit idle (pytest-xdist hands out files in this order).
+LONGEST_FIRST = (
+    "ops/test_lowest_versions.py",
+    "realtime/test_fuzz.py",
+    "ops/test_wheel.py",
+    "browser/test_hall_screens.py",
+    "ops/test_wheel_other_python.py",
+    "ops/test_report.py",
+    "browser/test_accessibility.py",
+    "web/test_seat_codes.py",
+    "ops/test_listening.py",
+    "browser/test_room_screen.py",
+    "realtime/test_concurrency.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    here = Path(__file__).parent
+    # a stable sort: the other files, and the tests in each file, keep their order
+    items.sort(key=lambda item: rank.get(item.path.relative_to(here).as_posix(), len(rank)))
     if config.getoption("--database") != "sqlite":
         skip = pytest.mark.skip(reason="about SQLite files: run with --database sqlite")
         for item in items:

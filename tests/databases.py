@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)  # Debian's, newest first
@@ -66,3 +67,41 @@ class Postgres:
             self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Redis:
+    """A Redis server of the tests' own (Debian's redis-server: `make test` installs it when missing), on a free
+    port, keeping nothing on disk, stopped at the end: the several processes of one event share it."""
+
+    def __init__(self) -> None:
+        program = shutil.which("redis-server") or "/usr/bin/redis-server"
+        if not Path(program).exists():
+            raise RuntimeError("Redis's server is not installed (Debian's redis-server: make test installs it)")
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="facilitation-redis-"))
+        options = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(
+            [program, *options, "--dir", str(self.folder)],
+            stdout=open(self.folder / "log", "w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"redis-server did not start: {(self.folder / 'log').read_text()}")
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)

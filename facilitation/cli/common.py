@@ -82,7 +82,8 @@ def say_data_dir_error(_, exc: DataDirError) -> int:
     elif exc.code == "event_running_database":
         text = _(
             "Event '%(event)s' is already being served from its database, by %(holder)s. Stop that server "
-            "first: two servers on one event would split the room and the vote.",
+            "first, or give every server of the event the same Redis (FACILITATION_REDIS_URL) to share it: two "
+            "servers on one event without it would split the room and the vote.",
             **exc.params,
         )
     elif exc.code == "data_dir_full":
@@ -105,6 +106,15 @@ def say_schema_error(_, exc: SchemaError) -> int:
             _(
                 "This event database was written by a newer version of facilitation (schema %(found)s). "
                 "Install that version or newer to open it; nothing was changed.",
+                found=exc.found,
+            ),
+            file=sys.stderr,
+        )
+    elif exc.code == "writer_not_ready":
+        print(
+            _(
+                "The event's writer (the server holding its database) has not made or upgraded it in a minute "
+                "(schema %(found)s): start that server first, with this same version.",
                 found=exc.found,
             ),
             file=sys.stderr,

@@ -114,6 +114,15 @@ def serve(args, config) -> int:
             file=sys.stderr,
         )
         return 2
+    if config["REDIS_URL"] and not (config["DATABASE_URL"] and not sqlite_file(config["DATABASE_URL"])):
+        print(
+            _(
+                "REDIS_URL shares an event between several server processes, which keep it in PostgreSQL: set "
+                "FACILITATION_DATABASE_URL to a postgresql+psycopg:// URL too (docs/scale-out.md)."
+            ),
+            file=sys.stderr,
+        )
+        return 2
     # held until this process ends: one server per event (per database file it resolves to, or per database)
     locks: list[datadir.EventLock | datadir.DatabaseLock] = []
     try:
@@ -124,9 +133,11 @@ def serve(args, config) -> int:
             elif database := sqlite_file(config["DATABASE_URL"]):
                 locks.append(datadir.lock(database, event_id))
             else:  # PostgreSQL: the database's own lock, which every machine that reaches it meets
-                locks.append(datadir.DatabaseLock(config["DATABASE_URL"], event_id))
+                locks.append(datadir.DatabaseLock(config["DATABASE_URL"], event_id, wait=bool(config["REDIS_URL"])))
     except datadir.DataDirError as exc:
         return say_data_dir_error(_, exc)
+    # with REDIS_URL, the processes that do not get the event's lock follow the one that did (services.relay)
+    following = next((lock for lock in locks if isinstance(lock, datadir.DatabaseLock) and not lock.held), None)
     host, port = config["HOST"], config["PORT"]
     chosen = getattr(args, "port", None) is not None or os.environ.get(BY_KEY["PORT"].env)
     try:
@@ -154,9 +165,12 @@ def serve(args, config) -> int:
     from facilitation.hosting import CodeClash
 
     try:
-        app = create_app({**config, "PUBLIC_URL": public})
+        app = create_app({**config, "PUBLIC_URL": public, "FOLLOWING": following is not None})
     except SchemaError as exc:
         return say_schema_error(_, exc)
+    except LookupError:  # a follower waited a minute for the event its writer makes
+        print(_("The event's writer (the server holding its database) has not made it in a minute."), file=sys.stderr)
+        return 2
     except CodeClash as exc:
         print(
             _(
@@ -167,6 +181,14 @@ def serve(args, config) -> int:
         )
         return 2
     app.extensions["facilitation.host"].locks.extend(locks)  # released by the event's deletion, or at exit
+    if following is not None:
+        from facilitation.app import follow
+
+        follow(app, following)
+    elif config["REDIS_URL"]:
+        from facilitation.app import write
+
+        write(app)
     if app.config.get("WORKSPACE"):
         from facilitation.app import retention
 
@@ -176,6 +198,16 @@ def serve(args, config) -> int:
     events = hosting.events
     for hosted in events.values():
         _print_links(hosted.service, public, host, port, _, scoped=hosting.several)
+    if following is not None:
+        print(
+            "  "
+            + _(
+                "This server follows the event's writer (%(holder)s): its phones' commands are run there, and it "
+                "takes the writing over if that server ends.",
+                holder=following.holder(),
+            ),
+            flush=True,
+        )
     if organiser := hosting.organiser:
         label, secret = _("Organiser's home"), _("(secret: for you only)")
         print(f"  {label}: {public}/home/{organiser}   {secret}", flush=True)

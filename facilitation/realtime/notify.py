@@ -119,6 +119,8 @@ _TOPICS: dict[type, tuple[str, ...]] = {
 }
 
 
+# what a follower's cached stage does not depend on: a dot, a ballot, a join refused, the disk's trouble
+_NOT_STAGE = (ev.DotPlaced, ev.DotRemoved, ev.BallotCast, ev.JoinRefused, ev.StorageTrouble)
 ROOM_CUTS = ("tally", "themes", "questions", "polls")  # topics the presenter cuts for the room
 UNSENT = object()
 
@@ -138,8 +140,16 @@ class Broadcaster:
         self._room_sent: dict[tuple[str, str], object] = {("tally", group): None for group in au.TOPICS["tally"]}
         self._breakdowns: tuple[float, dict] = (0.0, {})  # when the staff's breakdowns were computed, and them
         self._counts: dict | None = None  # the stats last counted in the database
+        self.relay = None  # with several processes on the event (services.relay.Relay): cuts reach them all
+
+    def tell_followers(self, events: list[ev.DomainEvent]) -> None:
+        """With several processes on the event: a change that is not a dot has the followers read their cached
+        stage again (and the plan, when it changed)."""
+        if self.relay is not None and any(not isinstance(event, _NOT_STAGE) for event in events):
+            self.relay.signal("changed", plan=any(isinstance(event, ev.PlanChanged) for event in events))
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
+        self.tell_followers(events)
         for event in events:
             if isinstance(event, (ev.ParticipantMoved, ev.ParticipantRemoved)):
                 self.rescope(event.participant)  # a removed one's phone reconnects and is refused: signed out
@@ -170,7 +180,13 @@ class Broadcaster:
 
     def cut(self, room: str) -> None:
         """Close every socket in one of this event's rooms: each reconnects with what it holds, and is refused
-        if that no longer opens anything (a phone taken out, a secret replaced)."""
+        if that no longer opens anything (a phone taken out, a secret replaced). With several processes on the
+        event, each closes its own (the sockets a room holds are known only where they are connected)."""
+        if self.relay is None or not self.relay.signal("cut", room=room):
+            self.cut_here(room)  # one process, or Redis unreachable: this one's sockets at least
+
+    def cut_here(self, room: str) -> None:
+        """`cut`, for the sockets this process holds."""
         server = self.socketio.server
         for sid, _eio_sid in list(server.manager.get_participants("/", self.rooms + room)):
             server.disconnect(sid, namespace="/")

@@ -109,6 +109,8 @@ class EventService:
         self._commands = RateLimit()  # sized per role, see COMMAND_LIMITS
         self._room_view: tuple[float, dict] | None = None
         self.codes_taken: Callable[[], set[str]] = set  # the other events' join codes (facilitation.hosting sets it)
+        # on a follower (facilitation.services.relay): every command goes to the event's writer, none is run here
+        self.forward: Callable[[Principal, str, object], dict] | None = None
 
     # --- setup ------------------------------------------------------------------------------------
 
@@ -164,6 +166,39 @@ class EventService:
             s.commit()
             phones = Phones(phone_networks, s.get(Setting, PHONE_KEY).value, seats_per_phone)
         return cls(engine, plan, join_burst=join_burst, phones=phones)
+
+    @classmethod
+    def following(
+        cls,
+        engine: Engine,
+        join_burst: int = 100,
+        seats_per_phone: int = 0,
+        phone_networks: str = "",
+        wait: float = 60.0,
+    ) -> "EventService":
+        """The event as a follower serves it (facilitation.services.relay): as its writer made it (waited for up to
+        `wait` seconds), its plan the one the event keeps; nothing is written from here until this process
+        becomes the writer, with the same paces as it."""
+        deadline = time.monotonic() + wait
+        while True:
+            with Session(engine) as s:
+                plan, key = s.get(Setting, "plan"), s.get(Setting, PHONE_KEY)
+            if plan is not None and key is not None:
+                break
+            if time.monotonic() > deadline:
+                raise LookupError("the event's writer has not made it")
+            time.sleep(0.5)
+        phones = Phones(phone_networks, key.value, seats_per_phone)
+        service = cls(engine, parse_plan(plan.value, "stored plan"), join_burst=join_burst, phones=phones)
+        service._plan_text = plan.value
+        return service
+
+    def changed_elsewhere(self, plan: bool = False) -> None:
+        """The writer (another process) wrote a change that is not a dot: what this one keeps of the event's stage
+        is read again, and its plan if that changed."""
+        self._stage, self._changes, self._room_view = None, self._changes + 1, None
+        if plan:
+            self.reload_plan()
 
     @classmethod
     def from_database(cls, engine: Engine) -> "EventService":
@@ -299,6 +334,8 @@ class EventService:
 
     def execute(self, who: Principal, name: str, raw: object) -> dict:
         """Validate, apply once, log, commit, then publish. A retried client id gets its first answer back."""
+        if self.forward is not None:  # a follower: the writer checks and runs it, and answers
+            return self.forward(who, name, raw)
         self.throttle(who)
         if name not in COMMANDS:
             raise Refused("unknown_command", name=name[:40])

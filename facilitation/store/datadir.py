@@ -88,31 +88,50 @@ def lock(database: str | Path, event_id: str) -> EventLock:
 
 class DatabaseLock:
     """An event's PostgreSQL database held by this process: a session advisory lock on a connection kept open for
-    as long as the process lives; the database releases it when that connection ends, even on a crash."""
+    as long as the process lives; the database releases it when that connection ends, even on a crash.
 
-    def __init__(self, url: str, event_id: str):
+    With `wait`, a process that does not get it keeps its connection and may `take` it later: a follower
+    (facilitation.services.relay) tries it every second, to become the event's writer when the writer ends."""
+
+    def __init__(self, url: str, event_id: str, wait: bool = False):
         import hashlib
         import socket
 
-        from sqlalchemy import NullPool, create_engine, text
+        from sqlalchemy import NullPool, create_engine
 
-        key = int.from_bytes(hashlib.sha256(f"facilitation:{event_id}".encode()).digest()[:8], "big", signed=True)
+        self.key = int.from_bytes(hashlib.sha256(f"facilitation:{event_id}".encode()).digest()[:8], "big", signed=True)
         me = f"facilitation {socket.gethostname()} pid {os.getpid()}"[:63]
         self.engine = create_engine(url, poolclass=NullPool, connect_args={"application_name": me})
         self.connection = self.engine.connect()
-        got = self.connection.execute(text("select pg_try_advisory_lock(:key)"), {"key": key}).scalar()
-        self.connection.commit()
-        if not got:
-            holder = self.connection.execute(
-                text(
-                    "select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid "
-                    "where l.locktype = 'advisory' and l.granted and "
-                    "((l.classid::bigint << 32) | l.objid::bigint) = :key"
-                ),
-                {"key": key},
-            ).scalar()
+        self.held = self.take()
+        if not self.held and not wait:
+            holder = self.holder()
             self.release()
-            raise DataDirError("event_running_database", event=event_id, holder=holder or "?")
+            raise DataDirError("event_running_database", event=event_id, holder=holder)
+
+    def take(self) -> bool:
+        """Whether this process holds the lock now (tried again if not)."""
+        from sqlalchemy import text
+
+        got = bool(self.connection.execute(text("select pg_try_advisory_lock(:key)"), {"key": self.key}).scalar())
+        self.connection.commit()
+        self.held = got
+        return got
+
+    def holder(self) -> str:
+        """Which process holds the lock: its host and pid (its connection's application name), or '?'."""
+        from sqlalchemy import text
+
+        holder = self.connection.execute(
+            text(
+                "select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid "
+                "where l.locktype = 'advisory' and l.granted and "
+                "((l.classid::bigint << 32) | l.objid::bigint) = :key"
+            ),
+            {"key": self.key},
+        ).scalar()
+        self.connection.commit()
+        return holder or "?"
 
     def release(self) -> None:
         self.connection.close()

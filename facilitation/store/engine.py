@@ -52,6 +52,22 @@ def make_engine(url: str, keep_before_upgrade: bool = True) -> Engine:
     return engine
 
 
+def follower_engine(url: str, wait: float = 60.0) -> Engine:
+    """An engine on an event database that another process, the event's writer, makes and upgrades
+    (facilitation.services.relay): this one waits up to `wait` seconds for the newest schema and never migrates."""
+    import time
+
+    engine = create_engine(url, pool_pre_ping=True)
+    deadline = time.monotonic() + wait
+    while (found := schema.current(engine)) != schema.head():
+        if found is not None and found not in schema.revisions():
+            raise schema.SchemaError("newer_schema", found)
+        if time.monotonic() > deadline:
+            raise schema.SchemaError("writer_not_ready", found or "-")
+        time.sleep(0.5)
+    return engine
+
+
 def snapshot_engine(url: str) -> Engine:
     """An engine for readers in another process (the workers that draw reports and exports): no schema
     upgrade, nothing written, and each session one real transaction, so that everything a report reads is one

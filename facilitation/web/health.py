@@ -1,5 +1,6 @@
-"""`/healthz`: is the server up and its database answering, at which event version, how many connections it
-holds, how long its event loop stalled and what its worker processes did (for monitors and scripts)."""
+"""`/healthz`: is the server up and its database answering, at which event version, whether it writes the event
+or follows its writer (several processes on it), how many connections it holds, how long its event loop stalled
+and what its worker processes did (for monitors and scripts)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def healthz():
     door = current_app.extensions.get("facilitation.door")
     if door is not None:
         answer["connections"] = door.state()
+    if hosted().relay is not None:  # several processes on the event: this one writes it, or follows its writer
+        answer["role"] = "follower" if service().forward is not None else "writer"
     answer["workers"] = hosted().workers.state()
     stalls = current_app.extensions.get("facilitation.stalls")
     if stalls is not None:

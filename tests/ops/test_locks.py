@@ -26,7 +26,7 @@ def test_each_lock_is_made_from_pyproject_as_it_is(lock, tmp_path, uv):
             "3.11",
             "--quiet",
             "--extra",
-            "test" if lock == "test" else "postgresql",
+            "test" if lock == "test" else "scaleout",
             "-o",
             str(again),
         ],

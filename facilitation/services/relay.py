@@ -1,0 +1,166 @@
+"""Several server processes on one event (issue 24, docs/scale-out.md): one writer, the others followers.
+
+The process holding the event's database lock (`store.datadir.DatabaseLock`) is its **writer**: it alone writes,
+hands out versions, keeps the vote book and draws the screens' updates, which Flask-SocketIO's message queue
+carries to the sockets every process holds. A process that does not get the lock **follows**: it holds phones'
+sockets, answers their reads from the database, and forwards every command to the writer over Redis (a list per
+event that the writer takes them from, a reply list per command), then answers its socket with the writer's
+answer. So every rule (a phase, a vote's budget, how fast a phone may send, how many join from one address) is
+checked in one place whichever process a phone reached. It tries the lock every second (`Lease`) and takes the
+writing over within a second or two of the writer's end; a command that was on its way then is answered
+`writer_away`, and sent again it counts once (its client id is remembered with its first answer).
+
+The writer also signals every process, on a Redis channel of the event's: `cut` (close the sockets of a room
+wherever they are: a secret replaced, a phone moved or taken out) and `changed` (a change that is not a dot: a
+follower reads its cached stage, and the plan when it changed, again)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from facilitation.domain.errors import Refused
+from facilitation.domain.roles import Role
+from facilitation.services.commands import Principal
+
+log = logging.getLogger(__name__)
+ANSWER_WITHIN = 10.0  # seconds a follower waits for the writer's answer (then `writer_away`: send it again)
+TAKEN_AT_ONCE = 200  # forwarded commands the writer takes from the list in one go (a burst of dots)
+
+
+def _key(event_id: str, what: str) -> str:
+    return f"facilitation:{event_id}:{what}"
+
+
+class Relay:
+    """The event's Redis lists and channel: commands from the followers to the writer, answers back, signals to
+    every process."""
+
+    def __init__(self, url: str, event_id: str):
+        import redis
+
+        # a read waits longer than the longest blocking command (redis 8 would cut it after 5 s otherwise)
+        self.redis = redis.Redis.from_url(
+            url, socket_timeout=ANSWER_WITHIN + 5, socket_connect_timeout=5, health_check_interval=30
+        )
+        self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+        self.queue = _key(event_id, "commands")
+        self.channel = _key(event_id, "signals")
+        self._replies = _key(event_id, "reply:")
+
+    # --- a follower ---------------------------------------------------------------------------------
+
+    def forward(self, who: Principal, name: str, raw: object) -> dict:
+        """Send one command to the writer and wait for its answer (or raise its refusal)."""
+        reply = self._replies + secrets.token_hex(12)
+        sent = {"who": {**asdict(who), "role": who.role.value}, "name": name, "raw": raw, "reply": reply}
+        sent["until"] = time.time() + ANSWER_WITHIN
+        try:
+            message = json.dumps(sent)
+        except TypeError:  # a payload JSON cannot carry (the socket gave it, so it cannot be valid either)
+            raise Refused("invalid_payload", fields="payload") from None
+        try:
+            self.redis.rpush(self.queue, message)
+            got = self.redis.blpop([reply], timeout=ANSWER_WITHIN)
+        except self._errors as exc:  # Redis away: the command may not have reached the writer; sent again, once
+            log.warning("a command could not be forwarded to the event's writer: %s", exc)
+            raise Refused("writer_away") from None
+        if got is None:
+            raise Refused("writer_away")
+        answer = json.loads(got[1])
+        if "refused" in answer:
+            raise Refused(answer["refused"], **answer.get("params", {}))
+        return answer["ok"]
+
+    # --- the writer ---------------------------------------------------------------------------------
+
+    def take_commands(self, execute: Callable[[Principal, str, Any], dict], spawn, writing: Callable[[], bool]):
+        """The writer's loop, for as long as `writing()`: each forwarded command runs in a green thread (or thread)
+        of its own, so the writer batches a burst of them as it batches its own sockets' dots."""
+        while writing():
+            try:
+                got = self.redis.blpop([self.queue], timeout=1)
+                if got is None:
+                    continue
+                more = self.redis.lpop(self.queue, TAKEN_AT_ONCE) or []
+            except self._errors as exc:  # Redis restarting, say: the followers' commands wait in it meanwhile
+                log.warning("the forwarded commands could not be read (tried again in a second): %s", exc)
+                time.sleep(1)
+                continue
+            for message in [got[1], *more]:
+                spawn(self._answer, execute, message)
+
+    def _answer(self, execute: Callable[[Principal, str, Any], dict], message: bytes) -> None:
+        try:
+            sent = json.loads(message)
+        except ValueError:
+            log.error("a forwarded command that is not JSON was dropped")
+            return
+        if time.time() > sent.get("until", 0):  # its sender has answered "send it again" already
+            return
+        try:
+            who = Principal(**{**sent["who"], "role": Role(sent["who"]["role"])})
+            answer: dict = {"ok": execute(who, sent["name"], sent["raw"])}
+        except Refused as refused:
+            answer = {"refused": refused.code, "params": refused.params}
+        except Exception:
+            log.exception("forwarded command %s failed", str(sent.get("name"))[:40])
+            answer = {"refused": "server_error"}
+        try:
+            pipe = self.redis.pipeline()
+            pipe.rpush(sent["reply"], json.dumps(answer, default=str))
+            pipe.expire(sent["reply"], int(ANSWER_WITHIN) + 5)
+            pipe.execute()
+        except self._errors as exc:  # its sender answers "send it again", and the retry gets this answer back
+            log.warning("an answer could not be sent back to a follower: %s", exc)
+
+    # --- every process --------------------------------------------------------------------------------
+
+    def signal(self, kind: str, **data) -> bool:
+        """Tell every process of the event (this one too); False if Redis could not be reached."""
+        try:
+            self.redis.publish(self.channel, json.dumps({"kind": kind, **data}))
+            return True
+        except self._errors as exc:
+            log.warning("the event's other processes could not be told of a %s: %s", kind, exc)
+            return False
+
+    def listen(self, handle: Callable[[dict], None]) -> None:
+        """Handle every signal, for as long as the process lives (Redis gone a while: listened to again)."""
+        while True:
+            try:
+                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                while True:
+                    message = pubsub.get_message(timeout=5.0)
+                    if message is None:
+                        continue
+                    try:
+                        handle(json.loads(message["data"]))
+                    except Exception:
+                        log.exception("a signal could not be handled")
+            except self._errors as exc:
+                log.warning("the event's signals could not be heard (listening again in a second): %s", exc)
+                time.sleep(1)
+
+
+class Lease:
+    """A follower's wait for the writer's lock: tried every `every` seconds; `won` runs once it is held."""
+
+    def __init__(self, lock, won: Callable[[], None], every: float = 1.0):
+        self.lock, self.won, self.every = lock, won, every
+
+    def run(self, sleep) -> None:
+        while True:
+            sleep(self.every)
+            try:
+                if self.lock.take():
+                    break
+            except Exception:  # the database restarting, say: tried again
+                log.exception("the event's lock could not be tried")
+        self.won()

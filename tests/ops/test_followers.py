@@ -1,0 +1,156 @@
+"""Several server processes on one event (issue 24): PostgreSQL keeps it, Redis carries what they share. The first
+process writes; the others follow: their phones' commands are forwarded to the writer and answered, every screen
+hears every change whichever process holds it, a cut reaches every process, and when the writer ends a follower
+takes over without losing what was acknowledged."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+import requests
+
+from tests.conftest import DEMO_PLAN, launch, run_english, start_server, stop_server
+from tests.databases import Postgres, Redis, free_port
+from tests.realtime.clients import Client, join
+
+
+@pytest.fixture(scope="module")
+def shared():
+    postgres, redis = Postgres(), Redis()
+    yield postgres, redis
+    redis.stop()
+    postgres.stop()
+
+
+def role(server) -> str:
+    return requests.get(server.url + "/healthz", timeout=5).json().get("role", "")
+
+
+def test_a_follower_forwards_every_command_to_the_writer_and_takes_over_when_it_ends(shared, tmp_path):
+    postgres, redis = shared
+    env = {"FACILITATION_DATABASE_URL": postgres.url(f"{tmp_path}:followers"), "FACILITATION_REDIS_URL": redis.url}
+    writer = start_server(tmp_path, data_dir=tmp_path / "one", env=env)
+    follower = start_server(tmp_path, data_dir=tmp_path / "two", env=env)
+    clients: list[Client] = []
+    try:
+        assert role(writer) == "writer" and role(follower) == "follower"
+        code = writer.tables()[0][3]
+        # a phone joins through the follower: the writer made its seat, so its token opens the event everywhere
+        phone = join(follower.url, code)
+        here = Client(follower.url, cookie=phone)
+        there = Client(writer.url, cookie=join(writer.url, code))  # a table-mate on the other process
+        console = Client(writer.url, writer.facilitator)
+        console_on_follower = Client(follower.url, writer.facilitator)
+        clients += [here, there, console, console_on_follower]
+        assert console_on_follower.send("phase.start", {"phase": 2})["ok"]  # run by the writer
+        here.wait_for(lambda update: "control" in update)  # sent by the writer, through the message queue
+
+        sent = here.send("idea.add", {"text": "Più corse serali per le valli", "axis": "mobilita"})
+        assert sent["ok"] and sent["version"] > 0
+        # the writer's broadcaster reaches its own sockets, and the follower's through the message queue
+        for screen in (console, there, console_on_follower):
+            screen.wait_for(lambda update: any(i["text"].startswith("Più corse") for i in update.get("ideas", [])))
+        assert writer.query("select count(*) from idea") == [(1,)]
+
+        # a refusal comes back from the writer, translated, and changes nothing
+        refused = here.send("idea.add", {"text": "x", "axis": "mobilita"})
+        assert refused["error"]["code"] == "text_too_short" and "at least" in refused["error"]["message"]
+        wrong_phase = here.send("dot.place", {"theme": 1})
+        assert wrong_phase["error"]["code"] in ("vote_not_open", "not_on_ballot")
+        once = {"text": "Un'altra idea, mandata due volte", "axis": "mobilita"}
+        retried, again = (
+            here.send("idea.add", once, "retried-" + "1" * 24),
+            here.send("idea.add", once, "retried-" + "1" * 24),
+        )
+        assert retried["ok"] and retried["version"] == again["version"], (retried, again)
+        assert writer.query("select count(*) from idea") == [(2,)]
+
+        # how fast a phone may send is counted at the writer, whichever process its sockets reached
+        here_too = Client(writer.url, cookie=phone)
+        clients.append(here_too)
+        answers = [
+            (here if n % 2 else here_too).send("idea.edit", {"idea": 1, "text": f"Più corse serali, versione {n}"})
+            for n in range(40)
+        ]
+        assert any(a.get("error", {}).get("code") == "too_fast" for a in answers)
+        assert sum(1 for a in answers if a.get("ok")) <= 31
+
+        # a secret replaced on the writer cuts the screens it opened on the follower too
+        theme_team = Client(follower.url, writer.setting("theme_token"))
+        clients.append(theme_team)
+        assert console.send("secret.replace", {"secret": "theme"})["ok"]
+        deadline = time.monotonic() + 5
+        while theme_team.sio.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not theme_team.sio.connected
+
+        # dots from both processes go into the writer's one vote book, batched together
+        themes = [console.send("theme.create", {"title": title})["theme"] for title in ("Trasporti", "Scuole")]
+        for theme in themes:
+            assert console.send("theme.ballot", {"theme": theme})["ok"]
+        assert console.send("vote.open")["ok"]
+        assert here.send("dot.place", {"theme": themes[0]})["ok"] and here.send("dot.place", {"theme": themes[1]})["ok"]
+        assert there.send("dot.place", {"theme": themes[0]})["ok"]
+        tally = console_on_follower.wait_for(lambda update: (update.get("tally") or {}).get("voters") == 2)
+        assert {row["theme"]: row["dots"] for row in tally["tally"]["ranking"]} == {themes[0]: 2, themes[1]: 1}
+
+        # a writer that does not answer (frozen, still holding the lock): the follower's phone is told to send it
+        # again, in its language, and the command it gave up on is not run later, when the writer wakes up
+        ideas = writer.query("select count(*) from idea")
+        os.kill(writer.process.pid, signal.SIGSTOP)
+        try:
+            late = {"cid": "late-" + "2" * 24, "text": "Mandata mentre il server dorme", "axis": "mobilita"}
+            away = here.sio.call("idea.add", late, timeout=30)
+        finally:
+            os.kill(writer.process.pid, signal.SIGCONT)
+        assert away["error"]["code"] == "writer_away" and "count once" in away["error"]["message"], away
+        time.sleep(1)
+        assert writer.query("select count(*) from idea") == ideas
+        assert here.sio.call("idea.add", late, timeout=10)["ok"]  # sent again: it counts, once
+        assert writer.query("select count(*) from idea") == [(ideas[0][0] + 1,)]
+
+        # the writer ends (killed, as a crash would): the follower takes the writing over
+        last = writer.query("select max(version) from log")[0][0]
+        os.kill(writer.process.pid, signal.SIGKILL)
+        writer.process.wait(timeout=10)
+        # sent at once: it waits in Redis until the follower holds the lock (a second or so), then is answered
+        after = here.send("idea.add", {"text": "Scritta dopo il cambio di mano", "axis": "mobilita"})
+        assert after["ok"] and after["version"] > last, after
+        assert role(follower) == "writer"
+        console_on_follower.wait_for(
+            lambda update: any(i["text"].startswith("Scritta") for i in update.get("ideas", []))
+        )
+        assert console_on_follower.sync()["version"] == after["version"]
+        # the new writer read the vote book back: the phone's dots are there to take back, and the count goes on
+        assert here.send("dot.remove", {"theme": themes[1]})["ok"]
+        assert here.send("dot.remove", {"theme": themes[1]})["error"]["code"] == "no_dot_here"
+        assert follower.query("select sum(count) from dot") == [(2,)]
+        texts = [text for (text,) in follower.query("select text from idea order by id")]
+        assert texts[1:] == [
+            "Un'altra idea, mandata due volte",
+            "Mandata mentre il server dorme",
+            "Scritta dopo il cambio di mano",
+        ]
+    finally:
+        for client in clients:
+            if client.sio.connected:
+                client.close()
+        stop_server(follower)
+        if writer.process.poll() is None:
+            stop_server(writer)
+
+
+def test_redis_without_postgresql_is_refused_and_says_why(tmp_path):
+    port = free_port()
+    process = launch(
+        ["serve", str(DEMO_PLAN), "--port", str(port), "--host", "127.0.0.1", "--data", str(tmp_path / "data")],
+        tmp_path / "serve.log",
+        env={"FACILITATION_REDIS_URL": "redis://127.0.0.1:1/0", "LANG": "en_GB.UTF-8"},
+    )
+    assert process.wait(timeout=60) == 2
+    said = (tmp_path / "serve.log").read_text()
+    assert "FACILITATION_DATABASE_URL" in said and "Traceback" not in said
+    assert run_english("--version").returncode == 0
