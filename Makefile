@@ -49,11 +49,13 @@ $(VENV)/.installed-test: pyproject.toml requirements/test.lock | $(BIN)/python
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own browser here); the storage tests
 # start Debian's PostgreSQL server themselves (a cluster of their own in a temp folder: none is left running), and
-# the tests of several processes on one event Debian's Redis server (on a free port, keeping nothing).
+# the tests of several processes on one event Debian's Redis server (on a free port, keeping nothing) and nginx
+# in front of them (deploy/nginx.conf, on a free port).
 system-test-deps:
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing=" chromium fonts-dejavu-core"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	  [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	  [ -z "$$missing" ] || { echo "installing$$missing (Debian packages) for the tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 

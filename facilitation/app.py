@@ -102,6 +102,10 @@ def create_app(config: dict | None = None) -> Flask:
         serializer=handlers.TextPacket,
     )
     app.wsgi_app = handlers.without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
+    if proxies := app.config["PROXIES"]:  # behind nginx: the phone's address is the one the proxy saw
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     handlers.guard_event_names(socketio.server)
     handlers.close_unjoined(socketio.server, float(app.config["IDLE_TIMEOUT"]))
     languages = list(dict.fromkeys(lang for _id, plan in host.plans() for lang in plan.event.languages))

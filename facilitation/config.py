@@ -62,6 +62,14 @@ OPTIONS = (
         "gives way to the next free one; 0: any free port",
         between=(0, 65535),
     ),
+    Option(
+        "PROXIES",
+        0,
+        int,
+        help="proxies in front of the server (nginx: 1) whose X-Forwarded-For and X-Forwarded-Proto are taken "
+        "for a phone's address and scheme; 0: none, the connection's own address is the phone's",
+        between=(0, 5),
+    ),
     Option("PUBLIC_URL", None, help="base URL on links and QR codes; None: where the server listens"),
     Option(
         "ASYNC_MODE",

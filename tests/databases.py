@@ -105,3 +105,57 @@ class Redis:
         self.process.kill()
         self.process.wait(timeout=10)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Nginx:
+    """Debian's nginx (`make test` installs it when missing) with the site the project ships, deploy/nginx.conf,
+    on a free port in front of `upstreams` (host:port each) instead of the three it names."""
+
+    SITE = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
+
+    def __init__(self, upstreams: list[str]) -> None:
+        import re
+
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="facilitation-nginx-"))
+        self.folder.chmod(0o755)
+        site = self.SITE.read_text()
+        servers = "".join(f"    server {each} max_fails=1 fail_timeout=5s;\n" for each in upstreams)
+        site, named = re.subn(r"(    server 127\.0\.0\.1:500\d [^\n]*\n)+", servers, site)
+        site, listening = re.subn(r"listen 80;", f"listen 127.0.0.1:{self.port};", site)
+        assert named == listening == 1, "deploy/nginx.conf names its upstream servers and its port as the tests expect"
+        temp = " ".join(
+            f"{kind}_temp_path {self.folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (self.folder / "nginx.conf").write_text(
+            f"worker_processes 1;\npid {self.folder}/nginx.pid;\nerror_log {self.folder}/error.log;\n"
+            f"events {{ worker_connections 4096; }}\n"
+            f"http {{\n access_log off;\n {temp}\n{site}\n}}\n"
+        )
+        user = ["-g", "daemon off; user root;"] if os.geteuid() == 0 else ["-g", "daemon off;"]
+        self.process = subprocess.Popen(
+            ["/usr/sbin/nginx", "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"), *user],
+            stdout=open(self.folder / "out.log", "w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        log = (self.folder / "out.log").read_text() + (self.folder / "error.log").read_text()
+        self.stop()
+        raise RuntimeError(f"nginx did not start: {log}")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)

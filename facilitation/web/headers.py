@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import secrets
+
+from flask import Flask, request
 
 # Inline <style> stays allowed for the printable cards, which must work as a single saved file; scripts never.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -26,9 +28,19 @@ HEADERS = {
 }
 
 
+# Several processes on one event behind a proxy (deploy/nginx.conf hashes on it): the pages, the socket's long
+# polling and its websocket of one browser all reach one process, as Socket.IO needs; a new browser may go anywhere.
+ROUTE_COOKIE = "facilitation_route"
+
+
 def init_app(app: Flask) -> None:
+    routed = bool(app.config.get("REDIS_URL"))
+
     @app.after_request
     def _secure(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if routed and ROUTE_COOKIE not in request.cookies:
+            value = secrets.token_urlsafe(12)  # random: it says nothing of the person, only which process
+            response.set_cookie(ROUTE_COOKIE, value, httponly=True, samesite="Lax", secure=request.is_secure)
         return response

@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from tests.conftest import DEMO_PLAN, launch, run_english, start_server, stop_server
-from tests.databases import Postgres, Redis, free_port
-from tests.realtime.clients import Client, join
+from tests.databases import Nginx, Postgres, Redis, free_port
+from tests.realtime.clients import Client, join, session_from
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +141,83 @@ def test_a_follower_forwards_every_command_to_the_writer_and_takes_over_when_it_
         stop_server(follower)
         if writer.process.poll() is None:
             stop_server(writer)
+
+
+class Browser:
+    """A browser behind nginx: its cookies (the route cookie the app gives, a phone's device cookie) on every
+    request, and Socket.IO as browsers open it, long polling first, then the websocket; it reconnects by itself."""
+
+    def __init__(self, url: str, page: str, token: str | None = None, address: str = "127.0.0.1"):
+        import socketio
+
+        self.session = session_from(address, keep_cookies=True)
+        assert self.session.get(url + page, timeout=10).status_code == 200
+        self.heard: list[dict] = []
+        self.sio = socketio.Client(http_session=self.session, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio.on("update", self.heard.append)
+        self.url, self.token = url, token
+
+    def open(self) -> "Browser":
+        auth = {"token": self.token, "lang": "en"} if self.token else {"lang": "en"}
+        self.sio.connect(self.url, auth=auth, wait_timeout=10)
+        return self
+
+    def send(self, name: str, payload: dict) -> dict:
+        return self.sio.call(name, {"cid": os.urandom(12).hex(), **payload}, timeout=20)
+
+
+def test_behind_nginx_a_browser_stays_on_one_process_and_one_gone_moves_its_phones_to_another(shared, tmp_path):
+    postgres, redis = shared
+    env = {
+        "FACILITATION_DATABASE_URL": postgres.url(f"{tmp_path}:nginx"),
+        "FACILITATION_REDIS_URL": redis.url,
+        "FACILITATION_PROXIES": "1",
+    }
+    servers = [start_server(tmp_path, data_dir=tmp_path / name, env=env) for name in ("one", "two")]
+    nginx = Nginx([server.url.removeprefix("http://") for server in servers])
+    browsers: list[Browser] = []
+    try:
+        console = Browser(nginx.url, f"/console/{servers[0].facilitator}", servers[0].facilitator).open()
+        browsers.append(console)
+        assert console.send("phase.start", {"phase": 2})["ok"]
+        code = servers[0].tables()[0][3]
+        for n in range(12):  # phones from addresses of their own, as a hall's would be
+            phone = Browser(nginx.url, f"/j/{code}", address=f"127.0.0.{n + 2}")
+            assert phone.session.post(f"{nginx.url}/j/{code}", allow_redirects=False, timeout=10).status_code == 303
+            browsers.append(phone.open())  # with its device cookie
+            assert phone.send("idea.add", {"text": f"Idea numero {n} dal telefono", "axis": "mobilita"})["ok"]
+        # the phones spread over both processes, and each stayed on one (long polling would fail otherwise)
+        held = [requests.get(server.url + "/healthz", timeout=5).json()["connections"] for server in servers]
+        assert all(state["open"] > 1 for state in held), held
+        # the proxy's word is taken for a phone's address: joins counted per phone, not per proxy
+        joined = "".join(server.log_path.read_text() for server in servers)
+        assert "127.0.0.5 POST /j/" in joined and "127.0.0.13 POST /j/" in joined
+        deadline = time.monotonic() + 10
+        while sum(len(u.get("ideas", [])) for u in console.heard) < 12:
+            assert time.monotonic() < deadline, "the console did not hear every idea"
+            time.sleep(0.1)
+
+        # the writer ends: its phones reconnect through nginx to the other process, which writes from now on
+        writer = next(server for server in servers if role(server) == "writer")
+        other = next(server for server in servers if server is not writer)
+        os.kill(writer.process.pid, signal.SIGKILL)
+        writer.process.wait(timeout=10)
+        for n, phone in enumerate(browsers[1:]):
+            deadline = time.monotonic() + 20
+            while not phone.sio.connected:
+                assert time.monotonic() < deadline, "a phone did not get back in"
+                time.sleep(0.1)
+            assert phone.send("idea.add", {"text": f"Dopo il cambio, idea {n}", "axis": "mobilita"})["ok"]
+        assert role(other) == "writer"
+        assert other.query("select count(*) from idea") == [(24,)]
+    finally:
+        for browser in browsers:
+            browser.sio.reconnection = False
+            browser.sio.disconnect()
+        nginx.stop()
+        for server in servers:
+            if server.process.poll() is None:
+                stop_server(server)
 
 
 def test_redis_without_postgresql_is_refused_and_says_why(tmp_path):
