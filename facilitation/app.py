@@ -168,6 +168,7 @@ def _relay(app: Flask, hosted: Hosted) -> None:
     from facilitation.services.relay import Relay
 
     relay = hosted.relay = hosted.broadcaster.relay = Relay(app.config["REDIS_URL"], hosted.id)
+    relay.spawn = socketio.start_background_task
 
     def handle(signal: dict) -> None:
         if signal.get("kind") == "cut":

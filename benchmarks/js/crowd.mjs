@@ -14,7 +14,12 @@ const { url, phones, screens = [], themes, dots, runs, timeout_ms = 20000, event
 const now = () => performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function open(options) {
+// Behind nginx with several processes (benchmarks/scaleout.py, `route: true`): each socket carries a route
+// cookie of its own, as each browser would, so the crowd spreads over the processes as a hall would.
+function open(options, cookie) {
+  const route = config.route ? `facilitation_route=r${Math.random().toString(36).slice(2, 14)}` : null;
+  const cookies = [cookie, route].filter(Boolean).join("; ");
+  if (cookies) options = { ...options, extraHeaders: { Cookie: cookies } };
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ["websocket"], reconnection: false, timeout: 30000, ...options });
     socket.once("connect", () => resolve(socket));
@@ -39,7 +44,7 @@ for (const [index, token] of screens.entries()) {
 const sockets = [];
 for (let i = 0; i < phones.length; i += 50) {  // connect in waves, as a room does
   sockets.push(...await Promise.all(phones.slice(i, i + 50).map((phone) =>
-    open(phone.cookie ? { extraHeaders: { Cookie: `facilitation_device=${phone.cookie}` } } : { auth: { token: phone.token } }))));
+    phone.cookie ? open({}, `facilitation_device=${phone.cookie}`) : open({ auth: { token: phone.token } }))));
 }
 const connectMs = now() - started;
 

@@ -44,64 +44,115 @@ class Relay:
     def __init__(self, url: str, event_id: str):
         import redis
 
-        # a read waits longer than the longest blocking command (redis 8 would cut it after 5 s otherwise)
-        self.redis = redis.Redis.from_url(
-            url, socket_timeout=ANSWER_WITHIN + 5, socket_connect_timeout=5, health_check_interval=30
+        # A read waits longer than the longest blocking command (redis 8 would cut it after 5 s otherwise); a
+        # burst's answers wait for one of 50 connections rather than fail (redis-py refuses past 100 at once).
+        pool = redis.BlockingConnectionPool.from_url(
+            url,
+            max_connections=50,
+            timeout=ANSWER_WITHIN,
+            socket_timeout=ANSWER_WITHIN + 5,
+            socket_connect_timeout=5,
+            health_check_interval=30,
         )
+        self.redis = redis.Redis(connection_pool=pool)
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
         self.queue = _key(event_id, "commands")
         self.channel = _key(event_id, "signals")
-        self._replies = _key(event_id, "reply:")
+        # this process's answers: one list, read by one reader (`_read_answers`), however many commands wait
+        self._answers = _key(event_id, f"answers:{secrets.token_hex(8)}")
+        self._waiting: dict[str, list] = {}  # command id -> [its threading.Event, its answer once there]
+        self._reading = False
+        self.spawn: Callable[..., Any] | None = None  # how the reader is started (socketio.start_background_task)
 
     # --- a follower ---------------------------------------------------------------------------------
 
     def forward(self, who: Principal, name: str, raw: object) -> dict:
         """Send one command to the writer and wait for its answer (or raise its refusal)."""
-        reply = self._replies + secrets.token_hex(12)
-        sent = {"who": {**asdict(who), "role": who.role.value}, "name": name, "raw": raw, "reply": reply}
-        sent["until"] = time.time() + ANSWER_WITHIN
+        import threading  # green under gevent: the server patched it before anything was imported
+
+        number = secrets.token_hex(8)
+        sent = {"who": {**asdict(who), "role": who.role.value}, "name": name, "raw": raw}
+        sent.update(id=number, reply=self._answers, until=time.time() + ANSWER_WITHIN)
         try:
             message = json.dumps(sent)
         except TypeError:  # a payload JSON cannot carry (the socket gave it, so it cannot be valid either)
             raise Refused("invalid_payload", fields="payload") from None
+        if not self._reading and self.spawn is not None:
+            self._reading = True
+            self.spawn(self._read_answers)
+        waiting = self._waiting[number] = [threading.Event(), None]
         try:
             self.redis.rpush(self.queue, message)
-            got = self.redis.blpop([reply], timeout=ANSWER_WITHIN)
-        except self._errors as exc:  # Redis away: the command may not have reached the writer; sent again, once
+        except self._errors as exc:  # Redis away: the command never reached the writer
+            self._waiting.pop(number, None)
             log.warning("a command could not be forwarded to the event's writer: %s", exc)
             raise Refused("writer_away") from None
-        if got is None:
+        answered = waiting[0].wait(ANSWER_WITHIN)
+        self._waiting.pop(number, None)
+        if not answered:
             raise Refused("writer_away")
-        answer = json.loads(got[1])
+        answer = waiting[1]
         if "refused" in answer:
             raise Refused(answer["refused"], **answer.get("params", {}))
         return answer["ok"]
+
+    def _read_answers(self) -> None:
+        """The follower's one reader of its answers list: each answer goes to the command waiting for it."""
+        while True:
+            try:
+                got = self.redis.blpop([self._answers], timeout=1)
+                if got is None:
+                    continue
+                more = self.redis.lpop(self._answers, TAKEN_AT_ONCE) or []
+            except self._errors as exc:
+                log.warning("the writer's answers could not be read (tried again in a second): %s", exc)
+                time.sleep(1)
+                continue
+            for message in [got[1], *more]:
+                answer = json.loads(message)
+                waiting = self._waiting.get(answer.pop("id", ""))
+                if waiting is not None:  # else its sender gave up waiting: it was told to send it again
+                    waiting[1] = answer
+                    waiting[0].set()
 
     # --- the writer ---------------------------------------------------------------------------------
 
     def take_commands(self, execute: Callable[[Principal, str, Any], dict], spawn, writing: Callable[[], bool]):
         """The writer's loop, for as long as `writing()`: each forwarded command runs in a green thread (or thread)
-        of its own, so the writer batches a burst of them as it batches its own sockets' dots."""
+        of its own, so the writer batches a burst of them as it batches its own sockets' dots.
+
+        A command is moved, not popped, into the event's `taking` list, and leaves it with its answer: Redis may
+        hand a command to a writer that has just died (its blocked read not yet closed), so a new writer first
+        puts back whatever the one before it took and did not answer. Run again, a command the old writer did
+        commit gets its first answer back (its client id is remembered), never a second effect."""
+        taking = self.queue + ":taking"
+        while self.redis.lmove(taking, self.queue, "RIGHT", "LEFT") is not None:
+            pass  # the oldest ahead of the rest, as they came
         while writing():
             try:
-                got = self.redis.blpop([self.queue], timeout=1)
+                got = self.redis.blmove(self.queue, taking, 1, "LEFT", "RIGHT")
                 if got is None:
                     continue
-                more = self.redis.lpop(self.queue, TAKEN_AT_ONCE) or []
+                pipe = self.redis.pipeline(transaction=False)
+                for _ in range(TAKEN_AT_ONCE):
+                    pipe.lmove(self.queue, taking, "LEFT", "RIGHT")
+                more = [message for message in pipe.execute() if message is not None]
             except self._errors as exc:  # Redis restarting, say: the followers' commands wait in it meanwhile
                 log.warning("the forwarded commands could not be read (tried again in a second): %s", exc)
                 time.sleep(1)
                 continue
-            for message in [got[1], *more]:
-                spawn(self._answer, execute, message)
+            for message in [got, *more]:
+                spawn(self._answer, execute, message, taking)
 
-    def _answer(self, execute: Callable[[Principal, str, Any], dict], message: bytes) -> None:
+    def _answer(self, execute: Callable[[Principal, str, Any], dict], message: bytes, taking: str) -> None:
         try:
             sent = json.loads(message)
         except ValueError:
             log.error("a forwarded command that is not JSON was dropped")
+            self._done(taking, message)
             return
         if time.time() > sent.get("until", 0):  # its sender has answered "send it again" already
+            self._done(taking, message)
             return
         try:
             who = Principal(**{**sent["who"], "role": Role(sent["who"]["role"])})
@@ -113,11 +164,18 @@ class Relay:
             answer = {"refused": "server_error"}
         try:
             pipe = self.redis.pipeline()
-            pipe.rpush(sent["reply"], json.dumps(answer, default=str))
-            pipe.expire(sent["reply"], int(ANSWER_WITHIN) + 5)
+            pipe.rpush(sent["reply"], json.dumps({"id": sent.get("id"), **answer}, default=str))
+            pipe.expire(sent["reply"], 60)  # a follower gone: its answers do not stay in Redis
+            pipe.lrem(taking, 1, message)  # type: ignore[arg-type]  # Redis takes the bytes it gave
             pipe.execute()
         except self._errors as exc:  # its sender answers "send it again", and the retry gets this answer back
             log.warning("an answer could not be sent back to a follower: %s", exc)
+
+    def _done(self, taking: str, message: bytes) -> None:
+        try:
+            self.redis.lrem(taking, 1, message)  # type: ignore[arg-type]  # Redis takes the bytes it gave
+        except self._errors as exc:
+            log.warning("a forwarded command could not be marked done: %s", exc)
 
     # --- every process --------------------------------------------------------------------------------
 

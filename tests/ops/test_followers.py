@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 
 import pytest
@@ -112,12 +113,19 @@ def test_a_follower_forwards_every_command_to_the_writer_and_takes_over_when_it_
         assert here.sio.call("idea.add", late, timeout=10)["ok"]  # sent again: it counts, once
         assert writer.query("select count(*) from idea") == [(ideas[0][0] + 1,)]
 
-        # the writer ends (killed, as a crash would): the follower takes the writing over
+        # the writer ends (frozen, then killed, as a crash would) with a command it took and never answered: the
+        # follower takes the writing over, puts that command back and answers it
         last = writer.query("select max(version) from log")[0][0]
+        os.kill(writer.process.pid, signal.SIGSTOP)
+        answers: list[dict] = []
+        late = {"cid": "taken-" + "3" * 24, "text": "Scritta dopo il cambio di mano", "axis": "mobilita"}
+        sender = threading.Thread(target=lambda: answers.append(here.sio.call("idea.add", late, timeout=30)))
+        sender.start()
+        time.sleep(1)  # the frozen writer's read took it from the queue
         os.kill(writer.process.pid, signal.SIGKILL)
         writer.process.wait(timeout=10)
-        # sent at once: it waits in Redis until the follower holds the lock (a second or so), then is answered
-        after = here.send("idea.add", {"text": "Scritta dopo il cambio di mano", "axis": "mobilita"})
+        sender.join(timeout=30)
+        after = answers[0]
         assert after["ok"] and after["version"] > last, after
         assert role(follower) == "writer"
         console_on_follower.wait_for(
@@ -186,6 +194,11 @@ def test_behind_nginx_a_browser_stays_on_one_process_and_one_gone_moves_its_phon
             assert phone.session.post(f"{nginx.url}/j/{code}", allow_redirects=False, timeout=10).status_code == 303
             browsers.append(phone.open())  # with its device cookie
             assert phone.send("idea.add", {"text": f"Idea numero {n} dal telefono", "axis": "mobilita"})["ok"]
+        # each browser's socket went from long polling to the websocket, through nginx
+        deadline = time.monotonic() + 10
+        while any(browser.sio.transport() != "websocket" for browser in browsers):
+            assert time.monotonic() < deadline, [browser.sio.transport() for browser in browsers]
+            time.sleep(0.1)
         # the phones spread over both processes, and each stayed on one (long polling would fail otherwise)
         held = [requests.get(server.url + "/healthz", timeout=5).json()["connections"] for server in servers]
         assert all(state["open"] > 1 for state in held), held

@@ -1,0 +1,248 @@
+"""Several server processes on one event (issue 24): 1, 2 and 3 processes behind nginx, beside the echo server.
+
+For each process count it starts that many `facilitation serve` processes on one PostgreSQL event with one Redis
+(the first writes, the others follow: docs/scale-out.md), nginx in front with the shipped site
+(deploy/nginx.conf), joins the phones through nginx, and plays the same open-loop bursts of dots with the
+official Socket.IO JavaScript client under node (benchmarks/js/crowd.mjs), every socket with a route cookie of
+its own, so the crowd spreads over the processes as a hall's browsers would. The echo server
+(benchmarks/echo_server.py) gets the same crowd first: the baseline of the same run. Then, with two or more
+processes, the writer is killed and the **lease move** is timed: from the kill to the answer of a command sent
+through a follower at that moment (it waits in Redis until a follower holds the lock and runs it).
+
+    .venv/bin/python benchmarks/scaleout.py [--phones 3000] [--processes 1 2 3] [--rates 500 1000] [--quick]
+
+Prints the table and writes benchmarks/results/<date>-<machine>-scaleout.json. Every process and the crowd
+share this machine's cores: on 2 cores, more processes add hops (nginx, Redis) without adding cores, so what
+this shows here is the cost of the hops and that nothing is lost; the gain needs machines of their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+import socketio
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from benchmarks.bench import DOTS, Echo, check_export, cid, node_crowd  # noqa: E402
+from tests.conftest import DEMO_PLAN, start_server, stop_server  # noqa: E402
+from tests.databases import Nginx, Postgres, Redis  # noqa: E402
+
+
+@dataclass
+class Front:
+    """What the crowd and check_export need of 'the server': nginx's address, the event's database and secret."""
+
+    url: str
+    first: object  # the first process's tests.conftest.Server: its database and secrets
+
+    def query(self, sql: str, **params):
+        return self.first.query(sql, **params)  # type: ignore[attr-defined]
+
+    def tables(self):
+        return self.first.tables()  # type: ignore[attr-defined]
+
+    def setting(self, key: str) -> str:
+        return self.first.setting(key)  # type: ignore[attr-defined]
+
+    @property
+    def facilitator(self) -> str:
+        return self.first.facilitator  # type: ignore[attr-defined]
+
+
+def routed_session() -> requests.Session:
+    session = requests.Session()
+    session.cookies.set("facilitation_route", os.urandom(9).hex())
+    return session
+
+
+def prepare(front: Front, phones: int) -> dict:
+    """Themes on the ballot and the vote open (through nginx), then every phone joined through its table link."""
+    staff = socketio.Client()
+    staff.connect(front.url, auth={"token": front.facilitator}, transports=["websocket"])
+    event = staff.call("sync", {"since": None})["event"]
+    capture = next(i for i, phase in enumerate(event["agenda"]) if phase["kind"] == "capture")
+    assert staff.call("phase.start", {"cid": cid(), "phase": capture}, timeout=30)["ok"]
+    themes = []
+    for n in range(8):
+        themes.append(staff.call("theme.create", {"cid": cid(), "title": f"Priorità {n + 1}"}, timeout=30)["theme"])
+        staff.call("theme.ballot", {"cid": cid(), "theme": themes[-1]}, timeout=30)
+    assert staff.call("vote.open", {"cid": cid()}, timeout=30)["ok"]
+    staff.disconnect()
+    tables = [t[3] for t in front.tables() if not t[2]]
+
+    def join(n: int) -> tuple[str, float]:
+        started = time.perf_counter()
+        session = routed_session()  # a browser: its route cookie first, so its page and its join go to one process
+        code = tables[n % len(tables)]
+        answer = session.post(f"{front.url}/j/{code}", allow_redirects=False, timeout=60)
+        return answer.cookies["facilitation_device"], time.perf_counter() - started
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(16) as pool:
+        joined = list(pool.map(join, range(phones)))
+    took = time.perf_counter() - started
+    waits = sorted(w for _t, w in joined)
+    return {
+        "themes": themes,
+        "cookies": [t for t, _w in joined],
+        "joins": {"phones": phones, "seconds": took, "p95_ms": waits[int(0.95 * len(waits))] * 1000},
+    }
+
+
+def lease_move(servers: list, front: Front) -> dict:
+    """Kill the writer; time a command sent through a follower at that moment, from the kill to its answer."""
+    roles = [requests.get(s.url + "/healthz", timeout=10).json().get("role") for s in servers]
+    writer = servers[roles.index("writer")]
+    follower = servers[roles.index("follower")]
+    staff = socketio.Client()
+    staff.connect(follower.url, auth={"token": front.facilitator}, transports=["websocket"])
+    took_over: list[float] = []
+
+    def watch() -> None:  # when the follower says it writes
+        while not took_over and time.perf_counter() - killed < 30:
+            if requests.get(follower.url + "/healthz", timeout=10).json().get("role") == "writer":
+                took_over.append(time.perf_counter() - killed)
+            time.sleep(0.02)
+
+    killed = time.perf_counter()
+    os.kill(writer.process.pid, signal.SIGKILL)
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    answer = staff.call("theme.create", {"cid": cid(), "title": "Dopo il cambio di mano"}, timeout=30)
+    took = time.perf_counter() - killed
+    watcher.join()
+    staff.disconnect()
+    writer.process.wait(timeout=10)
+    return {
+        "seconds": took,
+        "took_over_s": took_over[0] if took_over else None,
+        "answer": "ok" if answer.get("ok") else str(answer.get("error", {}).get("code")),
+    }
+
+
+def measure(processes: int, phones: int, rates: list[int], postgres: Postgres, redis: Redis, tmp: Path) -> dict:
+    runs = [{"rate": rate} for rate in rates]
+    plan = tmp / "bench.toml"
+    plan.write_text(DEMO_PLAN.read_text().replace("count = 30", f"count = {max(30, -(-phones // 10))}"))
+    env = {
+        "FACILITATION_DATABASE_URL": postgres.url(f"{tmp}:{processes}:{phones}"),
+        "FACILITATION_REDIS_URL": redis.url,
+        "FACILITATION_PROXIES": "1",
+        "FACILITATION_JOIN_BURST": str(phones + 10),
+        "FACILITATION_MAX_PER_ADDRESS": str(3 * phones + 100),  # every socket comes from nginx's address
+        "FACILITATION_MAX_CONNECTIONS": str(3 * phones + 100),
+        "FACILITATION_LOG_LEVEL": "WARNING",
+    }
+    servers = [start_server(tmp, plan=plan, data_dir=tmp / f"p{n}", flush="0.1", env=env) for n in range(processes)]
+    nginx = Nginx([s.url.removeprefix("http://") for s in servers])
+    front = Front(nginx.url, servers[0])
+    try:
+        ready = prepare(front, phones)
+        screens = [front.setting("observer_token"), front.setting("projector_token"), front.facilitator]
+        crowd = node_crowd(
+            {
+                "url": nginx.url,
+                "route": True,
+                "phones": [{"cookie": c} for c in ready["cookies"]],
+                "screens": screens,
+                "themes": ready["themes"],
+                "dots": DOTS,
+                "runs": runs,
+            }
+        )
+        held = [requests.get(s.url + "/healthz", timeout=10).json().get("connections", {}) for s in servers]
+        counted = check_export(front, 0)  # runs alternate placing and taking back; crowd.mjs ends taking back
+        moved = lease_move(servers, front) if processes > 1 else None
+    finally:
+        nginx.stop()
+        for server in servers:
+            if server.process.poll() is None:
+                stop_server(server)
+    return {
+        "processes": processes,
+        "phones": phones,
+        "app": crowd,
+        "joins": ready["joins"],
+        "held": held,
+        "counted": counted,
+        "lease_move": moved,
+    }
+
+
+def fmt(value) -> str:
+    return "—" if value is None else f"{value:,.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phones", type=int, default=3000)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--rates", type=int, nargs="+", default=[500, 1000, 2000])
+    parser.add_argument("--quick", action="store_true", help="one rate (1,000/s)")
+    args = parser.parse_args()
+    rates = [1000] if args.quick else args.rates
+    machine = f"{platform.node()} ({os.cpu_count()} cores)"
+    with Echo() as echo:
+        baseline = node_crowd(
+            {
+                "url": echo.url,
+                "phones": [{"token": "x"}] * args.phones,
+                "themes": list(range(1, 9)),
+                "dots": DOTS,
+                "runs": [{"rate": rate} for rate in rates],
+                "event": "echo",
+            }
+        )
+    results = []
+    postgres, redis = Postgres(), Redis()
+    try:
+        for processes in args.processes:
+            with tempfile.TemporaryDirectory() as tmp:
+                results.append(measure(processes, args.phones, rates, postgres, redis, Path(tmp)))
+    finally:
+        redis.stop()
+        postgres.stop()
+
+    print(f"\nscale-out — {machine}: {args.phones:,} phones, every one's {DOTS} dots; behind nginx, on PostgreSQL")
+    print(f"{'load':52} {'echo p95':>10} {'app p95':>10} {'app p99':>10} {'screen p95':>11}  lost/refused")
+    for result in results:
+        for echo_run, run in zip(baseline["runs"], result["app"]["runs"], strict=True):
+            load = f"{result['processes']} process(es): {run['dots']:,} dots at {run['rate']:,}/s"
+            print(
+                f"{load:52} {fmt(echo_run['p95_ms']):>10} {fmt(run['p95_ms']):>10} {fmt(run['p99_ms']):>10} "
+                f"{fmt(run['screen_p95_ms']):>11}  {run['lost']}/{run['refused']}"
+            )
+        joins, counted = result["joins"], result["counted"]
+        spread = ", ".join(str(h.get("open", "?")) for h in result["held"])
+        print(
+            f"  joins {joins['phones']:,} in {joins['seconds']:.1f} s (p95 {joins['p95_ms']:.0f} ms); sockets per "
+            f"process {spread}; counted once: {'ok' if counted['ok'] else 'MISMATCH ' + json.dumps(counted)}"
+        )
+        if result["lease_move"]:
+            move = result["lease_move"]
+            print(
+                f"  lease move: writer killed, the follower writes after {move['took_over_s'] or 0:.2f} s, and a "
+                f"command sent through it at the kill is answered in {move['seconds']:.2f} s ({move['answer']})"
+            )
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    out = HERE / "results" / f"{stamp}-{platform.node()}-scaleout.json"
+    out.write_text(json.dumps({"machine": machine, "echo": baseline, "results": results}, indent=1))
+    print(f"\nwrote {out.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
