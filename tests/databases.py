@@ -128,8 +128,9 @@ class Nginx:
             f"{kind}_temp_path {self.folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
         (self.folder / "nginx.conf").write_text(
-            f"worker_processes 1;\npid {self.folder}/nginx.pid;\nerror_log {self.folder}/error.log;\n"
-            f"events {{ worker_connections 4096; }}\n"
+            f"worker_processes 1;\nworker_rlimit_nofile 40000;\n"  # a crowd of thousands: two sockets each
+            f"pid {self.folder}/nginx.pid;\nerror_log {self.folder}/error.log;\n"
+            f"events {{ worker_connections 16384; }}\n"
             f"http {{\n access_log off;\n {temp}\n{site}\n}}\n"
         )
         user = ["-g", "daemon off; user root;"] if os.geteuid() == 0 else ["-g", "daemon off;"]

@@ -123,6 +123,25 @@ def serve(args, config) -> int:
             file=sys.stderr,
         )
         return 2
+    import importlib.util
+
+    postgres = bool(config["DATABASE_URL"]) and not sqlite_file(config["DATABASE_URL"])
+    for setting, needed, module, extra in (
+        (BY_KEY["DATABASE_URL"].env, postgres, "psycopg", "postgresql"),
+        (BY_KEY["REDIS_URL"].env, bool(config["REDIS_URL"]), "redis", "scaleout"),
+    ):
+        if needed and importlib.util.find_spec(module) is None:
+            print(
+                _(
+                    "%(setting)s needs the %(module)s client, which is not installed: install facilitation with "
+                    "it (pipx install 'facilitation[%(extra)s]', or pip install in its environment).",
+                    setting=setting,
+                    module=module,
+                    extra=extra,
+                ),
+                file=sys.stderr,
+            )
+            return 2
     # held until this process ends: one server per event (per database file it resolves to, or per database)
     locks: list[datadir.EventLock | datadir.DatabaseLock] = []
     try:

@@ -109,7 +109,11 @@ class Relay:
                 time.sleep(1)
                 continue
             for message in [got[1], *more]:
-                answer = json.loads(message)
+                try:
+                    answer = json.loads(message)
+                except ValueError:
+                    log.error("an answer that is not JSON was dropped")
+                    continue
                 waiting = self._waiting.get(answer.pop("id", ""))
                 if waiting is not None:  # else its sender gave up waiting: it was told to send it again
                     waiting[1] = answer
@@ -126,8 +130,14 @@ class Relay:
         puts back whatever the one before it took and did not answer. Run again, a command the old writer did
         commit gets its first answer back (its client id is remembered), never a second effect."""
         taking = self.queue + ":taking"
-        while self.redis.lmove(taking, self.queue, "RIGHT", "LEFT") is not None:
-            pass  # the oldest ahead of the rest, as they came
+        while True:
+            try:
+                while self.redis.lmove(taking, self.queue, "RIGHT", "LEFT") is not None:
+                    pass  # the oldest ahead of the rest, as they came
+                break
+            except self._errors as exc:
+                log.warning("the commands the writer before left could not be put back yet: %s", exc)
+                time.sleep(1)
         while writing():
             try:
                 got = self.redis.blmove(self.queue, taking, 1, "LEFT", "RIGHT")
