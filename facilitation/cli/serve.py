@@ -114,7 +114,8 @@ def serve(args, config) -> int:
             file=sys.stderr,
         )
         return 2
-    if config["REDIS_URL"] and not (config["DATABASE_URL"] and not sqlite_file(config["DATABASE_URL"])):
+    postgres = bool(config["DATABASE_URL"]) and not sqlite_file(config["DATABASE_URL"])
+    if config["REDIS_URL"] and not postgres:
         print(
             _(
                 "REDIS_URL shares an event between several server processes, which keep it in PostgreSQL: set "
@@ -125,7 +126,6 @@ def serve(args, config) -> int:
         return 2
     import importlib.util
 
-    postgres = bool(config["DATABASE_URL"]) and not sqlite_file(config["DATABASE_URL"])
     for setting, needed, module, extra in (
         (BY_KEY["DATABASE_URL"].env, postgres, "psycopg", "postgresql"),
         (BY_KEY["REDIS_URL"].env, bool(config["REDIS_URL"]), "redis", "scaleout"),
