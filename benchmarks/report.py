@@ -15,7 +15,6 @@ then), against `/healthz` under the same schedule as the baseline.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import threading
 import sqlite3
@@ -29,12 +28,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(ROOT))
+from tests.databases import free_port  # noqa: E402
 
 
 def timed(args: list[str]) -> float:
