@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import DEMO_PLAN, launch, run_english, start_server, stop_server
+from tests.conftest import DEMO_PLAN, launch, start_server, stop_server
 from tests.databases import Nginx, Postgres, Redis, free_port
 from tests.realtime.clients import Client, join, session_from
 
@@ -243,4 +243,3 @@ def test_redis_without_postgresql_is_refused_and_says_why(tmp_path):
     assert process.wait(timeout=60) == 2
     said = (tmp_path / "serve.log").read_text()
     assert "FACILITATION_DATABASE_URL" in said and "Traceback" not in said
-    assert run_english("--version").returncode == 0
