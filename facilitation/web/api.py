@@ -37,6 +37,7 @@ REFUSAL_STATUS = {
     "too_fast": 429,
     "disk_full": 503,
     "busy": 503,
+    "writer_away": 503,  # several processes: the event's writer did not answer in time (send it again)
     "reports_busy": 503,
     "report_failed": 503,
     "assistant_busy": 503,

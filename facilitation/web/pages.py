@@ -64,6 +64,7 @@ JOIN_REFUSAL_STATUS = {
     "phone_seats_taken": 409,
     "disk_full": 503,
     "busy": 503,
+    "writer_away": 503,
 }
 
 

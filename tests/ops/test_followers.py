@@ -104,10 +104,25 @@ def test_a_follower_forwards_every_command_to_the_writer_and_takes_over_when_it_
         os.kill(writer.process.pid, signal.SIGSTOP)
         try:
             late = {"cid": "late-" + "2" * 24, "text": "Mandata mentre il server dorme", "axis": "mobilita"}
+            over_http: list[requests.Response] = []
+            also = {"cid": "late-" + "4" * 24, "text": "Mandata via HTTP mentre dorme", "axis": "mobilita"}
+            poster = threading.Thread(
+                target=lambda: over_http.append(
+                    requests.post(
+                        f"{follower.url}/api/command/idea.add",
+                        json=also,
+                        cookies={"facilitation_device": phone},
+                        timeout=30,
+                    )
+                )
+            )
+            poster.start()
             away = here.sio.call("idea.add", late, timeout=30)
+            poster.join(timeout=30)
         finally:
             os.kill(writer.process.pid, signal.SIGCONT)
         assert away["error"]["code"] == "writer_away" and "count once" in away["error"]["message"], away
+        assert over_http[0].status_code == 503 and over_http[0].json()["error"]["code"] == "writer_away"
         time.sleep(1)
         assert writer.query("select count(*) from idea") == ideas
         assert here.sio.call("idea.add", late, timeout=10)["ok"]  # sent again: it counts, once
