@@ -167,8 +167,8 @@ def _relay(app: Flask, hosted: Hosted) -> None:
     here (a room's sockets cut, a follower's cached stage read again)."""
     from facilitation.services.relay import Relay
 
-    relay = hosted.relay = hosted.broadcaster.relay = Relay(app.config["REDIS_URL"], hosted.id)
-    relay.spawn = socketio.start_background_task
+    relay = Relay(app.config["REDIS_URL"], hosted.id, socketio.start_background_task)
+    hosted.relay = hosted.broadcaster.relay = relay
 
     def handle(signal: dict) -> None:
         if signal.get("kind") == "cut":
@@ -179,14 +179,15 @@ def _relay(app: Flask, hosted: Hosted) -> None:
     socketio.start_background_task(relay.listen, handle)
 
 
-def follow(app: Flask, lock) -> None:
-    """This process follows the event another one writes: every command is forwarded to that writer, and the
-    event's lock is tried every second, to write from the moment the writer ends (services.relay)."""
+def follow(app: Flask, lock, writer: str) -> None:
+    """This process follows the event another one (`writer`, its host and pid) writes: every command is forwarded
+    to that writer, and the event's lock is tried every second, to write from the moment the writer ends
+    (services.relay)."""
     from facilitation.services.relay import Lease
 
     hosted = app.extensions["facilitation.host"].first
     hosted.service.forward = hosted.relay.forward
-    log.info("event %s: another process writes it (%s); this one follows", hosted.id, lock.holder())
+    log.info("event %s: another process writes it (%s); this one follows", hosted.id, writer)
     socketio.start_background_task(Lease(lock, lambda: write(app)).run, socketio.sleep)
 
 
@@ -197,7 +198,6 @@ def write(app: Flask) -> None:
         hosted.service.forward = None
         hosted.service.changed_elsewhere(plan=True)  # what the writer before it changed last
         log.warning("event %s: this process writes it now (the process that wrote it has ended)", hosted.id)
-    app.config["FOLLOWING"] = False
     socketio.start_background_task(
         hosted.relay.take_commands, hosted.service.execute, socketio.start_background_task, lambda: True
     )

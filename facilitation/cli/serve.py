@@ -200,10 +200,11 @@ def serve(args, config) -> int:
         )
         return 2
     app.extensions["facilitation.host"].locks.extend(locks)  # released by the event's deletion, or at exit
+    writer = following.holder() if following is not None else None  # the process this one follows
     if following is not None:
         from facilitation.app import follow
 
-        follow(app, following)
+        follow(app, following, writer or "?")
     elif config["REDIS_URL"]:
         from facilitation.app import write
 
@@ -217,13 +218,13 @@ def serve(args, config) -> int:
     events = hosting.events
     for hosted in events.values():
         _print_links(hosted.service, public, host, port, _, scoped=hosting.several)
-    if following is not None:
+    if writer is not None:
         print(
             "  "
             + _(
                 "This server follows the event's writer (%(holder)s): its phones' commands are run there, and it "
                 "takes the writing over if that server ends.",
-                holder=following.holder(),
+                holder=writer,
             ),
             flush=True,
         )

@@ -41,8 +41,10 @@ class Relay:
     """The event's Redis lists and channel: commands from the followers to the writer, answers back, signals to
     every process."""
 
-    def __init__(self, url: str, event_id: str):
+    def __init__(self, url: str, event_id: str, spawn: Callable[..., Any]):
         import redis
+
+        self.spawn = spawn  # how the answers' reader is started (socketio.start_background_task)
 
         # A read waits longer than the longest blocking command (redis 8 would cut it after 5 s otherwise); a
         # burst's answers wait for one of 50 connections rather than fail (redis-py refuses past 100 at once).
@@ -62,7 +64,6 @@ class Relay:
         self._answers = _key(event_id, f"answers:{secrets.token_hex(8)}")
         self._waiting: dict[str, list] = {}  # command id -> [its threading.Event, its answer once there]
         self._reading = False
-        self.spawn: Callable[..., Any] | None = None  # how the reader is started (socketio.start_background_task)
 
     # --- a follower ---------------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ class Relay:
             message = json.dumps(sent)
         except TypeError:  # a payload JSON cannot carry (the socket gave it, so it cannot be valid either)
             raise Refused("invalid_payload", fields="payload") from None
-        if not self._reading and self.spawn is not None:
+        if not self._reading:
             self._reading = True
             self.spawn(self._read_answers)
         waiting = self._waiting[number] = [threading.Event(), None]

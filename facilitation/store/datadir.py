@@ -103,8 +103,7 @@ class DatabaseLock:
         me = f"facilitation {socket.gethostname()} pid {os.getpid()}"[:63]
         self.engine = create_engine(url, poolclass=NullPool, connect_args={"application_name": me})
         self.connection = self.engine.connect()
-        self.held = self.take()
-        if not self.held and not wait:
+        if not self.take() and not wait:
             holder = self.holder()
             self.release()
             raise DataDirError("event_running_database", event=event_id, holder=holder)
