@@ -107,8 +107,9 @@ class Echo:
         self.process.wait(10)
 
 
-def prepare_app(server, phones: int) -> dict:
-    """Themes on the ballot, the vote open, phones joined through their table links (in a 30-s window)."""
+def prepare_app(server, phones: int, browser=requests.Session) -> dict:
+    """Themes on the ballot, the vote open, phones joined through their table links (in a 30-s window), each
+    from a browser of its own (`browser()`: a requests session)."""
     staff = socketio.Client()
     staff.connect(server.url, auth={"token": server.facilitator}, transports=["websocket"])
     event = staff.call("sync", {"since": None})["event"]
@@ -124,7 +125,7 @@ def prepare_app(server, phones: int) -> dict:
 
     def join(n: int) -> tuple[str, float]:
         started = time.perf_counter()
-        session = requests.Session()
+        session = browser()
         session.get(f"{server.url}/j/{tables[n % len(tables)]}", timeout=30)
         answer = session.post(f"{server.url}/j/{tables[n % len(tables)]}", allow_redirects=False, timeout=30)
         return answer.cookies["facilitation_device"], time.perf_counter() - started

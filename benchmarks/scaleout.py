@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,7 +36,7 @@ import socketio
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from benchmarks.bench import DOTS, Echo, check_export, cid, node_crowd  # noqa: E402
+from benchmarks.bench import DOTS, Echo, check_export, cid, node_crowd, prepare_app  # noqa: E402
 from tests.conftest import DEMO_PLAN, start_server, stop_server  # noqa: E402
 from tests.databases import Nginx, Postgres, Redis  # noqa: E402
 
@@ -67,40 +66,6 @@ def routed_session() -> requests.Session:
     session = requests.Session()
     session.cookies.set("facilitation_route", os.urandom(9).hex())
     return session
-
-
-def prepare(front: Front, phones: int) -> dict:
-    """Themes on the ballot and the vote open (through nginx), then every phone joined through its table link."""
-    staff = socketio.Client()
-    staff.connect(front.url, auth={"token": front.facilitator}, transports=["websocket"])
-    event = staff.call("sync", {"since": None})["event"]
-    capture = next(i for i, phase in enumerate(event["agenda"]) if phase["kind"] == "capture")
-    assert staff.call("phase.start", {"cid": cid(), "phase": capture}, timeout=30)["ok"]
-    themes = []
-    for n in range(8):
-        themes.append(staff.call("theme.create", {"cid": cid(), "title": f"Priorità {n + 1}"}, timeout=30)["theme"])
-        staff.call("theme.ballot", {"cid": cid(), "theme": themes[-1]}, timeout=30)
-    assert staff.call("vote.open", {"cid": cid()}, timeout=30)["ok"]
-    staff.disconnect()
-    tables = [t[3] for t in front.tables() if not t[2]]
-
-    def join(n: int) -> tuple[str, float]:
-        started = time.perf_counter()
-        session = routed_session()  # a browser: its route cookie first, so its page and its join go to one process
-        code = tables[n % len(tables)]
-        answer = session.post(f"{front.url}/j/{code}", allow_redirects=False, timeout=60)
-        return answer.cookies["facilitation_device"], time.perf_counter() - started
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(16) as pool:
-        joined = list(pool.map(join, range(phones)))
-    took = time.perf_counter() - started
-    waits = sorted(w for _t, w in joined)
-    return {
-        "themes": themes,
-        "cookies": [t for t, _w in joined],
-        "joins": {"phones": phones, "seconds": took, "p95_ms": waits[int(0.95 * len(waits))] * 1000},
-    }
 
 
 def lease_move(servers: list, front: Front) -> dict:
@@ -156,7 +121,7 @@ def measure(processes: int, phones: int, rates: list[int], postgres: Postgres, r
     nginx = Nginx([s.url.removeprefix("http://") for s in servers])
     front = Front(nginx.url, servers[0])
     try:
-        ready = prepare(front, phones)
+        ready = prepare_app(front, phones, browser=routed_session)  # its route cookie first: one process each
         screens = [front.setting("observer_token"), front.setting("projector_token"), front.facilitator]
         peaks = [0] * len(servers)  # the sockets each process held at most while the crowd played
         playing = threading.Event()

@@ -69,7 +69,36 @@ class Postgres:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class Redis:
+class _Server:
+    """A server program of the tests' own, in a temp folder, on a free port: waited for until it answers on it,
+    killed and its folder removed at the end."""
+
+    port: int
+    folder: Path
+    process: subprocess.Popen
+
+    def _wait(self, seconds: float, name: str, logs: tuple[str, ...], ready=lambda probe: True) -> None:
+        """Until a connection to the port is accepted and `ready(socket)`; else stopped, with its logs said."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                    if ready(probe):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        said = "".join((self.folder / log).read_text() for log in logs if (self.folder / log).exists())
+        self.stop()
+        raise RuntimeError(f"{name} did not start: {said}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Redis(_Server):
     """A Redis server of the tests' own (Debian's redis-server: `make test` installs it when missing), on a free
     port, keeping nothing on disk, stopped at the end: the several processes of one event share it."""
 
@@ -85,29 +114,20 @@ class Redis:
             stdout=open(self.folder / "log", "w"),
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
-                    probe.sendall(b"PING\r\n")
-                    if probe.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"redis-server did not start: {(self.folder / 'log').read_text()}")
+        self._wait(30, "redis-server", ("log",), ready=self._pong)
+
+    @staticmethod
+    def _pong(probe: socket.socket) -> bool:
+        """Redis answers PING (not only accepts the connection)."""
+        probe.sendall(b"PING\r\n")
+        return probe.recv(16).startswith(b"+PONG")
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.folder, ignore_errors=True)
 
-
-class Nginx:
+class Nginx(_Server):
     """Debian's nginx (`make test` installs it when missing) with the site the project ships, deploy/nginx.conf,
     on a free port in front of `upstreams` (host:port each) instead of the three it names."""
 
@@ -139,24 +159,8 @@ class Nginx:
             stdout=open(self.folder / "out.log", "w"),
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.05)
-        log = (self.folder / "out.log").read_text() + (self.folder / "error.log").read_text()
-        self.stop()
-        raise RuntimeError(f"nginx did not start: {log}")
+        self._wait(20, "nginx", ("out.log", "error.log"))
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.folder, ignore_errors=True)
