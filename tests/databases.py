@@ -8,21 +8,44 @@ it instead of SQLite files; `make test` runs the storage tests (tests/realtime, 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)  # Debian's, newest first
 
 
+PORTS_PER_WORKER = 1500
+_ports: Iterator[int] | None = None
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port for a server the tests start. Not the system's pick (bind to port 0): the system hands the
+    same ephemeral ports to every process, so two pytest-xdist workers could be given one port before either
+    server bound it, and a test then talked to the other's server (seen: "healthy", then no database). Each
+    worker takes ports from a block of its own below the ephemeral range (32768 and up on Linux), starting at a
+    place its process id picks, and checks that each is free."""
+    global _ports
+    if _ports is None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        index = int(worker[2:]) + 1 if worker.startswith("gw") and worker[2:].isdigit() else 0
+        first = 12000 + (index % 12) * PORTS_PER_WORKER
+        start = os.getpid() % PORTS_PER_WORKER
+        _ports = itertools.cycle([first + (start + n) % PORTS_PER_WORKER for n in range(PORTS_PER_WORKER)])
+    for port in itertools.islice(_ports, PORTS_PER_WORKER):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in this test worker's block")
 
 
 class Postgres:
