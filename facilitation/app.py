@@ -3,16 +3,13 @@ event by default; `MORE_PLANS` hosts more beside it, each apart (facilitation.ho
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import secrets
-import sqlite3
 import time
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import make_url
 
 from facilitation import config as settings
 from facilitation import resources
@@ -22,8 +19,8 @@ from facilitation.i18n import catalogues
 from facilitation.domain.errors import Refused
 from facilitation.plan import Plan, PlanError, load_plan, parse_plan
 from facilitation.services.event import EventService
-from facilitation.store import datadir
-from facilitation.store.engine import create_elsewhere, follower_engine, make_engine, sqlite_url
+from facilitation.store import datadir, places
+from facilitation.store.engine import create_elsewhere, follower_engine, make_engine
 from facilitation.store.schema import SchemaError, head
 from facilitation.workers.pool import Pool
 
@@ -54,10 +51,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     host = app.extensions["facilitation.host"] = Host()
     plans = [Path(app.config["PLAN"]), *map(Path, app.config.get("MORE_PLANS") or ())]
-    if app.config["DATABASE_URL"] and len(plans) > 1:
-        raise ValueError("one DATABASE_URL holds one event: serve several events from the data folder")
-    # the events the data folder keeps, read once: the workspace serves them all
-    folder = datadir.events(app.config["DATA_DIR"]) if app.config.get("WORKSPACE") else {}
+    place = app.extensions["facilitation.place"] = places.where(app.config)
+    if isinstance(place, places.Folder) and place.file and len(plans) > 1:
+        raise ValueError("one SQLite DATABASE_URL holds one event: serve several events from the data folder")
+    # the events the data folder (or database) keeps, read once: the workspace serves them all
+    folder = place.events() if app.config.get("WORKSPACE") else {}
     kept = folder if app.config.get("PLAN_KEPT") else {}
     for plan_path in plans:
         plan, text = load_plan(plan_path), plan_path.read_text(encoding="utf-8")
@@ -76,7 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
                 plan = parse_plan(plan_text, f"{event_id}.sqlite")
                 if plan.event.id != event_id:
                     continue
-                seen = datadir.glance(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")
+                seen = place.glance(event_id)
                 if seen is not None and seen.revision == revision:  # opened when a request or socket names it
                     host.sleep(Asleep(event_id, plan, plan_text, seen))
                 else:  # an older schema is migrated now, before the room arrives
@@ -130,7 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _open_event(app: Flask, plan: Plan, plan_text: str) -> Hosted:
     """One more event on this server: its database (created on first start), its service and its workers."""
     host: Host = app.extensions["facilitation.host"]
-    url = app.config["DATABASE_URL"] or sqlite_url(app.config["DATA_DIR"], plan.event.id)
+    url = _place(app).url(plan.event.id)
     paces = {
         "join_burst": app.config["JOIN_BURST"],
         "seats_per_phone": app.config["SEATS_PER_PHONE"],
@@ -208,21 +206,20 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
     locked for this process, and served at once beside the others."""
     plan = parse_plan(plan_text, "new event")
     host: Host = app.extensions["facilitation.host"]
-    database = Path(app.config["DATA_DIR"]) / f"{plan.event.id}.sqlite"
-    if plan.event.id in host or database.exists():
+    place = _place(app)
+    if plan.event.id in host or place.exists(plan.event.id):
         raise Refused("event_exists", event=plan.event.id)
     lock = None
     try:
-        lock = datadir.lock(database, plan.event.id)
-        if not app.config["DATABASE_URL"]:  # its schema made by another process, off the event loop
-            create_elsewhere(sqlite_url(app.config["DATA_DIR"], plan.event.id))
-    except (SchemaError, OSError) as exc:  # a full disk, say: nothing is left half made
+        lock = place.lock(plan.event.id)
+        create_elsewhere(place.url(plan.event.id))  # its schema made by another process, off the event loop
+    except (SchemaError, OSError, datadir.DataDirError) as exc:  # a full disk, say: nothing is left half made
         log.error("the new event %s could not be made: %s", plan.event.id, exc)
         if lock is not None:
             lock.release()
-        _erase(database)
+        place.erase(plan.event.id)
         raise Refused("event_not_made", event=plan.event.id) from None
-    host.locks.append(lock)
+    host.locks[plan.event.id] = lock
     return _serve_now(app, _open_event(app, plan, plan_text))
 
 
@@ -254,77 +251,59 @@ def archive_event(app: Flask, event_id: str) -> None:
     database stays in the data folder, listed on the home, to be served again or deleted; retention still
     deletes it when its time is up."""
     _removable(app, event_id)
-    database = _drop(app, event_id, erase=False)
-    assert database is not None  # the workspace keeps its events in SQLite files
-    with contextlib.closing(sqlite3.connect(database)) as db, db:
-        db.execute("insert or replace into setting (key, value) values (?, ?)", (datadir.ARCHIVED, str(time.time())))
+    _drop(app, event_id, erase=False)
+    _place(app).write_setting(event_id, datadir.ARCHIVED, str(time.time()))
     log.warning("event %s archived", event_id)
 
 
 def archived_events(app: Flask) -> dict[str, Plan]:
     """The events the data folder keeps but the server does not serve (archived), with their plans."""
-    return {
-        event_id: parse_plan(text, event_id)
-        for event_id, text in datadir.events(app.config["DATA_DIR"], archived=True).items()
-    }
+    return {event_id: parse_plan(text, event_id) for event_id, text in _place(app).events(archived=True).items()}
 
 
 def unarchive_event(app: Flask, event_id: str) -> Hosted:
     """An archived event served again, as it was."""
-    database = Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"
-    if event_id not in datadir.events(app.config["DATA_DIR"], archived=True):
+    place = _place(app)
+    plan_text = place.events(archived=True).get(event_id)
+    if plan_text is None:
         raise Refused("unknown_event")
-    with contextlib.closing(sqlite3.connect(database)) as db, db:
-        db.execute("delete from setting where key = ?", (datadir.ARCHIVED,))
-        plan_text = db.execute("select value from setting where key = 'plan'").fetchone()[0]
     host: Host = app.extensions["facilitation.host"]
-    host.locks.append(datadir.lock(database, event_id))
+    host.locks[event_id] = place.lock(event_id)
+    place.write_setting(event_id, datadir.ARCHIVED, None)
     return _serve_now(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
 
 
 def erase_archived(app: Flask, event_id: str) -> None:
     """An archived event deleted for good: its database and everything beside it."""
-    if event_id not in datadir.events(app.config["DATA_DIR"], archived=True):
+    if event_id not in _place(app).events(archived=True):
         raise Refused("unknown_event")
-    _erase(Path(os.path.realpath(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")))
+    _place(app).erase(event_id)
     log.warning("event %s deleted", event_id)
 
 
-def _erase(database: Path) -> None:
-    """An event's database and everything beside it: its log and shared memory, its vectors, its lock, and the
-    copies kept before a restore or an upgrade (they hold the same people's data)."""
-    kept = database.parent.glob(f"{database.stem}{datadir.KEPT_BEFORE}*.sqlite")
-    for path in [*database.parent.glob(f"{database.name}*"), *kept, database.with_name(f"{database.stem}.lock")]:
-        path.unlink(missing_ok=True)
+def _place(app: Flask) -> places.Place:
+    """Where this server keeps its events (a data folder, or a PostgreSQL database)."""
+    return app.extensions["facilitation.place"]
 
 
-def _drop(app: Flask, event_id: str, erase: bool = True) -> Path | None:
-    """Stop serving an event; with `erase`, its files go too. Returns its database file."""
+def _drop(app: Flask, event_id: str, erase: bool = True) -> None:
+    """Stop serving an event; with `erase`, its database goes too (its files, or its schema)."""
     host: Host = app.extensions["facilitation.host"]
     hosted = host.remove(event_id)
-    if hosted is None:  # asleep: only its files
-        url = make_url(sqlite_url(app.config["DATA_DIR"], event_id))
-    else:
+    if hosted is not None:  # open: its screens cut and its workers ended first (asleep: only its data)
         for room in ("staff", "projector", "scribes", "phones"):
             hosted.broadcaster.cut(room)
         hosted.workers.close()
-        url = hosted.service.engine.url
         hosted.service.engine.dispose()
-    database = None
-    if url.get_backend_name() == "sqlite" and url.database:
-        database = Path(os.path.realpath(url.database))
-        lock_path = database.with_name(f"{database.stem}.lock")
-        for lock in [lock for lock in host.locks if lock.path == lock_path]:
-            lock.release()
-            host.locks.remove(lock)
-        if erase:
-            _erase(database)
+    if (lock := host.locks.pop(event_id, None)) is not None:
+        lock.release()
+    if erase:
+        _place(app).erase(event_id)
     if host.ids():
         app.extensions["facilitation"] = host.first.service
         app.extensions["facilitation.workers"] = host.first.workers
     if erase:
         log.warning("event %s deleted", event_id)
-    return database
 
 
 DAYS_PER_MONTH = 30.44
@@ -350,8 +329,7 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
         else:  # the server's only event: its data goes, and it is served again as new from the same plan
             plan_text = host.first.service.plan_text()
             _drop(app, event_id)
-            database = Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite"
-            host.locks.append(datadir.lock(database, event_id))
+            host.locks[event_id] = _place(app).lock(event_id)
             _serve_now(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
             app.extensions["facilitation"] = host.first.service
             app.extensions["facilitation.workers"] = host.first.workers
@@ -361,10 +339,8 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
             plan.privacy.keep_months,
         )
         deleted.append(event_id)
-    for event_id, plan_text in datadir.events(app.config["DATA_DIR"], archived=True).items():  # put away, too
-        with contextlib.closing(sqlite3.connect(Path(app.config["DATA_DIR"]) / f"{event_id}.sqlite")) as db:
-            last_change = db.execute("select max(at) from log").fetchone()[0]
-        due = deletion_due(last_change, parse_plan(plan_text, event_id).privacy.keep_months)
+    for event_id, plan_text in _place(app).events(archived=True).items():  # put away, too
+        due = deletion_due(_place(app).last_change(event_id), parse_plan(plan_text, event_id).privacy.keep_months)
         if due is not None and due <= now:
             erase_archived(app, event_id)
             deleted.append(event_id)

@@ -3,7 +3,7 @@ screens' rooms, found by what a request or a socket carries (a staff secret, a p
 code, `?event=`). Two events live at once never touch: a token, a phone or a burst on one reaches only it.
 
 An event the workspace keeps is opened when first needed: at start the server only glances at its database
-(`datadir.glance`: its codes, tokens and figures), and the first request or socket that names it opens it."""
+(`store.places`: its codes, tokens and figures), and the first request or socket that names it opens it."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class Host:
         self.asleep: dict[str, Asleep] = {}  # the others, opened by `wake` when first needed
         self.wake: Callable[[Asleep], Hosted] | None = None  # set by the application: opens and serves one
         self.organiser: str | None = None  # the workspace's secret (`serve --workspace`), else no home
-        self.locks: list = []  # the events' database locks, released when an event is deleted or archived
+        self.locks: dict = {}  # each event's database lock, by id: released when it is deleted or archived
         self._order: list[str] = []  # every event's id, as they came: the home lists them so
         self._codes: dict[str, str] = {}  # join code -> event id
         self._tokens: OrderedDict[str, str] = OrderedDict()  # token -> event id, the most recent last

@@ -86,7 +86,16 @@ class Server:
     process: subprocess.Popen
     data_dir: Path
     log_path: Path
-    database_url: str | None = None  # the event's PostgreSQL database; None: the SQLite file `db`
+    database: str | None = None  # the PostgreSQL database the server keeps its events in; None: SQLite files
+
+    @property
+    def database_url(self) -> str | None:
+        """The URL of this event's own tables in `database` (its schema), or None for the SQLite file `db`."""
+        if self.database is None:
+            return None
+        from facilitation.store.places import Database
+
+        return Database(self.database).url(self.db.stem)
 
     def query(self, sql: str, **params) -> list[tuple]:
         """The rows `sql` reads from the event's database (named parameters, `:name`), SQLite or PostgreSQL."""
@@ -97,15 +106,24 @@ class Server:
 
         engine = sqlalchemy.create_engine(self.database_url, poolclass=sqlalchemy.NullPool)
         try:
-            with engine.connect() as con:
-                return [tuple(row) for row in con.execute(sqlalchemy.text(sql), params)]
+            with engine.begin() as con:  # committed: a test may change the event behind the server's back
+                result = con.execute(sqlalchemy.text(sql), params)
+                return [tuple(row) for row in result] if result.returns_rows else []
         finally:
             engine.dispose()
+
+    def kept(self) -> bool:
+        """Whether the event's database is there: its SQLite file, or its schema in PostgreSQL."""
+        if self.database is None:
+            return self.db.exists()
+        from facilitation.store.places import Database
+
+        return Database(self.database).exists(self.db.stem)
 
     @property
     def cli_env(self) -> dict[str, str]:
         """The environment for the `facilitation` command on this server's event (its database URL, if any)."""
-        return {**os.environ, **({"FACILITATION_DATABASE_URL": self.database_url} if self.database_url else {})}
+        return {**os.environ, **({"FACILITATION_DATABASE_URL": self.database} if self.database else {})}
 
     def setting(self, key: str) -> str:
         return self.query("select value from setting where key = :key", key=key)[0][0]
@@ -120,7 +138,8 @@ class Server:
 
     def other(self, event_id: str) -> "Server":
         """Another event the same server runs: its database, the same process and address."""
-        return Server(self.url, self.data_dir / f"{event_id}.sqlite", self.process, self.data_dir, self.log_path)
+        db = self.data_dir / f"{event_id}.sqlite"
+        return Server(self.url, db, self.process, self.data_dir, self.log_path, self.database)
 
 
 def run_cli(
@@ -191,8 +210,8 @@ def start_server(
     port = port or free_port()
     data_dir = data_dir or tmp_path / "data"
     env = dict(env or {})
-    if POSTGRES is not None and not more and "FACILITATION_DATABASE_URL" not in env:
-        env["FACILITATION_DATABASE_URL"] = POSTGRES.url(f"{data_dir.resolve()}:{load_plan(plan).event.id}")
+    if POSTGRES is not None and "FACILITATION_DATABASE_URL" not in env:  # the data folder's: events in schemas
+        env["FACILITATION_DATABASE_URL"] = POSTGRES.url(str(data_dir.resolve()))
     log_path = tmp_path / f"server-{port}.log"
     process = launch(
         [
@@ -215,8 +234,8 @@ def start_server(
     url = f"http://127.0.0.1:{port}"
     wait_until_healthy(url, process, log_path)
     database = env.get("FACILITATION_DATABASE_URL")
-    database_url = database if database and not database.startswith("sqlite") else None
-    return Server(url, data_dir / f"{load_plan(plan).event.id}.sqlite", process, data_dir, log_path, database_url)
+    database = database if database and not database.startswith("sqlite") else None
+    return Server(url, data_dir / f"{load_plan(plan).event.id}.sqlite", process, data_dir, log_path, database)
 
 
 def stop_server(server: Server) -> None:

@@ -24,7 +24,18 @@ def load_plan_or_exit(path: str) -> Plan:
 def event_database(config: dict, event_id: str) -> str:
     """The URL of the event's database: the DATABASE_URL's when it holds that event (PostgreSQL), else its
     SQLite file in the data folder; or exit with a sentence saying where it was looked for."""
-    if config.get("DATABASE_URL") and held_by(config["DATABASE_URL"]) == event_id:
+    if config.get("DATABASE_URL") and not sqlite_file(config["DATABASE_URL"]):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from facilitation.store.places import Database
+
+        kept = Database(config["DATABASE_URL"])
+        try:
+            if kept.exists(event_id):  # its schema (or, made before schemas per event, the database holds it)
+                return kept.url(event_id)
+        except SQLAlchemyError:  # unreachable: said below, with where else it was looked for
+            pass
+    elif config.get("DATABASE_URL") and held_by(config["DATABASE_URL"]) == event_id:
         return config["DATABASE_URL"]
     path = sqlite_path(config["DATA_DIR"], event_id)
     if not path.exists():

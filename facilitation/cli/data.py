@@ -168,19 +168,24 @@ def import_material(args, config) -> int:
 
 
 def backup(args, config) -> int:
-    source = sqlite_file(event_database(config, args.event))
+    url = event_database(config, args.event)
+    source = sqlite_file(url)
     _ = translator()
-    if source is None:
-        print(
-            _("Event '%(event)s' is kept in PostgreSQL: back it up with pg_dump (docs/deploy.md).", event=args.event),
-            file=sys.stderr,
-        )
-        return 2
     out = Path(args.out or Path("backups") / f"{args.event}-{time.strftime('%Y%m%d-%H%M%S')}.sqlite")
     if out.exists():
         print(_("%(path)s already exists: choose another --out.", path=out), file=sys.stderr)
         return 2
-    backups.copy(Path(source), out)
+    if source is not None:
+        backups.copy(Path(source), out)
+    else:  # kept in PostgreSQL: the same SQLite file a laptop keeps it in (pg_dump backs up the whole database)
+        from facilitation.store.engine import snapshot_engine
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        engine = snapshot_engine(url)
+        try:
+            backups.from_database(engine, out)
+        finally:
+            engine.dispose()
     print(_("Backed up event '%(event)s' to %(path)s", event=args.event, path=out))
     return 0
 

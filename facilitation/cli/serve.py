@@ -17,7 +17,7 @@ from facilitation.cli.common import load_plan_or_exit, say_data_dir_error, say_s
 from facilitation.i18n import terminal_language, translator
 from facilitation.messages import N_
 from facilitation.runtime.door import full_response
-from facilitation.store import datadir
+from facilitation.store import datadir, places
 from facilitation.store.engine import sqlite_file
 from facilitation.store.schema import SchemaError
 
@@ -99,22 +99,28 @@ def serve(args, config) -> int:
     plans = [load_plan_or_exit(path) for path in (config["PLAN"], *config["MORE_PLANS"])]
     plan = plans[0]
     _ = translator(plan.event.languages)
-    kept = []  # the workspace's other events, kept in the data folder
-    if config.get("WORKSPACE") and not config["DATABASE_URL"]:
-        named = {p.event.id for p in plans}
-        kept = [event for event in datadir.events(config["DATA_DIR"]) if event not in named]
-    if config["DATABASE_URL"] and not config["MORE_PLANS"]:
-        config = {**config, "WORKSPACE": False}  # a database URL holds one event: the workspace is a folder's
-    if len({p.event.id for p in plans}) < len(plans) or (config["DATABASE_URL"] and len(plans) > 1):
+    postgres = bool(config["DATABASE_URL"]) and not sqlite_file(config["DATABASE_URL"])
+    one_file = bool(config["DATABASE_URL"]) and not postgres
+    if one_file:
+        config = {**config, "WORKSPACE": False}  # an SQLite file holds one event: the workspace is a folder's
+    if len({p.event.id for p in plans}) < len(plans) or (one_file and len(plans) > 1):
         print(
             _(
                 "Each event on one server needs its own id and its own database: check the plans' [event] id, "
-                "and serve several events from the data folder, not one DATABASE_URL."
+                "and serve several events from the data folder or a PostgreSQL database, not one SQLite file."
             ),
             file=sys.stderr,
         )
         return 2
-    postgres = bool(config["DATABASE_URL"]) and not sqlite_file(config["DATABASE_URL"])
+    if config["REDIS_URL"] and (len(plans) > 1 or config.get("WORKSPACE")):
+        print(
+            _(
+                "REDIS_URL shares one event between several server processes: serve each event that needs "
+                "them apart, without --workspace or more plans (docs/scale-out.md)."
+            ),
+            file=sys.stderr,
+        )
+        return 2
     if config["REDIS_URL"] and not postgres:
         print(
             _(
@@ -142,21 +148,23 @@ def serve(args, config) -> int:
                 file=sys.stderr,
             )
             return 2
-    # held until this process ends: one server per event (per database file it resolves to, or per database)
-    locks: list[datadir.EventLock | datadir.DatabaseLock] = []
+    # held until this process ends: one server per event (per database file it resolves to; in PostgreSQL the
+    # database's own lock, which every machine that reaches it meets)
+    locks: dict[str, datadir.EventLock | datadir.DatabaseLock] = {}
     try:
-        for event_id in [each.event.id for each in plans] + kept:
-            if not config["DATABASE_URL"]:
-                folder = datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
-                locks.append(datadir.lock(folder / f"{event_id}.sqlite", event_id))
-            elif database := sqlite_file(config["DATABASE_URL"]):
-                locks.append(datadir.lock(database, event_id))
-            else:  # PostgreSQL: the database's own lock, which every machine that reaches it meets
-                locks.append(datadir.DatabaseLock(config["DATABASE_URL"], event_id, wait=bool(config["REDIS_URL"])))
+        if not postgres:
+            datadir.check(config["DATA_DIR"], config["MIN_FREE_MB"])
+        place = places.where(config)
+        named = [each.event.id for each in plans]
+        kept = [event for event in place.events() if event not in named] if config.get("WORKSPACE") else []
+        for event_id in named + kept:
+            locks[event_id] = place.lock(event_id, wait=bool(config["REDIS_URL"]))
     except datadir.DataDirError as exc:
+        for lock in locks.values():
+            lock.release()
         return say_data_dir_error(_, exc)
     # with REDIS_URL, the processes that do not get the event's lock follow the one that did (services.relay)
-    following = next((lock for lock in locks if isinstance(lock, datadir.DatabaseLock) and not lock.held), None)
+    following = next((k for k in locks.values() if isinstance(k, datadir.DatabaseLock) and not k.held), None)
     host, port = config["HOST"], config["PORT"]
     chosen = getattr(args, "port", None) is not None or os.environ.get(BY_KEY["PORT"].env)
     try:
@@ -199,7 +207,7 @@ def serve(args, config) -> int:
             file=sys.stderr,
         )
         return 2
-    app.extensions["facilitation.host"].locks.extend(locks)  # released by the event's deletion, or at exit
+    app.extensions["facilitation.host"].locks.update(locks)  # released by the event's deletion, or at exit
     writer = following.holder() if following is not None else None  # the process this one follows
     if following is not None:
         from facilitation.app import follow
@@ -263,7 +271,7 @@ def serve(args, config) -> int:
     if app.config.get("WORKSPACE"):
         socketio.start_background_task(socketio_task, socketio.sleep)
     runtime.serve(listener, app, config, full)
-    for lock in app.extensions["facilitation.host"].locks:
+    for lock in app.extensions["facilitation.host"].locks.values():
         lock.release()
     return 0
 

@@ -10,7 +10,7 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 
 from facilitation.plan import PlanError, parse_plan
 from facilitation.store import schema
@@ -31,6 +31,35 @@ def copy(source: Path, target: Path) -> None:
     with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(target, timeout=30)) as dst:
         src.backup(dst)
         if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise BackupError("corrupt", path=str(target))
+
+
+def from_database(engine: Engine, target: Path) -> None:
+    """An event kept in another database (PostgreSQL) written into `target` as the SQLite file a laptop keeps it
+    in, at the same schema revision, every row copied in one snapshot of the event: restored with `facilitation
+    restore`, it runs anywhere. `target` must not exist."""
+    from sqlalchemy import MetaData, insert, select
+
+    revision = schema.current(engine)
+    assert revision is not None, "an event's database is versioned"
+    made = create_engine(f"sqlite:///{target}")
+    try:
+        schema.build(made, revision)
+        tables = MetaData()
+        tables.reflect(made)
+        with engine.connect() as source, source.begin(), made.begin() as copy:
+            if source.dialect.name == "postgresql":  # one snapshot, whatever the server writes meanwhile
+                source.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            for table in tables.sorted_tables:
+                if table.name == "alembic_version":
+                    continue
+                rows = [dict(row) for row in source.execute(select(*table.columns)).mappings()]
+                if rows:
+                    copy.execute(insert(table), rows)
+    finally:
+        made.dispose()
+    with closing(sqlite3.connect(target)) as db:
+        if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise BackupError("corrupt", path=str(target))
 
 

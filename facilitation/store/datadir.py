@@ -141,27 +141,6 @@ KEPT_BEFORE = ".before-"  # `<event>.before-restore-….sqlite`, `<event>.before
 ARCHIVED = "archived_at"  # the setting an archived event keeps: when the organiser put it away
 
 
-def events(folder: str | Path, archived: bool = False) -> dict[str, str]:
-    """The events whose databases sit in `folder` (`<id>.sqlite`, not a backup kept beside one), by id, with
-    the plan each keeps: what the organiser's workspace serves; with `archived`, those it keeps but does not
-    serve instead. A file that is no event's is left alone."""
-    import sqlite3
-
-    found = {}
-    for path in sorted(Path(folder).glob("*.sqlite")):
-        if KEPT_BEFORE in path.name:
-            continue
-        try:
-            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
-                row = db.execute("select value from setting where key = 'plan'").fetchone()
-                put_away = db.execute("select value from setting where key = ?", (ARCHIVED,)).fetchone()
-        except sqlite3.Error:
-            continue
-        if row and bool(put_away) == archived:
-            found[path.stem] = row[0]
-    return found
-
-
 STAFF_SECRETS = ("facilitator_token", "theme_token", "projector_token", "observer_token")
 
 
@@ -175,35 +154,3 @@ class Glance:
     tokens: set[str]  # its staff secrets, table screens' and present phones' device tokens
     facilitator: str
     overview: dict  # phase, participants, ideas, last_change: as `EventService.overview`
-
-
-def glance(database: str | Path) -> Glance | None:
-    """`Glance` of an event's database, read-only; None when it cannot be read so (then it is opened whole)."""
-    import sqlite3
-
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as db:
-            one = lambda sql, *args: db.execute(sql, args).fetchone()  # noqa: E731
-            every = lambda sql: {row[0] for row in db.execute(sql) if row[0]}  # noqa: E731
-            revision = one("select version_num from alembic_version")
-            settings = dict(db.execute("select key, value from setting"))
-            codes = every("select join_code from event_table") | every("select code from seat_code")
-            tokens = every("select scribe_token from event_table") | every(
-                "select token from participant where removed_at is null"
-            )
-            overview = {
-                "phase": one("select phase_index from control where id = 1")[0],
-                "participants": one("select count(*) from participant where removed_at is null")[0],
-                "ideas": one("select count(*) from idea")[0],
-                "last_change": one("select max(at) from log")[0],
-            }
-    except (sqlite3.Error, TypeError):  # TypeError: a row that is not there
-        return None
-    online = {settings["online_code"]} if settings.get("online_code") else set()
-    return Glance(
-        revision[0] if revision else None,
-        codes | online,
-        tokens | {settings[key] for key in STAFF_SECRETS if settings.get(key)},
-        settings.get("facilitator_token", ""),
-        overview,
-    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import URL, Engine, event, make_url, text
 from sqlmodel import create_engine
 
 from facilitation.store import schema
@@ -32,6 +33,21 @@ def sqlite_file(url: str) -> str | None:
     )
 
 
+def with_schema(url: str | URL, schema: str) -> str:
+    """A PostgreSQL `url` whose connections see `schema` alone (libpq's `options`, kept with any others the URL
+    has): every table the app reads, writes and migrates is then that schema's (facilitation.store.places)."""
+    parsed = make_url(url)
+    options = [str(parsed.query["options"])] if "options" in parsed.query else []
+    parsed = parsed.update_query_dict({"options": " ".join([*options, f"-csearch_path={schema}"])})
+    return parsed.render_as_string(hide_password=False)
+
+
+def schema_in(url: str | URL) -> str | None:
+    """The schema a `with_schema` URL names, or None."""
+    found = re.search(r"-csearch_path=(\S+)", str(make_url(url).query.get("options", "")))
+    return found.group(1) if found else None
+
+
 def make_engine(url: str, keep_before_upgrade: bool = True) -> Engine:
     """An engine on a database at the newest schema: an older one is upgraded (a copy of it kept beside it
     first, unless `keep_before_upgrade` is off), one it cannot use is refused (`schema.SchemaError`)."""
@@ -48,6 +64,10 @@ def make_engine(url: str, keep_before_upgrade: bool = True) -> Engine:
             cursor.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
+        if (named := schema_in(url)) is not None:  # an event of a database that keeps several: its schema first
+            with engine.connect() as connection:
+                connection.execute(text(f'create schema if not exists "{named}"'))
+                connection.commit()
     schema.upgrade(engine, keep=keep_before_upgrade)
     return engine
 

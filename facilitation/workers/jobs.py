@@ -50,11 +50,14 @@ def backup(service: EventService) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from facilitation.store.backup import copy
+    from facilitation.store.backup import copy, from_database
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "event.sqlite"
-        copy(Path(str(service.engine.url.database)), target)
+        if service.engine.dialect.name == "sqlite":
+            copy(Path(str(service.engine.url.database)), target)
+        else:  # kept in PostgreSQL: the same file a laptop keeps it in, restored anywhere
+            from_database(service.engine, target)
         return target.read_bytes()
 
 

@@ -1,5 +1,5 @@
 """An event kept in PostgreSQL (issue 24): one server per event, as with a file (the database's own lock, met
-from any machine), the command line's export and audit on it, and a backup that points to pg_dump."""
+from any machine), the command line's export and audit on it, and a backup that a laptop restores."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ def test_an_event_in_postgresql_is_served_once_and_read_by_the_command_line(clus
     env = {"FACILITATION_DATABASE_URL": url}
     server = start_server(tmp_path, env=env)
     try:
-        assert server.database_url == url and not server.db.exists()  # nothing in the data folder
+        assert server.database == url and not server.db.exists()  # nothing in the data folder
+        # in a schema of its own: the database can keep the organiser's other events beside it
+        [(schema,)] = server.query("select current_schema()")
+        assert schema.startswith("event_psm_torino_2024_")
         phone = Client(server.url, cookie=join(server.url, server.tables()[0][3]))
         facilitator = Client(server.url, server.facilitator)
         assert facilitator.send("phase.start", {"phase": 2})["ok"]
@@ -49,8 +52,21 @@ def test_an_event_in_postgresql_is_served_once_and_read_by_the_command_line(clus
         assert [idea["text"] for idea in json.loads(exported.stdout)["ideas"]] == ["Più corse serali per le valli"]
         audit = run_english("audit", "--event", "psm-torino-2024", env=env)
         assert audit.returncode == 0 and "IdeaAdded" in audit.stdout
-        backup = run_english("backup", "--event", "psm-torino-2024", env=env)
-        assert backup.returncode == 2 and "pg_dump" in backup.stderr
+        # backed up as the SQLite file a laptop keeps, restored into a data folder it is served from
+        out = tmp_path / "backup.sqlite"
+        backup = run_english("backup", "--event", "psm-torino-2024", "--out", str(out), env=env)
+        assert backup.returncode == 0, backup.stderr
+        laptop = tmp_path / "laptop"
+        restored = run_english("restore", str(out), "--data", str(laptop))
+        assert restored.returncode == 0, restored.stderr
+        there = start_server(tmp_path, data_dir=laptop, env={"FACILITATION_DATABASE_URL": ""})
+        try:
+            assert [i["text"] for i in Client(there.url, there.facilitator).sync()["ideas"]] == [
+                "Più corse serali per le valli"
+            ]
+            assert there.facilitator == server.facilitator
+        finally:
+            stop_server(there)
         elsewhere = run_english("export", "--event", "nothing-here", "--data", str(tmp_path / "none"), env=env)
         assert elsewhere.returncode == 2 and "Nor in the DATABASE_URL's database" in elsewhere.stderr
         assert "postgres@127.0.0.1" in elsewhere.stderr

@@ -1,13 +1,10 @@
 """Two events on one server (issue 22): each its own database, secrets, join codes, writer, rate limits and
 screens' rooms. A phone, a token or a burst on one never reaches the other."""
 
-import pytest
 import requests
 
 from tests.conftest import DEMO_PLAN, start_server, stop_server
 from tests.realtime.clients import Client, join
-
-pytestmark = pytest.mark.sqlite_only  # several events on one PostgreSQL database: the workspace's next step
 
 
 def test_two_events_live_at_once_never_touch(tmp_path):

@@ -10,11 +10,15 @@ import requests
 from tests.conftest import Server, free_port, launch, start_server, stop_server, wait_until_healthy
 from tests.realtime.clients import Client, join
 
-pytestmark = pytest.mark.sqlite_only  # a workspace keeps its events in the data folder (PostgreSQL: next step)
 
 
-def counts(db) -> tuple[int, int, int]:
-    with sqlite3.connect(db) as con:
+def counts(event: Server) -> tuple[int, int, int]:
+    """Its tables, participants and ideas: in its SQLite file, or its schema of the PostgreSQL database."""
+    return tuple(event.query(f"select count(*) from {table}")[0][0] for table in ("event_table", "participant", "idea"))
+
+
+def counted(backup) -> tuple[int, int, int]:
+    with sqlite3.connect(backup) as con:
         return tuple(
             con.execute(f"select count(*) from {table}").fetchone()[0]
             for table in ("event_table", "participant", "idea")
@@ -54,7 +58,7 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         )
         assert copied.status_code == 303
         copy = server.other("ascolto-ter")
-        assert counts(copy.db)[0] == counts(listening.db)[0] and counts(copy.db)[1:] == (0, 0)  # structure only
+        assert counts(copy)[0] == counts(listening)[0] and counts(copy)[1:] == (0, 0)  # structure only
         assert copy.facilitator != listening.facilitator
         assert not {t[3] for t in copy.tables()} & {t[3] for t in listening.tables()}
 
@@ -71,7 +75,7 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
             headers={"Sec-Fetch-Site": "cross-site"},
             timeout=30,
         )
-        assert elsewhere.status_code == 403 and not server.other("ascolto-x").db.exists()
+        assert elsewhere.status_code == 403 and not server.other("ascolto-x").kept()
         bad = requests.post(
             f"{home}/events",
             data={"template": "psm-ascolto-2024", "id": "../x"},
@@ -86,7 +90,7 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         backup = requests.get(f"{home}/backup/ascolto-bis", timeout=60)
         assert backup.status_code == 200 and backup.content.startswith(b"SQLite format 3")
         (tmp_path / "backup.sqlite").write_bytes(backup.content)
-        assert counts(tmp_path / "backup.sqlite")[1] == 1
+        assert counted(tmp_path / "backup.sqlite") == counts(listening)  # an SQLite file, wherever it is kept
     finally:
         stop_server(server)
 
@@ -116,37 +120,37 @@ def test_the_organiser_makes_an_event_from_a_template_and_copies_one_each_served
         assert requests.post(f"{home}/archive/ascolto-bis", timeout=30).status_code == 200  # after the redirect
         listing = requests.get(home, timeout=10).text
         assert 'data-archived="ascolto-bis"' in listing and 'data-event="ascolto-bis"' not in listing
-        assert server.other("ascolto-bis").db.exists()
+        assert server.other("ascolto-bis").kept()
         archived_token = server.other("ascolto-bis").facilitator
         assert requests.get(f"{server.url}/console/{archived_token}", timeout=10).status_code == 404
         assert "ascolto-bis" not in requests.get(f"{server.url}/healthz", timeout=10).json()["events"]
         assert requests.post(f"{home}/archive/ascolto-bis", data={"serve": "1"}, timeout=30).status_code == 200
         assert requests.get(f"{server.url}/console/{archived_token}", timeout=10).status_code == 200
-        assert counts(server.other("ascolto-bis").db)[1] == 1  # its participant still there
+        assert counts(server.other("ascolto-bis"))[1] == 1  # its participant still there
 
         wrong = requests.post(f"{home}/delete/ascolto-ter", data={"confirm": "ascolto"}, timeout=30)
-        assert wrong.status_code == 422 and copy.db.exists()
+        assert wrong.status_code == 422 and copy.kept()
         gone = requests.post(
             f"{home}/delete/ascolto-ter", data={"confirm": "ascolto-ter"}, allow_redirects=False, timeout=30
         )
-        assert gone.status_code == 303 and not list(server.data_dir.glob("ascolto-ter.*"))
+        assert gone.status_code == 303 and not copy.kept() and not list(server.data_dir.glob("ascolto-ter.*"))
         assert requests.get(f"{server.url}/console/{token}", timeout=10).status_code == 404
         assert "ascolto-ter" not in requests.get(f"{server.url}/healthz", timeout=10).json()["events"]
     finally:
         stop_server(server)
 
     # a year and a month later (the plan keeps data 12 months): the workspace deletes it as it starts
-    with sqlite3.connect(server.other("ascolto-bis").db) as con:
-        con.execute("update log set at = at - 400 * 86400")
+    server.other("ascolto-bis").query("update log set at = at - 400 * 86400")
     server = start_server(tmp_path, extra=("--workspace",), data_dir=server.data_dir)
     try:
         assert requests.get(f"{server.url}/healthz", timeout=10).json().get("events") is None  # one event left
-        assert not list(server.data_dir.glob("ascolto-bis.*"))
+        assert not server.other("ascolto-bis").kept() and not list(server.data_dir.glob("ascolto-bis.*"))
         assert "ascolto-bis" in server.log_path.read_text() and "deleted" in server.log_path.read_text()
     finally:
         stop_server(server)
 
 
+@pytest.mark.sqlite_only  # `serve` with no plan and no setting: a data folder
 def test_serve_with_no_plan_opens_the_workspace_with_the_demo_event_first(tmp_path):
     port = free_port()
     log = tmp_path / "server.log"
@@ -163,6 +167,7 @@ def test_serve_with_no_plan_opens_the_workspace_with_the_demo_event_first(tmp_pa
         process.wait(timeout=10)
 
 
+@pytest.mark.sqlite_only  # `serve` with no plan and no setting: a data folder
 def test_a_live_events_timing_and_texts_change_in_the_plans_form_and_every_screen_shows_them(tmp_path):
     """The plan in forms, first part: a phase's minutes and the texts people read change during the event,
     checked by the loader's rules (a wrong value is refused next to its field, in the reader's language, and
@@ -284,6 +289,6 @@ def test_the_events_a_workspace_keeps_are_opened_when_first_needed_by_a_code_a_s
             newcomer.close()
         assert health()["asleep"] == []
         assert requests.get(f"{server.url}/console/{ter.facilitator}", timeout=10).status_code == 200
-        assert counts(bis.db)[1:] == (1, 1) and counts(ter.db)[1:] == (1, 0)
+        assert counts(bis)[1:] == (1, 1) and counts(ter)[1:] == (1, 0)
     finally:
         stop_server(server)
