@@ -11,7 +11,6 @@ from tests.conftest import Server, free_port, launch, start_server, stop_server,
 from tests.realtime.clients import Client, join
 
 
-
 def counts(event: Server) -> tuple[int, int, int]:
     """Its tables, participants and ideas: in its SQLite file, or its schema of the PostgreSQL database."""
     return tuple(event.query(f"select count(*) from {table}")[0][0] for table in ("event_table", "participant", "idea"))
