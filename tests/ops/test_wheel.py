@@ -17,9 +17,10 @@ from tests.conftest import ROOT, free_port, launch, run_cli, start_server, stop_
 pytestmark = pytest.mark.timeout(600)
 
 
-def install(python: str, dist, folder) -> "os.PathLike":
+def install(python: str, dist, folder, uv: str | None = None) -> "os.PathLike":
     """The `facilitation` command of a fresh venv of `python`, holding only the wheel and its dependencies,
-    installed by the pip that venv comes with (pip 23 for Python 3.11, as Debian's and ensurepip's)."""
+    installed by the pip that venv comes with (pip 23 for Python 3.11, as Debian's and ensurepip's), or with
+    `uv` by uv (the same resolution, without compiling every module first: a third of the time)."""
     subprocess.run([python, "-m", "venv", str(folder)], check=True, timeout=120)
     wheel = next(dist.glob("facilitation-*.whl"))
     # pip resolves the wheel's own requirements, held to the locked versions (a constraints file has no hashes)
@@ -31,8 +32,13 @@ def install(python: str, dist, folder) -> "os.PathLike":
             if "==" in line and not line.startswith(("#", " "))
         )
     )
+    pip = (
+        [uv, "pip", "install", "--python", str(folder / "bin" / "python")]
+        if uv
+        else [str(folder / "bin" / "pip"), "install"]
+    )
     done = subprocess.run(
-        [str(folder / "bin" / "pip"), "install", "-q", "-c", str(locked), str(wheel)],
+        [*pip, "-q", "-c", str(locked), str(wheel)],
         capture_output=True,
         text=True,
         timeout=500,

@@ -18,8 +18,9 @@ def other_python() -> str | None:
     return str(found[-1]) if found else shutil.which("python3.13")
 
 
-def test_the_wheel_installs_and_serves_on_a_second_python_too(dist, tmp_path):
+def test_the_wheel_installs_and_serves_on_a_second_python_too(dist, tmp_path, uv):
     python = other_python()
     if python is None:
         pytest.skip("no second CPython (3.13) on this machine: `pyenv install 3.13`")
-    serves_every_screen(install(python, dist, tmp_path / "venv"), tmp_path / "run")
+    # installed by uv: pip's own path is test_wheel.py's, and this Python is what differs
+    serves_every_screen(install(python, dist, tmp_path / "venv", uv=uv), tmp_path / "run")
