@@ -258,3 +258,94 @@ def test_redis_without_postgresql_is_refused_and_says_why(tmp_path):
     assert process.wait(timeout=60) == 2
     said = (tmp_path / "serve.log").read_text()
     assert "FACILITATION_DATABASE_URL" in said and "Traceback" not in said
+
+
+def test_three_processes_a_vote_opens_fills_and_closes_while_the_writer_is_killed_and_counts_each_dot_once(
+    shared, tmp_path
+):
+    """The issue's own scene: a phone on process A, the projector on B, the console on C, one event; the writer
+    (A) killed while the room votes. Every phone sends its five dots, each with its own client id; one whose
+    process went away sends the unanswered one again from another (as the phone's page does), and every
+    acknowledged dot is counted exactly once."""
+    postgres, redis = shared
+    env = {"FACILITATION_DATABASE_URL": postgres.url(f"{tmp_path}:three"), "FACILITATION_REDIS_URL": redis.url}
+    a, b, c = (start_server(tmp_path, data_dir=tmp_path / name, env=env) for name in ("a", "b", "c"))
+    clients: list[Client] = []
+    try:
+        assert [role(server) for server in (a, b, c)] == ["writer", "follower", "follower"]
+        console = Client(c.url, a.facilitator)
+        projector = Client(b.url, a.setting("projector_token"))
+        clients += [console, projector]
+        assert console.send("phase.start", {"phase": 2})["ok"]
+        themes = [
+            console.send("theme.create", {"title": title})["theme"]
+            for title in ("Trasporti nelle valli", "Scuole aperte il pomeriggio", "Casa per chi studia")
+        ]
+        for theme in themes:
+            assert console.send("theme.ballot", {"theme": theme})["ok"]
+        assert console.send("vote.open")["ok"]
+
+        # twelve phones, four on each process, each from its own address (the join limit is per address)
+        tables = a.tables()
+        phones = []
+        for n in range(12):
+            server = (a, b, c)[n % 3]
+            session = session_from(f"127.0.0.{20 + n}")
+            joined = session.post(f"{server.url}/j/{tables[n % 6][3]}", allow_redirects=False, timeout=10)
+            assert joined.status_code == 303, joined.text
+            phones.append((server, joined.cookies["facilitation_device"]))
+
+        acknowledged: dict[int, set[str]] = {n: set() for n in range(12)}
+        moved: list[int] = []
+
+        connected = [Client(server.url, cookie=cookie) for server, cookie in phones]
+        clients += connected
+
+        def vote(n: int) -> None:
+            phone, cookie = connected[n], phones[n][1]
+            for k, theme in enumerate([themes[0], themes[1], themes[2], themes[0], themes[1]]):
+                dot = f"dot-{n:02d}-{k}-" + "0" * 20
+                for _attempt in range(3):
+                    try:
+                        answer = phone.send("dot.place", {"theme": theme}, dot)
+                    except Exception:  # its process is gone: the phone's page reconnects elsewhere, sends again
+                        moved.append(n)
+                        phone = Client(b.url, cookie=cookie)
+                        clients.append(phone)
+                        continue
+                    assert answer.get("ok"), answer
+                    acknowledged[n].add(dot)
+                    break
+                time.sleep(0.15)
+
+        voters = [threading.Thread(target=vote, args=(n,)) for n in range(12)]
+        for voter in voters:
+            voter.start()
+        time.sleep(0.4)  # the room is voting
+        os.kill(a.process.pid, signal.SIGKILL)
+        a.process.wait(timeout=10)
+        for voter in voters:
+            voter.join(timeout=60)
+        assert moved, "the phones on the killed process moved to another"
+        assert all(len(dots) == 5 for dots in acknowledged.values()), acknowledged
+        assert "writer" in (role(b), role(c))
+
+        # the vote closes from the console on C; the projector on B shows the count the database holds, once shown
+        assert console.send("vote.close")["ok"]
+        assert b.query("select sum(count) from dot") == [(60,)]  # 12 phones x 5 dots: each once
+        projector.wait_for(lambda update: (update.get("control") or {}).get("vote", {}).get("state") == "closed")
+        assert console.send("vote.reveal")["ok"]  # the room sees the count when the facilitator shows it
+        final = projector.wait_for(lambda update: (update.get("tally") or {}).get("voters") == 12, timeout=10)
+        assert {row["theme"]: row["dots"] for row in final["tally"]["ranking"]} == {
+            themes[0]: 24,
+            themes[1]: 24,
+            themes[2]: 12,
+        }
+        assert console.sync()["control"]["vote"]["state"] == "closed"
+    finally:
+        for client in clients:
+            if client.sio.connected:
+                client.close()
+        for server in (a, b, c):
+            if server.process.poll() is None:
+                stop_server(server)
