@@ -215,9 +215,9 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
         create_elsewhere(place.url(plan.event.id))  # its schema made by another process, off the event loop
     except (SchemaError, OSError, datadir.DataDirError) as exc:  # a full disk, say: nothing is left half made
         log.error("the new event %s could not be made: %s", plan.event.id, exc)
-        if lock is not None:
-            lock.release()
-        place.erase(plan.event.id)
+        if lock is not None:  # what this process began (never an event another process holds: not locked here)
+            lock.release()  # first: Windows cannot delete a lock file still held
+            place.erase(plan.event.id)
         raise Refused("event_not_made", event=plan.event.id) from None
     host.locks[plan.event.id] = lock
     return _serve_now(app, _open_event(app, plan, plan_text))
