@@ -131,10 +131,8 @@ class Pool:
         self.closed = False
 
     def start(self) -> None:
-        """Start one worker now (each takes a second or two of a core importing), so that the first report is
-        quick; the others start when two jobs overlap. Each worker costs the laptop as much as starting the
-        server itself: with none asked for, one is enough."""
-        if self._started == 0:
+        """Start every worker now (each takes a second of importing), so the first report is quick."""
+        for _ in range(self.size - self._started):
             self._spawn_idle()
 
     def _spawn_idle(self) -> None:
