@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.conftest import stop_server
+import pytest
+
+from tests.conftest import start_server, stop_server
 from tests.realtime.clients import Client
 
 DOWNLOADS = ("report.pdf", "event.xlsx", "report.md", "event.zip", "event.json", "ballots.zip")
@@ -39,6 +41,14 @@ class Pulse:
     def stop(self):
         self._stop.set()
         self.thread.join()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The default pool (two workers), which the other test files trade for one to start quicker."""
+    srv = start_server(tmp_path, env={"FACILITATION_WORKERS": "2"})
+    yield srv
+    stop_server(srv)
 
 
 def workers(server) -> dict:
