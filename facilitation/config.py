@@ -115,7 +115,13 @@ OPTIONS = (
         "(this laptop's tunnel, a hosted server's public side) are shared by many people",
     ),
     Option("IDLE_TIMEOUT", 15.0, float, help="seconds a connection may stay silent before a request"),
-    Option("WORKERS", 2, int, help="worker processes for reports, exports and imports (off the event loop)"),
+    Option(
+        "WORKERS",
+        2,
+        int,
+        help="worker processes for reports, exports and imports (off the event loop), started with the server; "
+        "0: one, started when first needed (the first report waits a few seconds for it)",
+    ),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
 

@@ -183,15 +183,15 @@ def launch(
 ) -> subprocess.Popen:
     """Start the `facilitation` command in the background, its output going to `log_path`."""
     # the theme team's assistant runs its classical engine in every test, whatever else is installed; one worker
-    # process, not the default two (each costs about 2 s of a core to start, and the suite starts ~200 servers on
-    # 2 cores): test_heavy_work.py and the wheel tests start the default
+    # process started when first needed, not the default two at start (each costs about 2 s of a core to start,
+    # and the suite starts ~200 servers on 2 cores): test_heavy_work.py and the wheel tests start the default
     env = {
         **os.environ,
         "PYTHONWARNINGS": "ignore",
         "LANG": "C.UTF-8",
         "LC_ALL": "",
         "FACILITATION_GROUPING": "classical",
-        "FACILITATION_WORKERS": "1",
+        "FACILITATION_WORKERS": "0",
         **(env or {}),
     }
     return subprocess.Popen([*command, *args], cwd=cwd, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)

@@ -118,6 +118,7 @@ class Pool:
     def __init__(self, database_url: str, size: int = 2):
         self.database_url = database_url
         self.size = max(1, size)
+        self.eager = size > 0  # 0: one worker, started when the first job comes (memory and CPU kept until then)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = 0
@@ -131,7 +132,10 @@ class Pool:
         self.closed = False
 
     def start(self) -> None:
-        """Start every worker now (each takes a second of importing), so the first report is quick."""
+        """Start every worker now (each takes a second of importing), so the first report is quick; with a size
+        of 0, none: the first job starts its worker."""
+        if not self.eager:
+            return
         for _ in range(self.size - self._started):
             self._spawn_idle()
 
