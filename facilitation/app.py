@@ -162,7 +162,7 @@ def _broadcast(app: Flask, hosted: Hosted) -> None:
 
 def _relay(app: Flask, hosted: Hosted) -> None:
     """Several processes on one event (services.relay): its Redis, and every signal its writer sends handled
-    here (a room's sockets cut, a follower's cached stage read again)."""
+    here (a room's sockets cut, a follower's cached stage read again, a join refused at the writer counted)."""
     from facilitation.services.relay import Relay
 
     relay = Relay(app.config["REDIS_URL"], hosted.id, socketio.start_background_task)
@@ -173,6 +173,9 @@ def _relay(app: Flask, hosted: Hosted) -> None:
             hosted.broadcaster.cut_here(str(signal.get("room")))
         elif signal.get("kind") == "changed" and hosted.service.forward is not None:
             hosted.service.changed_elsewhere(plan=bool(signal.get("plan")))
+        elif signal.get("kind") == "refused" and hosted.service.forward is not None:
+            table = signal.get("table")
+            hosted.service.door.count_refusal(table if isinstance(table, int) else None)
 
     socketio.start_background_task(relay.listen, handle)
 

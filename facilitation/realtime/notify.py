@@ -144,9 +144,14 @@ class Broadcaster:
 
     def tell_followers(self, events: list[ev.DomainEvent]) -> None:
         """With several processes on the event: a change that is not a dot has the followers read their cached
-        stage again (and the plan, when it changed)."""
-        if self.relay is not None and any(not isinstance(event, _NOT_STAGE) for event in events):
+        stage again (and the plan, when it changed); a join refused is counted by each (its consoles' seats)."""
+        if self.relay is None:
+            return
+        if any(not isinstance(event, _NOT_STAGE) for event in events):
             self.relay.signal("changed", plan=any(isinstance(event, ev.PlanChanged) for event in events))
+        for event in events:
+            if isinstance(event, ev.JoinRefused):  # each console counts them, whichever process it reached
+                self.relay.signal("refused", table=event.table)
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         self.tell_followers(events)

@@ -161,13 +161,17 @@ class Door:
     def _refuse(self, where: EventTable | None, code: str, **params) -> Refused:
         """Remember a refused join for the console (refusals change nothing, so they are not in the log)."""
         table_id = where.id if where else None
+        self.count_refusal(table_id)
+        self.publish([JoinRefused(table_id, code)])
+        return Refused(code, **params)
+
+    def count_refusal(self, table_id: int | None) -> None:
+        """One more join refused at `table_id`: here, or (a follower told by the writer) at the writer's door."""
         now = time.time()
         recent = self._refused[table_id]
         recent.append(now)
         while recent and recent[0] < now - REFUSALS_SHOWN_FOR:
             recent.popleft()
-        self.publish([JoinRefused(table_id, code)])
-        return Refused(code, **params)
 
     def refused(self) -> dict[int | None, int]:
         """Joins refused per table (None: online) in the last REFUSALS_SHOWN_FOR seconds."""

@@ -37,7 +37,8 @@ def copy(source: Path, target: Path) -> None:
 def from_database(engine: Engine, target: Path) -> None:
     """An event kept in another database (PostgreSQL) written into `target` as the SQLite file a laptop keeps it
     in, at the same schema revision, every row copied in one snapshot of the event: restored with `facilitation
-    restore`, it runs anywhere. `target` must not exist."""
+    restore`, it runs anywhere. `engine` is a `store.engine.snapshot_engine` (one REPEATABLE READ transaction,
+    whatever the server writes meanwhile); `target` must not exist."""
     from sqlalchemy import MetaData, insert, select
 
     revision = schema.current(engine)
@@ -48,8 +49,6 @@ def from_database(engine: Engine, target: Path) -> None:
         tables = MetaData()
         tables.reflect(made)
         with engine.connect() as source, source.begin(), made.begin() as copy:
-            if source.dialect.name == "postgresql":  # one snapshot, whatever the server writes meanwhile
-                source.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             for table in tables.sorted_tables:
                 if table.name == "alembic_version":
                     continue

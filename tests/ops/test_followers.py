@@ -349,3 +349,47 @@ def test_three_processes_a_vote_opens_fills_and_closes_while_the_writer_is_kille
         for server in (a, b, c):
             if server.process.poll() is None:
                 stop_server(server)
+
+
+def test_refused_joins_hold_across_processes_and_every_console_counts_them(shared, tmp_path):
+    """One network address has one join budget, whichever process its phones reach: past JOIN_BURST, a join is
+    refused on the writer and on a follower alike (the writer's door decides), another address is not held back,
+    and a console on either process counts the refusals on its seats panel."""
+    postgres, redis = shared
+    env = {
+        "FACILITATION_DATABASE_URL": postgres.url(f"{tmp_path}:joins"),
+        "FACILITATION_REDIS_URL": redis.url,
+        "FACILITATION_JOIN_BURST": "4",
+    }
+    writer = start_server(tmp_path, data_dir=tmp_path / "one", env=env)
+    follower = start_server(tmp_path, data_dir=tmp_path / "two", env=env)
+    consoles: list[Client] = []
+    try:
+        assert role(follower) == "follower"
+        tables = writer.tables()
+        script = session_from("127.0.0.60")  # one address minting phones, landing on both processes
+
+        def joined(server, session, table: int) -> int:
+            answer = session.post(f"{server.url}/j/{tables[table][3]}", allow_redirects=False, timeout=10)
+            return answer.status_code
+
+        assert [joined((writer, follower)[n % 2], script, n) for n in range(4)] == [303] * 4
+        assert [joined(server, script, 4) for server in (follower, writer, follower)] == [429] * 3
+        assert joined(follower, session_from("127.0.0.61"), 4) == 303  # someone else at that table gets in
+        assert writer.query("select count(*) from participant") == [(5,)]
+
+        consoles += [Client(writer.url, writer.facilitator), Client(follower.url, writer.facilitator)]
+        for console in consoles:
+            deadline = time.monotonic() + 5
+            while True:
+                seats = console.sync()["seats"]
+                refused = {row["number"]: row["refused"] for row in seats["tables"] if row["refused"]}
+                if refused or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            assert refused == {tables[4][1]: 3}, seats
+    finally:
+        for console in consoles:
+            console.close()
+        stop_server(follower)
+        stop_server(writer)
