@@ -351,10 +351,11 @@ def test_three_processes_a_vote_opens_fills_and_closes_while_the_writer_is_kille
                 stop_server(server)
 
 
-def test_refused_joins_hold_across_processes_and_every_console_counts_them(shared, tmp_path):
+def test_refused_joins_and_table_moves_hold_across_processes_and_every_console_counts_the_refusals(shared, tmp_path):
     """One network address has one join budget, whichever process its phones reach: past JOIN_BURST, a join is
     refused on the writer and on a follower alike (the writer's door decides), another address is not held back,
-    and a console on either process counts the refusals on its seats panel."""
+    and a console on either process counts the refusals on its seats panel. A table move made on one process
+    reaches the phone's socket on another."""
     postgres, redis = shared
     env = {
         "FACILITATION_DATABASE_URL": postgres.url(f"{tmp_path}:joins"),
@@ -388,6 +389,19 @@ def test_refused_joins_hold_across_processes_and_every_console_counts_them(share
                     break
                 time.sleep(0.1)
             assert refused == {tables[4][1]: 3}, seats
+
+        # a phone moved to another table through the writer: its socket on the follower is cut there and comes
+        # back scoped to the new table, hearing that table's ideas
+        assert consoles[0].send("phase.start", {"phase": 2})["ok"]
+        browser = session_from("127.0.0.62", keep_cookies=True)
+        assert browser.post(f"{follower.url}/j/{tables[0][3]}", allow_redirects=False, timeout=10).status_code == 303
+        moving = Client(follower.url, cookie=browser.cookies["facilitation_device"])
+        mate = Client(writer.url, cookie=join(writer.url, tables[1][3]))
+        consoles += [moving, mate]
+        assert browser.post(f"{writer.url}/j/{tables[1][3]}", allow_redirects=False, timeout=10).status_code == 303
+        moving.reconnect_once_closed()
+        assert mate.send("idea.add", {"text": "Navette dalle frazioni alla stazione", "axis": "mobilita"})["ok"]
+        moving.wait_for(lambda update: any(i["text"].startswith("Navette") for i in update.get("ideas", [])))
     finally:
         for console in consoles:
             console.close()
