@@ -174,8 +174,8 @@ def _relay(app: Flask, hosted: Hosted) -> None:
         elif signal.get("kind") == "changed" and hosted.service.forward is not None:
             hosted.service.changed_elsewhere(plan=bool(signal.get("plan")))
         elif signal.get("kind") == "refused" and hosted.service.forward is not None:
-            table = signal.get("table")
-            hosted.service.door.count_refusal(table if isinstance(table, int) else None)
+            for table, n in signal.get("tables") or ():
+                hosted.service.door.count_refusal(table if isinstance(table, int) else None, int(n))
 
     socketio.start_background_task(relay.listen, handle)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from flask_socketio import SocketIO
 
@@ -141,6 +141,7 @@ class Broadcaster:
         self._breakdowns: tuple[float, dict] = (0.0, {})  # when the staff's breakdowns were computed, and them
         self._counts: dict | None = None  # the stats last counted in the database
         self.relay = None  # with several processes on the event (services.relay.Relay): cuts reach them all
+        self._refusals: Counter[int | None] = Counter()  # joins refused since the followers were last told, by table
 
     def tell_followers(self, events: list[ev.DomainEvent]) -> None:
         """With several processes on the event: a change that is not a dot has the followers read their cached
@@ -149,9 +150,10 @@ class Broadcaster:
             return
         if any(not isinstance(event, _NOT_STAGE) for event in events):
             self.relay.signal("changed", plan=any(isinstance(event, ev.PlanChanged) for event in events))
-        for event in events:
-            if isinstance(event, ev.JoinRefused):  # each console counts them, whichever process it reached
-                self.relay.signal("refused", table=event.table)
+        refused = [event.table for event in events if isinstance(event, ev.JoinRefused)]
+        if refused:  # each console counts them, whichever process it reached: told once a tick (a flood of them)
+            with self._lock:
+                self._refusals.update(refused)
 
     def publish(self, events: list[ev.DomainEvent]) -> None:
         self.tell_followers(events)
@@ -234,8 +236,10 @@ class Broadcaster:
 
     def flush(self) -> None:
         with self._lock:
-            topics, idea_ids = self._topics, self._ideas
-            self._topics, self._ideas = set(), set()
+            topics, idea_ids, refusals = self._topics, self._ideas, self._refusals
+            self._topics, self._ideas, self._refusals = set(), set(), Counter()
+        if refusals and self.relay is not None:
+            self.relay.signal("refused", tables=[[table, n] for table, n in refusals.items()])
         if not topics and not idea_ids:
             return
         service, plan = self.service, self.service.plan

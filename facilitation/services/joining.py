@@ -165,11 +165,11 @@ class Door:
         self.publish([JoinRefused(table_id, code)])
         return Refused(code, **params)
 
-    def count_refusal(self, table_id: int | None) -> None:
-        """One more join refused at `table_id`: here, or (a follower told by the writer) at the writer's door."""
+    def count_refusal(self, table_id: int | None, n: int = 1) -> None:
+        """`n` more joins refused at `table_id`: here, or (a follower told by the writer) at the writer's door."""
         now = time.time()
         recent = self._refused[table_id]
-        recent.append(now)
+        recent.extend([now] * min(n, 10_000))
         while recent and recent[0] < now - REFUSALS_SHOWN_FOR:
             recent.popleft()
 
