@@ -374,10 +374,16 @@ def test_refused_joins_and_table_moves_hold_across_processes_and_every_console_c
             answer = session.post(f"{server.url}/j/{tables[table][3]}", allow_redirects=False, timeout=10)
             return answer.status_code
 
+        started = time.monotonic()
         assert [joined((writer, follower)[n % 2], script, n) for n in range(4)] == [303] * 4
-        assert [joined(server, script, 4) for server in (follower, writer, follower)] == [429] * 3
-        assert joined(follower, session_from("127.0.0.61"), 4) == 303  # someone else at that table gets in
-        assert writer.query("select count(*) from participant") == [(5,)]
+        # then 2 a second: a slow machine may let one more in now and then, never the burst again
+        answers = [(server.url, joined(server, script, 4)) for server in (follower, writer) * 4]
+        let_in = sum(1 for _, status in answers if status == 303)
+        assert let_in <= 2 * (time.monotonic() - started) + 1, answers
+        assert {url for url, status in answers if status == 429} == {writer.url, follower.url}, answers
+        assert {status for _, status in answers} <= {303, 429}
+        assert joined(follower, session_from("127.0.0.61"), 5) == 303  # someone else gets in
+        assert writer.query("select count(*) from participant") == [(4 + let_in + 1,)]
 
         consoles += [Client(writer.url, writer.facilitator), Client(follower.url, writer.facilitator)]
         for console in consoles:
@@ -388,7 +394,7 @@ def test_refused_joins_and_table_moves_hold_across_processes_and_every_console_c
                 if refused or time.monotonic() > deadline:
                     break
                 time.sleep(0.1)
-            assert refused == {tables[4][1]: 3}, seats
+            assert refused == {tables[4][1]: len(answers) - let_in}, seats
 
         # a phone moved to another table through the writer: its socket on the follower is cut there and comes
         # back scoped to the new table, hearing that table's ideas
