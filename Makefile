@@ -9,7 +9,8 @@ PORT   ?= 5000
 # (requirements/*.lock, made by `make lock`): a laptop installs exactly the same set, pip and setuptools included.
 PIP_INSTALL = $(BIN)/python -m pip install -q --require-hashes -r
 SELF_INSTALL = $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
-# The test files run on this many workers at once (pytest-xdist): about 10 minutes on 2 cores with 3.
+# The test files run on this many workers at once (pytest-xdist): about 11 minutes on 2 cores with 3 (4 is no
+# quicker: the machine is CPU-bound).
 TEST_WORKERS ?= 3
 
 .PHONY: run test lint install install-test system-test-deps extract bench bench-deps wheel lock clean
