@@ -75,7 +75,9 @@ def create_app(config: dict | None = None) -> Flask:
                 if plan.event.id != event_id:
                     continue
                 seen = place.glance(event_id)
-                if seen is not None and seen.revision == revision:  # opened when a request or socket names it
+                # opened when a request or socket names it; with several processes (REDIS_URL), at once: each
+                # event then has its writer among them, and the others follow it from the start
+                if seen is not None and seen.revision == revision and not app.config["REDIS_URL"]:
                     host.sleep(Asleep(event_id, plan, plan_text, seen))
                 else:  # an older schema is migrated now, before the room arrives
                     _open_event(app, plan, plan_text)
@@ -112,6 +114,8 @@ def create_app(config: dict | None = None) -> Flask:
         _broadcast(app, hosted)
         if app.config["REDIS_URL"]:
             _relay(app, hosted)
+    if app.config["REDIS_URL"] and app.config.get("WORKSPACE"):
+        _workspace_relay(app)
 
     identity.init_app(app)
     requestlog.init_app(app)
@@ -125,8 +129,9 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _open_event(app: Flask, plan: Plan, plan_text: str) -> Hosted:
-    """One more event on this server: its database (created on first start), its service and its workers."""
+def _open_event(app: Flask, plan: Plan, plan_text: str, following: bool | None = None) -> Hosted:
+    """One more event on this server: its database (created on first start), its service and its workers.
+    `following`: another process writes it (services.relay); by default, if the settings name it (FOLLOWING)."""
     host: Host = app.extensions["facilitation.host"]
     url = _place(app).url(plan.event.id)
     paces = {
@@ -134,7 +139,9 @@ def _open_event(app: Flask, plan: Plan, plan_text: str) -> Hosted:
         "seats_per_phone": app.config["SEATS_PER_PHONE"],
         "phone_networks": app.config["PHONE_NETWORKS"],
     }
-    if app.config.get("FOLLOWING"):  # another process writes the event (services.relay): as it made it
+    if following is None:
+        following = plan.event.id in (app.config.get("FOLLOWING") or ())
+    if following:  # another process writes the event (services.relay): as it made it
         service = EventService.following(follower_engine(url), **paces)
         plan = service.plan
     else:
@@ -180,28 +187,96 @@ def _relay(app: Flask, hosted: Hosted) -> None:
     socketio.start_background_task(relay.listen, handle)
 
 
-def follow(app: Flask, lock, writer: str) -> None:
+def follow(app: Flask, event_id: str, lock, writer: str) -> None:
     """This process follows the event another one (`writer`, its host and pid) writes: every command is forwarded
     to that writer, and the event's lock is tried every second, to write from the moment the writer ends
-    (services.relay)."""
+    (services.relay), for as long as this process serves the event."""
     from facilitation.services.relay import Lease
 
-    hosted = app.extensions["facilitation.host"].first
+    host: Host = app.extensions["facilitation.host"]
+    hosted = host.events[event_id]
     hosted.service.forward = hosted.relay.forward
-    log.info("event %s: another process writes it (%s); this one follows", hosted.id, writer)
-    socketio.start_background_task(Lease(lock, lambda: write(app)).run, socketio.sleep)
+    log.info("event %s: another process writes it (%s); this one follows", event_id, writer)
+    lease = Lease(lock, lambda: write(app, event_id), wanted=lambda: host.events.get(event_id) is hosted)
+    socketio.start_background_task(lease.run, socketio.sleep)
 
 
-def write(app: Flask) -> None:
+def write(app: Flask, event_id: str) -> None:
     """This process writes the event from now on: it runs the commands other processes forward, and its own."""
-    hosted = app.extensions["facilitation.host"].first
+    host: Host = app.extensions["facilitation.host"]
+    hosted = host.events.get(event_id)
+    if hosted is None:  # archived or deleted meanwhile
+        return
     if hosted.service.forward is not None:
         hosted.service.forward = None
         hosted.service.changed_elsewhere(plan=True)  # what the writer before it changed last
-        log.warning("event %s: this process writes it now (the process that wrote it has ended)", hosted.id)
+        log.warning("event %s: this process writes it now (the process that wrote it has ended)", event_id)
     socketio.start_background_task(
-        hosted.relay.take_commands, hosted.service.execute, socketio.start_background_task, lambda: True
+        hosted.relay.take_commands,
+        hosted.service.execute,
+        socketio.start_background_task,
+        lambda: host.events.get(event_id) is hosted,
     )
+
+
+def _workspace_relay(app: Flask) -> None:
+    """A workspace served by several processes: an event one of them makes or serves again is served by every
+    other (it follows the one that made it), and one archived or deleted on one leaves them all."""
+    from facilitation.services.relay import WORKSPACE, Relay
+
+    relay = Relay(app.config["REDIS_URL"], WORKSPACE, socketio.start_background_task)
+    app.extensions["facilitation.workspace"] = relay
+    host: Host = app.extensions["facilitation.host"]
+
+    def handle(signal: dict) -> None:
+        event_id = str(signal.get("event"))
+        if signal.get("kind") == "opened" and event_id not in host:
+            _serve_made_elsewhere(app, event_id)
+        elif signal.get("kind") == "dropped" and event_id in host:
+            _drop(app, event_id, erase=False)
+            log.warning("event %s: another process archived or deleted it; it is no longer served here", event_id)
+
+    socketio.start_background_task(relay.listen, handle)
+
+
+def _serve_made_elsewhere(app: Flask, event_id: str) -> None:
+    """An event another process of the workspace made or served again: served here too, following its writer (or
+    writing it, if that process has ended already)."""
+    place, host = _place(app), app.extensions["facilitation.host"]
+    plan_text = place.events().get(event_id)
+    if plan_text is None:  # archived or deleted again meanwhile
+        return
+    lock = place.lock(event_id, wait=True)
+    assert isinstance(lock, datadir.DatabaseLock), "several processes keep their events in PostgreSQL"
+    try:
+        _serve_now(app, _open_event(app, parse_plan(plan_text, event_id), plan_text, following=not lock.held))
+    except Exception:
+        lock.release()
+        raise
+    host.locks[event_id] = lock
+    if lock.held:
+        write(app, event_id)
+    else:
+        follow(app, event_id, lock, lock.holder())
+    log.info("event %s: made or served again by another process of the workspace, served here too", event_id)
+
+
+def _shared(app: Flask) -> bool:
+    """Whether other processes serve this workspace's events too (REDIS_URL with the workspace)."""
+    return "facilitation.workspace" in app.extensions
+
+
+def _tell_workspace(app: Flask, kind: str, event_id: str) -> None:
+    if _shared(app):
+        app.extensions["facilitation.workspace"].signal(kind, event=event_id)
+
+
+def _written_here(app: Flask, hosted: Hosted) -> Hosted:
+    """An event this process made or served again: with several processes, it writes it and the others follow."""
+    if app.config["REDIS_URL"]:
+        write(app, hosted.id)
+        _tell_workspace(app, "opened", hosted.id)
+    return hosted
 
 
 def add_event(app: Flask, plan_text: str) -> Hosted:
@@ -223,12 +298,15 @@ def add_event(app: Flask, plan_text: str) -> Hosted:
             place.erase(plan.event.id)
         raise Refused("event_not_made", event=plan.event.id) from None
     host.locks[plan.event.id] = lock
-    return _serve_now(app, _open_event(app, plan, plan_text))
+    return _written_here(app, _serve_now(app, _open_event(app, plan, plan_text, following=False)))
 
 
 def _serve_now(app: Flask, hosted: Hosted) -> Hosted:
-    """An event opened while the server runs: its screens' updates, and its ideas embedded as they come."""
+    """An event opened while the server runs: its screens' updates (and its signals, with several processes), and
+    its ideas embedded as they come."""
     _broadcast(app, hosted)
+    if app.config["REDIS_URL"]:
+        _relay(app, hosted)
     from facilitation.services.assistant import Prefetch
 
     socketio.start_background_task(Prefetch(hosted.workers, hosted.service).run, socketio.sleep)
@@ -239,7 +317,29 @@ def delete_event(app: Flask, event_id: str) -> None:
     """The organiser deletes an event, or its time is up (`retention`): it stops being served, its screens are
     cut, its workers end, and its database with everything beside it (the log, the vectors, the lock) is gone."""
     _removable(app, event_id)
-    _drop(app, event_id)
+    if not _shared(app):
+        _drop(app, event_id)
+        return
+    _drop(app, event_id, erase=False)
+    _tell_workspace(app, "dropped", event_id)
+    _let_go(app, event_id)
+    _place(app).erase(event_id)
+    log.warning("event %s deleted", event_id)
+
+
+def _let_go(app: Flask, event_id: str, within: float = 10.0) -> None:
+    """Wait until no other process serves the event (its lock free), to delete what they may still be writing."""
+    lock = _place(app).lock(event_id, wait=True)
+    assert isinstance(lock, datadir.DatabaseLock), "several processes keep their events in PostgreSQL"
+    try:
+        until = time.monotonic() + within
+        while not lock.held and time.monotonic() < until:
+            socketio.sleep(0.2)
+            lock.take()
+        if not lock.held:
+            log.warning("event %s: another process still serves it; deleted all the same", event_id)
+    finally:
+        lock.release()
 
 
 def _removable(app: Flask, event_id: str) -> None:
@@ -256,6 +356,7 @@ def archive_event(app: Flask, event_id: str) -> None:
     _removable(app, event_id)
     _drop(app, event_id, erase=False)
     _place(app).write_setting(event_id, datadir.ARCHIVED, str(time.time()))
+    _tell_workspace(app, "dropped", event_id)
     log.warning("event %s archived", event_id)
 
 
@@ -273,7 +374,8 @@ def unarchive_event(app: Flask, event_id: str) -> Hosted:
     host: Host = app.extensions["facilitation.host"]
     host.locks[event_id] = place.lock(event_id)
     place.write_setting(event_id, datadir.ARCHIVED, None)
-    return _serve_now(app, _open_event(app, parse_plan(plan_text, event_id), plan_text))
+    hosted = _open_event(app, parse_plan(plan_text, event_id), plan_text, following=False)
+    return _written_here(app, _serve_now(app, hosted))
 
 
 def erase_archived(app: Flask, event_id: str) -> None:
@@ -294,8 +396,11 @@ def _drop(app: Flask, event_id: str, erase: bool = True) -> None:
     host: Host = app.extensions["facilitation.host"]
     hosted = host.remove(event_id)
     if hosted is not None:  # open: its screens cut and its workers ended first (asleep: only its data)
-        for room in ("staff", "projector", "scribes", "phones"):
-            hosted.broadcaster.cut(room)
+        for room in ("staff", "projector", "scribes", "phones"):  # this process's: each process drops its own
+            hosted.broadcaster.cut_here(room)
+        hosted.broadcaster.stop()
+        if hosted.relay is not None:
+            hosted.relay.close()
         hosted.workers.close()
         hosted.service.engine.dispose()
     if (lock := host.locks.pop(event_id, None)) is not None:
@@ -327,6 +432,8 @@ def retention(app: Flask, now: float | None = None) -> list[str]:
         due = deletion_due(seen["last_change"], plan.privacy.keep_months)
         if due is None or due > now:
             continue
+        if (hosted := host.events.get(event_id)) is not None and hosted.service.forward is not None:
+            continue  # its writer, another process, deletes it
         if host.several:
             delete_event(app, event_id)
         else:  # the server's only event: its data goes, and it is served again as new from the same plan

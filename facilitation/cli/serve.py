@@ -112,15 +112,6 @@ def serve(args, config) -> int:
             file=sys.stderr,
         )
         return 2
-    if config["REDIS_URL"] and (len(plans) > 1 or config.get("WORKSPACE")):
-        print(
-            _(
-                "REDIS_URL shares one event between several server processes: serve each event that needs "
-                "them apart, without --workspace or more plans (docs/scale-out.md)."
-            ),
-            file=sys.stderr,
-        )
-        return 2
     if config["REDIS_URL"] and not postgres:
         print(
             _(
@@ -163,8 +154,8 @@ def serve(args, config) -> int:
         for lock in locks.values():
             lock.release()
         return say_data_dir_error(_, exc)
-    # with REDIS_URL, the processes that do not get the event's lock follow the one that did (services.relay)
-    following = next((k for k in locks.values() if isinstance(k, datadir.DatabaseLock) and not k.held), None)
+    # with REDIS_URL, a process that does not get an event's lock follows the one that did (services.relay)
+    following = {e: k for e, k in locks.items() if isinstance(k, datadir.DatabaseLock) and not k.held}
     host, port = config["HOST"], config["PORT"]
     chosen = getattr(args, "port", None) is not None or os.environ.get(BY_KEY["PORT"].env)
     try:
@@ -192,7 +183,7 @@ def serve(args, config) -> int:
     from facilitation.hosting import CodeClash
 
     try:
-        app = create_app({**config, "PUBLIC_URL": public, "FOLLOWING": following is not None})
+        app = create_app({**config, "PUBLIC_URL": public, "FOLLOWING": sorted(following)})
     except SchemaError as exc:
         return say_schema_error(_, exc)
     except LookupError:  # a follower waited a minute for the event its writer makes
@@ -207,35 +198,35 @@ def serve(args, config) -> int:
             file=sys.stderr,
         )
         return 2
-    app.extensions["facilitation.host"].locks.update(locks)  # released by the event's deletion, or at exit
-    writer = following.holder() if following is not None else None  # the process this one follows
-    if following is not None:
-        from facilitation.app import follow
+    hosting = app.extensions["facilitation.host"]
+    hosting.locks.update(locks)  # released by the event's deletion, or at exit
+    writers = {event_id: lock.holder() for event_id, lock in following.items()}  # the processes this one follows
+    if config["REDIS_URL"]:
+        from facilitation.app import follow, write
 
-        follow(app, following, writer or "?")
-    elif config["REDIS_URL"]:
-        from facilitation.app import write
-
-        write(app)
+        for event_id in hosting.events:
+            if event_id in following:
+                follow(app, event_id, following[event_id], writers[event_id])
+            else:
+                write(app, event_id)
     if app.config.get("WORKSPACE"):
         from facilitation.app import retention
 
         retention(app)
         socketio_task = _every_hour(lambda: retention(app))
-    hosting = app.extensions["facilitation.host"]
     events = hosting.events
     for hosted in events.values():
         _print_links(hosted.service, public, host, port, _, scoped=hosting.several)
-    if writer is not None:
-        print(
-            "  "
-            + _(
-                "This server follows the event's writer (%(holder)s): its phones' commands are run there, and it "
-                "takes the writing over if that server ends.",
-                holder=writer,
-            ),
-            flush=True,
-        )
+        if hosted.id in writers:
+            print(
+                "  "
+                + _(
+                    "This server follows the event's writer (%(holder)s): its phones' commands are run there, and "
+                    "it takes the writing over if that server ends.",
+                    holder=writers[hosted.id],
+                ),
+                flush=True,
+            )
     if organiser := hosting.organiser:
         label, secret = _("Organiser's home"), _("(secret: for you only)")
         print(f"  {label}: {public}/home/{organiser}   {secret}", flush=True)

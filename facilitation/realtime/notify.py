@@ -135,6 +135,7 @@ class Broadcaster:
         self._topics: set[str] = set()
         self._ideas: set[int] = set()
         self._task = None
+        self.stopped = False  # the event is no longer served here: nothing more is drawn for it
         # what each audience but the staff was last sent of the topics the presenter cuts for it: a topic that
         # changed only for the staff is not sent to 300 phones (a hidden tally starts as sent: None)
         self._room_sent: dict[tuple[str, str], object] = {("tally", group): None for group in au.TOPICS["tally"]}
@@ -226,8 +227,13 @@ class Broadcaster:
         if self._task is None:
             self._task = self.socketio.start_background_task(self._run)
 
+    def stop(self) -> None:
+        """The event is no longer served here (archived or deleted): its ticks end, and what its sockets' last
+        disconnections left to draw is dropped (its database may be gone)."""
+        self.stopped = True
+
     def _run(self) -> None:
-        while True:
+        while not self.stopped:
             self.socketio.sleep(self.interval)
             try:
                 self.flush()
@@ -235,6 +241,8 @@ class Broadcaster:
                 log.exception("broadcast failed")
 
     def flush(self) -> None:
+        if self.stopped:
+            return
         with self._lock:
             topics, idea_ids, refusals = self._topics, self._ideas, self._refusals
             self._topics, self._ideas, self._refusals = set(), set(), Counter()

@@ -12,7 +12,11 @@ writing over within a second or two of the writer's end; a command that was on i
 
 The writer also signals every process, on a Redis channel of the event's: `cut` (close the sockets of a room
 wherever they are: a secret replaced, a phone moved or taken out) and `changed` (a change that is not a dot: a
-follower reads its cached stage, and the plan when it changed, again)."""
+follower reads its cached stage, and the plan when it changed, again).
+
+A workspace served by several processes (`serve --workspace`) has a channel of its own (`WORKSPACE`): an event
+one process makes, serves again, archives or deletes is `opened` or `dropped` on every other, so each event has
+one writer among them however it came."""
 
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from facilitation.services.commands import Principal
 log = logging.getLogger(__name__)
 ANSWER_WITHIN = 10.0  # seconds a follower waits for the writer's answer (then `writer_away`: send it again)
 TAKEN_AT_ONCE = 200  # forwarded commands the writer takes from the list in one go (a burst of dots)
+WORKSPACE = "@workspace"  # the workspace's channel (no event's id: those start with a letter or digit)
 
 
 def _key(event_id: str, what: str) -> str:
@@ -64,6 +69,11 @@ class Relay:
         self._answers = _key(event_id, f"answers:{secrets.token_hex(8)}")
         self._waiting: dict[str, list] = {}  # command id -> [its threading.Event, its answer once there]
         self._reading = False
+        self.closed = False  # the event is no longer served here: every loop of this relay ends
+
+    def close(self) -> None:
+        """This process stops serving the event: its loops end within a few seconds, its connections with them."""
+        self.closed = True
 
     # --- a follower ---------------------------------------------------------------------------------
 
@@ -99,7 +109,7 @@ class Relay:
 
     def _read_answers(self) -> None:
         """The follower's one reader of its answers list: each answer goes to the command waiting for it."""
-        while True:
+        while not self.closed:
             try:
                 got = self.redis.blpop([self._answers], timeout=1)
                 if got is None:
@@ -139,7 +149,7 @@ class Relay:
             except self._errors as exc:
                 log.warning("the commands the writer before left could not be put back yet: %s", exc)
                 time.sleep(1)
-        while writing():
+        while writing() and not self.closed:
             try:
                 got = self.redis.blmove(self.queue, taking, 1, "LEFT", "RIGHT")
                 if got is None:
@@ -201,11 +211,11 @@ class Relay:
 
     def listen(self, handle: Callable[[dict], None]) -> None:
         """Handle every signal, for as long as the process lives (Redis gone a while: listened to again)."""
-        while True:
+        while not self.closed:
             try:
                 pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
-                while True:
+                while not self.closed:
                     message = pubsub.get_message(timeout=5.0)
                     if message is None:
                         continue
@@ -219,14 +229,17 @@ class Relay:
 
 
 class Lease:
-    """A follower's wait for the writer's lock: tried every `every` seconds; `won` runs once it is held."""
+    """A follower's wait for the writer's lock: tried every `every` seconds while `wanted()` (the event is still
+    served here); `won` runs once it is held."""
 
-    def __init__(self, lock, won: Callable[[], None], every: float = 1.0):
-        self.lock, self.won, self.every = lock, won, every
+    def __init__(self, lock, won: Callable[[], None], every: float = 1.0, wanted: Callable[[], bool] = lambda: True):
+        self.lock, self.won, self.every, self.wanted = lock, won, every, wanted
 
     def run(self, sleep) -> None:
         while True:
             sleep(self.every)
+            if not self.wanted():
+                return
             try:
                 if self.lock.take():
                     break

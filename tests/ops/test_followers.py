@@ -413,3 +413,90 @@ def test_refused_joins_and_table_moves_hold_across_processes_and_every_console_c
             console.close()
         stop_server(follower)
         stop_server(writer)
+
+
+def _until(condition, seconds: float = 20.0):
+    """`condition()`'s first true value within `seconds` (asserted)."""
+    deadline = time.monotonic() + seconds
+    while not (found := condition()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert found, "not within the time"
+    return found
+
+
+def _served(server, event_id: str) -> str | None:
+    """How `server` serves the event: "writer", "follower", or None when it does not."""
+    health = requests.get(f"{server.url}/healthz", params={"event": event_id}, timeout=10).json()
+    return health["role"] if event_id in health.get("events", [health["event"]]) else None
+
+
+def test_a_workspace_on_two_processes_gives_each_event_one_writer_and_what_the_home_does_on_one_reaches_the_other(
+    shared, tmp_path
+):
+    postgres, redis = shared
+    env = {"FACILITATION_DATABASE_URL": postgres.url(f"{tmp_path}:workspace"), "FACILITATION_REDIS_URL": redis.url}
+    first = start_server(tmp_path, env=env, extra=("--workspace",))
+    second = start_server(tmp_path, env=env, extra=("--workspace",))  # the same data folder: the same home secret
+    secret = (first.data_dir / "organiser.secret").read_text().strip()
+    clients: list[Client] = []
+    try:
+        assert _served(first, "psm-torino-2024") == "writer" and _served(second, "psm-torino-2024") == "follower"
+
+        # an event made on the second process: it writes it, and the first serves it too, following it
+        made = requests.post(
+            f"{second.url}/home/{secret}/events",
+            data={"template": "psm-ascolto-2024", "id": "ascolto-bis"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert made.status_code == 303
+        assert _served(second, "ascolto-bis") == "writer"
+        _until(lambda: _served(first, "ascolto-bis") == "follower")
+        listening = first.other("ascolto-bis")
+        phone = Client(first.url, cookie=join(first.url, listening.tables()[0][3]))
+        console = Client(second.url, listening.facilitator)
+        clients += [phone, console]
+        assert Client(first.url, listening.facilitator).send("phase.start", {"phase": 2})["ok"]  # run by the second
+        assert phone.send("idea.add", {"text": "Più corse serali per le valli", "axis": "mobilita"})["ok"]
+        console.wait_for(lambda update: any(i["text"].startswith("Più corse") for i in update.get("ideas", [])))
+        assert listening.query("select count(*) from idea") == [(1,)]
+        # the demo event still has its own writer, the first: a command through the second is run there
+        demo_console = Client(second.url, first.facilitator)
+        clients.append(demo_console)
+        assert demo_console.send("phase.start", {"phase": 1})["ok"]
+
+        # archived on the process that follows it: neither serves it; served again there, that one writes it
+        assert requests.post(f"{first.url}/home/{secret}/archive/ascolto-bis", timeout=30).status_code in (200, 303)
+        _until(lambda: _served(second, "ascolto-bis") is None)
+        assert _served(first, "ascolto-bis") is None and listening.kept()
+        served = requests.post(f"{first.url}/home/{secret}/archive/ascolto-bis", data={"serve": "1"}, timeout=30)
+        assert served.status_code in (200, 303) and _served(first, "ascolto-bis") == "writer"
+        _until(lambda: _served(second, "ascolto-bis") == "follower")
+        phone = Client(second.url, cookie=join(second.url, listening.tables()[0][3]))
+        clients.append(phone)
+        assert phone.send("idea.add", {"text": "Biglietto unico per treni e bus", "axis": "mobilita"})["ok"]
+        assert listening.query("select count(*) from idea") == [(2,)]
+
+        # deleted on the process that follows it: the writer lets it go first, then its schema is dropped
+        gone = requests.post(
+            f"{second.url}/home/{secret}/delete/ascolto-bis", data={"confirm": "ascolto-bis"}, timeout=30
+        )
+        assert gone.status_code in (200, 303)
+        assert _served(first, "ascolto-bis") is None and _served(second, "ascolto-bis") is None
+        assert not listening.kept()
+        assert "deleted all the same" not in second.log_path.read_text()
+
+        # the first process ends: the second writes the demo event now
+        first.process.kill()
+        first.process.wait(timeout=10)
+        _until(lambda: _served(second, "psm-torino-2024") == "writer")
+        assert demo_console.send("phase.start", {"phase": 2})["ok"]
+        for server in (first, second):  # nothing went wrong on the way (a tick drawn for a dropped schema, say)
+            assert "Traceback" not in server.log_path.read_text()
+    finally:
+        for client in clients:
+            if client.sio.connected:
+                client.close()
+        stop_server(second)
+        if first.process.poll() is None:
+            stop_server(first)
