@@ -156,7 +156,8 @@ class Nginx(_Server):
 
     SITE = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
 
-    def __init__(self, upstreams: list[str]) -> None:
+    def __init__(self, upstreams: list[str], per_address: int | None = None) -> None:
+        """`per_address`: the connections one address may hold, instead of the site's."""
         import re
 
         self.port = free_port()
@@ -166,6 +167,11 @@ class Nginx(_Server):
         servers = "".join(f"    server {each} max_fails=1 fail_timeout=5s;\n" for each in upstreams)
         site, named = re.subn(r"(    server 127\.0\.0\.1:500\d [^\n]*\n)+", servers, site)
         site, listening = re.subn(r"listen 80;", f"listen 127.0.0.1:{self.port};", site)
+        if per_address is not None:
+            site, capped = re.subn(
+                r"limit_conn facilitation_per_address \d+;", f"limit_conn facilitation_per_address {per_address};", site
+            )
+            assert capped == 1, "deploy/nginx.conf caps the connections per address as the tests expect"
         assert named == listening == 1, "deploy/nginx.conf names its upstream servers and its port as the tests expect"
         temp = " ".join(
             f"{kind}_temp_path {self.folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

@@ -189,6 +189,29 @@ class Browser:
         return self.sio.call(name, {"cid": os.urandom(12).hex(), **payload}, timeout=20)
 
 
+PER_ADDRESS = 4  # the connections one address may hold, in the tests' nginx
+ROUTE = "facilitation_route"  # the cookie nginx sends a browser's requests to one process by
+
+
+def _websocket(nginx: Nginx, address: str, route: str, token: str) -> "Browser | None":
+    """A script's Socket.IO socket from `address`, websocket only, sent by its route cookie; None if refused."""
+    import socket as sockets
+
+    import socketio
+
+    held = Browser.__new__(Browser)
+    held.session = requests.Session()
+    held.session.cookies.set(ROUTE, route)
+    raw = sockets.create_connection(("127.0.0.1", nginx.port), source_address=(address, 0), timeout=10)
+    held.sio = socketio.Client(http_session=held.session, reconnection=False, websocket_extra_options={"socket": raw})
+    try:
+        held.sio.connect(nginx.url, auth={"token": token, "lang": "en"}, transports=["websocket"], wait_timeout=10)
+    except socketio.exceptions.ConnectionError:
+        raw.close()
+        return None
+    return held
+
+
 def test_behind_nginx_a_browser_stays_on_one_process_and_one_gone_moves_its_phones_to_another(shared, tmp_path):
     postgres, redis = shared
     env = {
@@ -224,6 +247,27 @@ def test_behind_nginx_a_browser_stays_on_one_process_and_one_gone_moves_its_phon
         while sum(len(u.get("ideas", [])) for u in console.heard) < 12:
             assert time.monotonic() < deadline, "the console did not hear every idea"
             time.sleep(0.1)
+
+        # one address holds PER_ADDRESS sockets in all, counted by nginx over both processes (each process alone
+        # sees nginx's address, and would let a script open its own cap on each); the site's cap, made small
+        capped = Nginx([server.url.removeprefix("http://") for server in servers], per_address=PER_ADDRESS)
+        try:
+            routes: dict[str, list[str]] = {"writer": [], "follower": []}
+            for n in range(40):  # which process each route cookie reaches
+                seen = requests.get(f"{capped.url}/healthz", cookies={ROUTE: f"r{n}"}, timeout=5).json()
+                routes[seen["role"]].append(f"r{n}")
+            spread = [route for pair in zip(routes["writer"], routes["follower"], strict=False) for route in pair]
+            script = [_websocket(capped, "127.0.0.99", route, console.token) for route in spread[:PER_ADDRESS]]
+            browsers += [held for held in script if held is not None]
+            assert None not in script  # half on each process
+            assert _websocket(capped, "127.0.0.99", spread[PER_ADDRESS], console.token) is None
+            assert session_from("127.0.0.99").get(f"{capped.url}/healthz", timeout=5).status_code == 503
+            assert session_from("127.0.0.98").get(f"{capped.url}/healthz", timeout=5).status_code == 200
+            for held in script:
+                held.sio.disconnect()
+            browsers = [browser for browser in browsers if browser not in script]
+        finally:
+            capped.stop()
 
         # the writer ends: its phones reconnect through nginx to the other process, which writes from now on
         writer = next(server for server in servers if role(server) == "writer")
