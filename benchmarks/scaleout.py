@@ -5,9 +5,10 @@ For each process count it starts that many `facilitation serve` processes on one
 (deploy/nginx.conf), joins the phones through nginx, and plays the same open-loop bursts of dots with the
 official Socket.IO JavaScript client under node (benchmarks/js/crowd.mjs), every socket with a route cookie of
 its own, so the crowd spreads over the processes as a hall's browsers would. The echo server
-(benchmarks/echo_server.py) gets the same crowd first: the baseline of the same run. Then, with two or more
-processes, the writer is killed and the **lease move** is timed: from the kill to the answer of a command sent
-through a follower at that moment (it waits in Redis until a follower holds the lock and runs it).
+(benchmarks/echo_server.py), behind the same nginx site, gets the same crowd first: the baseline of the same run.
+Then, with two or more processes, the writer is killed and the **lease move** is timed: from the kill to the
+answer of a command sent through a follower at that moment (it waits in Redis until a follower holds the lock and
+runs it).
 
     .venv/bin/python benchmarks/scaleout.py [--phones 3000] [--processes 1 2 3] [--rates 500 1000] [--quick]
 
@@ -118,7 +119,8 @@ def measure(processes: int, phones: int, rates: list[int], postgres: Postgres, r
         "FACILITATION_LOG_LEVEL": "WARNING",
     }
     servers = [start_server(tmp, plan=plan, data_dir=tmp / f"p{n}", flush="0.1", env=env) for n in range(processes)]
-    nginx = Nginx([s.url.removeprefix("http://") for s in servers])
+    # the whole crowd comes from this machine's one address: nginx's cap per address raised to it, as above
+    nginx = Nginx([s.url.removeprefix("http://") for s in servers], per_address=3 * phones + 100)
     front = Front(nginx.url, servers[0])
     try:
         ready = prepare_app(front, phones, browser=routed_session)  # its route cookie first: one process each
@@ -182,17 +184,21 @@ def main() -> None:
     args = parser.parse_args()
     rates = [1000] if args.quick else args.rates
     machine = f"{platform.node()} ({os.cpu_count()} cores)"
-    with Echo() as echo:
-        baseline = node_crowd(
-            {
-                "url": echo.url,
-                "phones": [{"token": "x"}] * args.phones,
-                "themes": list(range(1, 9)),
-                "dots": DOTS,
-                "runs": [{"rate": rate} for rate in rates],
-                "event": "echo",
-            }
-        )
+    with Echo() as echo:  # behind the same nginx site as the processes: the hop is in the baseline too
+        front = Nginx([echo.url.removeprefix("http://")], per_address=3 * args.phones + 100)
+        try:
+            baseline = node_crowd(
+                {
+                    "url": front.url,
+                    "phones": [{"token": "x"}] * args.phones,
+                    "themes": list(range(1, 9)),
+                    "dots": DOTS,
+                    "runs": [{"rate": rate} for rate in rates],
+                    "event": "echo",
+                }
+            )
+        finally:
+            front.stop()
     results = []
     postgres, redis = Postgres(), Redis()
     try:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)  # Debian's, newest first
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy"  # the settings the recipe ships (docs/deploy.md)
 
 
 PORTS_PER_WORKER = 1500
@@ -65,8 +66,12 @@ class Postgres:
             shutil.chown(self.folder, "postgres")
         data = self.folder / "data"
         self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        # the recipe's settings (a copy the postgres user may read), as conf.d would include them
+        shutil.copy(DEPLOY / "postgresql.conf", data / "facilitation.conf")
+        with open(data / "postgresql.conf", "a") as conf:
+            conf.write("include 'facilitation.conf'\n")
         # fsync off: the tests kill servers of this app, never the database's; it keeps the suite quick
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
 
     def _run(self, program: str, *args: str) -> None:
@@ -131,9 +136,9 @@ class Redis(_Server):
             raise RuntimeError("Redis's server is not installed (Debian's redis-server: make test installs it)")
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="facilitation-redis-"))
-        options = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        options = ["--port", str(self.port), "--bind", "127.0.0.1"]  # the recipe's settings, on a port of its own
         self.process = subprocess.Popen(
-            [program, *options, "--dir", str(self.folder)],
+            [program, str(DEPLOY / "redis.conf"), *options, "--dir", str(self.folder)],
             stdout=open(self.folder / "log", "w"),
             stderr=subprocess.STDOUT,
         )

@@ -6,15 +6,19 @@ takes over without losing what was acknowledged."""
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import signal
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import DEMO_PLAN, launch, start_server, stop_server
-from tests.databases import Nginx, Postgres, Redis, free_port
+from tests.conftest import DEMO_PLAN, Server, launch, start_server, stop_server, wait_until_healthy
+from tests.databases import DEPLOY, Nginx, Postgres, Redis, free_port
 from tests.realtime.clients import Client, join, session_from
 
 
@@ -459,6 +463,43 @@ def test_refused_joins_and_table_moves_hold_across_processes_and_every_console_c
         stop_server(writer)
 
 
+def _as_the_unit_says(tmp_path: Path, env: dict) -> Server:
+    """A process started as deploy/facilitation@.service and deploy/facilitation.env say: the unit's command for
+    an instance on a free port, with the settings file's variables, the tests' PostgreSQL and Redis and a temp
+    data folder (shared by the instances, as /var/lib/facilitation is) in place of the machine's."""
+    from facilitation.config import OPTIONS
+
+    unit = (DEPLOY / "facilitation@.service").read_text()
+    port = free_port()
+    command = shlex.split(next(line for line in unit.splitlines() if line.startswith("ExecStart=")).split("=", 1)[1])
+    assert command[0] == "/opt/facilitation/bin/facilitation"  # the venv docs/deploy.md makes
+    data = tmp_path / "data"
+    args = [part.replace("%i", str(port)).replace("/var/lib/facilitation", str(data)) for part in command[1:]]
+    lines = (DEPLOY / "facilitation.env").read_text().splitlines()
+    settings = dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+    assert set(settings) <= {option.env for option in OPTIONS}, "a variable the app does not read"
+    url = f"http://127.0.0.1:{port}"
+    settings.update(env, FACILITATION_PUBLIC_URL=url, FACILITATION_FLUSH_INTERVAL="0.1")
+    log = tmp_path / f"server-{port}.log"
+    process = launch(args, log, env=settings)
+    wait_until_healthy(url, process, log)
+    return Server(url, data / "psm-torino-2024.sqlite", process, data, log, env["FACILITATION_DATABASE_URL"])
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not on this machine")
+def test_the_recipes_systemd_units_are_valid(tmp_path):
+    """systemd reads the recipe's units as written (the app's command where the recipe's venv puts it)."""
+    import sys
+
+    command = Path(sys.executable).parent / "facilitation"
+    for name in ("facilitation@.service", "facilitation-backup.service", "facilitation-backup.timer"):
+        text = (DEPLOY / name).read_text().replace("/opt/facilitation/bin/facilitation", str(command))
+        (tmp_path / name.replace("@.", "@5001.")).write_text(text)
+    units = sorted(str(path) for path in tmp_path.iterdir())
+    checked = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0 and not checked.stderr.strip(), checked.stderr
+
+
 def _until(condition, seconds: float = 20.0):
     """`condition()`'s first true value within `seconds` (asserted)."""
     deadline = time.monotonic() + seconds
@@ -479,8 +520,8 @@ def test_a_workspace_on_two_processes_gives_each_event_one_writer_and_what_the_h
 ):
     postgres, redis = shared
     env = {"FACILITATION_DATABASE_URL": postgres.url(f"{tmp_path}:workspace"), "FACILITATION_REDIS_URL": redis.url}
-    first = start_server(tmp_path, env=env, extra=("--workspace",))
-    second = start_server(tmp_path, env=env, extra=("--workspace",))  # the same data folder: the same home secret
+    # started as the recipe's systemd unit and settings file say (deploy/), one instance per port
+    first, second = (_as_the_unit_says(tmp_path, env) for _ in range(2))
     secret = (first.data_dir / "organiser.secret").read_text().strip()
     clients: list[Client] = []
     try:
