@@ -30,6 +30,16 @@ def shared():
     postgres.stop()
 
 
+def _end(clients: list[Client], servers: list) -> None:
+    """A test's end: its sockets still open closed, its servers still running stopped."""
+    for client in clients:
+        if client.sio.connected:
+            client.close()
+    for server in servers:
+        if server.process.poll() is None:
+            stop_server(server)
+
+
 def role(server) -> str:
     return requests.get(server.url + "/healthz", timeout=5).json().get("role", "")
 
@@ -162,12 +172,7 @@ def test_a_follower_forwards_every_command_to_the_writer_and_takes_over_when_it_
             "Scritta dopo il cambio di mano",
         ]
     finally:
-        for client in clients:
-            if client.sio.connected:
-                client.close()
-        stop_server(follower)
-        if writer.process.poll() is None:
-            stop_server(writer)
+        _end(clients, [follower, writer])
 
 
 class Browser:
@@ -391,12 +396,7 @@ def test_three_processes_a_vote_opens_fills_and_closes_while_the_writer_is_kille
         }
         assert console.sync()["control"]["vote"]["state"] == "closed"
     finally:
-        for client in clients:
-            if client.sio.connected:
-                client.close()
-        for server in (a, b, c):
-            if server.process.poll() is None:
-                stop_server(server)
+        _end(clients, [a, b, c])
 
 
 def test_refused_joins_and_table_moves_hold_across_processes_and_every_console_counts_the_refusals(shared, tmp_path):
@@ -579,9 +579,4 @@ def test_a_workspace_on_two_processes_gives_each_event_one_writer_and_what_the_h
         for server in (first, second):  # nothing went wrong on the way (a tick drawn for a dropped schema, say)
             assert "Traceback" not in server.log_path.read_text()
     finally:
-        for client in clients:
-            if client.sio.connected:
-                client.close()
-        stop_server(second)
-        if first.process.poll() is None:
-            stop_server(first)
+        _end(clients, [second, first])
