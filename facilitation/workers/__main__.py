@@ -1,4 +1,5 @@
-"""A worker process: `python -m facilitation.workers <database url> <host:port>`, started by the server's pool.
+"""A worker process: `python -m facilitation.workers <database url> <host:port> [--warm]`, started by the server's
+pool (`--warm`: ahead of need, so it imports what every job uses before the first one comes).
 
 It connects back to the server on loopback, says the key the server gave it (FACILITATION_WORKER_KEY), then
 reads one job a line (JSON) and answers each with a JSON header line, then the header's `size` bytes of the
@@ -22,7 +23,7 @@ def main(argv: list[str]) -> int:
     from facilitation import secretlog
 
     secretlog.install()
-    database_url, address = argv
+    database_url, address, *flags = argv
     host, port = address.rsplit(":", 1)
     server = socket.create_connection((host, int(port)))
     server.sendall(os.environ.pop("FACILITATION_WORKER_KEY", "").encode() + b"\n")
@@ -34,7 +35,8 @@ def main(argv: list[str]) -> int:
 
     log = logging.getLogger("facilitation.workers")
     service = EventService.from_database(snapshot_engine(database_url))
-    jobs.warm()
+    if "--warm" in flags:
+        jobs.warm()
     if hasattr(os, "nice"):  # not before: a start-up of seconds, waited for by whoever asked, would take minutes
         os.nice(10)  # the server's event loop comes first when both want the same core
     for line in server.makefile("rb"):

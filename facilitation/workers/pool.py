@@ -50,11 +50,18 @@ class _Worker:
     eventlet (the runtime before gevent), and a socket's timeout works alike under every runtime (and on
     Windows)."""
 
-    def __init__(self, database_url: str, listener: socket.socket):
+    def __init__(self, database_url: str, listener: socket.socket, warm: bool = True):
         key = secrets.token_hex(16)
         host, port = listener.getsockname()[:2]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "facilitation.workers", database_url, f"{host}:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "facilitation.workers",
+                database_url,
+                f"{host}:{port}",
+                *(["--warm"] if warm else []),
+            ],
             stdin=subprocess.DEVNULL,
             env={**os.environ, KEY_VARIABLE: key},
         )
@@ -148,7 +155,8 @@ class Pool:
             with self._spawning:
                 if self._listener is None:
                     self._listener = socket.create_server(("127.0.0.1", 0), backlog=8)
-                worker = _Worker(self.database_url, self._listener)
+                # started ahead of need, it imports what every job uses; asked for by a job, only what that one does
+                worker = _Worker(self.database_url, self._listener, warm=self.eager)
         except WorkerFailed:
             with self._lock:
                 self._started -= 1
