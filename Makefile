@@ -9,9 +9,10 @@ PORT   ?= 5000
 # (requirements/*.lock, made by `make lock`): a laptop installs exactly the same set, pip and setuptools included.
 PIP_INSTALL = $(BIN)/python -m pip install -q --require-hashes -r
 SELF_INSTALL = $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
-# The test files run on this many workers at once (pytest-xdist): about 11 minutes on 2 cores with 3 (4 is no
-# quicker: the machine is CPU-bound).
+# The test files run on this many workers at once (pytest-xdist), longest first (tests/conftest.py LONGEST_FIRST;
+# --no-loadscope-reorder keeps that order): 4 is no quicker than 3 on 2 cores, the machine is CPU-bound.
 TEST_WORKERS ?= 3
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: run test lint install install-test system-test-deps extract bench bench-deps wheel lock clean
 
@@ -25,8 +26,8 @@ test: install-test system-test-deps lint
 	@# ~250 server and command processes start: each reads its modules compiled, not compiling them again (a
 	@# machine with PYTHONDONTWRITEBYTECODE set never keeps them otherwise)
 	$(BIN)/python -m compileall -q facilitation tests
-	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
-	FUZZ_EXAMPLES=150 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --database postgresql \
+	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest $(PYTEST_PARALLEL)
+	FUZZ_EXAMPLES=150 $(BIN)/python -m pytest $(PYTEST_PARALLEL) --database postgresql \
 	  tests/realtime tests/web
 
 # Lint, the one format (ruff format: `$(BIN)/ruff format .` applies it) and types: each fails `make test` (and CI).

@@ -34,20 +34,36 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: about SQLite files (a folder of events, file copies)")
 
 
-# The files that take longest (installs, a hall's screens, the fuzzers) go to the workers first: started last, one of
-# them would run alone at the end while the other workers sit idle (pytest-xdist hands out files in this order).
+# The files that take longest (installs, a hall's screens, the fuzzers), longest first, go to the workers first:
+# started last, one of them would run alone at the end while the other workers sit idle. pytest-xdist hands out
+# files in this order only with --no-loadscope-reorder (make test): by default it sorts them by their number of
+# tests, which put the one-test install files last. The order is their durations in a run of the suite
+# (`--durations=0`, summed by file); the other files follow in the order they are collected.
 LONGEST_FIRST = (
     "ops/test_lowest_versions.py",
     "realtime/test_fuzz.py",
     "ops/test_wheel.py",
     "browser/test_hall_screens.py",
-    "ops/test_wheel_other_python.py",
-    "ops/test_report.py",
-    "browser/test_accessibility.py",
-    "web/test_seat_codes.py",
-    "ops/test_listening.py",
+    "ops/test_followers.py",
+    "ops/test_heavy_work.py",
     "browser/test_room_screen.py",
+    "browser/test_accessibility.py",
     "realtime/test_concurrency.py",
+    "browser/test_console.py",
+    "browser/test_reconnect.py",
+    "browser/test_theme_team.py",
+    "ops/test_backup_and_logs.py",
+    "ops/test_listening.py",
+    "ops/test_report.py",
+    "browser/test_phone.py",
+    "ops/test_wheel_other_python.py",
+    "realtime/test_bounds.py",
+    "browser/test_rounds.py",
+    "ops/test_rehearse.py",
+    "web/test_results_page.py",
+    "browser/test_polls.py",
+    "realtime/test_phantoms.py",
+    "web/test_home.py",
 )
 
 
