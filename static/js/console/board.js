@@ -7,6 +7,7 @@ import { shownIdeas } from "./idea-list.js";
 
 const PER_COLUMN = 150;  // cards drawn per column; the rest are counted ("and 40 more")
 let dragging = null;
+let pressed = false;  // a button is down on a card: a drag may be starting, and a redraw would take the card away
 
 export function renderBoard(s) {
   const box = $("#board");
@@ -14,7 +15,7 @@ export function renderBoard(s) {
   const ideas = shownIdeas(s).filter((i) => !i.gone);
   const columns = [{ id: null, title: t("not_in_a_theme") }, ...s.themes.map((theme) => ({ id: theme.id, title: theme.title, axis: theme.axis }))];
   // not redrawn while a card is being dragged or has the keyboard: the next update after that draws it
-  if (dragging !== null || box.contains(document.activeElement) && document.activeElement.matches("select")) return;
+  if (dragging !== null || pressed || box.contains(document.activeElement) && document.activeElement.matches("select")) return;
   const focused = box.contains(document.activeElement) ? document.activeElement.dataset.idea : null;
   fill(box, columns.map((column, index) => {
     const mine = ideas.filter((i) => (i.theme ?? null) === column.id);
@@ -32,6 +33,7 @@ export function renderBoard(s) {
 function card(idea, columns, index) {
   return h("li", { class: "board-card", tabindex: 0, draggable: canCluster ? "true" : "false", "data-idea": idea.id,
     title: canCluster ? t("board_keys") : "",
+    onpointerdown: () => { pressed = true; },
     ondragstart: (e) => { dragging = idea.id; e.dataTransfer.setData("text/plain", String(idea.id)); e.dataTransfer.effectAllowed = "move"; },
     ondragend: () => { dragging = null; renderBoard(state); },
     onkeydown: (e) => {
@@ -51,3 +53,7 @@ async function move(id, theme) {
 }
 
 $("#board-box")?.addEventListener("toggle", () => renderBoard(state));
+// the press ends in a click (draw what came meanwhile) or in a drag (its end draws it)
+for (const type of ["pointerup", "pointercancel"]) {
+  window.addEventListener(type, () => { if (pressed) { pressed = false; if (dragging === null) renderBoard(state); } });
+}
