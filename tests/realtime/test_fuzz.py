@@ -98,8 +98,18 @@ def room(tmp_path_factory):
     print(f"\nfuzz: {sum(INPUTS.values())} inputs ({dict(INPUTS)}), refused and unchanged: {dict(REFUSED)}")
 
 
+LAST_SEEN: dict[Client, int] = {}
+
+
 def current_version(facilitator: Client) -> int:
-    return facilitator.sio.call("sync", {"since": None}, timeout=10)["version"]
+    """The event's version, asked as a reconnecting console asks: with the version it last saw, the answer is
+    "current" (cheap) unless something changed, and then a whole snapshot."""
+    since = LAST_SEEN.get(facilitator)
+    answer = facilitator.sio.call("sync", {"since": since}, timeout=10)
+    version = since if answer.get("current") else answer["version"]
+    assert type(version) is int, answer
+    LAST_SEEN[facilitator] = version
+    return version
 
 
 @FUZZ
