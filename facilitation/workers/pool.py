@@ -50,7 +50,7 @@ class _Worker:
     eventlet (the runtime before gevent), and a socket's timeout works alike under every runtime (and on
     Windows)."""
 
-    def __init__(self, database_url: str, listener: socket.socket, warm: bool = True):
+    def __init__(self, database_url: str, listener: socket.socket, warm: bool):
         key = secrets.token_hex(16)
         host, port = listener.getsockname()[:2]
         self.process = subprocess.Popen(
@@ -144,9 +144,11 @@ class Pool:
         if not self.eager:
             return
         for _ in range(self.size - self._started):
-            self._spawn_idle()
+            self._spawn_idle(warm=True)
 
-    def _spawn_idle(self) -> None:
+    def _spawn_idle(self, warm: bool = False) -> None:
+        """One more worker, idle. `warm`: started ahead of need, it imports what every job uses before the first
+        one comes; otherwise a job is waiting for it, and it imports only what that job needs."""
         with self._lock:
             if self._started >= self.size:
                 return
@@ -155,8 +157,7 @@ class Pool:
             with self._spawning:
                 if self._listener is None:
                     self._listener = socket.create_server(("127.0.0.1", 0), backlog=8)
-                # started ahead of need, it imports what every job uses; asked for by a job, only what that one does
-                worker = _Worker(self.database_url, self._listener, warm=self.eager)
+                worker = _Worker(self.database_url, self._listener, warm)
         except WorkerFailed:
             with self._lock:
                 self._started -= 1
