@@ -35,6 +35,7 @@ ALIKE = {"embeddings": 0.89, "classical": 0.1}  # in a handful of ideas, the lea
 DUPLICATE = {"embeddings": 0.93, "classical": 0.55}  # cosine at which two ideas say the same thing
 TITLE_MAX = 80
 CHUNK = 200  # embeddings made, then stored, at a time (about a second's work)
+RESTARTS = 20  # k-means seedings tried for a tighter split than Ward's (_least_spread)
 CENTRE_MIN = 12  # ideas enough for their mean to be what they share (two ideas centred on theirs are opposites)
 
 STOPWORDS = {
@@ -278,6 +279,8 @@ def _clusters(matrix, engine: str, background) -> list[list[int]]:
             if count >= CENTRE_MIN
             else fcluster(tree, t=CUTS[engine], criterion="distance")
         )
+        if count >= CENTRE_MIN and not hasattr(matrix, "toarray"):  # dense: a sentence embedding's few hundred columns
+            labels = _least_spread(_normalised(np.asarray(matrix) - centre), labels)
     else:
         labels = fcluster(
             linkage(_distances(_cosines(matrix)[0], cosine=True), method="average"),
@@ -288,6 +291,33 @@ def _clusters(matrix, engine: str, background) -> list[list[int]]:
     for row, label in enumerate(labels):
         groups.setdefault(int(label), []).append(row)
     return [rows for rows in groups.values() if len(rows) > 1]
+
+
+def _least_spread(rows, labels):
+    """As many groups as `labels` has, drawn again by k-means where that spreads them less. Ward's clustering
+    never moves an idea once two groups are joined, so its cut is rarely the tightest split into that many;
+    k-means, started from RESTARTS fixed k-means++ seedings and kept only where it beats Ward's own split
+    (within-group sum of squares), finds tighter ones. On two themes per axis, where grouping by axis alone
+    scores about 0.6, it raised the embeddings' adjusted Rand index from about 0.61 to 0.68, and left sets of
+    four themes per axis about where they were (benchmarks/themes.py). TF-IDF rows are sparse, with thousands
+    of columns: there k-means did not help, and they stay as Ward cut them."""
+    import numpy as np
+    from scipy.cluster.vq import kmeans2
+
+    groups = sorted(set(labels))
+    k = len(groups)
+    if k < 2 or k >= len(rows):
+        return labels
+
+    def spread(assigned):
+        return sum(float(((rows[assigned == g] - rows[assigned == g].mean(axis=0)) ** 2).sum()) for g in set(assigned))
+
+    best, best_spread = np.asarray(labels), spread(np.asarray(labels))
+    for seed in range(RESTARTS):
+        _centres, found = kmeans2(rows, k, seed=seed, minit="++")
+        if len(set(found)) == k and (found_spread := spread(found)) < best_spread - 1e-9:
+            best, best_spread = found + 1, found_spread  # fcluster's labels count from 1
+    return best
 
 
 def _jump(tree) -> int:

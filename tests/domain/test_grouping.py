@@ -103,3 +103,20 @@ def test_a_search_finds_every_word_in_some_form_or_as_written():
     assert grouping.search(texts, "treno bus") == []  # every word
     assert grouping.search(texts, "not") == [2]  # as written, inside a word
     assert grouping.search(texts, "  ") == []
+
+
+def test_a_split_of_sentence_embeddings_is_drawn_again_where_it_spreads_less_and_a_tight_one_is_kept():
+    """Embeddings (dense rows) cut by Ward's tree are split again by k-means into as many groups, kept only
+    where the groups are tighter: Ward never moves an idea once two groups are joined."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    themes = np.eye(16)[[0, 1]]  # two things people say, in 16 dimensions
+    rows = grouping._normalised(np.repeat(themes, 10, axis=0) + rng.normal(0, 0.15, (20, 16)))
+    truth = np.repeat([1, 2], 10)
+    loose = truth.copy()
+    loose[[0, 1, 2, 10, 11]] = [2, 2, 2, 1, 1]  # five ideas on the wrong side
+    again = grouping._least_spread(rows, loose)
+    assert grouping.adjusted_rand_index(truth, again) == 1.0 and len(set(again)) == 2
+    assert (grouping._least_spread(rows, loose) == again).all()  # the same answer every time
+    assert (grouping._least_spread(rows, truth) == truth).all()  # nothing tighter: kept as it was
