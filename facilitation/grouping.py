@@ -303,7 +303,7 @@ def _least_spread(rows, labels):
     TF-IDF rows are sparse, with thousands of columns: there k-means did not help, and they stay as Ward cut
     them."""
     import numpy as np
-    from scipy.cluster.vq import kmeans2
+    from scipy.cluster.vq import ClusterError, kmeans2
 
     groups = sorted(set(labels))
     k = len(groups)
@@ -315,8 +315,11 @@ def _least_spread(rows, labels):
 
     best, best_spread = np.asarray(labels), spread(np.asarray(labels))
     for seed in range(RESTARTS):
-        _centres, found = kmeans2(rows, k, seed=seed, minit="++")
-        if len(set(found)) == k and (found_spread := spread(found)) < best_spread - 1e-9:
+        try:
+            _centres, found = kmeans2(rows, k, seed=seed, minit="++", missing="raise")
+        except ClusterError:  # a group came out empty: this seeding gives fewer than k
+            continue
+        if (found_spread := spread(found)) < best_spread - 1e-9:
             best, best_spread = found + 1, found_spread  # fcluster's labels count from 1
     return best
 
