@@ -119,8 +119,9 @@ OPTIONS = (
         "WORKERS",
         2,
         int,
-        help="worker processes for reports, exports and imports (off the event loop), started with the server; "
-        "0: one, started when first needed (the first report waits a few seconds for it)",
+        help="worker processes for reports, exports and imports (off the event loop), for each event; the first "
+        "event's started with the server, another's with its first job; 0: one, started when first needed (the "
+        "first report waits a few seconds for it)",
     ),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
