@@ -105,7 +105,7 @@ def current_version(facilitator: Client) -> int:
     """The event's version, asked as a reconnecting console asks: with the version it last saw, the answer is
     "current" (cheap) unless something changed, and then a whole snapshot."""
     since = LAST_SEEN.get(facilitator)
-    answer = facilitator.sio.call("sync", {"since": since}, timeout=10)
+    answer = facilitator.sync(since)
     version = since if answer.get("current") else answer["version"]
     assert type(version) is int, answer
     LAST_SEEN[facilitator] = version
