@@ -52,12 +52,14 @@ $(VENV)/.installed-test: pyproject.toml requirements/test.lock | $(BIN)/python
 	$(SELF_INSTALL)
 	@touch $@ $(VENV)/.installed
 
-# The browser tests drive Debian's chromium (Playwright cannot download its own browser here); the storage tests
+# The browser tests drive Debian's chromium in its headless shell, the build Playwright itself runs headless (its own
+# download is not reachable here; the shell draws the same pages for a fifth less CPU than the whole browser, and a
+# machine with only `chromium` runs them in that); the storage tests
 # start Debian's PostgreSQL server themselves (a cluster of their own in a temp folder: none is left running), and
 # the tests of several processes on one event Debian's Redis server (on a free port, keeping nothing) and nginx
 # in front of them (deploy/nginx.conf, on a free port).
 system-test-deps:
-	@missing=""; command -v chromium >/dev/null 2>&1 || missing=" chromium fonts-dejavu-core"; \
+	@missing=""; command -v chromium-headless-shell >/dev/null 2>&1 || missing=" chromium-headless-shell fonts-dejavu-core"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	  [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
