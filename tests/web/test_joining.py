@@ -2,6 +2,9 @@
 joins, tables and online groups hold what the plan seats (plus the facilitator's headroom), and one address
 or one join code cannot mint voters faster than a room of people joins."""
 
+import math
+import time
+
 from facilitation.app import create_app
 from facilitation.domain.roles import Role
 from facilitation.services.commands import Principal
@@ -79,6 +82,7 @@ def test_one_address_cannot_mint_voters_past_the_join_rate(app, tables):
     phone = app.test_client()
     assert phone.post(f"/j/{tables[0].join_code}").status_code == 303
     accepted = refused = 0
+    started = time.monotonic()
     for n in range(300):
         answer = app.test_client().post(f"/j/{tables[n % 30].join_code}", headers={"Accept-Language": "en"})
         if answer.status_code == 303:
@@ -87,7 +91,10 @@ def test_one_address_cannot_mint_voters_past_the_join_rate(app, tables):
             assert answer.status_code == 429 and answer.headers["Retry-After"] == "30"
             assert "Too many phones are joining from here at once" in answer.get_data(as_text=True)
             refused += 1
-    assert accepted <= 110 and refused >= 190
+    # the burst (100, one of it spent above), then 2 a second for as long as the script ran (slower on PostgreSQL or
+    # a busy machine: each join is a write)
+    allowed = 99 + math.ceil(2 * (time.monotonic() - started))
+    assert 99 <= accepted <= allowed and refused == 300 - accepted and refused >= 100, (accepted, allowed)
     assert participants(app) == accepted + 1
     # a phone that is already in is not slowed down by the script at its address
     assert phone.post(f"/j/{tables[0].join_code}").status_code == 303
