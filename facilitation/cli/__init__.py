@@ -186,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from facilitation import runtime
 
-        runtime.prepare(config["ASYNC_MODE"])  # before Flask, SQLAlchemy, logging or sockets are imported
+        runtime.prepare(
+            config["ASYNC_MODE"], redis=bool(config["REDIS_URL"])
+        )  # before Flask, SQLAlchemy, logging or sockets are imported
     import logging  # after patching: logging creates locks that must be green
 
     logging.basicConfig(

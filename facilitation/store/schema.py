@@ -80,13 +80,15 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
                 script.get_revision(revision)
             except (CommandError, RevisionError):  # alembic wraps an unknown revision in a CommandError
                 raise SchemaError("newer_schema", revision) from None
-        if revision != script.get_current_head():
+        newest = script.get_current_head()
+        assert newest is not None, "the migrations are shipped with the app"
+        if revision != newest:
             if tables:
                 kept = keep_before_upgrade(engine, revision) if keep else None
                 log.info(
                     "upgrading the event database from schema %s to %s; %s",
                     revision or "(unversioned)",
-                    script.get_current_head(),
+                    newest,
                     f"the database as it was is kept in {kept}"
                     if kept
                     else "no copy is kept here: the backup it comes from, or a pg_dump, is the way back",
@@ -96,7 +98,7 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
             if connection.dialect.name == "sqlite":
                 for table, *_ in connection.exec_driver_sql("PRAGMA foreign_key_check").all():
                     log.warning("after the upgrade, table %s has rows pointing at rows that do not exist", table)
-    return head()
+    return newest  # not head(): that reads every migration's file again
 
 
 def keep_before_upgrade(engine: Engine, revision: str | None) -> Path | None:
