@@ -33,7 +33,9 @@ def test_the_fast_tests_pass_with_the_lowest_versions_the_project_allows(tmp_pat
     venv = tmp_path / "lowest"
     made = subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(venv)], capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
-    env = {**os.environ, "VIRTUAL_ENV": str(venv)}
+    # uv installs without compiling the modules: each process of the run (pytest, a dozen servers and commands)
+    # would compile every one it imports again on a machine with PYTHONDONTWRITEBYTECODE set; the first keeps them
+    env = {**os.environ, "VIRTUAL_ENV": str(venv), "PYTHONDONTWRITEBYTECODE": ""}
     installed = subprocess.run(
         [uv, "pip", "install", "-q", "--resolution", "lowest-direct", "-e", f"{ROOT}[test]"],
         capture_output=True,
