@@ -21,14 +21,17 @@ run: install
 
 # Every browser test keeps its screenshots (and the cards' PDF, the axe report) in screenshots/: look at them.
 # The storage tests (the sockets' and the HTTP API's) then run again with every server on PostgreSQL (the fuzz
-# tests there with fewer of the same fixed examples: what reaches the database is what differs).
+# tests there with fewer of the same fixed examples: what reaches the database is what differs; not the floods',
+# refused before anything reaches a database, nor the catalogues').
 test: install-test system-test-deps lint
 	@# ~250 server and command processes start: each reads its modules compiled, not compiling them again (a
 	@# machine with PYTHONDONTWRITEBYTECODE set never keeps them otherwise)
 	$(BIN)/python -m compileall -q facilitation tests
 	FACILITATION_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 	FUZZ_EXAMPLES=150 $(BIN)/python -m pytest $(PYTEST_PARALLEL) --database postgresql \
-	  tests/realtime tests/web
+	  tests/realtime tests/web --ignore=tests/realtime/test_flood.py \
+	  --deselect=tests/web/test_cli_and_catalogue.py::test_the_italian_catalogue_translates_every_string \
+	  --deselect=tests/web/test_cli_and_catalogue.py::test_a_checkout_without_compiled_catalogues_compiles_them_from_the_po_files
 
 # Lint, the one format (ruff format: `$(BIN)/ruff format .` applies it) and types: each fails `make test` (and CI).
 lint: install-test

@@ -183,12 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"facilitation: {exc}", file=sys.stderr)
         return 2
-    if args.command == "serve":
-        from facilitation import runtime
+    from facilitation import runtime
 
-        runtime.prepare(
-            config["ASYNC_MODE"], redis=bool(config["REDIS_URL"])
-        )  # before Flask, SQLAlchemy, logging or sockets are imported
+    if args.command != "rehearse":  # the one command that is a client
+        runtime.keep_out(redis=bool(config["REDIS_URL"]))
+    if args.command == "serve":
+        runtime.prepare(config["ASYNC_MODE"])  # before Flask, SQLAlchemy, logging or sockets are imported
     import logging  # after patching: logging creates locks that must be green
 
     logging.basicConfig(

@@ -18,16 +18,22 @@ import sys
 
 # python-socketio and python-engineio import their clients with their servers, and with the clients the HTTP
 # and websocket libraries those run on; python-socketio imports Redis's client for its Redis manager too. A
-# server never uses the clients, nor Redis without REDIS_URL; kept out, it starts 0.5 s of a core sooner (the
-# import statements then find them missing, which both packages allow: each is an optional extra of theirs).
+# server never uses the clients, nor Redis without REDIS_URL; kept out, it starts 0.5 s of a core sooner, and a
+# command that opens the event (cards, import) up to a second (the import statements then find them missing,
+# which both packages allow: each is an optional extra of theirs).
 CLIENT_ONLY = ("aiohttp", "requests", "websocket")
 
 
-def prepare(mode: str, redis: bool = False) -> None:
-    """Make the standard library's sockets, threads and locks green. Must run before Flask, SQLAlchemy,
-    logging or sockets are imported. `redis`: this server shares its event through Redis (REDIS_URL)."""
+def keep_out(redis: bool) -> None:
+    """Keep the client libraries out of this process: every command but `rehearse`, which is a client. `redis`:
+    this process shares its event through Redis (REDIS_URL)."""
     for name in (*CLIENT_ONLY, *(() if redis else ("redis",))):
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+def prepare(mode: str) -> None:
+    """Make the standard library's sockets, threads and locks green. Must run before Flask, SQLAlchemy,
+    logging or sockets are imported."""
     if mode == "gevent":
         from importlib import metadata
 
