@@ -1,5 +1,5 @@
-"""The event database's schema version: upgraded on open with Alembic, or refused with a reason — never used
-half-migrated."""
+"""The event database's schema version: a new database made at the newest schema, an older one upgraded on open
+with Alembic, or one this version cannot use refused with a reason — never used half-migrated."""
 
 from __future__ import annotations
 
@@ -8,18 +8,26 @@ import sqlite3
 import time
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.script.revision import RevisionError
-from alembic.util import CommandError
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Column, Engine, MetaData, PrimaryKeyConstraint, String, Table, inspect, select
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The newest revision of migrations/versions: a database at it opens without Alembic, which is then not even
+# imported (a test holds this to Alembic's own head: a new migration that forgets it fails there).
+HEAD = "0016"
 # Tables every database of this app has had since the first development build, versioned or not.
 EVENT_TABLES = {"setting", "control", "event_table", "participant", "idea", "log", "command"}
+# Alembic's version table, as its MigrationContext makes it.
+VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 log = logging.getLogger(__name__)
 
 
@@ -33,18 +41,27 @@ class SchemaError(RuntimeError):
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head() -> str:
-    newest = ScriptDirectory.from_config(_config()).get_current_head()
-    assert newest is not None, "the migrations are shipped with the app"
-    return newest
+    return HEAD
+
+
+def alembic_head() -> str | None:
+    """The newest revision as Alembic reads it from the migrations' files (what HEAD must say)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def current(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -67,7 +84,35 @@ def _foreign_keys_off(connection):
 
 def upgrade(engine: Engine, keep: bool = True) -> str:
     """Bring the database to the newest schema this version knows, with `keep` a copy of it as it was kept
-    beside it first (`keep_before_upgrade`); returns the revision it is at."""
+    beside it first (`keep_before_upgrade`); returns the revision it is at.
+
+    A new (empty) database is made at the newest schema at once, the models' tables and the version, as Alembic's
+    cookbook has it ("building an up to date database from scratch"): the migrations are for databases that hold
+    an event (a test holds the two ways to the same schema)."""
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        if VERSION.name in tables and connection.execute(select(VERSION.c.version_num)).scalar() == HEAD:
+            return HEAD
+    if not tables:
+        from sqlmodel import SQLModel
+
+        from facilitation.store import models  # noqa: F401  (the tables, on SQLModel's metadata)
+
+        with engine.begin() as connection:
+            SQLModel.metadata.create_all(connection)
+            VERSION.create(connection)
+            connection.execute(VERSION.insert().values(version_num=HEAD))
+        return HEAD
+    return _migrate(engine, keep)
+
+
+def _migrate(engine: Engine, keep: bool) -> str:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from alembic.script.revision import RevisionError
+    from alembic.util import CommandError
+
     config = _config()
     script = ScriptDirectory.from_config(config)
     with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
@@ -80,15 +125,13 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
                 script.get_revision(revision)
             except (CommandError, RevisionError):  # alembic wraps an unknown revision in a CommandError
                 raise SchemaError("newer_schema", revision) from None
-        newest = script.get_current_head()
-        assert newest is not None, "the migrations are shipped with the app"
-        if revision != newest:
+        if revision != HEAD:
             if tables:
                 kept = keep_before_upgrade(engine, revision) if keep else None
                 log.info(
                     "upgrading the event database from schema %s to %s; %s",
                     revision or "(unversioned)",
-                    newest,
+                    HEAD,
                     f"the database as it was is kept in {kept}"
                     if kept
                     else "no copy is kept here: the backup it comes from, or a pg_dump, is the way back",
@@ -98,7 +141,7 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
             if connection.dialect.name == "sqlite":
                 for table, *_ in connection.exec_driver_sql("PRAGMA foreign_key_check").all():
                     log.warning("after the upgrade, table %s has rows pointing at rows that do not exist", table)
-    return newest  # not head(): that reads every migration's file again
+    return HEAD
 
 
 def keep_before_upgrade(engine: Engine, revision: str | None) -> Path | None:
@@ -122,11 +165,16 @@ def keep_before_upgrade(engine: Engine, revision: str | None) -> Path | None:
 
 def revisions() -> set[str]:
     """Every schema revision this release knows (a backup at any of them can be brought to the newest)."""
+    from alembic.script import ScriptDirectory
+
     return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
 def build(engine: Engine, revision: str) -> None:
-    """Bring an empty database to `revision` (not further): the reference a backup's schema is compared with."""
+    """Bring an empty database to `revision` (not further), by the migrations: the reference a backup's schema is
+    compared with."""
+    from alembic import command
+
     config = _config()
     with engine.connect() as connection, connection.begin():
         config.attributes["connection"] = connection
