@@ -14,7 +14,7 @@ SELF_INSTALL = $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e
 TEST_WORKERS ?= 3
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-.PHONY: run test lint install install-test system-test-deps extract bench bench-deps wheel lock clean
+.PHONY: run test lint style install install-test system-test-deps extract bench bench-deps wheel lock clean
 
 run: install
 	$(BIN)/facilitation serve $(PLAN) --host $(HOST) --port $(PORT)
@@ -23,7 +23,7 @@ run: install
 # The storage tests (the sockets' and the HTTP API's) then run again with every server on PostgreSQL (the fuzz
 # tests there with fewer of the same fixed examples: what reaches the database is what differs; not the floods',
 # refused before anything reaches a database, nor the catalogues').
-test: install-test system-test-deps lint
+test: install-test system-test-deps style
 	@# ~250 server and command processes start: each reads its modules compiled, not compiling them again (a
 	@# machine with PYTHONDONTWRITEBYTECODE set never keeps them otherwise)
 	$(BIN)/python -m compileall -q facilitation tests
@@ -33,11 +33,14 @@ test: install-test system-test-deps lint
 	  --deselect=tests/web/test_cli_and_catalogue.py::test_the_italian_catalogue_translates_every_string \
 	  --deselect=tests/web/test_cli_and_catalogue.py::test_a_checkout_without_compiled_catalogues_compiles_them_from_the_po_files
 
-# Lint, the one format (ruff format: `$(BIN)/ruff format .` applies it) and types: each fails `make test` (and CI).
-lint: install-test
+# Lint, the one format (ruff format: `$(BIN)/ruff format .` applies it) and types: each fails `make test` (and CI),
+# the types as a test of the suite (tests/ops/test_types.py), where they are checked beside the other tests.
+lint: style
+	$(BIN)/mypy
+
+style: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

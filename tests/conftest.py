@@ -64,6 +64,7 @@ LONGEST_FIRST = (
     "browser/test_polls.py",
     "realtime/test_phantoms.py",
     "web/test_home.py",
+    "ops/test_types.py",
 )
 
 
