@@ -10,7 +10,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Engine, MetaData, PrimaryKeyConstraint, String, Table, inspect, select
+from sqlalchemy import Column, Connection, Engine, MetaData, PrimaryKeyConstraint, String, Table, inspect, select
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -60,10 +60,15 @@ def alembic_head() -> str | None:
 
 
 def current(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _version(connection)
+
+
+def _version(connection: Connection) -> str | None:
+    """The revision the database records (None: none), read from Alembic's table without Alembic."""
+    if VERSION.name not in inspect(connection).get_table_names():
+        return None
+    return connection.execute(select(VERSION.c.version_num)).scalar_one_or_none()
 
 
 @contextmanager
@@ -90,9 +95,9 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
     cookbook has it ("building an up to date database from scratch"): the migrations are for databases that hold
     an event (a test holds the two ways to the same schema)."""
     with engine.connect() as connection:
-        tables = set(inspect(connection).get_table_names())
-        if VERSION.name in tables and connection.execute(select(VERSION.c.version_num)).scalar() == HEAD:
+        if _version(connection) == HEAD:
             return HEAD
+        tables = inspect(connection).get_table_names()
     if not tables:
         from sqlmodel import SQLModel
 
@@ -108,7 +113,6 @@ def upgrade(engine: Engine, keep: bool = True) -> str:
 
 def _migrate(engine: Engine, keep: bool) -> str:
     from alembic import command
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
     from alembic.script.revision import RevisionError
     from alembic.util import CommandError
@@ -116,7 +120,7 @@ def _migrate(engine: Engine, keep: bool) -> str:
     config = _config()
     script = ScriptDirectory.from_config(config)
     with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
-        revision = MigrationContext.configure(connection).get_current_revision()
+        revision = _version(connection)
         tables = set(inspect(connection).get_table_names())
         if revision is None and tables and not EVENT_TABLES <= tables:
             raise SchemaError("not_an_event_database", ", ".join(sorted(tables))[:200])
