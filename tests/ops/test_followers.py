@@ -194,8 +194,8 @@ class Browser:
         self.sio.connect(self.url, auth=auth, wait_timeout=10)
         return self
 
-    def send(self, name: str, payload: dict) -> dict:
-        return self.sio.call(name, {"cid": os.urandom(12).hex(), **payload}, timeout=20)
+    def send(self, name: str, payload: dict, timeout: float = 20) -> dict:
+        return self.sio.call(name, {"cid": os.urandom(12).hex(), **payload}, timeout=timeout)
 
 
 PER_ADDRESS = 4  # the connections one address may hold, in the tests' nginx
@@ -298,17 +298,21 @@ def test_behind_nginx_a_browser_stays_on_one_process_and_one_gone_moves_its_phon
                 stop_server(server)
 
 
-def _sent_once_back_in(phone, name: str, payload: dict, seconds: float = 20) -> dict:
-    """`payload` sent as the phones' page sends it while its process is gone: again, with the same client id,
-    until the phone is back in and answered. A socket still open the moment its process was killed may close
-    between the check and the send (BadNamespaceError), or close with the send unanswered (TimeoutError)."""
+def _sent_once_back_in(phone, name: str, payload: dict, seconds: float = 60) -> dict:
+    """`payload` sent as the phones' page sends it while its process is gone (static/js/client.js): waiting 5 s
+    for each answer, then again with the same client id, until the phone is back in and answered. A socket still
+    open the moment its process was killed may close between the check and the send (BadNamespaceError), or take
+    the send with it unanswered (TimeoutError: a wait as long as the whole deadline failed a clean run once); a
+    follower taking the writing over may answer `writer_away` meanwhile."""
     import socketio
 
     deadline = time.monotonic() + seconds
     while True:
         if phone.sio.connected:
             try:
-                return phone.send(name, payload)
+                answer = phone.send(name, payload, timeout=5)
+                if answer.get("error", {}).get("code") != "writer_away":
+                    return answer
             except (socketio.exceptions.BadNamespaceError, socketio.exceptions.TimeoutError):
                 pass
         assert time.monotonic() < deadline, "a phone did not get back in"
