@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from benchmarks.bench import DOTS, Echo, check_export, fmt, node_crowd, prepare_app  # noqa: E402
+from benchmarks.bench import DOTS, Echo, check_export, counted_line, dot_runs, fmt, node_crowd, prepare_app  # noqa: E402
 from facilitation.config import BY_KEY  # noqa: E402
 from tests.conftest import DEMO_PLAN, start_server, stop_server  # noqa: E402
 
@@ -114,8 +114,8 @@ def main() -> None:
 
             quiet, quiet_b = beside(None)
             voting, voting_b = beside(BESIDE_RATE)
-            counted_a = check_export(a, 0)  # runs alternate placing and removing: nothing stays
-            counted_b = check_export(b, 0)
+            counted_a = check_export(a, dot_runs(alone, quiet, voting))
+            counted_b = check_export(b, dot_runs(quiet_b, voting_b))
         finally:
             stop_server(server)
     echo_p95, alone_p95 = worst(baseline), worst(alone)
@@ -133,7 +133,7 @@ def main() -> None:
         f"  B's own crowd while voting: worst p95 {fmt(worst(voting_b))}, lost or refused {lost(voting_b)}; "
         f"quiet: lost or refused {lost(quiet_b)}"
     )
-    print(f"  every acknowledged dot counted once, each in its own event: A {counted_a['ok']}, B {counted_b['ok']}")
+    print(f"  A {counted_line(counted_a)}\n  B {counted_line(counted_b)}")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
     out = HERE / "results" / f"{stamp}-{platform.node() or 'machine'}-beside.json"
     out.write_text(
