@@ -120,3 +120,35 @@ def test_a_split_of_sentence_embeddings_is_drawn_again_where_it_spreads_less_and
     assert grouping.adjusted_rand_index(truth, again) == 1.0 and len(set(again)) == 2
     assert (grouping._least_spread(rows, loose) == again).all()  # the same answer every time
     assert (grouping._least_spread(rows, truth) == truth).all()  # nothing tighter: kept as it was
+
+
+def test_the_direction_of_a_language_is_taken_out_of_sentence_embeddings_so_the_english_ideas_join_their_themes():
+    """A multilingual model places a text by what it says and by its language: in a hall writing mostly in
+    Italian, a cut into two groups took the English ideas for a theme of their own. With the direction between
+    the languages taken out (found from the texts' little words), the two groups are the two themes."""
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    theme, tongue = np.eye(16)[[0, 1]], np.eye(16)[[2, 3]]  # two things people say; Italian and English
+    said = [(t, lang) for t in (0, 1) for lang in (0,) * 7 + (1,) * 3]  # each theme: 7 in Italian, 3 in English
+    rows = grouping._normalised(
+        np.array([theme[t] + 1.6 * tongue[lang] for t, lang in said]) + rng.normal(0, 0.12, (len(said), 16))
+    )
+    texts = [("più corse per la valle" if lang == 0 else "more buses for the valley") for _t, lang in said]
+    truth = [t for t, _lang in said]
+
+    def grouped(matrix) -> list:
+        groups = grouping._clusters(matrix, "embeddings", None)
+        label = {row: n for n, rows in enumerate(groups) for row in rows}
+        return [label.get(row, f"alone {row}") for row in range(len(said))]
+
+    as_given = grouped(rows)  # as the model gives them, the English ideas of both themes are one group
+    english = [row for row, (_t, lang) in enumerate(said) if lang == 1]
+    assert len({as_given[row] for row in english}) == 1 and grouping.adjusted_rand_index(truth, as_given) < 0.6
+    taken_out = grouping._without_language(rows, texts, ["it", "en"])
+    assert np.allclose(np.linalg.norm(taken_out, axis=1), 1.0)
+    assert grouping.adjusted_rand_index(truth, grouped(taken_out)) == 1.0
+    # one language alone, or a second one written only once: nothing to take out
+    assert (grouping._without_language(rows, ["più corse per la valle"] * len(said), ["it", "en"]) == rows).all()
+    once = ["more buses for the valley"] + ["più corse per la valle"] * (len(said) - 1)
+    assert (grouping._without_language(rows, once, ["it", "en"]) == rows).all()
