@@ -296,6 +296,7 @@ def measure(
                 server,
                 dot_runs(app_node, repeats),
                 app_python["acked"] if app_python else 0,
+                app_python["lost"] if app_python else 0,
             )
         finally:
             stop_server(server)
