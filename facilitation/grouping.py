@@ -340,10 +340,12 @@ def _without_language(matrix, texts: Sequence[str], languages: Sequence[str]):
 
     said = np.array([language(text, languages) for text in texts])
     first = said == languages[0]
+    if first.sum() < LANGUAGE_MIN:
+        return matrix
     apart = [
         matrix[said == other].mean(axis=0) - matrix[first].mean(axis=0)
         for other in languages[1:]
-        if (said == other).sum() >= LANGUAGE_MIN and first.sum() >= LANGUAGE_MIN
+        if (said == other).sum() >= LANGUAGE_MIN
     ]
     if not apart:
         return matrix
@@ -371,9 +373,10 @@ def suggest(
     engine = engine or engine_name()
     if len(items) < 2:
         return []
-    matrix = vectors([i.text for i in items], engine, cache_path)
+    texts = [i.text for i in items]
+    matrix = vectors(texts, engine, cache_path)
     if engine == "embeddings":  # TF-IDF's words are each one language's already
-        matrix = _without_language(matrix, [i.text for i in items], languages)
+        matrix = _without_language(matrix, texts, languages)
     by_axis: dict[str, list[int]] = {}
     for row, item in enumerate(items):
         by_axis.setdefault(item.axis, []).append(row)
